@@ -1,0 +1,47 @@
+# The two commands: `make run` (the app with demo data on SQLite) and `make test` (everything).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install run test lint typecheck unit e2e schema bench clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+## Run Recur on http://127.0.0.1:8000 with the demo data (loaded into an empty database only).
+run: install
+	$(BIN)/recur demo
+	$(BIN)/recur serve
+
+## Lint, type-check, unit/service/API tests on SQLite and PostgreSQL, browser tests.
+test: lint typecheck unit e2e
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/pytest
+
+e2e: install
+	$(BIN)/pytest e2e
+
+## Rewrite schema.graphql from the code (a test fails while they differ).
+schema: install
+	$(BIN)/recur export-schema > schema.graphql
+
+## GraphQL catalog throughput against the plain-Starlette ceiling, and cold start.
+bench: install
+	$(BIN)/python bench/catalog.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Recur: quote-to-cash for B2B subscriptions."""

@@ -1,0 +1,65 @@
+"""``create_app()``: the ASGI application — GraphQL, OAuth2 tokens, health, and the SPA."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+
+from recur.auth.tokens import TokenSigner
+from recur.clock import Clock, SystemClock
+from recur.db.engine import Database
+from recur.graphql.schema import schema
+from recur.settings import Settings
+from recur.web.graphql_view import RecurGraphQL
+from recur.web.oauth import token_endpoint
+from recur.web.security_headers import SecurityHeadersMiddleware
+from recur.web.spa import SPAFiles
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    clock: Clock | None = None,
+) -> Starlette:
+    """Build the application; everything it needs is made here or handed in (tests)."""
+    settings = settings or Settings.from_env()
+    db = database or Database(settings.database_url)
+    clock = clock or SystemClock()
+    signer = TokenSigner(settings.secret_key)
+    graphql = RecurGraphQL(schema, db=db, settings=settings, clock=clock, signer=signer)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await db.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/oauth/token", token_endpoint, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Mount("/", SPAFiles(settings.frontend_dir)),
+        ],
+        middleware=[
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(GZipMiddleware, minimum_size=1024),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.db = db
+    app.state.settings = settings
+    app.state.clock = clock
+    app.state.signer = signer
+    return app

@@ -1,0 +1,1 @@
+"""Authentication: password hashes, signed tokens, OAuth2 client credentials."""

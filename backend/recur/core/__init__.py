@@ -1,0 +1,1 @@
+"""Pure domain logic for Recur (money, pricing): no I/O."""

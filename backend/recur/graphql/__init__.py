@@ -1,0 +1,1 @@
+"""The GraphQL layer: thin types, inputs, payloads and permissions over the services."""

@@ -1,0 +1,1 @@
+"""Accounts, users, the viewer, and logging in and out."""

@@ -1,0 +1,73 @@
+"""Logging in and out."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import strawberry
+
+from recur.graphql.accounts.types import Viewer
+from recur.graphql.core.context import Info
+from recur.graphql.core.errors import UserError, user_errors
+from recur.services import auth
+from recur.services.errors import Invalid
+from recur.web.session_cookie import clear_session_cookies, csrf_token_for, set_session_cookies
+
+
+@strawberry.input
+class LoginInput:
+    email: str
+    password: str
+
+
+@strawberry.type
+class LoginPayload:
+    token: str | None = strawberry.field(
+        description="A bearer token for the Authorization header (API clients). The browser "
+        "app uses the HttpOnly session cookie set with this answer instead."
+    )
+    csrf_token: str | None = strawberry.field(
+        description="Send as the X-CSRF-Token header with requests authenticated by cookie."
+    )
+    viewer: Viewer | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class LogoutPayload:
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class AccountsMutation:
+    @strawberry.mutation(description="Log in with email and password.")
+    async def login(self, info: Info, input: LoginInput) -> LoginPayload:
+        ctx = info.context
+        try:
+            result = await auth.login(
+                ctx.db,
+                ctx.signer,
+                input.email,
+                input.password,
+                now=ctx.clock.now(),
+                ttl=timedelta(seconds=ctx.settings.access_token_ttl_seconds),
+            )
+        except Invalid as invalid:
+            return LoginPayload(
+                token=None, csrf_token=None, viewer=None, user_errors=user_errors(invalid)
+            )
+        csrf = csrf_token_for(ctx.settings.secret_key, result.session_id)
+        set_session_cookies(ctx.response, ctx.settings, result.token, csrf, result.expires_at)
+        return LoginPayload(
+            token=result.token,
+            csrf_token=csrf,
+            viewer=Viewer.from_model(result.user),
+            user_errors=[],
+        )
+
+    @strawberry.mutation(description="End the session: its token and cookie stop working.")
+    async def logout(self, info: Info) -> LogoutPayload:
+        ctx = info.context
+        await auth.logout(ctx.db, ctx.actor, now=ctx.clock.now())
+        clear_session_cookies(ctx.response, ctx.settings)
+        return LogoutPayload(user_errors=[])

@@ -1,0 +1,115 @@
+"""Account and user types."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import strawberry
+
+from recur.core.roles import Role
+from recur.db import models
+from recur.graphql.core.context import Info
+from recur.graphql.core.ids import to_global_id
+from recur.graphql.core.money import percent
+from recur.graphql.core.node import Node, register_node
+
+strawberry.enum(Role)
+
+
+@strawberry.type(description="A person who logs in. Customers see their account's rep this way.")
+class User(Node):
+    model_: strawberry.Private[models.User]
+    id: strawberry.ID
+    name: str
+    email: str
+    role: Role
+
+    @classmethod
+    def from_model(cls, user: models.User) -> User:
+        return cls(
+            model_=user,
+            id=to_global_id("User", user.id),
+            name=user.name,
+            email=user.email,
+            role=user.role,
+        )
+
+
+@strawberry.type(description="A business customer; everything it buys is billed in its currency.")
+class Account(Node):
+    model_: strawberry.Private[models.Account]
+    id: strawberry.ID
+    name: str
+    currency: str
+    payment_terms_days: int = strawberry.field(
+        description="Invoices fall due after this many days."
+    )
+    tax_rate_percent: Decimal = strawberry.field(description="Tax on each invoice's subtotal.")
+
+    @classmethod
+    def from_model(cls, account: models.Account) -> Account:
+        return cls(
+            model_=account,
+            id=to_global_id("Account", account.id),
+            name=account.name,
+            currency=account.currency,
+            payment_terms_days=account.payment_terms_days,
+            tax_rate_percent=percent(account.tax_rate_percent),
+        )
+
+    @strawberry.field(description="The sales rep who owns the account.")
+    async def owner(self, info: Info) -> User | None:
+        if self.model_.owner_id is None:
+            return None
+        user = await info.context.loaders.user.load(self.model_.owner_id)
+        return User.from_model(user) if user else None
+
+    @strawberry.field(
+        description="Internal notes of the sales team: null for customers and partners."
+    )
+    def notes(self, info: Info) -> str | None:
+        return self.model_.notes if info.context.actor.is_staff else None
+
+
+@strawberry.type(description="Who is logged in.")
+class Viewer:
+    model_: strawberry.Private[models.User]
+    id: strawberry.ID
+    email: str
+    name: str
+    role: Role
+
+    @classmethod
+    def from_model(cls, user: models.User) -> Viewer:
+        return cls(
+            model_=user,
+            id=to_global_id("User", user.id),
+            email=user.email,
+            name=user.name,
+            role=user.role,
+        )
+
+    @strawberry.field(description="The customer's account; null for staff.")
+    async def account(self, info: Info) -> Account | None:
+        if self.model_.account_id is None:
+            return None
+        account = await info.context.loaders.account.load(self.model_.account_id)
+        return Account.from_model(account) if account else None
+
+
+async def _account_node(info: Info, pk: int) -> Account | None:
+    account = await info.context.loaders.account.load(pk)
+    return Account.from_model(account) if account else None
+
+
+async def _user_node(info: Info, pk: int) -> User | None:
+    """Users are visible to staff, and to a user themself."""
+    actor = info.context.actor
+    if not (actor.is_staff or actor.user_id == pk):
+        return None
+    user = await info.context.loaders.user.load(pk)
+    return User.from_model(user) if user else None
+
+
+register_node("Account", _account_node)
+register_node("User", _user_node)

@@ -1,0 +1,1 @@
+"""The catalog in the schema: products, prices, tiers, and the price calculator."""

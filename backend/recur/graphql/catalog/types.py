@@ -1,0 +1,157 @@
+"""Catalog types."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import strawberry
+
+from recur.core.catalog import BillingPeriod, ProductKind
+from recur.core.pricing import PricingModel
+from recur.core.roles import STAFF_ROLES
+from recur.db import models
+from recur.graphql.core.context import Info
+from recur.graphql.core.ids import to_global_id
+from recur.graphql.core.money import Money, unit_amount
+from recur.graphql.core.node import Node, register_node
+from recur.services import catalog
+
+# The core's enums are the schema's enums (strawberry.enum registers them in place).
+strawberry.enum(ProductKind)
+strawberry.enum(BillingPeriod)
+strawberry.enum(PricingModel)
+
+
+@strawberry.type(description="One band of a TIERED or VOLUME price; upTo is inclusive.")
+class PriceTier:
+    up_to: int | None = strawberry.field(description="Last unit of this tier; null: no limit.")
+    unit_amount: Decimal
+    flat_amount: Decimal | None
+
+    @classmethod
+    def from_model(cls, tier: models.PriceTier, currency: str) -> PriceTier:
+        return cls(
+            up_to=tier.up_to,
+            unit_amount=unit_amount(tier.unit_amount, currency),
+            flat_amount=unit_amount(tier.flat_amount, currency) if tier.flat_amount else None,
+        )
+
+
+@strawberry.type(description="How a product is charged in one currency and billing period.")
+class Price(Node):
+    model_: strawberry.Private[models.Price]
+    id: strawberry.ID
+    currency: str
+    billing_period: BillingPeriod
+    model: PricingModel
+    unit_amount: Decimal | None = strawberry.field(
+        description="For FLAT (per period) and PER_UNIT (per unit) prices; tiers otherwise."
+    )
+    active: bool = strawberry.field(description="False once archived: kept for history only.")
+
+    @classmethod
+    def from_model(cls, price: models.Price) -> Price:
+        return cls(
+            model_=price,
+            id=to_global_id("Price", price.id),
+            currency=price.currency,
+            billing_period=price.billing_period,
+            model=price.model,
+            unit_amount=(
+                unit_amount(price.unit_amount, price.currency)
+                if price.unit_amount is not None
+                else None
+            ),
+            active=price.active,
+        )
+
+    @strawberry.field
+    async def tiers(self, info: Info) -> list[PriceTier]:
+        if self.model_.model not in (PricingModel.TIERED, PricingModel.VOLUME):
+            return []
+        tiers = await info.context.loaders.tiers.load(self.model_.id)
+        return [PriceTier.from_model(tier, self.currency) for tier in tiers]
+
+    @strawberry.field
+    async def product(self, info: Info) -> Product | None:
+        product = await info.context.loaders.product.load(self.model_.product_id)
+        return Product.from_model(product) if product else None
+
+    @strawberry.field(
+        description="What this quantity costs for one billing period, rounded once: the same "
+        "calculation quotes and invoices use."
+    )
+    async def amount(self, info: Info, quantity: int) -> Money:
+        tiers = await info.context.loaders.tiers.load(self.model_.id)
+        return Money(
+            amount=catalog.amount_for(self.model_, tiers, quantity), currency=self.currency
+        )
+
+
+@strawberry.type(description="Something we sell, on subscription or once.")
+class Product(Node):
+    model_: strawberry.Private[models.Product]
+    id: strawberry.ID
+    sku: str
+    name: str
+    description: str
+    category: str
+    kind: ProductKind
+    active: bool
+
+    @classmethod
+    def from_model(cls, product: models.Product) -> Product:
+        return cls(
+            model_=product,
+            id=to_global_id("Product", product.id),
+            sku=product.sku,
+            name=product.name,
+            description=product.description,
+            category=product.category,
+            kind=product.kind,
+            active=product.active,
+        )
+
+    @strawberry.field(
+        description="Current prices, optionally of one currency or billing period. Staff may "
+        "include archived prices."
+    )
+    async def prices(
+        self,
+        info: Info,
+        currency: str | None = None,
+        billing_period: BillingPeriod | None = None,
+        include_archived: bool = False,
+    ) -> list[Price]:
+        loaders = info.context.loaders
+        staff = info.context.actor.role in STAFF_ROLES
+        loader = loaders.all_prices if include_archived and staff else loaders.active_prices
+        prices = await loader.load(self.model_.id)
+        return [
+            Price.from_model(price)
+            for price in prices
+            if (currency is None or price.currency == currency.upper())
+            and (billing_period is None or price.billing_period == billing_period)
+        ]
+
+    @strawberry.field(description="Products this one upgrades to.")
+    async def upgrades_to(self, info: Info) -> list[Product]:
+        ids = await info.context.loaders.upgrades.load(self.model_.id)
+        products = await info.context.loaders.product.load_many(ids)
+        return [Product.from_model(p) for p in products if p is not None]
+
+
+async def _product_node(info: Info, pk: int) -> Product | None:
+    product = await info.context.loaders.product.load(pk)
+    return Product.from_model(product) if product else None
+
+
+async def _price_node(info: Info, pk: int) -> Price | None:
+    price = await info.context.loaders.price.load(pk)
+    if price is None or await info.context.loaders.product.load(price.product_id) is None:
+        return None
+    return Price.from_model(price)
+
+
+register_node("Product", _product_node)
+register_node("Price", _price_node)

@@ -1,0 +1,1 @@
+"""What every domain package of the schema shares."""

@@ -1,0 +1,39 @@
+"""The per-request context: who asks, the database, the clock, and the dataloaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.types import Info as StrawberryInfo
+
+from recur.auth.tokens import TokenSigner
+from recur.clock import Clock
+from recur.db.engine import Database
+from recur.services.actor import Actor
+from recur.settings import Settings
+
+if TYPE_CHECKING:
+    from recur.graphql.loaders import Loaders
+
+
+@dataclass
+class Context:
+    """Made fresh for every request by the GraphQL view."""
+
+    request: Request
+    response: Response
+    db: Database
+    settings: Settings
+    clock: Clock
+    signer: TokenSigner
+    actor: Actor
+    loaders: Loaders
+    #: Whether the actor came from the session cookie (the SPA) rather than a bearer token.
+    via_cookie: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Info = StrawberryInfo[Context, None]

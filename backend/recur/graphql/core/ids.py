@@ -1,0 +1,32 @@
+"""Global object ids (Relay): base64 of ``Type:primary key``, opaque to clients."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+import strawberry
+
+
+def to_global_id(type_name: str, pk: int) -> strawberry.ID:
+    return strawberry.ID(base64.b64encode(f"{type_name}:{pk}".encode()).decode())
+
+
+def from_global_id(global_id: str) -> tuple[str, int] | None:
+    """``(type name, primary key)``, or ``None`` for anything that is not one of our ids."""
+    try:
+        decoded = base64.b64decode(global_id.encode(), validate=True).decode()
+    except (binascii.Error, UnicodeError, ValueError):
+        return None
+    type_name, _, pk = decoded.partition(":")
+    if not type_name or not pk.isdigit() or len(pk) > 18:
+        return None
+    return type_name, int(pk)
+
+
+def pk_of(global_id: str, type_name: str) -> int | None:
+    """The primary key if ``global_id`` names an object of ``type_name``, else ``None``."""
+    parsed = from_global_id(global_id)
+    if parsed is None or parsed[0] != type_name:
+        return None
+    return parsed[1]

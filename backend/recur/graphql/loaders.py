@@ -1,0 +1,56 @@
+"""DataLoaders, made once per request: every list costs a constant number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from recur.db import models
+from recur.db.engine import Database
+from recur.services import accounts, catalog
+from recur.services.actor import Actor
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _by_key(
+    fetch: Callable[[Sequence[K]], Awaitable[Mapping[K, V]]], default: V
+) -> DataLoader[K, V]:
+    async def load(keys: list[K]) -> list[V]:
+        found = await fetch(keys)
+        return [found.get(key, default) for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+class Loaders:
+    """The request's loaders; each one batches the keys asked for in one tick."""
+
+    def __init__(self, db: Database, actor: Actor) -> None:
+        self.account: DataLoader[int, models.Account | None] = _by_key(
+            lambda ids: accounts.accounts_by_id(db, actor, ids), None
+        )
+        self.user: DataLoader[int, models.User | None] = _by_key(
+            lambda ids: accounts.users_by_id(db, ids), None
+        )
+        self.product: DataLoader[int, models.Product | None] = _by_key(
+            lambda ids: catalog.products_by_id(db, actor, ids), None
+        )
+        self.price: DataLoader[int, models.Price | None] = _by_key(
+            lambda ids: catalog.prices_by_id(db, ids), None
+        )
+        self.active_prices: DataLoader[int, list[models.Price]] = _by_key(
+            lambda ids: catalog.prices_by_product(db, ids), []
+        )
+        self.all_prices: DataLoader[int, list[models.Price]] = _by_key(
+            lambda ids: catalog.prices_by_product(db, ids, include_archived=True), []
+        )
+        self.tiers: DataLoader[int, list[models.PriceTier]] = _by_key(
+            lambda ids: catalog.tiers_by_price(db, ids), []
+        )
+        self.upgrades: DataLoader[int, list[int]] = _by_key(
+            lambda ids: catalog.upgrade_ids_by_product(db, ids), []
+        )

@@ -1,0 +1,49 @@
+"""The schema, composed from the domain packages, with its limits and caches."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.tools import merge_types
+
+from recur.graphql.accounts.mutations import AccountsMutation
+from recur.graphql.accounts.queries import AccountsQuery
+from recur.graphql.accounts.types import Account, User
+from recur.graphql.catalog.queries import CatalogQuery
+from recur.graphql.catalog.types import Price, Product
+from recur.graphql.core.errors import should_mask_error
+
+#: How deep a query may nest, how many aliases and tokens it may have: enough for any
+#: screen of the app, far too little for a query built to exhaust the server.
+MAX_DEPTH = 12
+MAX_ALIASES = 30
+MAX_TOKENS = 2000
+
+Query = merge_types("Query", (CatalogQuery, AccountsQuery))
+Mutation = merge_types("Mutation", (AccountsMutation,))
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    types=[Product, Price, Account, User],
+    extensions=[
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        lambda: MaskErrors(should_mask_error=should_mask_error),
+    ],
+)
+
+
+def sdl() -> str:
+    """The schema in SDL, as committed in ``schema.graphql``."""
+    return schema.as_str() + "\n"

@@ -1,0 +1,74 @@
+"""Accounts and users, as the asking actor may see them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, false, select, true
+
+from recur.core.roles import Role
+from recur.db.engine import Database
+from recur.db.models import Account, User
+from recur.services.actor import READ_SCOPE, Actor
+from recur.services.errors import Forbidden, NotAuthenticated
+from recur.services.pagination import Page, PageRequest, paginate
+
+
+def visible_accounts(actor: Actor) -> ColumnElement[bool]:
+    """The SQL condition selecting exactly the accounts ``actor`` may see (DESIGN.md)."""
+    if actor.is_partner:
+        if READ_SCOPE not in actor.scopes:
+            return false()
+        return Account.partner_id == actor.partner_id
+    if actor.role is Role.CUSTOMER:
+        return Account.id == actor.account_id
+    if actor.role is Role.REP:
+        return Account.owner_id == actor.user_id
+    if actor.sees_all_accounts:
+        return true()
+    return false()
+
+
+def require_account_reader(actor: Actor) -> None:
+    """Refuse callers who can see no account at all."""
+    if actor.is_anonymous:
+        raise NotAuthenticated()
+    if actor.is_partner and READ_SCOPE not in actor.scopes:
+        raise Forbidden(f"This client's token lacks the '{READ_SCOPE}' scope.")
+
+
+async def list_accounts(
+    db: Database, actor: Actor, *, search: str | None = None, page: PageRequest
+) -> Page[Account]:
+    """The accounts ``actor`` may see, by name."""
+    require_account_reader(actor)
+    statement = select(Account).where(visible_accounts(actor))
+    if search and search.strip():
+        statement = statement.where(Account.name.icontains(search.strip(), autoescape=True))
+    return await paginate(db, statement, (Account.name, Account.id), page)
+
+
+async def get_account(db: Database, actor: Actor, account_id: int) -> Account | None:
+    """The account, or ``None`` when it does not exist *or* ``actor`` may not see it."""
+    accounts = await accounts_by_id(db, actor, [account_id])
+    return accounts.get(account_id)
+
+
+async def accounts_by_id(db: Database, actor: Actor, ids: Sequence[int]) -> dict[int, Account]:
+    """The visible accounts among ``ids``, in one query (for dataloaders)."""
+    if actor.is_anonymous or not ids:
+        return {}
+    statement = select(Account).where(Account.id.in_(set(ids)), visible_accounts(actor))
+    async with db.session() as session:
+        return {account.id: account for account in await session.scalars(statement)}
+
+
+async def users_by_id(db: Database, ids: Sequence[int]) -> dict[int, User]:
+    """Users by id, in one query. Callers decide what of a user an actor may see."""
+    if not ids:
+        return {}
+    async with db.session() as session:
+        return {
+            user.id: user
+            for user in await session.scalars(select(User).where(User.id.in_(set(ids))))
+        }

@@ -1,0 +1,155 @@
+"""The catalog: products, prices and tiers. Readable by everyone, anonymous included."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, or_, select, true
+
+from recur.core.catalog import ProductKind
+from recur.core.pricing import PriceSpec, Tier, price_amount
+from recur.core.roles import Role
+from recur.db.engine import Database
+from recur.db.models import Price, PriceTier, Product, product_upgrades
+from recur.services.actor import Actor
+from recur.services.errors import Invalid
+from recur.services.pagination import Page, PageRequest, paginate
+
+MAX_QUANTITY = 1_000_000
+
+
+def visible_products(actor: Actor) -> ColumnElement[bool]:
+    """Everyone sees the active catalog; admins also see retired products."""
+    if actor.role is Role.ADMIN:
+        return true()
+    return Product.active.is_(True)
+
+
+async def list_products(
+    db: Database,
+    actor: Actor,
+    *,
+    search: str | None = None,
+    category: str | None = None,
+    kind: ProductKind | None = None,
+    page: PageRequest,
+) -> Page[Product]:
+    """Products by name, filtered by a search term (name, SKU, description), category, kind."""
+    statement = select(Product).where(visible_products(actor))
+    if search and search.strip():
+        term = search.strip()
+        statement = statement.where(
+            or_(
+                Product.name.icontains(term, autoescape=True),
+                Product.sku.icontains(term, autoescape=True),
+                Product.description.icontains(term, autoescape=True),
+            )
+        )
+    if category:
+        statement = statement.where(Product.category == category)
+    if kind:
+        statement = statement.where(Product.kind == kind)
+    return await paginate(db, statement, (Product.name, Product.id), page)
+
+
+async def get_product(
+    db: Database, actor: Actor, *, product_id: int | None = None, sku: str | None = None
+) -> Product | None:
+    """One product by id or SKU, or ``None``."""
+    if product_id is None and sku is None:
+        raise Invalid.one("id", "Give a product id or a SKU.")
+    statement = select(Product).where(visible_products(actor))
+    if product_id is not None:
+        statement = statement.where(Product.id == product_id)
+    if sku is not None:
+        statement = statement.where(Product.sku == sku)
+    async with db.session() as session:
+        return (await session.scalars(statement)).first()
+
+
+async def products_by_id(db: Database, actor: Actor, ids: Sequence[int]) -> dict[int, Product]:
+    if not ids:
+        return {}
+    statement = select(Product).where(Product.id.in_(set(ids)), visible_products(actor))
+    async with db.session() as session:
+        return {product.id: product for product in await session.scalars(statement)}
+
+
+async def categories(db: Database, actor: Actor) -> list[str]:
+    """The categories of the visible catalog, alphabetically (for filters)."""
+    statement = (
+        select(Product.category).where(visible_products(actor)).distinct().order_by("category")
+    )
+    async with db.session() as session:
+        return list((await session.scalars(statement)).all())
+
+
+async def prices_by_product(
+    db: Database, product_ids: Sequence[int], *, include_archived: bool = False
+) -> dict[int, list[Price]]:
+    """Prices of many products in one query, in a stable order."""
+    statement = select(Price).where(Price.product_id.in_(set(product_ids)))
+    if not include_archived:
+        statement = statement.where(Price.archived_at.is_(None))
+    statement = statement.order_by(Price.product_id, Price.currency, Price.billing_period, Price.id)
+    grouped: dict[int, list[Price]] = defaultdict(list)
+    async with db.session() as session:
+        for price in await session.scalars(statement):
+            grouped[price.product_id].append(price)
+    return grouped
+
+
+async def prices_by_id(db: Database, ids: Sequence[int]) -> dict[int, Price]:
+    if not ids:
+        return {}
+    async with db.session() as session:
+        return {p.id: p for p in await session.scalars(select(Price).where(Price.id.in_(set(ids))))}
+
+
+async def tiers_by_price(db: Database, price_ids: Sequence[int]) -> dict[int, list[PriceTier]]:
+    """Tiers of many prices in one query, in tier order."""
+    statement = (
+        select(PriceTier)
+        .where(PriceTier.price_id.in_(set(price_ids)))
+        .order_by(PriceTier.price_id, PriceTier.position)
+    )
+    grouped: dict[int, list[PriceTier]] = defaultdict(list)
+    async with db.session() as session:
+        for tier in await session.scalars(statement):
+            grouped[tier.price_id].append(tier)
+    return grouped
+
+
+def price_spec(price: Price, tiers: Sequence[PriceTier]) -> PriceSpec:
+    """The pure-core description of a stored price."""
+    return PriceSpec(
+        model=price.model,
+        currency=price.currency,
+        unit_amount=price.unit_amount,
+        tiers=tuple(
+            Tier(up_to=t.up_to, unit_amount=t.unit_amount, flat_amount=t.flat_amount) for t in tiers
+        ),
+    )
+
+
+def amount_for(price: Price, tiers: Sequence[PriceTier], quantity: int) -> Decimal:
+    """What ``quantity`` costs for one billing period, rounded once (the price calculator)."""
+    if isinstance(quantity, bool) or not 0 <= quantity <= MAX_QUANTITY:
+        raise Invalid.one("quantity", f"quantity must be between 0 and {MAX_QUANTITY:,}.")
+    return price_amount(price_spec(price, tiers), quantity)
+
+
+async def upgrade_ids_by_product(db: Database, product_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Which products each product upgrades to, in one query."""
+    statement = (
+        select(product_upgrades.c.product_id, product_upgrades.c.upgrade_id)
+        .where(product_upgrades.c.product_id.in_(set(product_ids)))
+        .order_by(product_upgrades.c.product_id, product_upgrades.c.upgrade_id)
+    )
+    grouped: dict[int, list[int]] = defaultdict(list)
+    async with db.session() as session:
+        for product_id, upgrade_id in await session.execute(statement):
+            grouped[product_id].append(upgrade_id)
+    return grouped

@@ -1,0 +1,70 @@
+"""Configuration from the environment.
+
+Every setting has a development default so that a fresh clone runs with no configuration:
+a SQLite database and a generated signing key, both kept under ``var/`` in the working
+directory. Production sets ``RECUR_DATABASE_URL`` and ``RECUR_SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_VAR_DIR = Path("var")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the application needs to know about its surroundings."""
+
+    database_url: str
+    secret_key: str
+    #: Lifetime of an access token issued by ``login`` or ``/oauth/token``.
+    access_token_ttl_seconds: int = 8 * 3600
+    #: Send the session cookie only over HTTPS (on in production, off for local HTTP).
+    secure_cookies: bool = False
+    #: Discounts above this percentage need a manager's approval.
+    approval_threshold_percent: int = 20
+    frontend_dir: Path = field(default_factory=lambda: _project_root() / "frontend")
+    #: Seconds an anonymous catalog read may be served from the in-process result cache.
+    catalog_cache_seconds: float = 5.0
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Read the settings from ``RECUR_*`` environment variables."""
+        env = dict(os.environ if environ is None else environ)
+        var_dir = Path(env.get("RECUR_VAR_DIR", str(DEFAULT_VAR_DIR)))
+        database_url = env.get("RECUR_DATABASE_URL") or _default_database_url(var_dir)
+        secret_key = env.get("RECUR_SECRET_KEY") or _development_secret(var_dir)
+        kwargs: dict[str, object] = {}
+        if "RECUR_ACCESS_TOKEN_TTL" in env:
+            kwargs["access_token_ttl_seconds"] = int(env["RECUR_ACCESS_TOKEN_TTL"])
+        if "RECUR_SECURE_COOKIES" in env:
+            kwargs["secure_cookies"] = env["RECUR_SECURE_COOKIES"].lower() in {"1", "true", "yes"}
+        if "RECUR_FRONTEND_DIR" in env:
+            kwargs["frontend_dir"] = Path(env["RECUR_FRONTEND_DIR"])
+        if "RECUR_CATALOG_CACHE_SECONDS" in env:
+            kwargs["catalog_cache_seconds"] = float(env["RECUR_CATALOG_CACHE_SECONDS"])
+        return cls(database_url=database_url, secret_key=secret_key, **kwargs)  # type: ignore[arg-type]
+
+
+def _project_root() -> Path:
+    """The checkout's root when installed in development mode (frontend/ lives there)."""
+    return Path(__file__).resolve().parents[2]
+
+
+def _default_database_url(var_dir: Path) -> str:
+    var_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite+aiosqlite:///{(var_dir / 'recur.sqlite3').resolve()}"
+
+
+def _development_secret(var_dir: Path) -> str:
+    """A random signing key made once and kept in ``var/`` so sessions survive restarts."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    path = var_dir / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

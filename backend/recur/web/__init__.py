@@ -1,0 +1,1 @@
+"""HTTP endpoints around the GraphQL API: the view, OAuth2 tokens, the SPA, cookies."""

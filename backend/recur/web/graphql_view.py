@@ -1,0 +1,69 @@
+"""The ``/graphql`` endpoint: builds the per-request context (who is asking)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.schema import BaseSchema
+
+from recur.auth.tokens import TokenSigner
+from recur.clock import Clock
+from recur.db.engine import Database
+from recur.graphql.core.context import Context
+from recur.graphql.loaders import Loaders
+from recur.services.actor import ANONYMOUS, Actor
+from recur.services.auth import actor_for_token
+from recur.settings import Settings
+from recur.web.session_cookie import SESSION_COOKIE, csrf_header_valid
+
+
+class RecurGraphQL(GraphQL[Context, None]):
+    """Strawberry's ASGI view with Recur's context. GraphiQL answers ``GET`` in a browser."""
+
+    def __init__(
+        self,
+        schema: BaseSchema,
+        *,
+        db: Database,
+        settings: Settings,
+        clock: Clock,
+        signer: TokenSigner,
+    ) -> None:
+        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+        self.db = db
+        self.settings = settings
+        self.clock = clock
+        self.signer = signer
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        if not isinstance(request, Request) or not isinstance(response, Response):
+            raise TypeError("/graphql serves HTTP only")
+        actor, via_cookie = await self.authenticate(request)
+        return Context(
+            request=request,
+            response=response,
+            db=self.db,
+            settings=self.settings,
+            clock=self.clock,
+            signer=self.signer,
+            actor=actor,
+            loaders=Loaders(self.db, actor),
+            via_cookie=via_cookie,
+        )
+
+    async def authenticate(self, request: Request) -> tuple[Actor, bool]:
+        """A bearer token wins; otherwise the session cookie, only with a valid CSRF header."""
+        now = self.clock.now()
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            return await actor_for_token(self.db, self.signer, token.strip(), now=now), False
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie:
+            actor = await actor_for_token(self.db, self.signer, cookie, now=now)
+            if csrf_header_valid(request, self.settings.secret_key, actor.session_id):
+                return actor, True
+        return ANONYMOUS, False
