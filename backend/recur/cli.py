@@ -24,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--workers", type=int, default=1)
     commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    _configure_logging()
 
     if args.command == "export-schema":
         from recur.graphql.schema import sdl
@@ -39,6 +39,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     asyncio.run(_demo(settings))
     return 0
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("recur").setLevel(logging.INFO)
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.INFO)
 
 
 async def _migrate(settings: Settings) -> None:

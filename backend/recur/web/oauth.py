@@ -29,10 +29,13 @@ from recur.db.models import PartnerClient
 #: Scopes a partner client may hold; ``read`` lets it read its partner's accounts.
 SUPPORTED_SCOPES = ("read",)
 TOKEN_TTL = timedelta(hours=1)
+GRANT_TYPE = "client_credentials"
 
 
 class _Client(ClientMixin):  # type: ignore[misc]
     """authlib's view of a stored partner client (or of an unknown one)."""
+
+    row: PartnerClient | None
 
     def __init__(self, client_id: str, row: PartnerClient | None) -> None:
         self.client_id = client_id
@@ -49,13 +52,13 @@ class _Client(ClientMixin):  # type: ignore[misc]
         # An unknown or disabled client spends the same time as a wrong secret.
         if self.row is None or not self.row.active:
             return verify_nothing(client_secret)
-        return verify_secret(self.row.secret_hash, str(client_secret))
+        return verify_secret(self.row.secret_hash, client_secret)
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
         return method == "client_secret_basic" and endpoint == "token"
 
     def check_grant_type(self, grant_type: str) -> bool:
-        return grant_type == ClientCredentialsGrant.GRANT_TYPE
+        return grant_type == GRANT_TYPE
 
 
 class _StarletteRequest(OAuth2Request):  # type: ignore[misc]

@@ -33,6 +33,8 @@ class CatalogQuery:
             kind=kind,
             page=page_request(first, after),
         )
+        for product in page.items:
+            ctx.loaders.product.prime(product.id, product)
         return to_connection(page, Product.from_model)
 
     @strawberry.field(description="One product by id or by SKU; null if there is none.")
