@@ -10,7 +10,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 
 from recur.auth.tokens import TokenSigner
 from recur.clock import Clock, SystemClock
@@ -20,7 +20,7 @@ from recur.settings import Settings
 from recur.web.graphql_view import RecurGraphQL
 from recur.web.oauth import token_endpoint
 from recur.web.security_headers import SecurityHeadersMiddleware
-from recur.web.spa import SPAFiles
+from recur.web.spa import SPAMount
 
 
 async def healthz(request: Request) -> Response:
@@ -50,7 +50,7 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/oauth/token", token_endpoint, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
-            Mount("/", SPAFiles(settings.frontend_dir)),
+            SPAMount(settings.frontend_dir),
         ],
         middleware=[
             Middleware(SecurityHeadersMiddleware),

@@ -33,8 +33,13 @@ class Loaders:
         self.account: DataLoader[int, models.Account | None] = _by_key(
             lambda ids: accounts.accounts_by_id(db, actor, ids), None
         )
+        #: Users reached through an object the actor sees (an account's owner).
         self.user: DataLoader[int, models.User | None] = _by_key(
             lambda ids: accounts.users_by_id(db, ids), None
+        )
+        #: Users looked up by id: only those the actor may see.
+        self.visible_user: DataLoader[int, models.User | None] = _by_key(
+            lambda ids: accounts.users_by_id(db, ids, actor), None
         )
         self.product: DataLoader[int, models.Product | None] = _by_key(
             lambda ids: catalog.products_by_id(db, actor, ids), None

@@ -19,6 +19,8 @@ from recur.graphql.accounts.types import Account, User
 from recur.graphql.catalog.queries import CatalogQuery
 from recur.graphql.catalog.types import Price, Product
 from recur.graphql.core.errors import should_mask_error
+from recur.graphql.core.nul_guard import RejectNulCharacters
+from recur.graphql.core.result_cache import CatalogResultCache
 
 #: How deep a query may nest, how many aliases and tokens it may have: enough for any
 #: screen of the app, far too little for a query built to exhaust the server.
@@ -39,6 +41,8 @@ schema = strawberry.Schema(
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
+        RejectNulCharacters,
+        CatalogResultCache,
         lambda: MaskErrors(should_mask_error=should_mask_error),
     ],
 )

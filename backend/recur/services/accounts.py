@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, false, or_, select, true
 
 from recur.core.roles import Role
 from recur.db.engine import Database
@@ -63,12 +63,33 @@ async def accounts_by_id(db: Database, actor: Actor, ids: Sequence[int]) -> dict
         return {account.id: account for account in await session.scalars(statement)}
 
 
-async def users_by_id(db: Database, ids: Sequence[int]) -> dict[int, User]:
-    """Users by id, in one query. Callers decide what of a user an actor may see."""
+def visible_users(actor: Actor) -> ColumnElement[bool]:
+    """Users ``actor`` may look up: themself, the users of accounts they see, and, for
+    staff, their colleagues. Partners see no users."""
+    if not actor.is_user:
+        return false()
+    if actor.sees_all_accounts:
+        return true()
+    conditions = [User.id == actor.user_id]
+    if actor.role is Role.CUSTOMER:
+        conditions.append(User.account_id == actor.account_id)
+    elif actor.is_staff:
+        visible = select(Account.id).where(visible_accounts(actor))
+        conditions += [User.account_id.in_(visible), User.account_id.is_(None)]
+    return or_(*conditions)
+
+
+async def users_by_id(
+    db: Database, ids: Sequence[int], actor: Actor | None = None
+) -> dict[int, User]:
+    """Users by id, in one query; only those ``actor`` may see when an actor is given.
+
+    Without an actor the caller has decided already (e.g. the owner of a visible account).
+    """
     if not ids:
         return {}
+    statement = select(User).where(User.id.in_(set(ids)))
+    if actor is not None:
+        statement = statement.where(visible_users(actor))
     async with db.session() as session:
-        return {
-            user.id: user
-            for user in await session.scalars(select(User).where(User.id.in_(set(ids))))
-        }
+        return {user.id: user for user in await session.scalars(statement)}

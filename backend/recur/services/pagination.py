@@ -48,14 +48,25 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode()
 
 
-def decode_cursor(cursor: str, width: int) -> list[Any]:
+def decode_cursor(cursor: str, types: Sequence[type]) -> list[Any]:
+    """The key values of a cursor, checked against the types of the ordering columns."""
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (binascii.Error, ValueError, UnicodeError):
         values = None
-    if not isinstance(values, list) or len(values) != width:
+    if (
+        not isinstance(values, list)
+        or len(values) != len(types)
+        or not all(_is_a(value, kind) for value, kind in zip(values, types, strict=True))
+    ):
         raise Invalid.one("after", "after is not a cursor from this list.")
     return values
+
+
+def _is_a(value: Any, kind: type) -> bool:
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63
+    return isinstance(value, kind) and (not isinstance(value, str) or "\x00" not in value)
 
 
 async def paginate(
@@ -74,7 +85,7 @@ async def paginate(
     page.check()
     filtered = statement
     if page.after is not None:
-        values = decode_cursor(page.after, len(order_by))
+        values = decode_cursor(page.after, [column.type.python_type for column in order_by])
         filtered = statement.where(tuple_(*order_by) > tuple_(*values))
     async with db.session() as session:
         result = await session.scalars(filtered.order_by(*order_by).limit(page.first + 1))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -12,6 +13,7 @@ from recur.auth.tokens import TokenSigner
 from recur.clock import Clock
 from recur.db.engine import Database
 from recur.graphql.core.context import Context
+from recur.graphql.core.result_cache import ResultCache
 from recur.graphql.loaders import Loaders
 from recur.services.actor import ANONYMOUS, Actor
 from recur.services.auth import actor_for_token
@@ -36,6 +38,13 @@ class RecurGraphQL(GraphQL[Context, None]):
         self.settings = settings
         self.clock = clock
         self.signer = signer
+        self.result_cache = ResultCache(settings.catalog_cache_seconds)
+
+    def decode_json(self, data: str | bytes) -> object:
+        decoded = super().decode_json(data)
+        if not isinstance(decoded, dict | list):
+            raise HTTPException(400, "The request body must be a JSON object with a query.")
+        return decoded
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -52,6 +61,7 @@ class RecurGraphQL(GraphQL[Context, None]):
             signer=self.signer,
             actor=actor,
             loaders=Loaders(self.db, actor),
+            result_cache=self.result_cache,
             via_cookie=via_cookie,
         )
 

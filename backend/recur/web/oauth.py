@@ -138,9 +138,13 @@ async def token_endpoint(request: Request) -> Response:
         for key, value in (await request.form()).items()
         if isinstance(value, str)
     }
-    client_id, _ = extract_basic_authorization(request.headers)
+    try:
+        client_id, _ = extract_basic_authorization(request.headers)
+    except (UnicodeDecodeError, ValueError):
+        return _invalid_client("The client credentials are not valid HTTP Basic credentials.")
     row = None
-    if client_id:
+    # A NUL cannot be stored in PostgreSQL text, so no client has one in its id.
+    if client_id and "\x00" not in client_id:
         async with state.db.session() as session:
             row = await session.scalar(
                 select(PartnerClient).where(PartnerClient.client_id == client_id)
@@ -150,3 +154,11 @@ async def token_endpoint(request: Request) -> Response:
     response: Response = await run_in_threadpool(server.create_token_response, oauth_request)
     response.headers["cache-control"] = "no-store"
     return response
+
+
+def _invalid_client(description: str) -> Response:
+    return JSONResponse(
+        {"error": "invalid_client", "error_description": description},
+        status_code=401,
+        headers={"www-authenticate": 'Basic error="invalid_client"', "cache-control": "no-store"},
+    )

@@ -7,6 +7,7 @@ from pathlib import Path
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
+from starlette.routing import Match, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
@@ -39,3 +40,17 @@ class SPAFiles(StaticFiles):
             and not path.startswith(SERVER_PREFIXES)
             and "." not in path.rsplit("/", 1)[-1]
         )
+
+
+class SPAMount(Mount):
+    """Mounts the SPA at ``/`` without claiming server paths, so that, say, ``GET
+    /oauth/token`` answers 405 from its route instead of a 404 from the static files."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__("/", app=SPAFiles(directory))
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and (path == "/graphql" or path.startswith(SERVER_PREFIXES)):
+            return Match.NONE, {}
+        return super().matches(scope)

@@ -103,11 +103,7 @@ async def _account_node(info: Info, pk: int) -> Account | None:
 
 
 async def _user_node(info: Info, pk: int) -> User | None:
-    """Users are visible to staff, and to a user themself."""
-    actor = info.context.actor
-    if not (actor.is_staff or actor.user_id == pk):
-        return None
-    user = await info.context.loaders.user.load(pk)
+    user = await info.context.loaders.visible_user.load(pk)
     return User.from_model(user) if user else None
 
 

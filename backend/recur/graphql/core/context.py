@@ -12,6 +12,7 @@ from strawberry.types import Info as StrawberryInfo
 from recur.auth.tokens import TokenSigner
 from recur.clock import Clock
 from recur.db.engine import Database
+from recur.graphql.core.result_cache import ResultCache
 from recur.services.actor import Actor
 from recur.settings import Settings
 
@@ -31,6 +32,7 @@ class Context:
     signer: TokenSigner
     actor: Actor
     loaders: Loaders
+    result_cache: ResultCache
     #: Whether the actor came from the session cookie (the SPA) rather than a bearer token.
     via_cookie: bool = False
     extra: dict[str, Any] = field(default_factory=dict)

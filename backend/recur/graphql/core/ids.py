@@ -7,6 +7,9 @@ import binascii
 
 import strawberry
 
+#: Primary keys are 32-bit integers on every database.
+MAX_PK = 2**31 - 1
+
 
 def to_global_id(type_name: str, pk: int) -> strawberry.ID:
     return strawberry.ID(base64.b64encode(f"{type_name}:{pk}".encode()).decode())
@@ -19,7 +22,7 @@ def from_global_id(global_id: str) -> tuple[str, int] | None:
     except (binascii.Error, UnicodeError, ValueError):
         return None
     type_name, _, pk = decoded.partition(":")
-    if not type_name or not pk.isdigit() or len(pk) > 18:
+    if not type_name or not (pk.isascii() and pk.isdigit()) or int(pk) > MAX_PK:
         return None
     return type_name, int(pk)
 

@@ -1,0 +1,55 @@
+"""Anonymous catalog reads are served from a short-lived cache; nothing personal is."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import httpx
+from sqlalchemy import update
+
+from recur.app import create_app
+from recur.db.models import Product
+from tests.graphql.test_statement_count import counting_statements
+
+PRODUCTS = "{ products(first: 50) { edges { node { sku name prices { unitAmount } } } } }"
+
+
+async def _rename_sandbox(db) -> None:
+    async with db.session() as session, session.begin():
+        await session.execute(
+            update(Product).where(Product.sku == "SANDBOX").values(name="Sandbox (renamed)")
+        )
+
+
+def _names(body: dict) -> list[str]:
+    return [edge["node"]["name"] for edge in body["data"]["products"]["edges"]]
+
+
+async def test_a_repeated_anonymous_catalog_query_costs_no_sql(gql, db) -> None:
+    first = await gql(PRODUCTS)
+    with counting_statements(db) as statements:
+        second = await gql(PRODUCTS)
+    assert second == first
+    assert statements == []
+
+
+async def test_logged_in_users_and_other_queries_are_never_served_from_the_cache(
+    gql, login, db
+) -> None:
+    await gql(PRODUCTS)  # fills the cache
+    await _rename_sandbox(db)
+    rep = await gql(PRODUCTS, token=await login("rita@recur.example"))
+    assert "Sandbox (renamed)" in _names(rep)
+    # A query that mixes in a personal field is not a catalog read.
+    mixed = await gql(PRODUCTS.replace("{ products", "{ viewer { email } products", 1))
+    assert "Sandbox (renamed)" in _names(mixed)
+
+
+async def test_the_cache_can_be_switched_off(settings, db, clock) -> None:
+    app = create_app(replace(settings, catalog_cache_seconds=0), database=db, clock=clock)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+        await http.post("/graphql", json={"query": PRODUCTS})
+        await _rename_sandbox(db)
+        body = (await http.post("/graphql", json={"query": PRODUCTS})).json()
+    assert "Sandbox (renamed)" in _names(body)
