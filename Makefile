@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck unit e2e schema bench clean
+.PHONY: install run test lint compose typecheck unit e2e schema bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +20,17 @@ run: install
 	$(BIN)/recur serve
 
 ## Lint, type-check, unit/service/API tests on SQLite and PostgreSQL, browser tests.
-test: lint typecheck unit e2e
+test: lint compose typecheck unit e2e
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## docker-compose.yml must be valid (no Docker engine needed).
+compose:
+	@command -v docker-compose >/dev/null || { echo "docker-compose is missing (Debian: apt-get install docker-compose)"; exit 1; }
+	docker-compose config --quiet
+	docker-compose --profile demo config --quiet
 
 typecheck: install
 	$(BIN)/mypy

@@ -53,9 +53,6 @@ class Loaders:
         self.all_prices: DataLoader[int, list[models.Price]] = _by_key(
             lambda ids: catalog.prices_by_product(db, ids, include_archived=True), []
         )
-        self.tiers: DataLoader[int, list[models.PriceTier]] = _by_key(
-            lambda ids: catalog.tiers_by_price(db, ids), []
-        )
         self.upgrades: DataLoader[int, list[int]] = _by_key(
             lambda ids: catalog.upgrade_ids_by_product(db, ids), []
         )

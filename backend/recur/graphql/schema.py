@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -28,6 +29,14 @@ MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
 
+# The depth and alias limiters make a new validation rule class per instance, which would
+# make every request miss the validation cache (its key includes the rules). Their rules are
+# made once here and added by one extension per request.
+LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+]
+
 Query = merge_types("Query", (CatalogQuery, AccountsQuery))
 Mutation = merge_types("Mutation", (AccountsMutation,))
 
@@ -36,8 +45,7 @@ schema = strawberry.Schema(
     mutation=Mutation,
     types=[Product, Price, Account, User],
     extensions=[
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),

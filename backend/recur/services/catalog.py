@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.orm import selectinload
 
 from recur.core.catalog import ProductKind
 from recur.core.pricing import PriceSpec, Tier, price_amount
 from recur.core.roles import Role
 from recur.db.engine import Database
-from recur.db.models import Price, PriceTier, Product, product_upgrades
+from recur.db.models import Price, Product, product_upgrades
 from recur.services.actor import Actor
 from recur.services.errors import Invalid
 from recur.services.pagination import Page, PageRequest, paginate
@@ -89,8 +90,12 @@ async def categories(db: Database, actor: Actor) -> list[str]:
 async def prices_by_product(
     db: Database, product_ids: Sequence[int], *, include_archived: bool = False
 ) -> dict[int, list[Price]]:
-    """Prices of many products in one query, in a stable order."""
-    statement = select(Price).where(Price.product_id.in_(set(product_ids)))
+    """Prices of many products with their tiers, in two queries, in a stable order."""
+    statement = (
+        select(Price)
+        .where(Price.product_id.in_(set(product_ids)))
+        .options(selectinload(Price.tiers))
+    )
     if not include_archived:
         statement = statement.where(Price.archived_at.is_(None))
     statement = statement.order_by(Price.product_id, Price.currency, Price.billing_period, Price.id)
@@ -102,43 +107,32 @@ async def prices_by_product(
 
 
 async def prices_by_id(db: Database, ids: Sequence[int]) -> dict[int, Price]:
+    """Prices with their tiers, in two queries."""
     if not ids:
         return {}
+    statement = select(Price).where(Price.id.in_(set(ids))).options(selectinload(Price.tiers))
     async with db.session() as session:
-        return {p.id: p for p in await session.scalars(select(Price).where(Price.id.in_(set(ids))))}
+        return {price.id: price for price in await session.scalars(statement)}
 
 
-async def tiers_by_price(db: Database, price_ids: Sequence[int]) -> dict[int, list[PriceTier]]:
-    """Tiers of many prices in one query, in tier order."""
-    statement = (
-        select(PriceTier)
-        .where(PriceTier.price_id.in_(set(price_ids)))
-        .order_by(PriceTier.price_id, PriceTier.position)
-    )
-    grouped: dict[int, list[PriceTier]] = defaultdict(list)
-    async with db.session() as session:
-        for tier in await session.scalars(statement):
-            grouped[tier.price_id].append(tier)
-    return grouped
-
-
-def price_spec(price: Price, tiers: Sequence[PriceTier]) -> PriceSpec:
-    """The pure-core description of a stored price."""
+def price_spec(price: Price) -> PriceSpec:
+    """The pure-core description of a stored price (loaded with its tiers)."""
     return PriceSpec(
         model=price.model,
         currency=price.currency,
         unit_amount=price.unit_amount,
         tiers=tuple(
-            Tier(up_to=t.up_to, unit_amount=t.unit_amount, flat_amount=t.flat_amount) for t in tiers
+            Tier(up_to=t.up_to, unit_amount=t.unit_amount, flat_amount=t.flat_amount)
+            for t in price.tiers
         ),
     )
 
 
-def amount_for(price: Price, tiers: Sequence[PriceTier], quantity: int) -> Decimal:
+def amount_for(price: Price, quantity: int) -> Decimal:
     """What ``quantity`` costs for one billing period, rounded once (the price calculator)."""
     if isinstance(quantity, bool) or not 0 <= quantity <= MAX_QUANTITY:
         raise Invalid.one("quantity", f"quantity must be between 0 and {MAX_QUANTITY:,}.")
-    return price_amount(price_spec(price, tiers), quantity)
+    return price_amount(price_spec(price), quantity)
 
 
 async def upgrade_ids_by_product(db: Database, product_ids: Sequence[int]) -> dict[int, list[int]]:

@@ -65,12 +65,9 @@ class Price(Node):
             active=price.active,
         )
 
-    @strawberry.field
-    async def tiers(self, info: Info) -> list[PriceTier]:
-        if self.model_.model not in (PricingModel.TIERED, PricingModel.VOLUME):
-            return []
-        tiers = await info.context.loaders.tiers.load(self.model_.id)
-        return [PriceTier.from_model(tier, self.currency) for tier in tiers]
+    @strawberry.field(description="The bands of a TIERED or VOLUME price, in order.")
+    def tiers(self) -> list[PriceTier]:
+        return [PriceTier.from_model(tier, self.currency) for tier in self.model_.tiers]
 
     @strawberry.field
     async def product(self, info: Info) -> Product | None:
@@ -81,11 +78,8 @@ class Price(Node):
         description="What this quantity costs for one billing period, rounded once: the same "
         "calculation quotes and invoices use."
     )
-    async def amount(self, info: Info, quantity: int) -> Money:
-        tiers = await info.context.loaders.tiers.load(self.model_.id)
-        return Money(
-            amount=catalog.amount_for(self.model_, tiers, quantity), currency=self.currency
-        )
+    def amount(self, quantity: int) -> Money:
+        return Money(amount=catalog.amount_for(self.model_, quantity), currency=self.currency)
 
 
 @strawberry.type(description="Something we sell, on subscription or once.")
