@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from recur.core.catalog import ProductKind
-from recur.core.pricing import PriceSpec, Tier, price_amount
+from recur.core.pricing import PriceSpec, Tier, TierCharge, price_amount, tier_breakdown
 from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import Price, Product, product_upgrades
@@ -128,11 +128,34 @@ def price_spec(price: Price) -> PriceSpec:
     )
 
 
-def amount_for(price: Price, quantity: int) -> Decimal:
-    """What ``quantity`` costs for one billing period, rounded once (the price calculator)."""
+def _check_quantity(quantity: int) -> None:
     if isinstance(quantity, bool) or not 0 <= quantity <= MAX_QUANTITY:
         raise Invalid.one("quantity", f"quantity must be between 0 and {MAX_QUANTITY:,}.")
+
+
+def amount_for(price: Price, quantity: int) -> Decimal:
+    """What ``quantity`` costs for one billing period, rounded once (the price calculator)."""
+    _check_quantity(quantity)
     return price_amount(price_spec(price), quantity)
+
+
+def breakdown_for(price: Price, quantity: int) -> tuple[TierCharge, ...]:
+    """The tiers that make up ``amount_for(price, quantity)``."""
+    _check_quantity(quantity)
+    return tier_breakdown(price_spec(price), quantity)
+
+
+async def currencies(db: Database, actor: Actor) -> list[str]:
+    """The currencies the visible catalog is priced in, alphabetically."""
+    statement = (
+        select(Price.currency)
+        .join(Product)
+        .where(visible_products(actor), Price.archived_at.is_(None))
+        .distinct()
+        .order_by(Price.currency)
+    )
+    async with db.session() as session:
+        return list((await session.scalars(statement)).all())
 
 
 async def upgrade_ids_by_product(db: Database, product_ids: Sequence[int]) -> dict[int, list[int]]:

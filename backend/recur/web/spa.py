@@ -11,8 +11,10 @@ from starlette.routing import Match, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+#: Paths that belong to the server's own routes, never to the static files.
+API_PREFIXES = ("/graphql", "/oauth/", "/healthz")
 #: Paths the SPA never owns: an unknown one there is a real 404, not a client route.
-SERVER_PREFIXES = ("/graphql", "/oauth/", "/healthz", "/assets/")
+SERVER_PREFIXES = (*API_PREFIXES, "/assets/")
 
 
 class SPAFiles(StaticFiles):
@@ -51,6 +53,6 @@ class SPAMount(Mount):
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         path = scope.get("path", "")
-        if scope["type"] == "http" and (path == "/graphql" or path.startswith(SERVER_PREFIXES)):
+        if scope["type"] == "http" and path.startswith(API_PREFIXES):
             return Match.NONE, {}
         return super().matches(scope)

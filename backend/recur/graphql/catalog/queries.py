@@ -54,3 +54,7 @@ class CatalogQuery:
     @strawberry.field(description="The catalog's categories, for filters.")
     async def categories(self, info: Info) -> list[str]:
         return await catalog.categories(info.context.db, info.context.actor)
+
+    @strawberry.field(description="The currencies the catalog is priced in.")
+    async def currencies(self, info: Info) -> list[str]:
+        return await catalog.currencies(info.context.db, info.context.actor)

@@ -37,6 +37,15 @@ class PriceTier:
         )
 
 
+@strawberry.type(description="How much of an amount one tier contributes, for explanations.")
+class TierCharge:
+    tier: int = strawberry.field(description="Position of the tier, from 1.")
+    quantity: int
+    unit_amount: Decimal
+    flat_amount: Decimal
+    amount: Money = strawberry.field(description="This tier's share, before the one rounding.")
+
+
 @strawberry.type(description="How a product is charged in one currency and billing period.")
 class Price(Node):
     model_: strawberry.Private[models.Price]
@@ -80,6 +89,23 @@ class Price(Node):
     )
     def amount(self, quantity: int) -> Money:
         return Money(amount=catalog.amount_for(self.model_, quantity), currency=self.currency)
+
+    @strawberry.field(
+        description="How amount(quantity) is made, tier by tier (empty for FLAT and PER_UNIT)."
+    )
+    def breakdown(self, quantity: int) -> list[TierCharge]:
+        return [
+            TierCharge(
+                tier=charge.tier_index + 1,
+                quantity=charge.quantity,
+                unit_amount=unit_amount(charge.unit_amount, self.currency),
+                flat_amount=unit_amount(charge.flat_amount, self.currency),
+                amount=Money(
+                    amount=unit_amount(charge.amount, self.currency), currency=self.currency
+                ),
+            )
+            for charge in catalog.breakdown_for(self.model_, quantity)
+        ]
 
 
 @strawberry.type(description="Something we sell, on subscription or once.")

@@ -21,7 +21,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 #: Root fields whose answer is the same for every anonymous caller.
-CATALOG_ROOT_FIELDS = frozenset({"products", "product", "categories", "__typename"})
+CATALOG_ROOT_FIELDS = frozenset({"products", "product", "categories", "currencies", "__typename"})
 
 
 class ResultCache:

@@ -1,0 +1,60 @@
+// A customer's own account: who they are to us, terms, and their sales rep.
+import { graphql } from "../api.js";
+import { errorState, h, loading } from "../ui.js";
+
+const ACCOUNT = `{ viewer { account { id name currency paymentTermsDays taxRatePercent owner { name email } } } }`;
+
+export function render({ session }) {
+  document.title = "Account · Recur";
+  const root = h("div", {}, loading("Loading your account", 1));
+
+  async function load() {
+    try {
+      const data = await graphql(ACCOUNT);
+      root.replaceChildren(view(data.viewer.account, session.viewer));
+    } catch (error) {
+      root.replaceChildren(errorState(error, load));
+    }
+  }
+  load();
+  return root;
+}
+
+function view(account, viewer) {
+  document.title = `${account.name} · Recur`;
+  const owner = account.owner;
+  return h(
+    "section",
+    { "aria-labelledby": "account-title" },
+    h("div", { class: "page-head" }, h("div", {}, h("h1", { id: "account-title" }, account.name), h("p", {}, `Signed in as ${viewer.name} (${viewer.email})`))),
+    h(
+      "div",
+      { class: "card" },
+      h(
+        "div",
+        { class: "card__body" },
+        h("h2", { class: "section-title" }, "Billing terms"),
+        h(
+          "dl",
+          { class: "detail-list" },
+          h("dt", {}, "Currency"), h("dd", {}, account.currency),
+          h("dt", {}, "Payment terms"), h("dd", {}, `Net ${account.paymentTermsDays} days`),
+          h("dt", {}, "Tax rate"), h("dd", { class: "money" }, `${account.taxRatePercent} %`),
+        ),
+      ),
+    ),
+    h(
+      "div",
+      { class: "card" },
+      h(
+        "div",
+        { class: "card__body" },
+        h("h2", { class: "section-title" }, "Your sales rep"),
+        owner
+          ? h("p", {}, h("strong", {}, owner.name), " · ", h("a", { href: `mailto:${owner.email}` }, owner.email))
+          : h("p", { class: "muted" }, "No rep is assigned yet."),
+        h("p", { class: "muted", style: "margin-top:var(--space-2)" }, "Ask them for a quote, volume pricing or a longer term."),
+      ),
+    ),
+  );
+}

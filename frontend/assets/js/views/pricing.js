@@ -1,0 +1,35 @@
+// How prices read in the app: "per month", "per seat", tier ranges. Amounts come from the
+// server; this only chooses words.
+import { formatMoney } from "../ui.js";
+
+export const PERIOD_LABEL = { MONTH: "Monthly", YEAR: "Yearly", ONE_TIME: "One-time" };
+const PER_PERIOD = { MONTH: "/ month", YEAR: "/ year", ONE_TIME: "once" };
+export const MODEL_LABEL = { FLAT: "Flat fee", PER_UNIT: "Per unit", TIERED: "Graduated tiers", VOLUME: "Volume tiers" };
+
+/** The price to headline a product with: monthly first, then yearly, then one-time. */
+export function headlinePrice(prices) {
+  for (const period of ["MONTH", "YEAR", "ONE_TIME"]) {
+    const found = prices.find((p) => p.billingPeriod === period);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** "$25.00 per unit / month", "from $10.00 per unit / month", "$2,500.00 once". */
+export function priceSummary(price) {
+  const per = PER_PERIOD[price.billingPeriod];
+  if (price.model === "FLAT") return { lead: "", amount: formatMoney(price.unitAmount, price.currency), tail: per };
+  if (price.model === "PER_UNIT") return { lead: "", amount: formatMoney(price.unitAmount, price.currency), tail: `per unit ${per}` };
+  const lowest = price.tiers.reduce((min, t) => (Number(t.unitAmount) < Number(min.unitAmount) ? t : min), price.tiers[0]);
+  return { lead: "from ", amount: formatMoney(lowest.unitAmount, price.currency), tail: `per unit ${per}` };
+}
+
+/** "1–10", "11–50", "51 and up". */
+export function tierRanges(tiers) {
+  let from = 1;
+  return tiers.map((tier) => {
+    const label = tier.upTo === null ? `${from.toLocaleString()} and up` : `${from.toLocaleString()}–${tier.upTo.toLocaleString()}`;
+    from = (tier.upTo ?? 0) + 1;
+    return label;
+  });
+}
