@@ -45,9 +45,10 @@ e2e: install
 schema: install
 	$(BIN)/recur export-schema > schema.graphql
 
-## GraphQL catalog throughput against the plain-Starlette ceiling, and cold start.
+## GraphQL catalog throughput against the plain-Starlette ceiling, cold start, first load.
 bench: install
 	$(BIN)/python bench/catalog.py
+	$(BIN)/python bench/first_load.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

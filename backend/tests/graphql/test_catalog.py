@@ -167,3 +167,35 @@ async def test_retired_products_are_hidden_except_from_admins(gql, login, db) ->
 
     admin = await gql(PRODUCTS, {"first": 50}, token=await login("adam@recur.example"))
     assert "SANDBOX" in skus(admin)
+
+
+async def test_the_catalog_lists_its_currencies(gql) -> None:
+    assert (await gql("{ currencies }"))["data"]["currencies"] == ["EUR", "USD"]
+
+
+async def test_a_breakdown_explains_graduated_amounts_tier_by_tier(gql) -> None:
+    query = """query($sku: String!, $q: Int!) { product(sku: $sku) { prices(currency: "USD") {
+      amount(quantity: $q) { amount }
+      breakdown(quantity: $q) { tier quantity unitAmount flatAmount amount { amount } } } } }"""
+    body = await gql(query, {"sku": "MIGRATION", "q": 12})
+    [price] = body["data"]["product"]["prices"]
+    assert price["breakdown"] == [
+        {
+            "tier": 1,
+            "quantity": 10,
+            "unitAmount": "40.00",
+            "flatAmount": "500.00",
+            "amount": {"amount": "900.00"},
+        },
+        {
+            "tier": 2,
+            "quantity": 2,
+            "unitAmount": "25.00",
+            "flatAmount": "0.00",
+            "amount": {"amount": "50.00"},
+        },
+    ]
+    assert price["amount"]["amount"] == "950.00"
+
+    flat = await gql(query, {"sku": "PLAT-CORE", "q": 3})
+    assert all(p["breakdown"] == [] for p in flat["data"]["product"]["prices"])
