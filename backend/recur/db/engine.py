@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
@@ -22,6 +24,7 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(self.url, echo=echo, **_engine_options(url))
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _configure_sqlite)
+            event.listen(self.engine.sync_engine, "begin", _begin_sqlite)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -31,6 +34,18 @@ class Database:
     def session(self) -> AsyncSession:
         """A new session; use it as ``async with db.session() as session``."""
         return self.sessionmaker()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session in a write transaction, committed at the end, rolled back on error.
+
+        On SQLite the transaction takes the write lock at once (``BEGIN IMMEDIATE``), so
+        two writers queue instead of one failing when it upgrades a read lock; PostgreSQL
+        relies on row locks (``SELECT … FOR UPDATE``) taken by the services.
+        """
+        async with self.session() as session, session.begin():
+            await session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+            yield session
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -43,9 +58,16 @@ def _engine_options(url: str) -> dict[str, Any]:
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    """Foreign keys on, and WAL so readers never wait for a writer."""
+    """Foreign keys on, WAL so readers never wait for a writer, and transactions begun by
+    us (``_begin_sqlite``) rather than by the driver."""
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _begin_sqlite(connection: Any) -> None:
+    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")

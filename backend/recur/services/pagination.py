@@ -74,8 +74,11 @@ async def paginate(
     statement: Select[T],
     order_by: Sequence[InstrumentedAttribute[Any]],
     page: PageRequest,
+    *,
+    descending: bool = False,
 ) -> Page[T]:
-    """Run ``statement`` ordered by ``order_by`` (unique together, ascending) from the cursor.
+    """Run ``statement`` ordered by ``order_by`` (unique together; ascending unless
+    ``descending``) from the cursor.
 
     The total is counted only when asked for (``count_total``), in a query of its own.
 
@@ -86,9 +89,11 @@ async def paginate(
     filtered = statement
     if page.after is not None:
         values = decode_cursor(page.after, [column.type.python_type for column in order_by])
-        filtered = statement.where(tuple_(*order_by) > tuple_(*values))
+        key, after = tuple_(*order_by), tuple_(*values)
+        filtered = statement.where(key < after if descending else key > after)
     async with db.session() as session:
-        result = await session.scalars(filtered.order_by(*order_by).limit(page.first + 1))
+        ordering = [column.desc() for column in order_by] if descending else order_by
+        result = await session.scalars(filtered.order_by(*ordering).limit(page.first + 1))
         rows = list(result.all())
     items = rows[: page.first]
     keys = [attribute.key for attribute in order_by]

@@ -1,15 +1,29 @@
 """All models, imported here so that ``Base.metadata`` knows every table."""
 
 from recur.db.models.accounts import Account, Partner, PartnerClient, User, UserSession
+from recur.db.models.billing import Invoice, InvoiceLine
 from recur.db.models.catalog import Price, PriceTier, Product, product_upgrades
+from recur.db.models.numbering import NumberSequence
+from recur.db.models.orders import Charge, Order, Subscription, SubscriptionItem
+from recur.db.models.quotes import Quote, QuoteEvent, QuoteLine
 
 __all__ = [
     "Account",
+    "Charge",
+    "Invoice",
+    "InvoiceLine",
+    "NumberSequence",
+    "Order",
     "Partner",
     "PartnerClient",
     "Price",
     "PriceTier",
     "Product",
+    "Quote",
+    "QuoteEvent",
+    "QuoteLine",
+    "Subscription",
+    "SubscriptionItem",
     "User",
     "UserSession",
     "product_upgrades",

@@ -1,0 +1,155 @@
+"""The statuses of quotes, subscriptions and invoices, and the quote workflow (DESIGN.md).
+
+Pure rules: which action moves a quote from which status to which, and who may take it.
+Services apply them; nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from recur.core.roles import Role
+
+
+class QuoteKind(StrEnum):
+    NEW = "NEW"
+    AMENDMENT = "AMENDMENT"
+    RENEWAL = "RENEWAL"
+
+
+class QuoteStatus(StrEnum):
+    DRAFT = "DRAFT"
+    IN_REVIEW = "IN_REVIEW"
+    PENDING_APPROVAL = "PENDING_APPROVAL"
+    APPROVED = "APPROVED"
+    SENT = "SENT"
+    ACCEPTED = "ACCEPTED"
+    DECLINED = "DECLINED"
+    EXPIRED = "EXPIRED"
+
+
+class SubscriptionStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    CANCELED = "CANCELED"
+    EXPIRED = "EXPIRED"
+
+
+class InvoiceStatus(StrEnum):
+    OPEN = "OPEN"
+    PAID = "PAID"
+    VOID = "VOID"
+
+
+class QuoteAction(StrEnum):
+    REQUEST = "REQUEST"  # a customer asks sales to review the cart
+    SUBMIT = "SUBMIT"  # a rep asks a manager to approve deep discounts
+    APPROVE = "APPROVE"
+    REJECT = "REJECT"
+    SEND = "SEND"
+    ACCEPT = "ACCEPT"
+    DECLINE = "DECLINE"
+    CHECKOUT = "CHECKOUT"  # a customer buys their own cart without discounts
+    EXPIRE = "EXPIRE"
+    EDIT = "EDIT"  # lines or terms changed
+
+
+SALES = frozenset({Role.REP, Role.MANAGER, Role.ADMIN})
+APPROVERS = frozenset({Role.MANAGER, Role.ADMIN})
+CUSTOMERS = frozenset({Role.CUSTOMER})
+
+#: Statuses in which lines and terms may still change.
+EDITABLE = frozenset({QuoteStatus.DRAFT, QuoteStatus.IN_REVIEW, QuoteStatus.APPROVED})
+#: Statuses a quote never leaves.
+FINAL = frozenset({QuoteStatus.ACCEPTED, QuoteStatus.DECLINED, QuoteStatus.EXPIRED})
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: QuoteAction
+    sources: frozenset[QuoteStatus]
+    target: QuoteStatus
+    roles: frozenset[Role]
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        QuoteAction.REQUEST,
+        frozenset({QuoteStatus.DRAFT}),
+        QuoteStatus.IN_REVIEW,
+        CUSTOMERS,
+    ),
+    Transition(
+        QuoteAction.SUBMIT,
+        frozenset({QuoteStatus.DRAFT, QuoteStatus.IN_REVIEW}),
+        QuoteStatus.PENDING_APPROVAL,
+        SALES,
+    ),
+    Transition(
+        QuoteAction.APPROVE,
+        frozenset({QuoteStatus.PENDING_APPROVAL}),
+        QuoteStatus.APPROVED,
+        APPROVERS,
+    ),
+    Transition(
+        QuoteAction.REJECT,
+        frozenset({QuoteStatus.PENDING_APPROVAL}),
+        QuoteStatus.DRAFT,
+        APPROVERS,
+    ),
+    Transition(
+        QuoteAction.SEND,
+        frozenset({QuoteStatus.DRAFT, QuoteStatus.IN_REVIEW, QuoteStatus.APPROVED}),
+        QuoteStatus.SENT,
+        SALES,
+    ),
+    Transition(QuoteAction.ACCEPT, frozenset({QuoteStatus.SENT}), QuoteStatus.ACCEPTED, CUSTOMERS),
+    Transition(QuoteAction.DECLINE, frozenset({QuoteStatus.SENT}), QuoteStatus.DECLINED, CUSTOMERS),
+    Transition(
+        QuoteAction.CHECKOUT, frozenset({QuoteStatus.DRAFT}), QuoteStatus.ACCEPTED, CUSTOMERS
+    ),
+)
+
+
+class WorkflowError(ValueError):
+    """The action is not possible now, or not for this role."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def transition(status: QuoteStatus, action: QuoteAction, role: Role) -> QuoteStatus:
+    """The status after ``action``, or :class:`WorkflowError` saying why not."""
+    rule = next(t for t in TRANSITIONS if t.action is action)
+    if role not in rule.roles:
+        raise WorkflowError(
+            f"A {role.value.lower()} cannot {action.value.lower()} a quote.", "NOT_ALLOWED"
+        )
+    if status not in rule.sources:
+        allowed = ", ".join(sorted(s.value for s in rule.sources))
+        raise WorkflowError(
+            f"A {status.value} quote cannot be {_past(action)} (only {allowed}).",
+            "INVALID_STATUS",
+        )
+    return rule.target
+
+
+def after_edit(status: QuoteStatus) -> QuoteStatus:
+    """An edit sends an approved quote back to draft: it must be approved again."""
+    if status not in EDITABLE:
+        raise WorkflowError(f"A {status.value} quote can no longer be changed.", "LOCKED")
+    return QuoteStatus.DRAFT if status is QuoteStatus.APPROVED else status
+
+
+def _past(action: QuoteAction) -> str:
+    return {
+        QuoteAction.REQUEST: "sent for review",
+        QuoteAction.SUBMIT: "submitted for approval",
+        QuoteAction.APPROVE: "approved",
+        QuoteAction.REJECT: "rejected",
+        QuoteAction.SEND: "sent",
+        QuoteAction.ACCEPT: "accepted",
+        QuoteAction.DECLINE: "declined",
+        QuoteAction.CHECKOUT: "checked out",
+    }.get(action, action.value.lower())

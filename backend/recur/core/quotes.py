@@ -1,0 +1,256 @@
+"""Quote math: the rules a quote line must follow, its amounts and the quote's totals.
+
+Per billing period a line costs ``list = price(quantity)`` (rounded once by the pricing core)
+and ``net = round(list × (1 - discount/100))`` (rounded once, half-up). Totals are sums of
+those rounded amounts, never re-derived (see DESIGN.md, "Quotes" and "Money"):
+
+- one-time total: Σ net of the one-time lines;
+- MRR: ``round(Σ net of monthly lines + Σ net of yearly lines ÷ 12)``, a metric;
+- total contract value: one-time total + Σ net × periods in the term of the recurring lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from recur.core.catalog import BillingPeriod
+from recur.core.money import Money, exact_context, minor_unit, round_money
+from recur.core.pricing import PriceSpec, price_amount
+
+MAX_QUANTITY = 1_000_000
+"""Largest quantity of one quote line."""
+
+MAX_TERM_MONTHS = 120
+"""Longest term of a quote, in months (ten years)."""
+
+DISCOUNT_PLACES = 2
+"""Decimal places a discount percent may have (e.g. 12.25 %)."""
+
+DEFAULT_APPROVAL_THRESHOLD = Decimal(20)
+"""Discount percent above which a quote needs a manager's approval, unless configured."""
+
+
+class QuoteRuleError(ValueError):
+    """A quote or quote line that breaks a rule: which field, a code, and a clear message.
+
+    ``field`` is the input's API name (``"quantity"``, ``"discountPercent"``,
+    ``"termMonths"``, ``"startDate"``, ``"priceId"``); ``code`` is machine-readable.
+    """
+
+    def __init__(self, field: str, code: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class LineTerms:
+    """What a quote line buys: a price, how often it bills, how many, and the discount."""
+
+    price: PriceSpec
+    billing_period: BillingPeriod
+    quantity: int
+    discount_percent: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class LineAmounts:
+    """A line's amounts: ``list`` and ``net`` per billing period, ``total`` over the term."""
+
+    list_amount: Decimal
+    net_amount: Decimal
+    total_amount: Decimal
+
+
+@dataclass(frozen=True)
+class QuoteTotals:
+    """A quote's totals, each with the currency's exponent."""
+
+    one_time: Decimal
+    monthly_recurring: Decimal
+    total_contract_value: Decimal
+
+
+def check_quantity(quantity: int) -> int:
+    """Return ``quantity`` if it is an int from 1 to :data:`MAX_QUANTITY`.
+
+    Raises :class:`QuoteRuleError` (field ``quantity``) otherwise.
+    """
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        raise QuoteRuleError("quantity", "INVALID_QUANTITY", "quantity must be a whole number.")
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise QuoteRuleError(
+            "quantity",
+            "INVALID_QUANTITY",
+            f"quantity must be between 1 and {MAX_QUANTITY:,}, got {quantity:,}.",
+        )
+    return quantity
+
+
+def check_discount(discount_percent: Decimal) -> Decimal:
+    """Return ``discount_percent`` if it is a ``Decimal`` from 0 to 100 with ≤ 2 places.
+
+    Trailing zeros do not count (``Decimal("12.500")`` is fine). Raises
+    :class:`QuoteRuleError` (field ``discountPercent``) otherwise.
+    """
+    if not isinstance(discount_percent, Decimal) or not discount_percent.is_finite():
+        raise QuoteRuleError(
+            "discountPercent",
+            "INVALID_DISCOUNT",
+            f"discountPercent must be a decimal number, got {discount_percent!r}.",
+        )
+    if not 0 <= discount_percent <= 100:
+        raise QuoteRuleError(
+            "discountPercent",
+            "INVALID_DISCOUNT",
+            f"discountPercent must be between 0 and 100, got {discount_percent}.",
+        )
+    with exact_context():
+        places_ok = discount_percent == discount_percent.quantize(Decimal(1).scaleb(-2))
+    if not places_ok:
+        raise QuoteRuleError(
+            "discountPercent",
+            "INVALID_DISCOUNT",
+            f"discountPercent may have at most {DISCOUNT_PLACES} decimal places, "
+            f"got {discount_percent}.",
+        )
+    return discount_percent
+
+
+def check_term(term_months: int, billing_periods: Iterable[BillingPeriod]) -> int:
+    """Return ``term_months`` if it is valid for lines billed on ``billing_periods``.
+
+    A term is 1 to :data:`MAX_TERM_MONTHS` months, and whole years when any line bills
+    yearly. Raises :class:`QuoteRuleError` (field ``termMonths``) otherwise.
+    """
+    if isinstance(term_months, bool) or not isinstance(term_months, int):
+        raise QuoteRuleError(
+            "termMonths", "INVALID_TERM", "termMonths must be a whole number of months."
+        )
+    if not 1 <= term_months <= MAX_TERM_MONTHS:
+        raise QuoteRuleError(
+            "termMonths",
+            "INVALID_TERM",
+            f"termMonths must be between 1 and {MAX_TERM_MONTHS}, got {term_months}.",
+        )
+    if term_months % 12 and BillingPeriod.YEAR in set(billing_periods):
+        raise QuoteRuleError(
+            "termMonths",
+            "TERM_NOT_WHOLE_YEARS",
+            f"A yearly price needs a term in whole years (a multiple of 12 months), "
+            f"got {term_months} months.",
+        )
+    return term_months
+
+
+def check_start_date(start_date: date, today: date) -> date:
+    """Return ``start_date`` unless it is before ``today``.
+
+    Raises :class:`QuoteRuleError` (field ``startDate``) for a start in the past.
+    """
+    if start_date < today:
+        raise QuoteRuleError(
+            "startDate",
+            "START_DATE_IN_PAST",
+            f"startDate must be today ({today}) or later, got {start_date}.",
+        )
+    return start_date
+
+
+def check_price_currency(price: PriceSpec, currency: str) -> PriceSpec:
+    """Return ``price`` if it is in the quote's ``currency``.
+
+    Raises :class:`QuoteRuleError` (field ``priceId``) for a price in another currency.
+    """
+    if price.currency != currency:
+        raise QuoteRuleError(
+            "priceId",
+            "CURRENCY_MISMATCH",
+            f"The price is in {price.currency} but the quote is in {currency}.",
+        )
+    return price
+
+
+def periods_in_term(billing_period: BillingPeriod, term_months: int) -> int:
+    """How many times a line billed on ``billing_period`` bills over the term.
+
+    ``MONTH`` → ``term_months``; ``YEAR`` → ``term_months / 12``; ``ONE_TIME`` → 1. Raises
+    :class:`QuoteRuleError` for a term that :func:`check_term` refuses.
+    """
+    check_term(term_months, (billing_period,))
+    months = BillingPeriod(billing_period).months
+    return 1 if months is None else term_months // months
+
+
+def line_amounts(line: LineTerms, term_months: int) -> LineAmounts:
+    """The amounts of one quote line over a term of ``term_months`` months.
+
+    ``list`` = the price of the quantity for one period (rounded once); ``net`` =
+    ``list × (1 - discount/100)`` rounded once, half-up; ``total`` = ``net`` × periods in
+    the term. Raises :class:`QuoteRuleError` for a bad quantity, discount or term.
+    """
+    check_quantity(line.quantity)
+    check_discount(line.discount_percent)
+    periods = periods_in_term(line.billing_period, term_months)
+    currency = line.price.currency
+    list_amount = price_amount(line.price, line.quantity)
+    with exact_context():
+        kept = (list_amount * (100 - line.discount_percent)).scaleb(-2)
+    net = round_money(kept, currency)
+    with exact_context():
+        total = net * periods
+    return LineAmounts(list_amount=list_amount, net_amount=net, total_amount=total)
+
+
+def _round_divided(amount: Decimal, divisor: int, currency: str) -> Decimal:
+    """``round(amount / divisor)`` half-up to the minor unit, exactly (integer arithmetic).
+
+    ``amount`` must already be a whole number of minor units.
+    """
+    places = minor_unit(currency)
+    with exact_context():
+        scaled = amount.scaleb(places)
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{amount} is not a whole number of {currency} minor units")
+    units = int(scaled)
+    quotient, remainder = divmod(abs(units), divisor)
+    if 2 * remainder >= divisor:
+        quotient += 1
+    return round_money(Decimal(quotient if units >= 0 else -quotient).scaleb(-places), currency)
+
+
+def quote_totals(lines: Iterable[LineTerms], term_months: int, currency: str) -> QuoteTotals:
+    """The totals of a quote in ``currency`` over a term of ``term_months`` months.
+
+    Raises :class:`QuoteRuleError` for a line priced in another currency, a bad line or a
+    bad term (see :func:`check_term`). An empty quote totals zero.
+    """
+    lines = tuple(lines)
+    check_term(term_months, (line.billing_period for line in lines))
+    zero = Money.zero(currency).amount
+    one_time = monthly = yearly = recurring_total = zero
+    for line in lines:
+        check_price_currency(line.price, currency)
+        amounts = line_amounts(line, term_months)
+        with exact_context():
+            if line.billing_period == BillingPeriod.ONE_TIME:
+                one_time += amounts.net_amount
+            else:
+                recurring_total += amounts.total_amount
+                if line.billing_period == BillingPeriod.YEAR:
+                    yearly += amounts.net_amount
+                else:
+                    monthly += amounts.net_amount
+    with exact_context():
+        mrr = _round_divided(monthly * 12 + yearly, 12, currency)
+        tcv = one_time + recurring_total
+    return QuoteTotals(one_time=one_time, monthly_recurring=mrr, total_contract_value=tcv)
+
+
+def needs_approval(discounts: Iterable[Decimal], threshold: Decimal) -> bool:
+    """Whether any discount percent is strictly above ``threshold``."""
+    return any(discount > threshold for discount in discounts)

@@ -1,0 +1,99 @@
+"""Orders, their charge schedules, and the subscriptions they start."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Boolean, Date, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from recur.core.catalog import BillingPeriod
+from recur.core.lifecycle import QuoteKind, SubscriptionStatus
+from recur.db.base import Base, TimestampMixin
+from recur.db.types import ScaledDecimal
+
+
+class Order(TimestampMixin, Base):
+    """An accepted quote. One quote makes at most one order (checkout is idempotent)."""
+
+    __tablename__ = "orders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id"), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    kind: Mapped[QuoteKind] = mapped_column(Enum(QuoteKind, native_enum=False, length=20))
+    currency: Mapped[str] = mapped_column(String(3))
+    start_date: Mapped[date] = mapped_column(Date)
+    term_months: Mapped[int] = mapped_column(Integer)
+    subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscriptions.id"))
+
+    charges: Mapped[list[Charge]] = relationship(
+        back_populates="order", order_by="Charge.id", cascade="all, delete-orphan"
+    )
+
+
+class Charge(Base):
+    """One line of an order's charge schedule: what will be billed for one period, computed
+    once when the order is made. Invoices copy charges; they never price again."""
+
+    __tablename__ = "charges"
+    __table_args__ = (UniqueConstraint("quote_line_id", "period_index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    quote_line_id: Mapped[int] = mapped_column(ForeignKey("quote_lines.id"))
+    subscription_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("subscription_items.id"), index=True
+    )
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    price_id: Mapped[int] = mapped_column(ForeignKey("prices.id"))
+    billing_period: Mapped[BillingPeriod] = mapped_column(
+        Enum(BillingPeriod, native_enum=False, length=20)
+    )
+    period_index: Mapped[int] = mapped_column(Integer)
+    period_start: Mapped[date] = mapped_column(Date, index=True)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    quantity: Mapped[int] = mapped_column(Integer)
+    list_amount: Mapped[Decimal] = mapped_column(ScaledDecimal(6))
+    discount_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
+    amount: Mapped[Decimal] = mapped_column(ScaledDecimal(6))
+
+    order: Mapped[Order] = relationship(back_populates="charges")
+
+
+class Subscription(TimestampMixin, Base):
+    __tablename__ = "subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    status: Mapped[SubscriptionStatus] = mapped_column(
+        Enum(SubscriptionStatus, native_enum=False, length=20)
+    )
+    currency: Mapped[str] = mapped_column(String(3))
+    start_date: Mapped[date] = mapped_column(Date)
+    term_months: Mapped[int] = mapped_column(Integer)
+    current_term_end: Mapped[date] = mapped_column(Date)
+    auto_renew: Mapped[bool] = mapped_column(Boolean, default=True)
+    uplift_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2), default=Decimal(0))
+
+    items: Mapped[list[SubscriptionItem]] = relationship(
+        back_populates="subscription", order_by="SubscriptionItem.id"
+    )
+
+
+class SubscriptionItem(Base):
+    __tablename__ = "subscription_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    price_id: Mapped[int] = mapped_column(ForeignKey("prices.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    discount_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
+    #: Net amount per billing period, as quoted.
+    net_amount: Mapped[Decimal] = mapped_column(ScaledDecimal(6))
+
+    subscription: Mapped[Subscription] = relationship(back_populates="items")

@@ -1,0 +1,73 @@
+"""Quotes (a cart is a DRAFT quote), their lines and their history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from recur.core.lifecycle import QuoteKind, QuoteStatus
+from recur.db.base import Base, TimestampMixin, utcnow
+from recur.db.types import ScaledDecimal, UTCDateTime
+
+
+class Quote(TimestampMixin, Base):
+    __tablename__ = "quotes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    kind: Mapped[QuoteKind] = mapped_column(Enum(QuoteKind, native_enum=False, length=20))
+    status: Mapped[QuoteStatus] = mapped_column(
+        Enum(QuoteStatus, native_enum=False, length=20), index=True
+    )
+    currency: Mapped[str] = mapped_column(String(3))
+    start_date: Mapped[date] = mapped_column(Date)
+    term_months: Mapped[int] = mapped_column(Integer)
+    #: Raised by every change; editors send the version they saw (optimistic concurrency).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    #: Whether this is the customer's cart (at most one DRAFT cart per account).
+    is_cart: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    #: The subscription an AMENDMENT or RENEWAL quote changes.
+    subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscriptions.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    lines: Mapped[list[QuoteLine]] = relationship(
+        back_populates="quote", order_by="QuoteLine.position", cascade="all, delete-orphan"
+    )
+
+
+class QuoteLine(Base):
+    __tablename__ = "quote_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    price_id: Mapped[int] = mapped_column(ForeignKey("prices.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    discount_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2), default=Decimal(0))
+
+    quote: Mapped[Quote] = relationship(back_populates="lines")
+
+
+class QuoteEvent(Base):
+    """One step of a quote's history: who did what, when, and why."""
+
+    __tablename__ = "quote_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[QuoteStatus | None] = mapped_column(
+        Enum(QuoteStatus, native_enum=False, length=20)
+    )
+    to_status: Mapped[QuoteStatus] = mapped_column(Enum(QuoteStatus, native_enum=False, length=20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,74 @@
+"""Invoices and their lines, as the asking actor may see them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, select
+
+from recur.core.lifecycle import InvoiceStatus
+from recur.db.engine import Database
+from recur.db.models import Account, Invoice, InvoiceLine
+from recur.services.accounts import visible_accounts
+from recur.services.actor import Actor
+from recur.services.errors import NotAuthenticated
+from recur.services.pagination import Page, PageRequest, paginate
+
+
+def visible_invoices(actor: Actor) -> ColumnElement[bool]:
+    return Invoice.account_id.in_(select(Account.id).where(visible_accounts(actor)))
+
+
+async def list_invoices(
+    db: Database,
+    actor: Actor,
+    *,
+    status: InvoiceStatus | None = None,
+    account_id: int | None = None,
+    page: PageRequest,
+) -> Page[Invoice]:
+    if actor.is_anonymous:
+        raise NotAuthenticated()
+    statement = select(Invoice).where(visible_invoices(actor))
+    if status is not None:
+        statement = statement.where(Invoice.status == status)
+    if account_id is not None:
+        statement = statement.where(Invoice.account_id == account_id)
+    return await paginate(db, statement, (Invoice.id,), page, descending=True)
+
+
+async def invoices_by_id(db: Database, actor: Actor, ids: Sequence[int]) -> dict[int, Invoice]:
+    if actor.is_anonymous or not ids:
+        return {}
+    statement = select(Invoice).where(Invoice.id.in_(set(ids)), visible_invoices(actor))
+    async with db.session() as session:
+        return {invoice.id: invoice for invoice in await session.scalars(statement)}
+
+
+async def first_invoice_by_order(db: Database, order_ids: Sequence[int]) -> dict[int, Invoice]:
+    """The first invoice of each order (the one issued when it was made)."""
+    statement = (
+        select(Invoice).where(Invoice.order_id.in_(set(order_ids))).order_by(Invoice.id.desc())
+    )
+    async with db.session() as session:
+        return {
+            invoice.order_id: invoice
+            for invoice in await session.scalars(statement)
+            if invoice.order_id
+        }
+
+
+async def lines_by_invoice(
+    db: Database, invoice_ids: Sequence[int]
+) -> dict[int, list[InvoiceLine]]:
+    statement = (
+        select(InvoiceLine)
+        .where(InvoiceLine.invoice_id.in_(set(invoice_ids)))
+        .order_by(InvoiceLine.invoice_id, InvoiceLine.position)
+    )
+    grouped: dict[int, list[InvoiceLine]] = defaultdict(list)
+    async with db.session() as session:
+        for line in await session.scalars(statement):
+            grouped[line.invoice_id].append(line)
+    return grouped

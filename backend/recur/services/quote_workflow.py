@@ -1,0 +1,280 @@
+"""Moving quotes through their workflow (DESIGN.md), each step checked and recorded.
+
+Accepting a quote, or checking out a cart, creates the order in the same transaction, and
+does so once: a second accept or checkout of the same quote answers with the same order.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from recur.core import quotes as rules
+from recur.core.lifecycle import QuoteAction, QuoteStatus, WorkflowError, transition
+from recur.db.engine import Database
+from recur.db.models import Account, Order, Quote
+from recur.services.actor import Actor
+from recur.services.errors import Invalid
+from recur.services.orders import create_order
+from recur.services.quotes import (
+    PricedQuote,
+    bump_version,
+    cart_of,
+    get_quote,
+    load_quote,
+    price_quote,
+    prices_for,
+    record,
+    require_customer,
+    require_sales,
+    rule_problem,
+)
+
+#: A sent quote may be accepted for this long.
+VALIDITY = timedelta(days=30)
+
+
+async def _locked(session: AsyncSession, actor: Actor, quote_id: int) -> Quote:
+    quote = await load_quote(session, actor, quote_id, for_update=True)
+    if quote is None:
+        raise Invalid.one("quoteId", "There is no such quote.", "UNKNOWN_QUOTE")
+    return quote
+
+
+async def _priced(session: AsyncSession, quote: Quote, threshold: Decimal) -> PricedQuote:
+    return price_quote(quote, await prices_for(session, [quote]), threshold)
+
+
+def _move(quote: Quote, action: QuoteAction, actor: Actor) -> QuoteStatus:
+    if actor.role is None:
+        raise Invalid.one(None, "Only users can do this.", "NOT_ALLOWED")
+    try:
+        return transition(quote.status, action, actor.role)
+    except WorkflowError as error:
+        raise Invalid.one(None, f"{quote.number}: {error}", error.code) from None
+
+
+async def _apply(
+    session: AsyncSession,
+    quote: Quote,
+    actor: Actor,
+    action: QuoteAction,
+    now: datetime,
+    comment: str = "",
+) -> None:
+    before = quote.status
+    quote.status = _move(quote, action, actor)
+    await bump_version(session, quote, now)
+    await record(session, quote, actor, action.value, before, now, comment)
+
+
+def _require_lines(quote: Quote) -> None:
+    if not quote.lines:
+        raise Invalid.one(None, f"{quote.number} has no lines yet.", "EMPTY_QUOTE")
+
+
+async def _order_of(session: AsyncSession, quote_id: int) -> Order | None:
+    return (await session.scalars(select(Order).where(Order.quote_id == quote_id))).first()
+
+
+async def _accept_into_order(
+    session: AsyncSession,
+    quote: Quote,
+    actor: Actor,
+    action: QuoteAction,
+    *,
+    threshold: Decimal,
+    today: date,
+    now: datetime,
+) -> Order:
+    priced = await _priced(session, quote, threshold)
+    await _apply(session, quote, actor, action, now)
+    account = await session.get_one(Account, quote.account_id)
+    return await create_order(session, priced, account, today=today, now=now)
+
+
+# ---- customers ----------------------------------------------------------------------------
+
+
+async def checkout(
+    db: Database,
+    actor: Actor,
+    *,
+    quote_id: int | None,
+    start_date: date | None,
+    term_months: int | None,
+    threshold: Decimal,
+    today: date,
+    now: datetime,
+) -> Order:
+    """Buy the cart: the quote is accepted and the order made at once (no discounts here).
+
+    Idempotent: checking out a cart that was already checked out (a double click, a retry
+    after a timeout) answers with its order instead of making another.
+    """
+    require_customer(actor)
+    start = start_date or today
+    async with db.transaction() as session:
+        cart = (
+            await load_quote(session, actor, quote_id, for_update=True)
+            if quote_id is not None
+            else await cart_of(session, actor, for_update=True)
+        )
+        if cart is not None and cart.status is QuoteStatus.ACCEPTED:
+            existing = await _order_of(session, cart.id)
+            if existing is not None:
+                return existing
+        if cart is None or not cart.is_cart or cart.status is not QuoteStatus.DRAFT:
+            raise Invalid.one("quoteId", "Your cart is empty.", "EMPTY_CART")
+        _require_lines(cart)
+        if any(line.discount_percent for line in cart.lines):
+            raise Invalid.one(
+                None, "A cart with discounts goes through sales: ask for a quote.", "NOT_ALLOWED"
+            )
+        cart.start_date = start
+        cart.term_months = cart.term_months if term_months is None else term_months
+        prices = await prices_for(session, [cart])
+        try:
+            rules.check_start_date(start, today)
+            rules.check_term(cart.term_months, [p.billing_period for p in prices.values()])
+        except rules.QuoteRuleError as error:
+            raise rule_problem(error) from None
+        return await _accept_into_order(
+            session, cart, actor, QuoteAction.CHECKOUT, threshold=threshold, today=today, now=now
+        )
+
+
+async def request_quote(db: Database, actor: Actor, *, note: str, now: datetime) -> Quote:
+    """Hand the cart to sales: it becomes a quote in review, and the cart starts afresh."""
+    require_customer(actor)
+    async with db.transaction() as session:
+        cart = await cart_of(session, actor, for_update=True)
+        if cart is None or not cart.lines:
+            raise Invalid.one(None, "Add products to your cart first.", "EMPTY_CART")
+        cart.is_cart = False
+        cart.note = note.strip()[:2000]
+        await _apply(session, cart, actor, QuoteAction.REQUEST, now, comment=cart.note)
+        quote_id = cart.id
+    return await _reloaded(db, actor, quote_id)
+
+
+async def accept_quote(
+    db: Database, actor: Actor, *, quote_id: int, threshold: Decimal, today: date, now: datetime
+) -> Order:
+    """The customer accepts a sent quote: the order is made in the same transaction."""
+    require_customer(actor)
+    async with db.transaction() as session:
+        quote = await _locked(session, actor, quote_id)
+        if quote.status is QuoteStatus.ACCEPTED:
+            existing = await _order_of(session, quote.id)
+            if existing is not None:
+                return existing
+        if quote.status is QuoteStatus.SENT and quote.expires_on and today > quote.expires_on:
+            before = quote.status
+            quote.status = QuoteStatus.EXPIRED
+            await bump_version(session, quote, now)
+            await record(session, quote, actor, QuoteAction.EXPIRE.value, before, now)
+            expired_on = quote.expires_on
+        else:
+            expired_on = None
+            order = await _accept_into_order(
+                session, quote, actor, QuoteAction.ACCEPT, threshold=threshold, today=today, now=now
+            )
+    if expired_on is not None:
+        raise Invalid.one(
+            "quoteId",
+            f"This quote expired on {expired_on.isoformat()}: ask your rep for a new one.",
+            "EXPIRED",
+        )
+    return order
+
+
+async def decline_quote(
+    db: Database, actor: Actor, *, quote_id: int, reason: str, now: datetime
+) -> Quote:
+    require_customer(actor)
+    async with db.transaction() as session:
+        quote = await _locked(session, actor, quote_id)
+        await _apply(session, quote, actor, QuoteAction.DECLINE, now, comment=reason.strip())
+    return await _reloaded(db, actor, quote_id)
+
+
+# ---- sales --------------------------------------------------------------------------------
+
+
+async def submit_for_approval(
+    db: Database, actor: Actor, *, quote_id: int, threshold: Decimal, now: datetime
+) -> Quote:
+    require_sales(actor)
+    async with db.transaction() as session:
+        quote = await _locked(session, actor, quote_id)
+        _require_lines(quote)
+        if not (await _priced(session, quote, threshold)).approval_required:
+            raise Invalid.one(
+                None,
+                f"No discount is above {threshold.normalize():f} %: send the quote directly.",
+                "NO_APPROVAL_NEEDED",
+            )
+        await _apply(session, quote, actor, QuoteAction.SUBMIT, now)
+    return await _reloaded(db, actor, quote_id)
+
+
+async def approve_quote(db: Database, actor: Actor, *, quote_id: int, now: datetime) -> Quote:
+    require_sales(actor)
+    async with db.transaction() as session:
+        quote = await _locked(session, actor, quote_id)
+        await _apply(session, quote, actor, QuoteAction.APPROVE, now)
+    return await _reloaded(db, actor, quote_id)
+
+
+async def reject_quote(
+    db: Database, actor: Actor, *, quote_id: int, reason: str, now: datetime
+) -> Quote:
+    require_sales(actor)
+    if not reason.strip():
+        raise Invalid.one("reason", "Say why, so the rep knows what to change.", "REQUIRED")
+    async with db.transaction() as session:
+        quote = await _locked(session, actor, quote_id)
+        await _apply(session, quote, actor, QuoteAction.REJECT, now, comment=reason.strip())
+    return await _reloaded(db, actor, quote_id)
+
+
+async def send_quote(
+    db: Database,
+    actor: Actor,
+    *,
+    quote_id: int,
+    threshold: Decimal,
+    today: date,
+    now: datetime,
+) -> Quote:
+    """Send the quote to the customer: locked, and valid for 30 days."""
+    require_sales(actor)
+    async with db.transaction() as session:
+        quote = await _locked(session, actor, quote_id)
+        _require_lines(quote)
+        priced = await _priced(session, quote, threshold)
+        if priced.approval_required and quote.status is not QuoteStatus.APPROVED:
+            raise Invalid.one(
+                None,
+                f"A discount above {threshold.normalize():f} % needs a manager's approval "
+                "before the quote is sent.",
+                "APPROVAL_REQUIRED",
+            )
+        try:
+            rules.check_start_date(quote.start_date, today)
+        except rules.QuoteRuleError as error:
+            raise rule_problem(error) from None
+        quote.expires_on = today + VALIDITY
+        await _apply(session, quote, actor, QuoteAction.SEND, now)
+    return await _reloaded(db, actor, quote_id)
+
+
+async def _reloaded(db: Database, actor: Actor, quote_id: int) -> Quote:
+    quote = await get_quote(db, actor, quote_id)
+    if quote is None:
+        raise Invalid.one("quoteId", "There is no such quote.", "UNKNOWN_QUOTE")
+    return quote

@@ -1,0 +1,102 @@
+"""Subscriptions and their items, as the asking actor may see them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, select
+
+from recur.core.catalog import BillingPeriod
+from recur.core.lifecycle import SubscriptionStatus
+from recur.core.money import round_money
+from recur.core.periods import period_containing
+from recur.db.engine import Database
+from recur.db.models import Account, Price, Subscription, SubscriptionItem
+from recur.services.accounts import visible_accounts
+from recur.services.actor import Actor
+from recur.services.errors import NotAuthenticated
+from recur.services.pagination import Page, PageRequest, paginate
+
+
+def visible_subscriptions(actor: Actor) -> ColumnElement[bool]:
+    return Subscription.account_id.in_(select(Account.id).where(visible_accounts(actor)))
+
+
+async def list_subscriptions(
+    db: Database,
+    actor: Actor,
+    *,
+    status: SubscriptionStatus | None = None,
+    account_id: int | None = None,
+    page: PageRequest,
+) -> Page[Subscription]:
+    if actor.is_anonymous:
+        raise NotAuthenticated()
+    statement = select(Subscription).where(visible_subscriptions(actor))
+    if status is not None:
+        statement = statement.where(Subscription.status == status)
+    if account_id is not None:
+        statement = statement.where(Subscription.account_id == account_id)
+    return await paginate(db, statement, (Subscription.id,), page, descending=True)
+
+
+async def subscriptions_by_id(
+    db: Database, actor: Actor, ids: Sequence[int]
+) -> dict[int, Subscription]:
+    if actor.is_anonymous or not ids:
+        return {}
+    statement = select(Subscription).where(
+        Subscription.id.in_(set(ids)), visible_subscriptions(actor)
+    )
+    async with db.session() as session:
+        return {s.id: s for s in await session.scalars(statement)}
+
+
+async def items_by_subscription(
+    db: Database, subscription_ids: Sequence[int]
+) -> dict[int, list[SubscriptionItem]]:
+    statement = (
+        select(SubscriptionItem)
+        .where(SubscriptionItem.subscription_id.in_(set(subscription_ids)))
+        .order_by(SubscriptionItem.subscription_id, SubscriptionItem.id)
+    )
+    grouped: dict[int, list[SubscriptionItem]] = defaultdict(list)
+    async with db.session() as session:
+        for item in await session.scalars(statement):
+            grouped[item.subscription_id].append(item)
+    return grouped
+
+
+def monthly_recurring(
+    items: Sequence[SubscriptionItem], prices: dict[int, Price], currency: str
+) -> Decimal:
+    """MRR: monthly nets plus a twelfth of yearly nets, rounded once (a metric)."""
+    total = Decimal(0)
+    for item in items:
+        period = prices[item.price_id].billing_period
+        if period is BillingPeriod.MONTH:
+            total += item.net_amount
+        elif period is BillingPeriod.YEAR:
+            total += item.net_amount / 12
+    return round_money(total, currency)
+
+
+def next_billing_date(
+    subscription: Subscription, periods: Sequence[BillingPeriod], today: date
+) -> date | None:
+    """The next period start after ``today`` within the current term, if any."""
+    if subscription.status is not SubscriptionStatus.ACTIVE:
+        return None
+    starts = []
+    for period in set(periods):
+        months = period.months
+        if months is None:
+            continue
+        day = max(today, subscription.start_date)
+        current = period_containing(subscription.start_date, months, day)
+        starts.append(current.start if current.start > today else current.end)
+    upcoming = [d for d in starts if d < subscription.current_term_end]
+    return min(upcoming) if upcoming else None
