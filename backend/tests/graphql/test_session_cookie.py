@@ -60,3 +60,11 @@ async def test_logout_clears_the_cookies_and_ends_the_session(client) -> None:
     # Even a copy of the old cookie no longer works.
     client.cookies.set(SESSION_COOKIE, token)
     assert await _viewer(client, {CSRF_HEADER: csrf}) is None
+
+
+async def test_the_login_answer_is_already_the_logged_in_users(gql) -> None:
+    body = await gql(
+        'mutation { login(input: {email: "bob@globex.example", password: "recur-demo"}) '
+        "{ viewer { account { name currency } } } }"
+    )
+    assert body["data"]["login"]["viewer"]["account"] == {"name": "Globex GmbH", "currency": "EUR"}

@@ -75,7 +75,9 @@ function renderHeader() {
         "div",
         { class: "session" },
         currencySwitch,
-        h("a", { class: "button button--primary", href: `/login?next=${encodeURIComponent(current.pathname + current.search)}` }, "Log in"),
+        current.pathname === "/login"
+          ? null
+          : h("a", { class: "button button--primary", href: `/login?next=${encodeURIComponent(current.pathname + current.search)}` }, "Log in"),
       );
   header.replaceChildren(
     h(
@@ -89,7 +91,8 @@ function renderHeader() {
 }
 
 function roleLabel(role) {
-  return { REP: "Sales rep", MANAGER: "Sales manager", FINANCE: "Finance", ADMIN: "Administrator" }[role] || role;
+  const labels = { CUSTOMER: "Customer", REP: "Sales rep", MANAGER: "Sales manager", FINANCE: "Finance", ADMIN: "Administrator" };
+  return labels[role] || role;
 }
 
 async function logOut() {
@@ -122,9 +125,10 @@ function render(url) {
   window.scrollTo(0, 0);
 }
 
-session.onChange(() => render(current));
-
 session
   .load()
   .catch((error) => toast(error.message, "error"))
-  .finally(() => startRouter(render));
+  .finally(() => {
+    session.onChange(() => render(current));
+    startRouter(render);
+  });

@@ -106,8 +106,9 @@ export function table(columns, rows, { caption } = {}) {
   );
 }
 
-export function emptyState(title, text, action = null) {
-  return h("div", { class: "empty" }, h("h2", {}, title), text ? h("p", {}, text) : null, action);
+/** An empty or not-found state; `level` 1 when it is the whole page. */
+export function emptyState(title, text, action = null, level = 2) {
+  return h("div", { class: "empty" }, h(`h${level}`, {}, title), text ? h("p", {}, text) : null, action);
 }
 
 export function errorState(error, retry) {

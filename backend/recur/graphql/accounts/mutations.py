@@ -9,7 +9,9 @@ import strawberry
 from recur.graphql.accounts.types import Viewer
 from recur.graphql.core.context import Info
 from recur.graphql.core.errors import UserError, user_errors
+from recur.graphql.loaders import Loaders
 from recur.services import auth
+from recur.services.actor import Actor
 from recur.services.errors import Invalid
 from recur.web.session_cookie import clear_session_cookies, csrf_token_for, set_session_cookies
 
@@ -56,6 +58,14 @@ class AccountsMutation:
             return LoginPayload(
                 token=None, csrf_token=None, viewer=None, user_errors=user_errors(invalid)
             )
+        # The rest of this answer (viewer { account }) is for the user who just logged in.
+        ctx.actor = Actor(
+            user_id=result.user.id,
+            role=result.user.role,
+            account_id=result.user.account_id,
+            session_id=result.session_id,
+        )
+        ctx.loaders = Loaders(ctx.db, ctx.actor)
         csrf = csrf_token_for(ctx.settings.secret_key, result.session_id)
         set_session_cookies(ctx.response, ctx.settings, result.token, csrf, result.expires_at)
         return LoginPayload(

@@ -35,8 +35,10 @@ export function render({ query, session }) {
   const summary = h("p", { "aria-live": "polite" }, "Loading the catalog…");
   const results = h("div", {}, loading("Loading products", 6));
   let after = null;
+  let request = 0;
 
   async function load({ append = false } = {}) {
+    const mine = ++request;
     if (!append) {
       after = null;
       results.replaceChildren(loading("Loading products", 6));
@@ -50,6 +52,7 @@ export function render({ query, session }) {
         kind: state.kind || null,
         currency: session.currency,
       });
+      if (mine !== request) return; // a newer search has been asked for
       fillCategories(data.categories);
       const { edges, pageInfo, totalCount } = data.products;
       after = pageInfo.endCursor;
@@ -72,6 +75,7 @@ export function render({ query, session }) {
         );
       }
     } catch (error) {
+      if (mine !== request) return;
       summary.textContent = "";
       results.replaceChildren(errorState(error, () => load()));
     }

@@ -1,10 +1,19 @@
 // Log in with email and password. The server answers with an HttpOnly session cookie.
 import { field, h } from "../ui.js";
 
+/** Where to go after logging in: the page that asked for it, if it is one of ours. */
+function destination(query, viewer, homeFor) {
+  const next = query.get("next");
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/login")
+    ? next
+    : homeFor(viewer);
+}
+
 export function render({ session, navigate, query, homeFor }) {
   document.title = "Log in · Recur";
   if (session.viewer) {
-    queueMicrotask(() => navigate(homeFor(session.viewer), { replace: true }));
+    // Logged in (just now, or already): the session change re-renders this route.
+    queueMicrotask(() => navigate(destination(query, session.viewer, homeFor), { replace: true }));
     return h("div");
   }
   const email = h("input", { type: "email", name: "email", autocomplete: "username", required: true });
@@ -18,9 +27,7 @@ export function render({ session, navigate, query, homeFor }) {
     submit.disabled = true;
     submit.textContent = "Logging in…";
     try {
-      const viewer = await session.login(email.value, password.value);
-      const next = query.get("next");
-      navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : homeFor(viewer), { replace: true });
+      await session.login(email.value, password.value);
     } catch (error) {
       alert.textContent = error.message;
       alert.hidden = false;
@@ -50,7 +57,13 @@ export function render({ session, navigate, query, homeFor }) {
       h(
         "p",
         { class: "demo-users" },
-        "Demo: alice@acme.example (customer), rita@recur.example (sales rep) — password recur-demo.",
+        "Demo: ",
+        h("code", {}, "alice@acme.example"),
+        " (customer), ",
+        h("code", {}, "rita@recur.example"),
+        " (sales rep); password ",
+        h("code", {}, "recur-demo"),
+        ".",
       ),
     ),
   );

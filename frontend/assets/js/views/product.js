@@ -44,6 +44,7 @@ function missing(sku) {
     "Product not found",
     `There is no product with the SKU ${sku} in the catalog.`,
     h("a", { class: "button", href: "/products" }, "Back to the catalog"),
+    1,
   );
 }
 
@@ -129,13 +130,16 @@ function calculator(prices) {
   async function calculate() {
     const price = prices.find((p) => p.id === priceSelect.value);
     const value = quantity.value.trim();
+    const mine = ++request;
     problem.hidden = true;
     if (!/^\d+$/.test(value) || Number(value) > MAX_QUANTITY) {
       problem.textContent = `Enter a whole number of units from 0 to ${MAX_QUANTITY.toLocaleString()}.`;
       problem.hidden = false;
+      total.textContent = "—";
+      per.textContent = "";
+      details.replaceChildren();
       return;
     }
-    const mine = ++request;
     try {
       const data = await graphql(QUOTE, { price: price.id, quantity: Number(value) });
       if (mine !== request) return;
