@@ -9,7 +9,7 @@ from strawberry.dataloader import DataLoader
 
 from recur.db import models
 from recur.db.engine import Database
-from recur.services import accounts, catalog
+from recur.services import accounts, catalog, invoices, orders, quotes, subscriptions
 from recur.services.actor import Actor
 
 K = TypeVar("K")
@@ -55,4 +55,34 @@ class Loaders:
         )
         self.upgrades: DataLoader[int, list[int]] = _by_key(
             lambda ids: catalog.upgrade_ids_by_product(db, ids), []
+        )
+        self.quote: DataLoader[int, models.Quote | None] = _by_key(
+            lambda ids: quotes.quotes_by_id(db, actor, ids), None
+        )
+        self.quote_events: DataLoader[int, list[models.QuoteEvent]] = _by_key(
+            lambda ids: quotes.events_by_quote(db, ids), []
+        )
+        self.order: DataLoader[int, models.Order | None] = _by_key(
+            lambda ids: orders.orders_by_id(db, actor, ids), None
+        )
+        self.order_by_quote: DataLoader[int, models.Order | None] = _by_key(
+            lambda ids: orders.orders_by_quote(db, ids), None
+        )
+        self.subscription: DataLoader[int, models.Subscription | None] = _by_key(
+            lambda ids: subscriptions.subscriptions_by_id(db, actor, ids), None
+        )
+        self.subscription_items: DataLoader[int, list[models.SubscriptionItem]] = _by_key(
+            lambda ids: subscriptions.items_by_subscription(db, ids), []
+        )
+        self.invoice: DataLoader[int, models.Invoice | None] = _by_key(
+            lambda ids: invoices.invoices_by_id(db, actor, ids), None
+        )
+        self.first_invoice: DataLoader[int, models.Invoice | None] = _by_key(
+            lambda ids: invoices.first_invoice_by_order(db, ids), None
+        )
+        self.invoice_lines: DataLoader[int, list[models.InvoiceLine]] = _by_key(
+            lambda ids: invoices.lines_by_invoice(db, ids), []
+        )
+        self.subscription_item: DataLoader[int, models.SubscriptionItem | None] = _by_key(
+            lambda ids: subscriptions.items_by_id(db, ids), None
         )

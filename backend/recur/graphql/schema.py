@@ -22,6 +22,10 @@ from recur.graphql.catalog.types import Price, Product
 from recur.graphql.core.errors import should_mask_error
 from recur.graphql.core.nul_guard import RejectNulCharacters
 from recur.graphql.core.result_cache import CatalogResultCache
+from recur.graphql.orders.types import Invoice, Order, Subscription
+from recur.graphql.quotes.mutations import QuotesMutation
+from recur.graphql.quotes.queries import QuotesQuery
+from recur.graphql.quotes.types import Quote, QuoteLine
 
 #: How deep a query may nest, how many aliases and tokens it may have: enough for any
 #: screen of the app, far too little for a query built to exhaust the server.
@@ -37,13 +41,13 @@ LIMIT_RULES = [
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
 ]
 
-Query = merge_types("Query", (CatalogQuery, AccountsQuery))
-Mutation = merge_types("Mutation", (AccountsMutation,))
+Query = merge_types("Query", (CatalogQuery, AccountsQuery, QuotesQuery))
+Mutation = merge_types("Mutation", (AccountsMutation, QuotesMutation))
 
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
-    types=[Product, Price, Account, User],
+    types=[Product, Price, Account, User, Quote, QuoteLine, Order, Subscription, Invoice],
     extensions=[
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),

@@ -228,3 +228,10 @@ async def orders_by_id(db: Database, actor: Actor, ids: Sequence[int]) -> dict[i
     )
     async with db.session() as session:
         return {order.id: order for order in await session.scalars(statement)}
+
+
+async def orders_by_quote(db: Database, quote_ids: Sequence[int]) -> dict[int, Order]:
+    """The order of each accepted quote (callers have checked the quote is visible)."""
+    statement = select(Order).where(Order.quote_id.in_(set(quote_ids)))
+    async with db.session() as session:
+        return {order.quote_id: order for order in await session.scalars(statement)}

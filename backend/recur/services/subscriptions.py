@@ -70,6 +70,15 @@ async def items_by_subscription(
     return grouped
 
 
+async def items_by_id(db: Database, ids: Sequence[int]) -> dict[int, SubscriptionItem]:
+    """Items by id (callers reach them through a visible subscription or invoice)."""
+    if not ids:
+        return {}
+    statement = select(SubscriptionItem).where(SubscriptionItem.id.in_(set(ids)))
+    async with db.session() as session:
+        return {item.id: item for item in await session.scalars(statement)}
+
+
 def monthly_recurring(
     items: Sequence[SubscriptionItem], prices: dict[int, Price], currency: str
 ) -> Decimal:

@@ -35,7 +35,8 @@ class Context:
     result_cache: ResultCache
     #: Whether the actor came from the session cookie (the SPA) rather than a bearer token.
     via_cookie: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    #: Per-request memo for values several fields share (e.g. a priced quote).
+    extra: dict[object, Any] = field(default_factory=dict)
 
 
 Info = StrawberryInfo[Context, None]

@@ -1,0 +1,1 @@
+"""Orders, subscriptions and invoices in the schema."""

@@ -1,0 +1,1 @@
+"""Carts and quotes in the schema: the pipeline every purchase goes through."""

@@ -1,0 +1,111 @@
+"""Quote, order, subscription and invoice queries."""
+
+from __future__ import annotations
+
+import strawberry
+
+from recur.core.lifecycle import InvoiceStatus, QuoteStatus, SubscriptionStatus
+from recur.graphql.core.context import Info
+from recur.graphql.core.ids import pk_of
+from recur.graphql.core.pagination import Connection, page_request, to_connection
+from recur.graphql.core.permissions import IsAuthenticated
+from recur.graphql.orders.types import Invoice, Subscription
+from recur.graphql.quotes.types import Quote
+from recur.services import invoices, quotes, subscriptions
+
+
+def _account_filter(account_id: strawberry.ID | None) -> int | None:
+    if account_id is None:
+        return None
+    # An id that is not an account's filters everything out, like an unknown account.
+    return pk_of(account_id, "Account") or 0
+
+
+@strawberry.type
+class QuotesQuery:
+    @strawberry.field(description="The customer's cart; null until the first product is added.")
+    async def cart(self, info: Info) -> Quote | None:
+        cart = await quotes.get_cart(info.context.db, info.context.actor)
+        return Quote.from_model(cart) if cart else None
+
+    @strawberry.field(
+        description="Quotes you may see, newest first.", permission_classes=[IsAuthenticated]
+    )
+    async def quotes(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        status: QuoteStatus | None = None,
+        account_id: strawberry.ID | None = None,
+    ) -> Connection[Quote]:
+        ctx = info.context
+        page = await quotes.list_quotes(
+            ctx.db,
+            ctx.actor,
+            status=status,
+            account_id=_account_filter(account_id),
+            page=page_request(first, after),
+        )
+        return to_connection(page, Quote.from_model)
+
+    @strawberry.field(description="One quote; null if unknown or not yours to see.")
+    async def quote(self, info: Info, id: strawberry.ID) -> Quote | None:
+        pk = pk_of(id, "Quote")
+        quote = await info.context.loaders.quote.load(pk) if pk else None
+        return Quote.from_model(quote) if quote else None
+
+    @strawberry.field(
+        description="Subscriptions you may see, newest first.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def subscriptions(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        status: SubscriptionStatus | None = None,
+        account_id: strawberry.ID | None = None,
+    ) -> Connection[Subscription]:
+        ctx = info.context
+        page = await subscriptions.list_subscriptions(
+            ctx.db,
+            ctx.actor,
+            status=status,
+            account_id=_account_filter(account_id),
+            page=page_request(first, after),
+        )
+        return to_connection(page, Subscription.from_model)
+
+    @strawberry.field(description="One subscription; null if unknown or not yours to see.")
+    async def subscription(self, info: Info, id: strawberry.ID) -> Subscription | None:
+        pk = pk_of(id, "Subscription")
+        subscription = await info.context.loaders.subscription.load(pk) if pk else None
+        return Subscription.from_model(subscription) if subscription else None
+
+    @strawberry.field(
+        description="Invoices you may see, newest first.", permission_classes=[IsAuthenticated]
+    )
+    async def invoices(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        status: InvoiceStatus | None = None,
+        account_id: strawberry.ID | None = None,
+    ) -> Connection[Invoice]:
+        ctx = info.context
+        page = await invoices.list_invoices(
+            ctx.db,
+            ctx.actor,
+            status=status,
+            account_id=_account_filter(account_id),
+            page=page_request(first, after),
+        )
+        return to_connection(page, Invoice.from_model)
+
+    @strawberry.field(description="One invoice; null if unknown or not yours to see.")
+    async def invoice(self, info: Info, id: strawberry.ID) -> Invoice | None:
+        pk = pk_of(id, "Invoice")
+        invoice = await info.context.loaders.invoice.load(pk) if pk else None
+        return Invoice.from_model(invoice) if invoice else None

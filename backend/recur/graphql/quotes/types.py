@@ -1,0 +1,204 @@
+"""Quote types: lines priced by the pricing core, totals, workflow state and history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import strawberry
+
+from recur.core.lifecycle import QuoteKind, QuoteStatus
+from recur.db import models
+from recur.graphql.accounts.types import Account, User
+from recur.graphql.catalog.types import Price, Product
+from recur.graphql.core.context import Info
+from recur.graphql.core.ids import to_global_id
+from recur.graphql.core.money import Money
+from recur.graphql.core.node import Node, register_node
+from recur.graphql.orders.types import Order, Subscription
+from recur.services.quotes import PricedLine, PricedQuote, price_quote
+
+#: History steps customers and partners do not see.
+INTERNAL_ACTIONS = frozenset({"SUBMIT", "APPROVE", "REJECT"})
+
+strawberry.enum(QuoteKind)
+strawberry.enum(QuoteStatus)
+
+
+async def priced(info: Info, quote: models.Quote) -> PricedQuote:
+    """The quote priced once per request and version (all its fields share it)."""
+    key = ("priced-quote", quote.id, quote.version)
+    cached = info.context.extra.get(key)
+    if cached is None:
+        price_ids = [line.price_id for line in quote.lines]
+        prices = await info.context.loaders.price.load_many(price_ids)
+        by_id = {price.id: price for price in prices if price is not None}
+        threshold = Decimal(info.context.settings.approval_threshold_percent)
+        cached = price_quote(quote, by_id, threshold)
+        info.context.extra[key] = cached
+    return cached
+
+
+@strawberry.type(
+    description="A line of a quote; amounts are per billing period, total over the term."
+)
+class QuoteLine(Node):
+    priced_: strawberry.Private[PricedLine]
+    currency_: strawberry.Private[str]
+    id: strawberry.ID
+    quantity: int
+    discount_percent: Decimal
+
+    @classmethod
+    def from_priced(cls, line: PricedLine, currency: str) -> QuoteLine:
+        return cls(
+            priced_=line,
+            currency_=currency,
+            id=to_global_id("QuoteLine", line.line.id),
+            quantity=line.line.quantity,
+            discount_percent=line.line.discount_percent.quantize(Decimal("0.01")),
+        )
+
+    @strawberry.field
+    async def product(self, info: Info) -> Product | None:
+        product = await info.context.loaders.product.load(self.priced_.line.product_id)
+        return Product.from_model(product) if product else None
+
+    @strawberry.field
+    def price(self) -> Price:
+        return Price.from_model(self.priced_.price)
+
+    @strawberry.field(description="List price for one billing period: price(quantity).")
+    def list_amount(self) -> Money:
+        return Money(amount=self.priced_.amounts.list_amount, currency=self.currency_)
+
+    @strawberry.field(description="After the discount, for one billing period, rounded once.")
+    def net_amount(self) -> Money:
+        return Money(amount=self.priced_.amounts.net_amount, currency=self.currency_)
+
+    @strawberry.field(description="Net amount times the periods in the term.")
+    def total_amount(self) -> Money:
+        return Money(amount=self.priced_.amounts.total_amount, currency=self.currency_)
+
+
+@strawberry.type(description="One step of a quote's history.")
+class QuoteEvent:
+    model_: strawberry.Private[models.QuoteEvent]
+    action: str
+    from_status: QuoteStatus | None
+    to_status: QuoteStatus
+    comment: str
+    at: datetime
+
+    @strawberry.field(description="Who did it; null for the system.")
+    async def actor(self, info: Info) -> User | None:
+        if self.model_.actor_id is None:
+            return None
+        user = await info.context.loaders.user.load(self.model_.actor_id)
+        return User.from_model(user) if user else None
+
+
+@strawberry.type(description="A quote: a cart, a rep's offer, an amendment or a renewal.")
+class Quote(Node):
+    model_: strawberry.Private[models.Quote]
+    id: strawberry.ID
+    number: str
+    kind: QuoteKind
+    status: QuoteStatus
+    version: int = strawberry.field(description="Send it back as expectedVersion when editing.")
+    currency: str
+    start_date: date
+    term_months: int
+    expires_on: date | None = strawberry.field(
+        description="A sent quote may be accepted until then."
+    )
+    is_cart: bool
+    note: str
+
+    @classmethod
+    def from_model(cls, quote: models.Quote) -> Quote:
+        return cls(
+            model_=quote,
+            id=to_global_id("Quote", quote.id),
+            number=quote.number,
+            kind=quote.kind,
+            status=quote.status,
+            version=quote.version,
+            currency=quote.currency,
+            start_date=quote.start_date,
+            term_months=quote.term_months,
+            expires_on=quote.expires_on,
+            is_cart=quote.is_cart,
+            note=quote.note,
+        )
+
+    @strawberry.field
+    async def account(self, info: Info) -> Account | None:
+        account = await info.context.loaders.account.load(self.model_.account_id)
+        return Account.from_model(account) if account else None
+
+    @strawberry.field
+    async def lines(self, info: Info) -> list[QuoteLine]:
+        quote = await priced(info, self.model_)
+        return [QuoteLine.from_priced(line, self.currency) for line in quote.lines]
+
+    @strawberry.field
+    async def one_time_total(self, info: Info) -> Money:
+        totals = (await priced(info, self.model_)).totals
+        return Money(amount=totals.one_time, currency=self.currency)
+
+    @strawberry.field(description="Monthly nets plus a twelfth of yearly nets (a metric).")
+    async def monthly_recurring_total(self, info: Info) -> Money:
+        totals = (await priced(info, self.model_)).totals
+        return Money(amount=totals.monthly_recurring, currency=self.currency)
+
+    @strawberry.field(description="One-time total plus every recurring net over the term.")
+    async def total_contract_value(self, info: Info) -> Money:
+        totals = (await priced(info, self.model_)).totals
+        return Money(amount=totals.total_contract_value, currency=self.currency)
+
+    @strawberry.field(description="Whether a discount exceeds the threshold: a manager approves.")
+    async def approval_required(self, info: Info) -> bool:
+        return (await priced(info, self.model_)).approval_required
+
+    @strawberry.field(description="The order this quote became, once accepted.")
+    async def order(self, info: Info) -> Order | None:
+        order = await info.context.loaders.order_by_quote.load(self.model_.id)
+        return Order.from_model(order) if order else None
+
+    @strawberry.field(description="The subscription this quote started or changes.")
+    async def subscription(self, info: Info) -> Subscription | None:
+        subscription_id = self.model_.subscription_id
+        if subscription_id is None:
+            order = await info.context.loaders.order_by_quote.load(self.model_.id)
+            subscription_id = order.subscription_id if order else None
+        if subscription_id is None:
+            return None
+        subscription = await info.context.loaders.subscription.load(subscription_id)
+        return Subscription.from_model(subscription) if subscription else None
+
+    @strawberry.field(description="Every step: who, when, from which status to which, and why.")
+    async def history(self, info: Info) -> list[QuoteEvent]:
+        events = await info.context.loaders.quote_events.load(self.model_.id)
+        if not info.context.actor.is_staff:
+            # Approvals and their comments are internal to the sales team.
+            events = [e for e in events if e.action not in INTERNAL_ACTIONS]
+        return [
+            QuoteEvent(
+                model_=event,
+                action=event.action,
+                from_status=event.from_status,
+                to_status=event.to_status,
+                comment=event.comment,
+                at=event.created_at,
+            )
+            for event in events
+        ]
+
+
+async def _quote_node(info: Info, pk: int) -> Quote | None:
+    quote = await info.context.loaders.quote.load(pk)
+    return Quote.from_model(quote) if quote else None
+
+
+register_node("Quote", _quote_node)
