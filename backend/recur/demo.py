@@ -6,12 +6,14 @@ Loaded only into an empty database, never over existing data.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.auth.passwords import hash_secret
+from recur.clock import SystemClock
 from recur.core.catalog import BillingPeriod, ProductKind
 from recur.core.pricing import PricingModel
 from recur.core.roles import Role
@@ -26,6 +28,7 @@ from recur.db.models import (
     User,
     product_upgrades,
 )
+from recur.demo_history import load_history
 
 DEMO_PASSWORD = "recur-demo"  # noqa: S105  (published in API.md)
 PARTNER_CLIENT_ID = "northwind"
@@ -219,8 +222,12 @@ async def is_empty(db: Database) -> bool:
     return not users and not products
 
 
-async def load_demo(db: Database) -> bool:
-    """Load the demo data if the database is empty; ``False`` (and nothing written) if not."""
+async def load_demo(db: Database, today: date | None = None) -> bool:
+    """Load the demo data if the database is empty; ``False`` (and nothing written) if not.
+
+    The history (orders, subscriptions, invoices, quotes in flight) is dated in the months
+    before ``today`` (default: the current date).
+    """
     if not await is_empty(db):
         return False
     async with db.session() as session, session.begin():
@@ -231,6 +238,7 @@ async def load_demo(db: Database) -> bool:
             [{"product_id": products[a].id, "upgrade_id": products[b].id} for a, b in UPGRADES],
         )
         await _people(session)
+    await load_history(db, today or SystemClock().today())
     return True
 
 

@@ -77,7 +77,10 @@ async def test_a_customer_checks_out_a_cart_and_gets_order_subscription_and_invo
     assert again.id == order.id
 
     async with db.session() as session:
-        assert await session.scalar(select(func.count()).select_from(Order)) == 1
+        orders_of_the_cart = (
+            select(func.count()).select_from(Order).where(Order.quote_id == cart.id)
+        )
+        assert await session.scalar(orders_of_the_cart) == 1
         charges = list(await session.scalars(select(Charge).where(Charge.order_id == order.id)))
         invoice = await session.scalar(select(Invoice).where(Invoice.order_id == order.id))
         assert invoice is not None
@@ -92,7 +95,8 @@ async def test_a_customer_checks_out_a_cart_and_gets_order_subscription_and_invo
     assert monthly[3] == date(2027, 3, 31)
     assert sum(c.amount for c in charges) == Decimal("250") * 12 + Decimal("2500")
     assert sorted(line.amount for line in lines) == [Decimal("250.00"), Decimal("2500.00")]
-    assert invoice.number == "INV-000001"
+    # Numbered right after the demo history's invoices, with no gap.
+    assert invoice.number == "INV-000004"
     assert invoice.subtotal == Decimal("2750.00")
     assert invoice.tax == Decimal("226.88")  # 8.25 % of 2750.00 = 226.875, rounded once
     assert invoice.due_date == TODAY + timedelta(days=30)

@@ -1,0 +1,212 @@
+"""A believable past for the demo accounts, made through the same services the app uses:
+carts checked out and quotes negotiated, approved, sent and accepted months ago, so the
+orders, subscriptions and first invoices exist when the app first opens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
+
+from recur.core.quotes import DEFAULT_APPROVAL_THRESHOLD
+from recur.db.engine import Database
+from recur.db.models import Account, Price, Product, User
+from recur.services import quote_workflow as workflow
+from recur.services import quotes
+from recur.services.actor import Actor
+
+THRESHOLD = DEFAULT_APPROVAL_THRESHOLD
+
+
+@dataclass
+class Cast:
+    """The demo's people and prices, looked up once."""
+
+    db: Database
+    actors: dict[str, Actor]
+    accounts: dict[str, int]
+    prices: dict[tuple[str, str, str], int]
+
+    def price(self, sku: str, currency: str, period: str) -> int:
+        return self.prices[(sku, currency, period)]
+
+
+def at(day: date) -> datetime:
+    return datetime.combine(day, time(10, 0), tzinfo=UTC)
+
+
+async def load_history(db: Database, today: date) -> None:
+    """Orders and quotes of the demo accounts, dated in the months before ``today``."""
+    cast = await _cast(db)
+    # In the order it happened, so document numbers follow the calendar.
+    await _globex_negotiates_a_two_year_deal(
+        cast, (today - relativedelta(months=8)).replace(day=15)
+    )
+    await _acme_buys_online(cast, end_of_month(today - relativedelta(months=6)))
+    await _initech_gets_an_approved_discount(cast, end_of_month(today - relativedelta(months=3)))
+    await _quotes_in_flight(cast, today)
+
+
+def end_of_month(day: date) -> date:
+    return day + relativedelta(day=31)
+
+
+async def _cast(db: Database) -> Cast:
+    async with db.session() as session:
+        users = list(await session.scalars(select(User)))
+        accounts = {a.name: a.id for a in await session.scalars(select(Account))}
+        rows = await session.execute(
+            select(Product.sku, Price.currency, Price.billing_period, Price.id).join(Price)
+        )
+        prices = {(sku, cur, str(period)): pid for sku, cur, period, pid in rows}
+    actors = {
+        u.email.split("@")[0]: Actor(user_id=u.id, role=u.role, account_id=u.account_id)
+        for u in users
+    }
+    return Cast(db, actors, accounts, prices)
+
+
+async def _acme_buys_online(cast: Cast, day: date) -> None:
+    """Alice bought the platform and 25 seats herself on the last day of a month."""
+    alice = cast.actors["alice"]
+    for sku, period, quantity in (
+        ("PLAT-CORE", "MONTH", 1),
+        ("SEAT-STD", "MONTH", 25),
+        ("ONBOARD", "ONE_TIME", 1),
+    ):
+        await quotes.add_to_cart(
+            cast.db,
+            alice,
+            price_id=cast.price(sku, "USD", period),
+            quantity=quantity,
+            today=day,
+            now=at(day),
+        )
+    await workflow.checkout(
+        cast.db,
+        alice,
+        quote_id=None,
+        start_date=day,
+        term_months=12,
+        threshold=THRESHOLD,
+        today=day,
+        now=at(day),
+    )
+
+
+async def _globex_negotiates_a_two_year_deal(cast: Cast, start: date) -> None:
+    """Rita sold Globex 40 professional seats and SSO for two years at 15 % off."""
+    rita, bob = cast.actors["rita"], cast.actors["bob"]
+    quote = await _quote(
+        cast,
+        rita,
+        "Globex GmbH",
+        start=start,
+        term=24,
+        on=start - timedelta(days=13),
+        lines=[("SEAT-PRO", "EUR", "YEAR", 40, "15"), ("SSO", "EUR", "YEAR", 1, "15")],
+    )
+    sent, accepted = start - timedelta(days=12), start - timedelta(days=6)
+    await workflow.send_quote(
+        cast.db, rita, quote_id=quote, threshold=THRESHOLD, today=sent, now=at(sent)
+    )
+    await workflow.accept_quote(
+        cast.db, bob, quote_id=quote, threshold=THRESHOLD, today=accepted, now=at(accepted)
+    )
+
+
+async def _initech_gets_an_approved_discount(cast: Cast, start: date) -> None:
+    """Sam's 25 % on API requests needed Maria's approval; Carol accepted."""
+    sam, maria, carol = cast.actors["sam"], cast.actors["maria"], cast.actors["carol"]
+    quote = await _quote(
+        cast,
+        sam,
+        "Initech",
+        start=start,
+        term=12,
+        on=start - timedelta(days=21),
+        lines=[
+            ("PLAT-CORE", "USD", "MONTH", 1, "0"),
+            ("API-REQ", "USD", "MONTH", 60, "25"),
+            ("TRAINING", "USD", "ONE_TIME", 4, "0"),
+        ],
+    )
+    day = start - timedelta(days=20)
+    await workflow.submit_for_approval(
+        cast.db, sam, quote_id=quote, threshold=THRESHOLD, now=at(day)
+    )
+    await workflow.approve_quote(cast.db, maria, quote_id=quote, now=at(day))
+    await workflow.send_quote(
+        cast.db, sam, quote_id=quote, threshold=THRESHOLD, today=day, now=at(day)
+    )
+    accepted = start - timedelta(days=11)
+    await workflow.accept_quote(
+        cast.db, carol, quote_id=quote, threshold=THRESHOLD, today=accepted, now=at(accepted)
+    )
+
+
+async def _quotes_in_flight(cast: Cast, today: date) -> None:
+    """A sent quote waiting for Initech, and one waiting for Maria's approval."""
+    sam, rita = cast.actors["sam"], cast.actors["rita"]
+    drafted, sent_on = today - timedelta(days=8), today - timedelta(days=7)
+    sent = await _quote(
+        cast,
+        sam,
+        "Initech",
+        start=today + relativedelta(months=1, day=1),
+        term=12,
+        on=drafted,
+        lines=[("SUPPORT-PREM", "USD", "YEAR", 1, "10")],
+    )
+    await workflow.send_quote(
+        cast.db, sam, quote_id=sent, threshold=THRESHOLD, today=sent_on, now=at(sent_on)
+    )
+    submitted = today - timedelta(days=4)
+    pending = await _quote(
+        cast,
+        rita,
+        "Globex GmbH",
+        start=today + timedelta(days=21),
+        term=12,
+        on=submitted,
+        lines=[("ANALYTICS", "EUR", "MONTH", 1, "30"), ("SANDBOX", "EUR", "MONTH", 1, "0")],
+    )
+    await workflow.submit_for_approval(
+        cast.db, rita, quote_id=pending, threshold=THRESHOLD, now=at(submitted)
+    )
+
+
+async def _quote(
+    cast: Cast,
+    rep: Actor,
+    account: str,
+    *,
+    start: date,
+    term: int,
+    on: date,
+    lines: list[tuple[str, str, str, int, str]],
+) -> int:
+    quote = await quotes.create_quote(
+        cast.db,
+        rep,
+        account_id=cast.accounts[account],
+        start_date=start,
+        term_months=term,
+        today=on,
+        now=at(on),
+    )
+    for sku, currency, period, quantity, discount in lines:
+        await quotes.add_quote_line(
+            cast.db,
+            rep,
+            quote_id=quote.id,
+            price_id=cast.price(sku, currency, period),
+            quantity=quantity,
+            discount=Decimal(discount),
+            expected_version=None,
+            now=at(on),
+        )
+    return quote.id

@@ -1,0 +1,55 @@
+"""The demo data has a past, made through the services: orders, subscriptions, invoices."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
+
+from recur.core.lifecycle import QuoteStatus, SubscriptionStatus
+from recur.db.engine import Database
+from recur.db.models import Account, Charge, Invoice, Order, Quote, Subscription
+
+
+async def test_every_demo_account_has_an_order_a_subscription_and_an_invoice(db: Database) -> None:
+    async with db.session() as session:
+        names = {a.id: a.name for a in await session.scalars(select(Account))}
+        orders = list(await session.scalars(select(Order)))
+        subscriptions = list(await session.scalars(select(Subscription)))
+        invoices = list(await session.scalars(select(Invoice).order_by(Invoice.number)))
+        statuses = Counter(q.status for q in await session.scalars(select(Quote)))
+    assert sorted(names[o.account_id] for o in orders) == ["Acme Corp", "Globex GmbH", "Initech"]
+    assert all(s.status is SubscriptionStatus.ACTIVE for s in subscriptions)
+    assert len(subscriptions) == 3
+    assert [i.number for i in invoices] == ["INV-000001", "INV-000002", "INV-000003"]
+    # Numbered in the order things happened.
+    assert [i.issue_date for i in invoices] == sorted(i.issue_date for i in invoices)
+    assert statuses == {
+        QuoteStatus.ACCEPTED: 3,
+        QuoteStatus.SENT: 1,
+        QuoteStatus.PENDING_APPROVAL: 1,
+    }
+
+
+async def test_acmes_self_service_order_is_anchored_on_a_months_last_day(db: Database) -> None:
+    async with db.session() as session:
+        acme = await session.scalar(select(Account.id).where(Account.name == "Acme Corp"))
+        subscription = await session.scalar(
+            select(Subscription).where(Subscription.account_id == acme)
+        )
+        assert subscription is not None
+        starts = sorted(
+            set(
+                await session.scalars(
+                    select(Charge.period_start)
+                    .where(Charge.period_end.is_not(None))
+                    .join(Order)
+                    .where(Order.account_id == acme)
+                )
+            )
+        )
+    start = subscription.start_date
+    assert (start + timedelta(days=1)).day == 1  # the last day of its month
+    assert starts == [start + relativedelta(months=k) for k in range(12)]
