@@ -45,10 +45,11 @@ e2e: install
 schema: install
 	$(BIN)/recur export-schema > schema.graphql
 
-## GraphQL catalog throughput against the plain-Starlette ceiling, cold start, first load.
+## Catalog throughput against the plain-Starlette ceiling, cold start, first load, checkout.
 bench: install
 	$(BIN)/python bench/catalog.py
 	$(BIN)/python bench/first_load.py
+	$(BIN)/python bench/checkout.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

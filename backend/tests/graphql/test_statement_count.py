@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from recur.db.engine import Database
+from recur.db.models import Price, Product, User
+from recur.services import quotes
+from recur.services.actor import Actor
 
 CATALOG_PAGE = """
 query($first: Int!) {
@@ -72,3 +77,57 @@ async def test_an_account_list_with_owners_costs_constant_statements(gql, login,
     assert len(body["data"]["accounts"]["edges"]) == 3
     # the actor's session, the page, the owners
     assert len(statements) == 3, statements
+
+
+QUOTE_LIST = """query($first: Int!) { quotes(first: $first) { edges { node {
+  number status account { name } totalContractValue { amount } approvalRequired
+  lines { quantity product { name } price { billingPeriod tiers { upTo } }
+          netAmount { amount } } order { number } } } } }"""
+
+
+async def _make_quotes(db: Database, count: int) -> None:
+    """``count`` quotes of two lines each for Acme, made by its rep through the services."""
+    async with db.session() as session:
+        rita = await session.scalar(select(User).where(User.email == "rita@recur.example"))
+        acme = await session.scalar(
+            select(User.account_id).where(User.email == "alice@acme.example")
+        )
+        prices = list(
+            await session.scalars(
+                select(Price.id)
+                .join(Product)
+                .where(Product.sku.in_(["SEAT-STD", "API-REQ"]), Price.currency == "USD")
+                .where(Price.billing_period == "MONTH")
+            )
+        )
+    assert rita is not None and acme is not None
+    actor = Actor(user_id=rita.id, role=rita.role)
+    now = datetime(2026, 11, 24, tzinfo=UTC)
+    for _ in range(count):
+        quote = await quotes.create_quote(
+            db, actor, account_id=acme, start_date=None, term_months=12, today=now.date(), now=now
+        )
+        for price in prices:
+            await quotes.add_quote_line(
+                db,
+                actor,
+                quote_id=quote.id,
+                price_id=price,
+                quantity=3,
+                discount=Decimal("5"),
+                expected_version=None,
+                now=now,
+            )
+
+
+async def test_a_hundred_quotes_with_lines_cost_the_same_statements_as_five(gql, login, db) -> None:
+    await _make_quotes(db, 100)
+    token = await login("maria@recur.example")
+    with counting_statements(db) as small:
+        five = await gql(QUOTE_LIST, {"first": 5}, token=token)
+    with counting_statements(db) as large:
+        hundred = await gql(QUOTE_LIST, {"first": 100}, token=token)
+    assert len(five["data"]["quotes"]["edges"]) == 5
+    assert len(hundred["data"]["quotes"]["edges"]) == 100
+    assert all(len(e["node"]["lines"]) == 2 for e in hundred["data"]["quotes"]["edges"][:50])
+    assert len(large) == len(small), large
