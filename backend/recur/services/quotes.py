@@ -99,9 +99,10 @@ async def prices_for(session: AsyncSession, quotes: Sequence[Quote]) -> dict[int
 
 
 def visible_quotes(actor: Actor) -> ColumnElement[bool]:
-    """Quotes of visible accounts; customers see their cart and what sales sent them."""
+    """Quotes of visible accounts; customers (and partners) see carts and what sales sent,
+    not the drafts sales is still working on."""
     condition = Quote.account_id.in_(select(Account.id).where(visible_accounts(actor)))
-    if actor.role is Role.CUSTOMER:
+    if actor.role is Role.CUSTOMER or actor.is_partner:
         return and_(condition, or_(Quote.is_cart, Quote.status.in_(CUSTOMER_VISIBLE)))
     return condition
 

@@ -175,3 +175,22 @@ async def test_another_accounts_quote_answers_like_an_unknown_one(gql, login) ->
         token=carol,
     )
     assert mine == unknown == {"data": {"quote": None, "node": None}}
+
+
+async def test_a_partner_reads_its_customers_sent_quotes_but_not_sales_drafts(
+    gql, login, client
+) -> None:
+    token = (
+        await client.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=("northwind", "northwind-demo-secret"),
+        )
+    ).json()["access_token"]
+    body = await gql(
+        "{ quotes { edges { node { number status account { name } } } } }", token=token
+    )
+    quotes = [edge["node"] for edge in body["data"]["quotes"]["edges"]]
+    # Globex's accepted deal is there; the one waiting for approval is internal.
+    assert {q["status"] for q in quotes} == {"ACCEPTED"}
+    assert {q["account"]["name"] for q in quotes} == {"Globex GmbH"}
