@@ -1,4 +1,4 @@
-"""The ``recur`` command: migrate, demo, serve, export-schema."""
+"""The ``recur`` command: migrate, demo, serve, bill, export-schema."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
 
 from recur.settings import Settings
 
@@ -22,6 +23,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
+    bill = commands.add_parser("bill", help="invoice every charge due by a date (the billing run)")
+    bill.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="bill what is due by this date (default: today)",
+    )
+    bill.add_argument("--quiet", action="store_true", help="no progress bar")
     commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     args = parser.parse_args(argv)
     _configure_logging()
@@ -37,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "migrate":
         asyncio.run(_migrate(settings))
         return 0
+    if args.command == "bill":
+        return asyncio.run(_bill(settings, args.as_of, quiet=args.quiet))
     asyncio.run(_demo(settings))
     return 0
 
@@ -73,6 +85,36 @@ async def _demo(settings: Settings) -> None:
             log.info("the database already has data: demo data not loaded")
     finally:
         await db.dispose()
+
+
+async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:
+    from recur.clock import SystemClock
+    from recur.db.engine import Database
+    from recur.services.billing import run_billing
+
+    clock = SystemClock()
+    day = as_of or clock.today()
+    db = Database(settings.database_url)
+    progress = None if quiet or not sys.stderr.isatty() else _progress_bar
+    try:
+        result = await run_billing(db, as_of=day, now=clock.now(), progress=progress)
+    finally:
+        await db.dispose()
+    if progress is not None:
+        sys.stderr.write("\n")
+    print(f"billing run as of {day.isoformat()}: {result.invoices_created} invoices created")
+    if result.invoice_numbers:
+        print(f"  {result.invoice_numbers[0]} … {result.invoice_numbers[-1]}")
+    for failed in result.failed_accounts:
+        print(f"  FAILED account {failed.account_id} ({failed.name}): {failed.error}")
+    return 1 if result.failed_accounts else 0
+
+
+def _progress_bar(done: int, total: int) -> None:
+    width = 40
+    filled = width * done // max(total, 1)
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} accounts")
+    sys.stderr.flush()
 
 
 def _serve(host: str, port: int, workers: int) -> int:

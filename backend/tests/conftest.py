@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,10 @@ from recur.app import create_app
 from recur.clock import FixedClock
 from recur.db.engine import Database
 from recur.settings import Settings
-from tests.databases import START_POSTGRES, PostgresFactory, SQLiteFactory
+from tests.databases import DEMO_TODAY, START_POSTGRES, PostgresFactory, SQLiteFactory
 
 BACKENDS = [b for b in os.environ.get("RECUR_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+NOW = datetime.combine(DEMO_TODAY, time(10, 0), tzinfo=UTC)
 SECRET = "test-secret-key-0123456789abcdef0123456789"
 
 

@@ -8,6 +8,7 @@ import itertools
 import os
 import shutil
 import uuid
+from datetime import date
 from pathlib import Path
 
 import asyncpg
@@ -16,6 +17,8 @@ from recur.db.engine import Database
 from recur.db.migrate import upgrade
 from recur.demo import load_demo
 
+#: The date the demo history is written relative to (the tests' clock says the same day).
+DEMO_TODAY = date(2026, 11, 24)
 POSTGRES_DSN = os.environ.get(
     "RECUR_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -36,7 +39,7 @@ class SQLiteFactory:
             db = Database(f"sqlite+aiosqlite:///{path}")
             await upgrade(db)
             if with_demo:
-                await load_demo(db)
+                await load_demo(db, today=DEMO_TODAY)
             async with db.engine.connect() as connection:
                 await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             await db.dispose()
@@ -90,7 +93,7 @@ class PostgresFactory:
             db = Database(self.url(name))
             await upgrade(db)
             if with_demo:
-                await load_demo(db)
+                await load_demo(db, today=DEMO_TODAY)
             await db.dispose()
             self.templates[with_demo] = name
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,23 @@ def test_migrate_creates_an_empty_schema(tmp_path: Path, monkeypatch: pytest.Mon
 def test_export_schema_prints_the_sdl(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export-schema"]) == 0
     assert capsys.readouterr().out == sdl()
+
+
+def test_bill_invoices_what_is_due_and_a_rerun_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bill.sqlite3'}"
+    monkeypatch.setenv("RECUR_DATABASE_URL", url)
+    monkeypatch.setenv("RECUR_VAR_DIR", str(tmp_path / "var"))
+    assert main(["demo"]) == 0
+    capsys.readouterr()
+
+    # The demo history is dated before today: six weeks on, every monthly plan is due.
+    as_of = (date.today() + timedelta(days=45)).isoformat()
+    assert main(["bill", "--as-of", as_of, "--quiet"]) == 0
+    first = capsys.readouterr().out
+    assert main(["bill", "--as-of", as_of, "--quiet"]) == 0
+    second = capsys.readouterr().out
+    assert f"billing run as of {as_of}" in first
+    assert "0 invoices created" not in first
+    assert "0 invoices created" in second

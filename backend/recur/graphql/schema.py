@@ -17,6 +17,7 @@ from strawberry.tools import merge_types
 from recur.graphql.accounts.mutations import AccountsMutation
 from recur.graphql.accounts.queries import AccountsQuery
 from recur.graphql.accounts.types import Account, User
+from recur.graphql.billing.mutations import BillingMutation
 from recur.graphql.catalog.queries import CatalogQuery
 from recur.graphql.catalog.types import Price, Product
 from recur.graphql.core.errors import should_mask_error
@@ -42,7 +43,7 @@ LIMIT_RULES = [
 ]
 
 Query = merge_types("Query", (CatalogQuery, AccountsQuery, QuotesQuery))
-Mutation = merge_types("Mutation", (AccountsMutation, QuotesMutation))
+Mutation = merge_types("Mutation", (AccountsMutation, QuotesMutation, BillingMutation))
 
 schema = strawberry.Schema(
     query=Query,

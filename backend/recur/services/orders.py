@@ -10,31 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core.catalog import BillingPeriod
-from recur.core.invoices import due_date, invoice_totals
-from recur.core.lifecycle import InvoiceStatus, SubscriptionStatus
-from recur.core.money import Money
+from recur.core.lifecycle import SubscriptionStatus
 from recur.core.periods import term_end
 from recur.core.schedule import ScheduledCharge, charge_schedule, first_invoice_charges
 from recur.db.engine import Database
 from recur.db.models import (
     Account,
     Charge,
-    Invoice,
-    InvoiceLine,
     Order,
-    Product,
-    Quote,
     Subscription,
     SubscriptionItem,
 )
 from recur.services.accounts import visible_accounts
 from recur.services.actor import Actor
+from recur.services.billing import issue_invoice
 from recur.services.numbering import Sequence as NumberSequence
 from recur.services.numbering import next_number
 from recur.services.quotes import PricedLine, PricedQuote, line_terms
@@ -75,7 +69,7 @@ async def create_order(
         (c.line_key, c.period_index) for c in first_invoice_charges(schedule, quote.start_date)
     }
     billed_now = [c for c in charges if (str(c.quote_line_id), c.period_index) in first]
-    await issue_invoice(session, order, quote, account, billed_now, today=today, now=now)
+    await issue_invoice(session, account, billed_now, issue_date=today, now=now)
     return order
 
 
@@ -134,88 +128,6 @@ def _charge(
         list_amount=priced.amounts.list_amount,
         discount_percent=priced.line.discount_percent,
         amount=scheduled.amount,
-    )
-
-
-async def issue_invoice(
-    session: AsyncSession,
-    order: Order,
-    quote: Quote,
-    account: Account,
-    charges: Sequence[Charge],
-    *,
-    today: date,
-    now: datetime,
-) -> Invoice:
-    """An invoice billing ``charges`` exactly as scheduled, tax on the subtotal once."""
-    products = {
-        p.id: p
-        for p in await session.scalars(
-            select(Product).where(Product.id.in_({c.product_id for c in charges}))
-        )
-    }
-    totals = invoice_totals([c.amount for c in charges], account.tax_rate_percent, order.currency)
-    invoice = Invoice(
-        number=await next_number(session, NumberSequence.INVOICE),
-        account_id=account.id,
-        order_id=order.id,
-        status=InvoiceStatus.OPEN if totals.total > 0 else InvoiceStatus.PAID,
-        currency=order.currency,
-        issue_date=today,
-        due_date=due_date(today, account.payment_terms_days),
-        tax_rate_percent=account.tax_rate_percent,
-        subtotal=totals.subtotal,
-        tax=totals.tax,
-        total=totals.total,
-        amount_paid=Decimal(0),
-        created_at=now,
-    )
-    session.add(invoice)
-    await session.flush()
-    session.add_all(
-        InvoiceLine(
-            invoice_id=invoice.id,
-            position=position,
-            charge_id=charge.id,
-            subscription_item_id=charge.subscription_item_id,
-            description=_description(products[charge.product_id], charge),
-            period_start=charge.period_start,
-            period_end=charge.period_end,
-            quantity=charge.quantity,
-            unit_amount=None,
-            amount=charge.amount,
-            explanation=explain(charge, products[charge.product_id], quote, order),
-        )
-        for position, charge in enumerate(charges, start=1)
-    )
-    return invoice
-
-
-def _description(product: Product, charge: Charge) -> str:
-    if charge.period_end is None:
-        return product.name
-    return f"{product.name} ({PERIOD_WORDS.get(charge.billing_period, '')})"
-
-
-def explain(charge: Charge, product: Product, quote: Quote, order: Order) -> str:
-    """Where an invoice line's amount comes from, in words and numbers."""
-    currency = order.currency
-    listed = Money(charge.list_amount, currency).format()
-    net = Money(charge.amount, currency).format()
-    period = (
-        f"for {charge.period_start.isoformat()} to {charge.period_end.isoformat()} "
-        f"(period {charge.period_index + 1})"
-        if charge.period_end
-        else f"once, on {charge.period_start.isoformat()}"
-    )
-    discount = (
-        f", less {charge.discount_percent.normalize():f} % discount = {net}"
-        if charge.discount_percent
-        else ""
-    )
-    return (
-        f"{product.name}, quantity {charge.quantity}: list {listed}{discount}, {period}. "
-        f"From quote {quote.number}, order {order.number}; amounts rounded once to the cent."
     )
 
 

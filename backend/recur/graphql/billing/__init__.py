@@ -1,0 +1,1 @@
+"""The billing run in the schema."""
