@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from recur.core.catalog import BillingPeriod
 from recur.core.money import Money, exact_context, minor_unit, round_money
-from recur.core.pricing import PriceSpec, price_amount
+from recur.core.pricing import PriceSpec, price_amount, unrounded_amount
 
 MAX_QUANTITY = 1_000_000
 """Largest quantity of one quote line."""
@@ -55,6 +55,8 @@ class LineTerms:
     billing_period: BillingPeriod
     quantity: int
     discount_percent: Decimal = Decimal(0)
+    #: A renewal's price rise in percent: the list price is raised by it before discounting.
+    uplift_percent: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -189,15 +191,21 @@ def periods_in_term(billing_period: BillingPeriod, term_months: int) -> int:
 def line_amounts(line: LineTerms, term_months: int) -> LineAmounts:
     """The amounts of one quote line over a term of ``term_months`` months.
 
-    ``list`` = the price of the quantity for one period (rounded once); ``net`` =
-    ``list × (1 - discount/100)`` rounded once, half-up; ``total`` = ``net`` × periods in
-    the term. Raises :class:`QuoteRuleError` for a bad quantity, discount or term.
+    ``list`` = the price of the quantity for one period (rounded once; raised by the
+    uplift first, for renewals); ``net`` = ``list × (1 - discount/100)`` rounded once,
+    half-up; ``total`` = ``net`` × periods in the term. Raises :class:`QuoteRuleError` for a
+    bad quantity, discount or term.
     """
     check_quantity(line.quantity)
     check_discount(line.discount_percent)
     periods = periods_in_term(line.billing_period, term_months)
     currency = line.price.currency
-    list_amount = price_amount(line.price, line.quantity)
+    if line.uplift_percent:
+        with exact_context():
+            raised = unrounded_amount(line.price, line.quantity) * (100 + line.uplift_percent)
+        list_amount = round_money(raised.scaleb(-2), currency)
+    else:
+        list_amount = price_amount(line.price, line.quantity)
     with exact_context():
         kept = (list_amount * (100 - line.discount_percent)).scaleb(-2)
     net = round_money(kept, currency)

@@ -27,6 +27,7 @@ from recur.db.engine import Database
 from recur.db.models import Account, Charge, Invoice, InvoiceLine, Order, Product, Quote
 from recur.services.numbering import Sequence as NumberSequence
 from recur.services.numbering import next_number
+from recur.services.renewals import renew_or_expire, subscriptions_at_term_end
 
 log = logging.getLogger("recur.billing")
 
@@ -191,6 +192,20 @@ async def bill_account(
         return await issue_invoice(session, account, charges, issue_date=as_of, now=now)
 
 
+async def _term_ends(db: Database, result: BillingRunResult, *, as_of: date, now: datetime) -> None:
+    for due in await subscriptions_at_term_end(db, as_of):
+        try:
+            renewed, expired = await renew_or_expire(db, due.subscription_id, as_of=as_of, now=now)
+        except Exception as error:  # reported with its account; the run goes on
+            log.exception("renewing subscription %s failed", due.number)
+            result.failed_accounts.append(
+                FailedAccount(due.account_id, due.account_name, f"{due.number}: {error}")
+            )
+        else:
+            result.renewed += renewed
+            result.expired += expired
+
+
 async def run_billing(
     db: Database,
     *,
@@ -198,8 +213,10 @@ async def run_billing(
     now: datetime,
     progress: Callable[[int, int], None] | None = None,
 ) -> BillingRunResult:
-    """Invoice every account's charges due by ``as_of``; failures are reported, not fatal."""
+    """Renew or expire subscriptions whose term ended, then invoice every account's charges
+    due by ``as_of``; failures are reported, not fatal."""
     result = BillingRunResult(as_of=as_of)
+    await _term_ends(db, result, as_of=as_of, now=now)
     accounts = await accounts_to_bill(db, as_of)
     for done, (account_id, name) in enumerate(accounts, start=1):
         try:

@@ -53,7 +53,7 @@ async def create_order(
     )
     session.add(order)
     schedule = charge_schedule(
-        [(str(p.line.id), line_terms(p.line, p.price)) for p in priced.lines],
+        [(str(p.line.id), line_terms(p.line, p.price, quote.uplift_percent)) for p in priced.lines],
         quote.start_date,
         quote.term_months,
     )

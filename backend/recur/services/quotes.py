@@ -60,18 +60,20 @@ class PricedQuote:
     approval_required: bool
 
 
-def line_terms(line: QuoteLine, price: Price) -> rules.LineTerms:
+def line_terms(line: QuoteLine, price: Price, uplift: Decimal = Decimal(0)) -> rules.LineTerms:
     return rules.LineTerms(
         price=price_spec(price),
         billing_period=price.billing_period,
         quantity=line.quantity,
         discount_percent=line.discount_percent,
+        uplift_percent=uplift,
     )
 
 
 def price_quote(quote: Quote, prices: dict[int, Price], threshold: Decimal) -> PricedQuote:
     """Price every line and total the quote (prices must be loaded with their tiers)."""
-    terms = [line_terms(line, prices[line.price_id]) for line in quote.lines]
+    uplift = quote.uplift_percent or Decimal(0)
+    terms = [line_terms(line, prices[line.price_id], uplift) for line in quote.lines]
     lines = tuple(
         PricedLine(line, prices[line.price_id], rules.line_amounts(term, quote.term_months))
         for line, term in zip(quote.lines, terms, strict=True)

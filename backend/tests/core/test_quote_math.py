@@ -323,3 +323,14 @@ def test_tcv_is_sum_of_line_totals(
         (item.price.unit_amount or D(0) for item in lines if item.billing_period is ONE_TIME),
         D(0),
     )
+
+
+def test_an_uplift_raises_the_list_price_before_the_discount_rounding_once() -> None:
+    spec = PriceSpec(model=PricingModel.PER_UNIT, currency="USD", unit_amount=Decimal("0.0125"))
+    # 3 × 0.0125 = 0.0375; raised 7 % = 0.040125 → list 0.04 (one rounding, not 0.04 × 1.07)
+    line = LineTerms(spec, BillingPeriod.MONTH, 3, Decimal(0), uplift_percent=Decimal(7))
+    assert line_amounts(line, 12).list_amount == Decimal("0.04")
+    seats = PriceSpec(model=PricingModel.PER_UNIT, currency="USD", unit_amount=Decimal("25"))
+    renewed = LineTerms(seats, BillingPeriod.MONTH, 10, Decimal(10), uplift_percent=Decimal(5))
+    amounts = line_amounts(renewed, 12)
+    assert (amounts.list_amount, amounts.net_amount) == (Decimal("262.50"), Decimal("236.25"))

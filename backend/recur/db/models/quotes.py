@@ -33,6 +33,8 @@ class Quote(TimestampMixin, Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     expires_on: Mapped[date | None] = mapped_column(Date)
+    #: A renewal's price rise in percent, applied to every line's list price.
+    uplift_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2), default=Decimal(0))
     #: The subscription an AMENDMENT or RENEWAL quote changes.
     subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscriptions.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,189 @@
+"""Term ends: an auto-renewing subscription renews, the others expire.
+
+A renewal goes through the same pipeline as any purchase: a ``RENEWAL`` quote of the
+subscription's items at its uplift, accepted by the system, and a ``RENEWAL`` order whose
+charge schedule covers the next term. Its charges are then billed by the billing run like
+any other, so renewing and invoicing the first period of the new term happen in one run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from recur.core.lifecycle import QuoteKind, QuoteStatus, SubscriptionStatus
+from recur.core.periods import term_end
+from recur.core.schedule import charge_schedule
+from recur.db.engine import Database
+from recur.db.models import (
+    Account,
+    Charge,
+    Order,
+    Price,
+    Quote,
+    QuoteEvent,
+    QuoteLine,
+    Subscription,
+    SubscriptionItem,
+)
+from recur.services.numbering import Sequence as NumberSequence
+from recur.services.numbering import next_number
+from recur.services.quotes import line_terms, price_quote
+
+#: Renewals are not discounted anew, so no approval threshold applies.
+NO_APPROVAL = Decimal(100)
+
+
+@dataclass(frozen=True)
+class TermEnd:
+    subscription_id: int
+    number: str
+    account_id: int
+    account_name: str
+
+
+async def subscriptions_at_term_end(db: Database, as_of: date) -> list[TermEnd]:
+    """Active subscriptions whose term ended by ``as_of``."""
+    statement = (
+        select(Subscription.id, Subscription.number, Account.id, Account.name)
+        .join(Account, Account.id == Subscription.account_id)
+        .where(
+            Subscription.status == SubscriptionStatus.ACTIVE,
+            Subscription.current_term_end <= as_of,
+        )
+        .order_by(Subscription.id)
+    )
+    async with db.session() as session:
+        return [TermEnd(*row) for row in await session.execute(statement)]
+
+
+async def renew_or_expire(
+    db: Database, subscription_id: int, *, as_of: date, now: datetime
+) -> tuple[int, int]:
+    """Renew the subscription for every term that ended by ``as_of``, or expire it.
+
+    Returns ``(renewals, expirations)``. One transaction; a subscription another run holds
+    is skipped (it is being handled there)."""
+    renewed = expired = 0
+    async with db.transaction() as session:
+        statement = (
+            select(Subscription)
+            .where(Subscription.id == subscription_id)
+            .options(selectinload(Subscription.items))
+            .with_for_update(skip_locked=True)
+        )
+        subscription = (await session.scalars(statement)).first()
+        while (
+            subscription is not None
+            and subscription.status is SubscriptionStatus.ACTIVE
+            and subscription.current_term_end <= as_of
+        ):
+            if not subscription.auto_renew:
+                subscription.status = SubscriptionStatus.EXPIRED
+                expired += 1
+                break
+            await renew(session, subscription, now=now)
+            renewed += 1
+    return renewed, expired
+
+
+async def renew(session: AsyncSession, subscription: Subscription, *, now: datetime) -> Order:
+    """The next term of ``subscription``: a RENEWAL quote, accepted, and its order."""
+    start = subscription.current_term_end
+    prices = {
+        price.id: price
+        for price in await session.scalars(
+            select(Price)
+            .where(Price.id.in_({item.price_id for item in subscription.items}))
+            .options(selectinload(Price.tiers))
+        )
+    }
+    quote = Quote(
+        number=await next_number(session, NumberSequence.QUOTE),
+        account_id=subscription.account_id,
+        kind=QuoteKind.RENEWAL,
+        status=QuoteStatus.ACCEPTED,
+        currency=subscription.currency,
+        start_date=start,
+        term_months=subscription.term_months,
+        version=1,
+        is_cart=False,
+        uplift_percent=subscription.uplift_percent,
+        subscription_id=subscription.id,
+        note=f"Automatic renewal of {subscription.number}",
+        created_at=now,
+        updated_at=now,
+        lines=[
+            QuoteLine(
+                position=position,
+                product_id=item.product_id,
+                price_id=item.price_id,
+                quantity=item.quantity,
+                discount_percent=item.discount_percent,
+            )
+            for position, item in enumerate(subscription.items, start=1)
+        ],
+    )
+    session.add(quote)
+    await session.flush()
+    session.add(
+        QuoteEvent(
+            quote_id=quote.id,
+            actor_id=None,
+            action="RENEW",
+            from_status=None,
+            to_status=QuoteStatus.ACCEPTED,
+            comment=f"Term of {subscription.number} ended on {start.isoformat()}",
+            created_at=now,
+        )
+    )
+    priced = price_quote(quote, prices, NO_APPROVAL)
+    order = Order(
+        number=await next_number(session, NumberSequence.ORDER),
+        quote_id=quote.id,
+        account_id=subscription.account_id,
+        kind=QuoteKind.RENEWAL,
+        currency=subscription.currency,
+        start_date=start,
+        term_months=subscription.term_months,
+        subscription_id=subscription.id,
+        created_at=now,
+    )
+    session.add(order)
+    await session.flush()
+    items = dict(zip((line.id for line in quote.lines), subscription.items, strict=True))
+    schedule = charge_schedule(
+        [(str(p.line.id), line_terms(p.line, p.price, quote.uplift_percent)) for p in priced.lines],
+        start,
+        subscription.term_months,
+    )
+    by_line = {str(p.line.id): p for p in priced.lines}
+    session.add_all(
+        Charge(
+            order_id=order.id,
+            quote_line_id=int(scheduled.line_key),
+            subscription_item_id=items[int(scheduled.line_key)].id,
+            product_id=by_line[scheduled.line_key].line.product_id,
+            price_id=by_line[scheduled.line_key].price.id,
+            billing_period=scheduled.billing_period,
+            period_index=scheduled.period_index,
+            period_start=scheduled.period_start,
+            period_end=scheduled.period_end,
+            quantity=scheduled.quantity,
+            list_amount=by_line[scheduled.line_key].amounts.list_amount,
+            discount_percent=by_line[scheduled.line_key].line.discount_percent,
+            amount=scheduled.amount,
+        )
+        for scheduled in schedule
+    )
+    for priced_line in priced.lines:
+        item: SubscriptionItem = items[priced_line.line.id]
+        item.net_amount = priced_line.amounts.net_amount
+    subscription.current_term_end = term_end(start, subscription.term_months)
+    await session.flush()
+    return order
