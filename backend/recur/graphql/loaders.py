@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from decimal import Decimal
 from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
 from recur.db import models
 from recur.db.engine import Database
-from recur.services import accounts, catalog, invoices, orders, quotes, subscriptions
+from recur.services import (
+    accounts,
+    catalog,
+    invoices,
+    orders,
+    payments,
+    quotes,
+    subscriptions,
+)
 from recur.services.actor import Actor
 
 K = TypeVar("K")
@@ -85,4 +94,13 @@ class Loaders:
         )
         self.subscription_item: DataLoader[int, models.SubscriptionItem | None] = _by_key(
             lambda ids: subscriptions.items_by_id(db, ids), None
+        )
+        self.payment: DataLoader[int, models.Payment | None] = _by_key(
+            lambda ids: payments.payments_by_id(db, actor, ids), None
+        )
+        self.payment_applications: DataLoader[int, list[models.PaymentApplication]] = _by_key(
+            lambda ids: payments.applications_by_payment(db, ids), []
+        )
+        self.credit_balance: DataLoader[int, Decimal] = _by_key(
+            lambda ids: payments.credit_balances(db, ids), Decimal(0)
         )

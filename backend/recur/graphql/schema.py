@@ -17,7 +17,8 @@ from strawberry.tools import merge_types
 from recur.graphql.accounts.mutations import AccountsMutation
 from recur.graphql.accounts.queries import AccountsQuery
 from recur.graphql.accounts.types import Account, User
-from recur.graphql.billing.mutations import BillingMutation
+from recur.graphql.billing.mutations import BillingMutation, PaymentsMutation, PaymentsQuery
+from recur.graphql.billing.types import Payment
 from recur.graphql.catalog.queries import CatalogQuery
 from recur.graphql.catalog.types import Price, Product
 from recur.graphql.core.errors import should_mask_error
@@ -42,13 +43,15 @@ LIMIT_RULES = [
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
 ]
 
-Query = merge_types("Query", (CatalogQuery, AccountsQuery, QuotesQuery))
-Mutation = merge_types("Mutation", (AccountsMutation, QuotesMutation, BillingMutation))
+Query = merge_types("Query", (CatalogQuery, AccountsQuery, QuotesQuery, PaymentsQuery))
+Mutation = merge_types(
+    "Mutation", (AccountsMutation, QuotesMutation, BillingMutation, PaymentsMutation)
+)
 
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
-    types=[Product, Price, Account, User, Quote, QuoteLine, Order, Subscription, Invoice],
+    types=[Product, Price, Account, User, Quote, QuoteLine, Order, Subscription, Invoice, Payment],
     extensions=[
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),

@@ -27,6 +27,7 @@ from recur.db.engine import Database
 from recur.db.models import Account, Charge, Invoice, InvoiceLine, Order, Product, Quote
 from recur.services.numbering import Sequence as NumberSequence
 from recur.services.numbering import next_number
+from recur.services.payments import apply_credit
 from recur.services.renewals import renew_or_expire, subscriptions_at_term_end
 
 log = logging.getLogger("recur.billing")
@@ -95,6 +96,8 @@ async def issue_invoice(
         for position, charge in enumerate(ordered, start=1)
     )
     await session.flush()
+    # Account credit (an earlier overpayment) pays the new invoice at once.
+    await apply_credit(session, account.id, now=now)
     return invoice
 
 

@@ -20,6 +20,7 @@ class Sequence(StrEnum):
     ORDER = "ORDER"
     SUBSCRIPTION = "SUBSCRIPTION"
     INVOICE = "INVOICE"
+    PAYMENT = "PAYMENT"
 
 
 PREFIXES = {
@@ -27,6 +28,7 @@ PREFIXES = {
     Sequence.ORDER: "ORD",
     Sequence.SUBSCRIPTION: "SUB",
     Sequence.INVOICE: "INV",
+    Sequence.PAYMENT: "PAY",
 }
 
 

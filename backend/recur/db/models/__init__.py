@@ -5,6 +5,7 @@ from recur.db.models.billing import Invoice, InvoiceLine
 from recur.db.models.catalog import Price, PriceTier, Product, product_upgrades
 from recur.db.models.numbering import NumberSequence
 from recur.db.models.orders import Charge, Order, Subscription, SubscriptionItem
+from recur.db.models.payments import Payment, PaymentApplication
 from recur.db.models.quotes import Quote, QuoteEvent, QuoteLine
 
 __all__ = [
@@ -16,6 +17,8 @@ __all__ = [
     "Order",
     "Partner",
     "PartnerClient",
+    "Payment",
+    "PaymentApplication",
     "Price",
     "PriceTier",
     "Product",

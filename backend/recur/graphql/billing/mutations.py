@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import strawberry
 
 from recur.core.roles import Role
+from recur.graphql.billing.types import Payment
 from recur.graphql.core.context import Info
-from recur.graphql.core.errors import UserError
-from recur.graphql.core.ids import to_global_id
-from recur.graphql.core.permissions import IsUser, has_role
-from recur.services import billing
+from recur.graphql.core.errors import UserError, user_errors
+from recur.graphql.core.ids import pk_of, to_global_id
+from recur.graphql.core.pagination import Connection, page_request, to_connection
+from recur.graphql.core.permissions import IsAuthenticated, IsUser, has_role
+from recur.services import billing, payments
+from recur.services.errors import Invalid
 
 
 @strawberry.type(description="An account the run could not bill, and why.")
@@ -71,3 +75,68 @@ class BillingMutation:
             ),
             user_errors=[],
         )
+
+
+@strawberry.input
+class RecordPaymentInput:
+    account_id: strawberry.ID
+    amount: Decimal
+    received_on: date | None = strawberry.field(default=None, description="Default: today.")
+    reference: str = ""
+    currency: str | None = strawberry.field(
+        default=None, description="Checked against the account's currency when given."
+    )
+
+
+@strawberry.type
+class RecordPaymentPayload:
+    payment: Payment | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class PaymentsMutation:
+    @strawberry.mutation(
+        description="Record money received; it pays open invoices oldest due first and the "
+        "rest becomes account credit.",
+        permission_classes=[IsUser, has_role(Role.FINANCE, Role.ADMIN)],
+    )
+    async def record_payment(self, info: Info, input: RecordPaymentInput) -> RecordPaymentPayload:
+        ctx = info.context
+        try:
+            account_id = pk_of(input.account_id, "Account")
+            if account_id is None:
+                raise Invalid.one("accountId", "There is no such account.", "UNKNOWN_ACCOUNT")
+            payment = await payments.record_payment(
+                ctx.db,
+                ctx.actor,
+                account_id=account_id,
+                amount=input.amount,
+                currency=input.currency,
+                received_on=input.received_on or ctx.clock.today(),
+                reference=input.reference,
+                now=ctx.clock.now(),
+            )
+        except Invalid as invalid:
+            return RecordPaymentPayload(payment=None, user_errors=user_errors(invalid))
+        return RecordPaymentPayload(payment=Payment.from_model(payment), user_errors=[])
+
+
+@strawberry.type
+class PaymentsQuery:
+    @strawberry.field(
+        description="Payments you may see, newest first.", permission_classes=[IsAuthenticated]
+    )
+    async def payments(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        account_id: strawberry.ID | None = None,
+    ) -> Connection[Payment]:
+        ctx = info.context
+        account = None if account_id is None else (pk_of(account_id, "Account") or 0)
+        page = await payments.list_payments(
+            ctx.db, ctx.actor, account_id=account, page=page_request(first, after)
+        )
+        return to_connection(page, Payment.from_model)

@@ -1,0 +1,195 @@
+"""Payments: recorded by finance, applied to open invoices oldest due first.
+
+Whatever a payment does not settle stays on it as ``unapplied``: the account's credit,
+which pays the account's next invoices as soon as they are issued.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from recur.core.lifecycle import InvoiceStatus
+from recur.core.money import minor_unit
+from recur.core.roles import Role
+from recur.db.engine import Database
+from recur.db.models import Account, Invoice, Payment, PaymentApplication
+from recur.services.accounts import visible_accounts
+from recur.services.actor import Actor
+from recur.services.errors import Forbidden, Invalid, NotAuthenticated, Problem
+from recur.services.numbering import Sequence as NumberSequence
+from recur.services.numbering import next_number
+from recur.services.pagination import Page, PageRequest, paginate
+
+FINANCE = (Role.FINANCE, Role.ADMIN)
+
+
+def require_finance(actor: Actor) -> None:
+    if actor.is_anonymous:
+        raise NotAuthenticated()
+    if actor.role not in FINANCE:
+        raise Forbidden("Only finance records payments.")
+
+
+def check_amount(amount: Decimal, currency: str) -> None:
+    problems = []
+    if not amount.is_finite() or amount <= 0:
+        problems.append(
+            Problem(("amount",), "The amount must be more than zero.", "INVALID_AMOUNT")
+        )
+    elif -amount.normalize().as_tuple().exponent > minor_unit(currency):  # type: ignore[operator]
+        problems.append(
+            Problem(
+                ("amount",),
+                f"{currency} amounts have at most {minor_unit(currency)} decimal places.",
+                "INVALID_AMOUNT",
+            )
+        )
+    if problems:
+        raise Invalid(problems)
+
+
+async def record_payment(
+    db: Database,
+    actor: Actor,
+    *,
+    account_id: int,
+    amount: Decimal,
+    currency: str | None,
+    received_on: date,
+    reference: str,
+    now: datetime,
+) -> Payment:
+    """Record money received and apply it at once; the rest becomes account credit."""
+    require_finance(actor)
+    async with db.transaction() as session:
+        account = (
+            await session.scalars(
+                select(Account)
+                .where(Account.id == account_id, visible_accounts(actor))
+                .with_for_update()
+            )
+        ).first()
+        if account is None:
+            raise Invalid.one("accountId", "There is no such account.", "UNKNOWN_ACCOUNT")
+        if currency is not None and currency.upper() != account.currency:
+            raise Invalid.one(
+                "currency",
+                f"{account.name} is billed in {account.currency}, not {currency.upper()}.",
+                "CURRENCY_MISMATCH",
+            )
+        check_amount(amount, account.currency)
+        payment = Payment(
+            number=await next_number(session, NumberSequence.PAYMENT),
+            account_id=account.id,
+            currency=account.currency,
+            amount=amount,
+            unapplied=amount,
+            received_on=received_on,
+            reference=reference.strip()[:200],
+            created_at=now,
+        )
+        session.add(payment)
+        await session.flush()
+        await apply_credit(session, account.id, now=now)
+        payment_id = payment.id
+    async with db.session() as session:
+        return await session.get_one(Payment, payment_id)
+
+
+async def apply_credit(session: AsyncSession, account_id: int, *, now: datetime) -> None:
+    """Settle the account's open invoices, oldest due first, from its unapplied payments,
+    oldest first. Runs inside the caller's transaction (the account row is theirs)."""
+    payments = list(
+        await session.scalars(
+            select(Payment)
+            .where(Payment.account_id == account_id, Payment.unapplied > 0)
+            .order_by(Payment.received_on, Payment.id)
+            .with_for_update()
+        )
+    )
+    if not payments:
+        return
+    invoices = list(
+        await session.scalars(
+            select(Invoice)
+            .where(Invoice.account_id == account_id, Invoice.status == InvoiceStatus.OPEN)
+            .order_by(Invoice.due_date, Invoice.id)
+            .with_for_update()
+        )
+    )
+    for invoice in invoices:
+        for payment in payments:
+            balance = invoice.total - invoice.amount_paid
+            if balance <= 0:
+                break
+            applied = min(balance, payment.unapplied)
+            if applied <= 0:
+                continue
+            session.add(
+                PaymentApplication(
+                    payment_id=payment.id, invoice_id=invoice.id, amount=applied, created_at=now
+                )
+            )
+            payment.unapplied -= applied
+            invoice.amount_paid += applied
+        if invoice.amount_paid >= invoice.total:
+            invoice.status = InvoiceStatus.PAID
+    await session.flush()
+
+
+async def credit_balances(db: Database, account_ids: Sequence[int]) -> dict[int, Decimal]:
+    """Each account's credit: what its payments have not settled yet."""
+    statement = (
+        select(Payment.account_id, func.sum(Payment.unapplied))
+        .where(Payment.account_id.in_(set(account_ids)))
+        .group_by(Payment.account_id)
+    )
+    async with db.session() as session:
+        return {
+            account_id: Decimal(total or 0)
+            for account_id, total in await session.execute(statement)
+        }
+
+
+async def payments_by_id(db: Database, actor: Actor, ids: Sequence[int]) -> dict[int, Payment]:
+    if actor.is_anonymous or not ids:
+        return {}
+    statement = select(Payment).where(
+        Payment.id.in_(set(ids)),
+        Payment.account_id.in_(select(Account.id).where(visible_accounts(actor))),
+    )
+    async with db.session() as session:
+        return {payment.id: payment for payment in await session.scalars(statement)}
+
+
+async def list_payments(
+    db: Database, actor: Actor, *, account_id: int | None, page: PageRequest
+) -> Page[Payment]:
+    if actor.is_anonymous:
+        raise NotAuthenticated()
+    statement = select(Payment).where(
+        Payment.account_id.in_(select(Account.id).where(visible_accounts(actor)))
+    )
+    if account_id is not None:
+        statement = statement.where(Payment.account_id == account_id)
+    return await paginate(db, statement, (Payment.id,), page, descending=True)
+
+
+async def applications_by_payment(
+    db: Database, payment_ids: Sequence[int]
+) -> dict[int, list[PaymentApplication]]:
+    statement = (
+        select(PaymentApplication)
+        .where(PaymentApplication.payment_id.in_(set(payment_ids)))
+        .order_by(PaymentApplication.payment_id, PaymentApplication.id)
+    )
+    grouped: dict[int, list[PaymentApplication]] = {}
+    async with db.session() as session:
+        for application in await session.scalars(statement):
+            grouped.setdefault(application.payment_id, []).append(application)
+    return grouped

@@ -1,0 +1,97 @@
+"""Payments: applied oldest due first, partly, and the rest kept as account credit."""
+
+from __future__ import annotations
+
+from recur.graphql.core.ids import to_global_id
+
+PAY = """mutation($account: ID!, $amount: Decimal!, $currency: String) {
+  recordPayment(input: {accountId: $account, amount: $amount, receivedOn: "2026-11-24",
+                        reference: "wire 4711", currency: $currency}) {
+    payment { number amount { amount currency } unappliedAmount { amount }
+              applications { amount { amount } invoice { number status balanceDue { amount } } } }
+    userErrors { field message code } } }"""
+INVOICES = """query($account: ID!) { account(id: $account) { creditBalance { amount } }
+  invoices(accountId: $account, first: 50) { edges { node {
+    number status dueDate total { amount } amountPaid { amount } balanceDue { amount } } } } }"""
+RUN = 'mutation { runBilling(input: {asOf: "2026-11-24"}) { run { invoicesCreated } } }'
+
+
+async def _account(gql, token: str, name: str) -> str:
+    body = await gql("{ accounts { edges { node { id name } } } }", token=token)
+    return next(
+        e["node"]["id"] for e in body["data"]["accounts"]["edges"] if e["node"]["name"] == name
+    )
+
+
+def _open(body: dict) -> list[dict]:
+    nodes = [e["node"] for e in body["data"]["invoices"]["edges"]]
+    return sorted(
+        (n for n in nodes if n["status"] == "OPEN"), key=lambda n: (n["dueDate"], n["number"])
+    )
+
+
+async def test_a_payment_settles_the_oldest_invoice_first_and_part_of_the_next(gql, login) -> None:
+    fiona = await login("fiona@recur.example")
+    acme = await _account(gql, fiona, "Acme Corp")
+    await gql(RUN, token=fiona)  # the catch-up invoice joins the first one
+    before = _open(await gql(INVOICES, {"account": acme}, token=fiona))
+    assert len(before) == 2
+    oldest, newer = before
+    amount = f"{float(oldest['balanceDue']['amount']) + 100:.2f}"
+
+    body = await gql(PAY, {"account": acme, "amount": amount}, token=fiona)
+    payment = body["data"]["recordPayment"]["payment"]
+    assert body["data"]["recordPayment"]["userErrors"] == []
+    assert [a["invoice"]["number"] for a in payment["applications"]] == [
+        oldest["number"],
+        newer["number"],
+    ]
+    assert payment["applications"][0]["invoice"]["status"] == "PAID"
+    assert payment["applications"][1]["amount"]["amount"] == "100.00"
+    assert payment["unappliedAmount"]["amount"] == "0.00"
+
+    after = await gql(INVOICES, {"account": acme}, token=fiona)
+    [still_open] = _open(after)
+    assert still_open["amountPaid"]["amount"] == "100.00"
+
+
+async def test_an_overpayment_becomes_credit_that_pays_the_next_invoice(gql, login) -> None:
+    fiona = await login("fiona@recur.example")
+    initech = await _account(gql, fiona, "Initech")
+    [first] = _open(await gql(INVOICES, {"account": initech}, token=fiona))
+    overpaid = f"{float(first['balanceDue']['amount']) + 5000:.2f}"
+    body = await gql(PAY, {"account": initech, "amount": overpaid}, token=fiona)
+    assert body["data"]["recordPayment"]["payment"]["unappliedAmount"]["amount"] == "5000.00"
+    credit = await gql(INVOICES, {"account": initech}, token=fiona)
+    assert credit["data"]["account"]["creditBalance"]["amount"] == "5000.00"
+
+    await gql(RUN, token=fiona)  # Initech's next periods are invoiced: the credit pays them
+    after = await gql(INVOICES, {"account": initech}, token=fiona)
+    assert _open(after) == []
+    assert float(after["data"]["account"]["creditBalance"]["amount"]) < 5000
+
+
+async def test_bad_payments_are_refused_naming_the_field_and_nothing_is_written(gql, login) -> None:
+    fiona = await login("fiona@recur.example")
+    acme = await _account(gql, fiona, "Acme Corp")
+    for variables, field in (
+        ({"account": acme, "amount": "0"}, "amount"),
+        ({"account": acme, "amount": "-5"}, "amount"),
+        ({"account": acme, "amount": "10.001"}, "amount"),
+        ({"account": acme, "amount": "10", "currency": "EUR"}, "currency"),
+        ({"account": to_global_id("Account", 999_999), "amount": "10"}, "accountId"),
+        ({"account": "garbage", "amount": "10"}, "accountId"),
+    ):
+        body = await gql(PAY, variables, token=fiona)
+        payload = body["data"]["recordPayment"]
+        assert payload["payment"] is None
+        assert payload["userErrors"][0]["field"] == ["input", field], (variables, payload)
+    listed = await gql("{ payments { totalCount } }", token=fiona)
+    assert listed["data"]["payments"]["totalCount"] == 0
+
+
+async def test_customers_and_reps_cannot_record_payments(gql, login) -> None:
+    for email in ("alice@acme.example", "rita@recur.example"):
+        token = await login(email)
+        body = await gql(PAY, {"account": to_global_id("Account", 1), "amount": "10"}, token=token)
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
