@@ -53,7 +53,9 @@ def test_a_customer_lands_on_their_account_and_stays_logged_in(
     expect(page.get_by_role("heading", name="Acme Corp", level=1)).to_be_visible()
     expect(page.get_by_role("banner")).to_contain_text("Alice Moreau")
     expect(page.get_by_role("region", name="Acme Corp")).to_contain_text("Rita Reyes")
-    expect(nav(page)).to_have_text(["Catalog", "Account"])
+    expect(nav(page)).to_have_text(
+        ["Catalog", "Cart", "Quotes", "Subscriptions", "Invoices", "Account"]
+    )
     screenshot("account-alice")
 
     page.reload()
@@ -79,15 +81,26 @@ def test_a_customer_abroad_sees_prices_in_their_currency(page: Page, server_url:
 
 
 @pytest.mark.parametrize(
-    ("email", "summary", "accounts"),
+    ("email", "summary", "accounts", "links"),
     [
-        ("rita@recur.example", "Accounts you own: 2", ["Acme Corp", "Globex GmbH"]),
-        ("sam@recur.example", "Accounts you own: 1", ["Initech"]),
-        ("maria@recur.example", "All accounts: 3", ["Acme Corp", "Globex GmbH", "Initech"]),
+        ("rita@recur.example", "Accounts you own: 2", ["Acme Corp", "Globex GmbH"], ["Quotes"]),
+        ("sam@recur.example", "Accounts you own: 1", ["Initech"], ["Quotes"]),
+        (
+            "maria@recur.example",
+            "All accounts: 3",
+            ["Acme Corp", "Globex GmbH", "Initech"],
+            ["Quotes", "Approvals"],
+        ),
     ],
 )
 def test_staff_see_the_accounts_they_may_see(
-    page: Page, server_url: str, screenshot, email: str, summary: str, accounts: list[str]
+    page: Page,
+    server_url: str,
+    screenshot,
+    email: str,
+    summary: str,
+    accounts: list[str],
+    links: list[str],
 ):
     go_and_log_in(page, server_url, email)
     expect(page).to_have_url(f"{server_url}/accounts")
@@ -96,7 +109,7 @@ def test_staff_see_the_accounts_they_may_see(
     expect(table.get_by_role("row")).to_have_count(len(accounts) + 1)
     for name in accounts:
         expect(table.get_by_role("row", name=name)).to_be_visible()
-    expect(nav(page)).to_have_text(["Catalog", "Accounts"])
+    expect(nav(page)).to_have_text(["Catalog", "Accounts", *links])
     screenshot(f"accounts-{email.split('@')[0]}")
 
 

@@ -23,6 +23,9 @@ function readCookie(name) {
   return found ? decodeURIComponent(found.slice(prefix.length)) : null;
 }
 
+/** The selection of a Money field. */
+export const MONEY = "{ amount currency }";
+
 /** Run a query or mutation; resolves to `data`, rejects with an ApiError. */
 export async function graphql(query, variables = {}) {
   const headers = { "content-type": "application/json", accept: "application/json" };

@@ -1,7 +1,8 @@
 // The app shell: header, navigation for the viewer's role, and the routed view.
-import { h, select, toast } from "./ui.js";
+import { errorState, h, loading, select, toast } from "./ui.js";
 import { match, navigate, route, startRouter } from "./router.js";
 import { session } from "./session.js";
+import { cart } from "./cart.js";
 import * as catalog from "./views/catalog.js";
 import * as product from "./views/product.js";
 import * as login from "./views/login.js";
@@ -10,6 +11,8 @@ import * as accounts from "./views/accounts.js";
 import * as notFound from "./views/not-found.js";
 
 const STAFF = ["REP", "MANAGER", "FINANCE", "ADMIN"];
+const SALES = ["REP", "MANAGER", "ADMIN"];
+const EVERYONE = ["CUSTOMER", ...STAFF];
 
 route("/", () => ({ redirect: "/products" }));
 route("/products", () => ({ view: catalog }));
@@ -17,15 +20,45 @@ route("/products/:sku", () => ({ view: product }));
 route("/login", () => ({ view: login }));
 route("/account", () => ({ view: account, roles: ["CUSTOMER"] }));
 route("/accounts", () => ({ view: accounts, roles: STAFF }));
+// Screens behind a login load when first opened, so the catalog's first load stays small.
+route("/cart", () => ({ load: () => import("./views/cart.js"), roles: ["CUSTOMER"] }));
+route("/orders/:id", () => ({ load: () => import("./views/order.js"), roles: EVERYONE }));
+route("/quotes", () => ({ load: () => import("./views/quotes.js"), roles: ["CUSTOMER", ...SALES] }));
+route("/quotes/:id", () => ({ load: () => import("./views/quote.js"), roles: EVERYONE }));
+route("/approvals", () => ({ load: () => import("./views/approvals.js"), roles: ["MANAGER", "ADMIN"] }));
+route("/subscriptions", () => ({ load: () => import("./views/subscriptions.js"), roles: EVERYONE }));
+route("/subscriptions/:id", () => ({ load: () => import("./views/subscription.js"), roles: EVERYONE }));
+route("/invoices", () => ({ load: () => import("./views/invoices.js"), roles: EVERYONE }));
+route("/invoices/:id", () => ({ load: () => import("./views/invoice.js"), roles: EVERYONE }));
 
-/** The navigation each role sees; later screens join as they are built. */
+/** The navigation each role sees. */
 function navItems(viewer) {
   const items = [["/products", "Catalog"]];
   if (!viewer) return items;
-  if (viewer.role === "CUSTOMER") items.push(["/account", "Account"]);
-  else items.push(["/accounts", "Accounts"]);
+  const role = viewer.role;
+  if (role === "CUSTOMER") {
+    items.push(["/cart", "Cart"], ["/quotes", "Quotes"], ["/subscriptions", "Subscriptions"], ["/invoices", "Invoices"], ["/account", "Account"]);
+    return items;
+  }
+  items.push(["/accounts", "Accounts"]);
+  if (SALES.includes(role)) items.push(["/quotes", "Quotes"]);
+  if (role === "MANAGER" || role === "ADMIN") items.push(["/approvals", "Approvals"]);
+  if (role === "FINANCE" || role === "ADMIN") items.push(["/invoices", "Invoices"]);
   return items;
 }
+
+/** The cart link's count, updated in place whenever the cart changes. */
+const cartCount = h("span", { class: "nav__count" });
+function showCartCount(count) {
+  cartCount.hidden = count === 0;
+  cartCount.replaceChildren(
+    ...(count
+      ? [h("span", { "aria-hidden": "true" }, String(count)), h("span", { class: "visually-hidden" }, `, ${count} ${count === 1 ? "line" : "lines"}`)]
+      : []),
+  );
+}
+showCartCount(0);
+cart.onChange(showCartCount);
 
 function homeFor(viewer) {
   if (!viewer) return "/products";
@@ -42,7 +75,7 @@ function renderHeader() {
     "nav",
     { class: "nav", "aria-label": "Main" },
     navItems(viewer).map(([href, label]) =>
-      h("a", { href, "aria-current": current.pathname.startsWith(href) ? "page" : null }, label),
+      h("a", { href, "aria-current": current.pathname.startsWith(href) ? "page" : null }, label, href === "/cart" ? cartCount : null),
     ),
   );
   const currencySwitch =
@@ -105,7 +138,7 @@ async function logOut() {
   }
 }
 
-function render(url) {
+async function render(url) {
   current = url;
   const found = match(url.pathname);
   const target = found ? found.handler(found.params) : { view: notFound };
@@ -119,8 +152,19 @@ function render(url) {
     }
   }
   renderHeader();
+  let view = target.view;
+  if (!view) {
+    main.replaceChildren(loading("Loading", 2));
+    try {
+      view = await target.load();
+    } catch (error) {
+      main.replaceChildren(errorState(error, () => render(url)));
+      return;
+    }
+    if (current !== url) return; // another page was asked for meanwhile
+  }
   const context = { params: found ? found.params : {}, query: url.searchParams, session, navigate, homeFor };
-  main.replaceChildren(target.view.render(context));
+  main.replaceChildren(view.render(context));
   main.focus({ preventScroll: true });
   window.scrollTo(0, 0);
 }
@@ -129,6 +173,10 @@ session
   .load()
   .catch((error) => toast(error.message, "error"))
   .finally(() => {
-    session.onChange(() => render(current));
+    session.onChange(() => {
+      cart.refresh(session.viewer);
+      render(current);
+    });
+    cart.refresh(session.viewer);
     startRouter(render);
   });

@@ -1,4 +1,5 @@
-// Shared building blocks: element helper, money, badge, field, table, states, dialog, toast.
+// Shared building blocks: element helper, money, dates, badges, fields, tables, states,
+// dialogs, toast.
 
 /** Create an element: h("a", { href: "/", class: "x", onclick }, "text", child). */
 export function h(tag, attributes = {}, ...children) {
@@ -42,12 +43,103 @@ export function formatMoney(amount, currency) {
   return format.format(String(amount));
 }
 
+/** "30.00" → "30 %", "12.50" → "12.5 %", zero → "—". */
+export function formatPercent(value) {
+  if (!Number(value)) return "—";
+  const text = String(value);
+  return `${text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text} %`;
+}
+
 export function money(amount, currency) {
   return h("span", { class: "money" }, formatMoney(amount, currency));
 }
 
 export function badge(text, tone = "") {
   return h("span", { class: `badge${tone ? ` badge--${tone}` : ""}` }, text);
+}
+
+const STATUS = {
+  DRAFT: ["Draft", ""],
+  IN_REVIEW: ["In review", "info"],
+  PENDING_APPROVAL: ["Pending approval", "warn"],
+  APPROVED: ["Approved", "ok"],
+  SENT: ["Sent", "accent"],
+  ACCEPTED: ["Accepted", "ok"],
+  DECLINED: ["Declined", "danger"],
+  EXPIRED: ["Expired", ""],
+  ACTIVE: ["Active", "ok"],
+  CANCELED: ["Canceled", "danger"],
+  OPEN: ["Open", "warn"],
+  PAID: ["Paid", "ok"],
+  VOID: ["Void", ""],
+};
+
+/** The badge of a quote, subscription or invoice status. */
+export function statusBadge(status) {
+  const [text, tone] = STATUS[status] || [status, ""];
+  return badge(text, tone);
+}
+
+export function statusLabel(status) {
+  return (STATUS[status] || [status])[0];
+}
+
+const DATE = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+/** "24 Nov 2026" from an ISO date; dates have no time zone, so read and shown as UTC. */
+export function formatDate(iso) {
+  return iso ? DATE.format(new Date(`${iso}T00:00:00Z`)) : "—";
+}
+
+export function formatDateTime(iso) {
+  return iso ? DATE_TIME.format(new Date(iso)) : "—";
+}
+
+/** Today in the viewer's calendar, as an ISO date. */
+export function todayISO() {
+  const now = new Date();
+  return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+}
+
+/** A page's title row: heading, a line under it, and actions on the right. */
+export function pageHead(title, sub = null, actions = null, id = "page-title") {
+  return h(
+    "div",
+    { class: "page-head" },
+    h("div", {}, h("h1", { id, tabindex: "-1" }, title), sub ? h("p", {}, sub) : null),
+    actions ? h("div", { class: "actions" }, actions) : null,
+  );
+}
+
+/** Label/value pairs: [["Term", "12 months"], ...]; empty values are left out. */
+export function detailList(pairs) {
+  return h(
+    "dl",
+    { class: "detail-list" },
+    pairs.filter(([, value]) => value || value === 0).map(([label, value]) => [h("dt", {}, label), h("dd", {}, value)]),
+  );
+}
+
+/** Totals under a table: label left, money right; the last row is the grand total. */
+export function totals(rows) {
+  return h(
+    "dl",
+    { class: "totals" },
+    rows.map(([label, value, note]) =>
+      h("div", { class: "totals__row" }, h("dt", {}, label, note ? h("span", { class: "totals__note" }, note) : null), h("dd", {}, value)),
+    ),
+  );
+}
+
+/** An error region that stays empty (and hidden) until a message is set. */
+export function alertBox() {
+  const box = h("div", { class: "alert alert--error", role: "alert", hidden: true });
+  box.show = (message) => {
+    box.textContent = message || "";
+    box.hidden = !message;
+  };
+  return box;
 }
 
 let fieldCount = 0;
@@ -79,27 +171,28 @@ export function select(options, value, attributes = {}) {
 }
 
 /**
- * A table: columns are { label, cell: (row) => node|string, numeric?: bool }.
- * Numeric columns are right-aligned with tabular figures.
+ * A table: columns are { label, cell: (row) => node|string, numeric?: bool, hideLabel?: bool }.
+ * Numeric columns are right-aligned with tabular figures. With `stack`, each row reads on a
+ * phone as a small card of "label: value" pairs, so wide tables never scroll sideways.
  */
-export function table(columns, rows, { caption } = {}) {
+export function table(columns, rows, { caption, stack = false } = {}) {
   return h(
     "div",
     { class: "table-wrap" },
     h(
       "table",
-      {},
+      { class: stack ? "table--stack" : null },
       caption ? h("caption", { class: "visually-hidden" }, caption) : null,
       h(
         "thead",
         {},
-        h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.numeric ? "num" : null }, c.label))),
+        h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.numeric ? "num" : null }, c.hideLabel ? h("span", { class: "visually-hidden" }, c.label) : c.label))),
       ),
       h(
         "tbody",
         {},
         rows.map((row) =>
-          h("tr", {}, columns.map((c) => h("td", { class: c.numeric ? "num" : null }, c.cell(row)))),
+          h("tr", {}, columns.map((c) => h("td", { class: c.numeric ? "num" : null, dataset: c.hideLabel ? null : { label: c.label } }, stack ? h("div", {}, c.cell(row)) : c.cell(row)))),
         ),
       ),
     ),
@@ -129,6 +222,44 @@ export function loading(label = "Loading", count = 3) {
   );
 }
 
+/**
+ * A list loaded page by page: `fetch(after)` resolves to { nodes, pageInfo } and `view(rows)`
+ * draws the rows; loading, empty, error and "show more" are handled here.
+ */
+export function pagedList({ fetch, view, empty, more = "Show more" }) {
+  const element = h("div", { class: "card" });
+  let rows = [];
+  let after = null;
+  let request = 0;
+  async function load(append = false) {
+    const mine = ++request;
+    if (!append) {
+      rows = [];
+      after = null;
+      element.replaceChildren(loading("Loading", 1));
+    }
+    try {
+      const { nodes, pageInfo } = await fetch(after);
+      if (mine !== request) return;
+      after = pageInfo.endCursor;
+      rows = rows.concat(nodes);
+      element.replaceChildren(rows.length ? view(rows) : empty());
+      if (pageInfo.hasNextPage) {
+        element.append(h("div", { class: "load-more" }, h("button", { class: "button", type: "button", onclick: () => load(true) }, more)));
+      }
+    } catch (error) {
+      if (mine === request) element.replaceChildren(errorState(error, () => load()));
+    }
+  }
+  load();
+  return { element, reload: () => load() };
+}
+
+/** The app's address of an object: path("/quotes", id). */
+export function path(base, id) {
+  return `${base}/${encodeURIComponent(id)}`;
+}
+
 /** A modal dialog; resolves true when confirmed, false when dismissed. */
 export function confirmDialog({ title, body, confirm = "Confirm", cancel = "Cancel" }) {
   return new Promise((resolve) => {
@@ -150,6 +281,54 @@ export function confirmDialog({ title, body, confirm = "Confirm", cancel = "Canc
     );
     dialog.addEventListener("close", () => {
       resolve(dialog.returnValue === "confirm");
+      dialog.remove();
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+/**
+ * A modal form: `fields` are nodes (use field()); `onSubmit` runs on confirm and may throw,
+ * which shows the error and keeps the dialog open. Resolves with onSubmit's result, or null
+ * when dismissed.
+ */
+export function formDialog({ title, intro = null, fields = [], confirm = "Save", cancel = "Cancel", onSubmit }) {
+  return new Promise((resolve) => {
+    const problem = alertBox();
+    const submit = h("button", { class: "button button--primary", type: "submit" }, confirm);
+    let result = null;
+    const form = h(
+      "form",
+      { class: "dialog__body", novalidate: true },
+      h("h2", { id: "dialog-title" }, title),
+      intro ? h("p", { class: "muted" }, intro) : null,
+      problem,
+      fields,
+      h(
+        "div",
+        { class: "dialog__actions" },
+        h("button", { class: "button", type: "button", onclick: () => dialog.close() }, cancel),
+        submit,
+      ),
+    );
+    const dialog = h("dialog", { "aria-labelledby": "dialog-title" }, form);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (submit.disabled) return;
+      submit.disabled = true;
+      problem.show(null);
+      try {
+        result = await onSubmit();
+        dialog.close();
+      } catch (error) {
+        problem.show(error.message);
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    dialog.addEventListener("close", () => {
+      resolve(result);
       dialog.remove();
     });
     document.body.append(dialog);

@@ -1,9 +1,9 @@
 // How prices read in the app: "per month", "per seat", tier ranges. Amounts come from the
 // server; this only chooses words.
-import { formatMoney } from "../ui.js";
+import { formatMoney, h, path } from "../ui.js";
 
 export const PERIOD_LABEL = { MONTH: "Monthly", YEAR: "Yearly", ONE_TIME: "One-time" };
-const PER_PERIOD = { MONTH: "/ month", YEAR: "/ year", ONE_TIME: "once" };
+export const PER_PERIOD = { MONTH: "/ month", YEAR: "/ year", ONE_TIME: "once" };
 export const MODEL_LABEL = { FLAT: "Flat fee", PER_UNIT: "Per unit", TIERED: "Graduated tiers", VOLUME: "Volume tiers" };
 
 /** The price to headline a product with: monthly first, then yearly, then one-time. */
@@ -32,4 +32,12 @@ export function tierRanges(tiers) {
     from = (tier.upTo ?? 0) + 1;
     return label;
   });
+}
+
+/** A line's product: its name (a link to the catalog) and, under it, how it bills. */
+export function lineProduct(product, billingPeriod) {
+  return [
+    h("a", { class: "line-name", href: path("/products", product.sku) }, product.name),
+    h("div", { class: "line-meta" }, PERIOD_LABEL[billingPeriod] || ""),
+  ];
 }

@@ -1,7 +1,9 @@
 // A product: its prices in the viewer's currency, readable tier tables, and a calculator
-// whose amounts come from the server (the pricing core quotes and invoices use).
+// whose amounts come from the server (the pricing core quotes and invoices use). Customers
+// put the calculated quantity in their cart from here.
 import { graphql } from "../api.js";
-import { badge, debounce, emptyState, errorState, field, formatMoney, h, loading, money, select, table } from "../ui.js";
+import { cart } from "../cart.js";
+import { badge, debounce, emptyState, errorState, field, formatMoney, h, loading, money, select, table, toast } from "../ui.js";
 import { MODEL_LABEL, PERIOD_LABEL, priceSummary, tierRanges } from "./pricing.js";
 
 const PRODUCT = `query Product($sku: String!, $currency: String) {
@@ -80,7 +82,7 @@ function page(product, session) {
             h("div", { class: "card__body", style: "padding-bottom:0" }, h("h2", { id: "pricing-title" }, `Pricing in ${session.currency}`)),
             product.prices.map(priceBlock),
           ),
-          calculator(product.prices),
+          calculator(product, session),
         )
       : h("div", { class: "card" }, emptyState(`Not sold in ${session.currency}`, "Ask your sales rep for a price in your currency.")),
   );
@@ -117,10 +119,13 @@ function tierTable(price) {
   return h("div", {}, table(columns, rows, { caption: `Tiers of the ${PERIOD_LABEL[price.billingPeriod].toLowerCase()} price` }), h("p", { class: "calculator__note", style: "margin-top:var(--space-2)" }, explanation));
 }
 
-function calculator(prices) {
+function calculator(product, session) {
+  const prices = product.prices;
   const options = prices.map((p) => [p.id, `${PERIOD_LABEL[p.billingPeriod]} · ${MODEL_LABEL[p.model]}`]);
   const priceSelect = select(options, prices[0].id);
-  const quantity = h("input", { type: "number", inputmode: "numeric", min: 0, max: MAX_QUANTITY, step: 1, value: 10 });
+  // A flat fee does not depend on the quantity: start at one rather than ten.
+  const start = prices[0].model === "FLAT" ? 1 : 10;
+  const quantity = h("input", { type: "number", inputmode: "numeric", min: 0, max: MAX_QUANTITY, step: 1, value: start });
   const problem = h("p", { class: "alert alert--error", role: "alert", hidden: true });
   const total = h("div", { class: "calculator__total", "aria-live": "polite" }, "—");
   const per = h("div", { class: "muted" });
@@ -170,8 +175,50 @@ function calculator(prices) {
       problem,
       h("div", { class: "calculator__result" }, total, per, details),
       h("p", { class: "calculator__note" }, "Calculated by Recur exactly as quotes and invoices are, before tax."),
+      buy(product, session, priceSelect, quantity),
     ),
   );
+}
+
+/** Add to cart for customers, a way to log in for visitors, nothing for staff. */
+function buy(product, session, priceSelect, quantity) {
+  const viewer = session.viewer;
+  if (!viewer) {
+    const next = `/products/${encodeURIComponent(product.sku)}`;
+    return h("a", { class: "button button--primary button--block", href: `/login?next=${encodeURIComponent(next)}` }, "Log in to buy");
+  }
+  if (viewer.role !== "CUSTOMER") return null;
+  const button = h("button", { class: "button button--primary button--block", type: "button" }, "Add to cart");
+  const problem = h("p", { class: "alert alert--error", role: "alert", hidden: true });
+  const added = h("p", { class: "calculator__note", hidden: true });
+
+  button.addEventListener("click", async () => {
+    const value = quantity.value.trim();
+    problem.hidden = true;
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_QUANTITY) {
+      problem.textContent = "Enter at least one unit to add to your cart.";
+      problem.hidden = false;
+      quantity.focus();
+      return;
+    }
+    button.disabled = true;
+    button.textContent = "Adding…";
+    try {
+      const count = Number(value);
+      await cart.add(priceSelect.value, count);
+      const label = `${product.name} × ${count.toLocaleString()}`;
+      toast(`${label} added to your cart.`);
+      added.replaceChildren(`Added ${label}. `, h("a", { href: "/cart" }, "Go to the cart"));
+      added.hidden = false;
+    } catch (error) {
+      problem.textContent = error.message;
+      problem.hidden = false;
+    } finally {
+      button.disabled = false;
+      button.textContent = "Add to cart";
+    }
+  });
+  return h("div", { class: "buy" }, problem, button, added);
 }
 
 function explain(price, quantity, breakdown) {

@@ -1,0 +1,277 @@
+// The customer's cart: quantities, term and start date, totals priced by the server; then
+// checkout (order, subscription and first invoice at once) or a request for a quote.
+import { MONEY, graphql, mutate } from "../api.js";
+import { cart as cartCount } from "../cart.js";
+import { alertBox, emptyState, errorState, field, formatMoney, h, loading, money, pageHead, path, select, table, todayISO, toast, totals } from "../ui.js";
+import { PER_PERIOD, lineProduct } from "./pricing.js";
+
+const CART = `id termMonths currency
+  lines { id quantity product { name sku } price { billingPeriod } netAmount ${MONEY} totalAmount ${MONEY} }
+  oneTimeTotal ${MONEY} monthlyRecurringTotal ${MONEY} totalContractValue ${MONEY}`;
+const LOAD = `{ cart { ${CART} } }`;
+const change = (name, input) => `mutation(${input}) { ${name}(input: { lineId: $lineId${input.includes("quantity") ? ", quantity: $quantity" : ""} }) {
+  cart { ${CART} } userErrors { field message code } } }`;
+const UPDATE = change("updateCartLine", "$lineId: ID!, $quantity: Int!");
+const REMOVE = change("removeCartLine", "$lineId: ID!");
+const CHECKOUT = `mutation($quoteId: ID!, $startDate: Date, $termMonths: Int) {
+  checkout(input: { quoteId: $quoteId, startDate: $startDate, termMonths: $termMonths }) { order { id } userErrors { field message code } }
+}`;
+const REQUEST = `mutation($note: String!) { requestQuote(input: { note: $note }) { quote { id number } userErrors { field message code } } }`;
+const MAX = 1_000_000;
+
+export function render({ session, navigate }) {
+  document.title = "Cart · Recur";
+  const account = session.viewer.account;
+  const root = h("div", {}, loading("Loading your cart", 2));
+  async function load() {
+    try {
+      const { cart } = await graphql(LOAD);
+      cartCount.set(cart ? cart.lines.length : 0);
+      root.replaceChildren(cart?.lines.length ? page(cart, account, navigate) : empty(account));
+    } catch (error) {
+      root.replaceChildren(errorState(error, load));
+    }
+  }
+  load();
+  return h("section", { "aria-labelledby": "page-title" }, root);
+}
+
+const head = (account) => pageHead("Your cart", `Prices in ${account.currency} for ${account.name}, before tax.`);
+
+function empty(account) {
+  return h(
+    "div",
+    {},
+    head(account),
+    h("div", { class: "card" }, emptyState("Your cart is empty", "Add subscriptions and services from the catalog, then buy them here or ask sales for a quote.", h("a", { class: "button button--primary", href: "/products" }, "Browse the catalog"))),
+  );
+}
+
+function page(initial, account, navigate) {
+  let cart = initial;
+  const rows = new Map(); // line id -> { net, total, problem }
+  const waiting = new Map(); // line id -> [timer, send now]
+  const sending = new Set();
+  let busy = false;
+
+  const linesCard = h("div", { class: "card" });
+  const term = select([...new Set([12, 24, 36, cart.termMonths])].sort((a, b) => a - b).map((t) => [String(t), `${t} months`]), String(cart.termMonths));
+  const start = h("input", { type: "date", value: todayISO(), min: todayISO() });
+  const summary = h("div", { "aria-live": "polite" });
+  const problem = alertBox();
+  const checkoutButton = h("button", { class: "button button--primary button--block", type: "button", onclick: checkout }, "Check out");
+  const note = h("textarea", { rows: 3, maxlength: 2000, placeholder: "More seats next year, other payment terms…" });
+  const quoteProblem = alertBox();
+  const quoteButton = h("button", { class: "button button--block", type: "button", onclick: requestQuote }, "Ask sales for a quote");
+
+  // The server prices the cart over its own term; over another term the recurring lines are
+  // its nets times the periods, in exact decimals.
+  const months = () => Number(term.value);
+  const lineTotal = (line) => {
+    const period = line.price.billingPeriod;
+    if (months() === cart.termMonths || period === "ONE_TIME") return line.totalAmount.amount;
+    return decimalTimes(line.netAmount.amount, period === "YEAR" ? months() / 12 : months());
+  };
+  const contractValue = () =>
+    months() === cart.termMonths
+      ? cart.totalContractValue.amount
+      : decimalSum([cart.oneTimeTotal.amount, ...cart.lines.filter((l) => l.price.billingPeriod !== "ONE_TIME").map(lineTotal)]);
+  const perPeriod = (line) => [money(line.netAmount.amount, cart.currency), " ", h("span", { class: "muted" }, PER_PERIOD[line.price.billingPeriod])];
+
+  function renderLines() {
+    rows.clear();
+    for (const line of cart.lines) rows.set(line.id, { problem: h("p", { class: "alert alert--error line-alert", role: "alert", hidden: true }) });
+    const row = (line) => rows.get(line.id);
+    linesCard.replaceChildren(
+      table(
+        [
+          { label: "Product", cell: (line) => [lineProduct(line.product, line.price.billingPeriod), row(line).problem] },
+          { label: "Quantity", cell: quantityInput },
+          { label: "Net per period", numeric: true, cell: (line) => (row(line).net = h("span", {}, perPeriod(line))) },
+          { label: "Over the term", numeric: true, cell: (line) => (row(line).total = money(lineTotal(line), cart.currency)) },
+          {
+            label: "Remove",
+            hideLabel: true,
+            cell: (line) => h("button", { class: "button button--quiet button--small", type: "button", "aria-label": `Remove ${line.product.name}`, onclick: () => remove(line) }, "Remove"),
+          },
+        ],
+        cart.lines,
+        { caption: "Lines in your cart", stack: true },
+      ),
+    );
+  }
+
+  function quantityInput(line) {
+    const input = h("input", { class: "input--qty", type: "number", inputmode: "numeric", min: 0, max: MAX, step: 1, value: line.quantity, "aria-label": `Quantity of ${line.product.name}` });
+    const send = () => {
+      clearTimeout(waiting.get(line.id)?.[0]);
+      waiting.delete(line.id);
+      setQuantity(line, input.value.trim());
+    };
+    input.addEventListener("input", () => {
+      clearTimeout(waiting.get(line.id)?.[0]);
+      waiting.set(line.id, [setTimeout(send, 400), send]);
+    });
+    return input;
+  }
+
+  function track(promise) {
+    sending.add(promise);
+    promise.finally(() => sending.delete(promise));
+    return promise;
+  }
+
+  function setQuantity(line, value) {
+    const { problem: lineProblem } = rows.get(line.id) || {};
+    if (!lineProblem) return;
+    const valid = /^\d+$/.test(value) && Number(value) <= MAX;
+    lineProblem.textContent = valid ? "" : `Enter a whole number from 0 to ${MAX.toLocaleString()}; 0 removes the line.`;
+    lineProblem.hidden = valid;
+    if (!valid) return;
+    track(
+      mutate(UPDATE, { lineId: line.id, quantity: Number(value) }, "updateCartLine")
+        .then((payload) => show(payload.cart))
+        .catch((error) => {
+          lineProblem.textContent = error.message;
+          lineProblem.hidden = false;
+        }),
+    );
+  }
+
+  async function remove(line) {
+    try {
+      show((await track(mutate(REMOVE, { lineId: line.id }, "removeCartLine"))).cart);
+      toast(`${line.product.name} removed from your cart.`);
+      document.getElementById("page-title")?.focus();
+    } catch (error) {
+      problem.show(error.message);
+    }
+  }
+
+  /** Show the cart the server answered with, leaving the inputs as they are. */
+  function show(next) {
+    cartCount.set(next?.lines.length ?? 0);
+    if (!next?.lines.length) return linesCard.closest(".cart")?.replaceWith(empty(account));
+    const same = next.lines.length === rows.size && next.lines.every((l) => rows.has(l.id));
+    cart = next;
+    if (!same) renderLines();
+    else {
+      for (const line of cart.lines) {
+        rows.get(line.id).net.replaceChildren(...perPeriod(line));
+        rows.get(line.id).total.textContent = formatMoney(lineTotal(line), cart.currency);
+      }
+    }
+    renderSummary();
+  }
+
+  function renderSummary() {
+    const c = cart.currency;
+    summary.replaceChildren(
+      totals([
+        ["One-time", money(cart.oneTimeTotal.amount, c)],
+        ["Monthly recurring", money(cart.monthlyRecurringTotal.amount, c)],
+        ["Total contract value", money(contractValue(), c), `over ${months()} months`],
+      ]),
+    );
+  }
+
+  /** Send the quantity changes still waiting for a pause in typing, and wait for them all. */
+  async function settle() {
+    for (const [, send] of [...waiting.values()]) send();
+    while (sending.size) await Promise.allSettled([...sending]);
+  }
+
+  function working(on) {
+    busy = on;
+    checkoutButton.disabled = on;
+    quoteButton.disabled = on;
+  }
+
+  async function checkout() {
+    if (busy) return;
+    working(true);
+    checkoutButton.textContent = "Checking out…";
+    problem.show(null);
+    try {
+      await settle();
+      const vars = { quoteId: cart.id, startDate: start.value || null, termMonths: months() };
+      const { order } = await mutate(CHECKOUT, vars, "checkout");
+      cartCount.set(0);
+      navigate(path("/orders", order.id));
+    } catch (error) {
+      problem.show(error.message);
+      working(false);
+      checkoutButton.textContent = "Check out";
+    }
+  }
+
+  async function requestQuote() {
+    if (busy) return;
+    working(true);
+    quoteProblem.show(null);
+    try {
+      await settle();
+      const { quote } = await mutate(REQUEST, { note: note.value.trim() }, "requestQuote");
+      cartCount.set(0);
+      toast(`Your cart is with sales as quote ${quote.number}.`);
+      navigate(path("/quotes", quote.id));
+    } catch (error) {
+      quoteProblem.show(error.message);
+      working(false);
+    }
+  }
+
+  term.addEventListener("change", () => {
+    for (const line of cart.lines) rows.get(line.id).total.textContent = formatMoney(lineTotal(line), cart.currency);
+    renderSummary();
+  });
+  renderLines();
+  renderSummary();
+
+  return h(
+    "div",
+    { class: "cart" },
+    head(account),
+    h(
+      "div",
+      { class: "split" },
+      linesCard,
+      h(
+        "aside",
+        { class: "card split__aside", "aria-labelledby": "summary-title" },
+        h(
+          "div",
+          { class: "card__body stack" },
+          h("h2", { id: "summary-title" }, "Summary"),
+          field("Term", term, "Yearly prices bill once a year, so terms are whole years."),
+          field("Start date", start),
+          summary,
+          problem,
+          checkoutButton,
+          h("p", { class: "calculator__note" }, "The first invoice, for the first period and one-time items plus tax, is issued at once."),
+        ),
+        h(
+          "div",
+          { class: "card__body stack card__section" },
+          h("h3", {}, "Need a discount or other terms?"),
+          field("Note for sales (optional)", note),
+          quoteProblem,
+          quoteButton,
+        ),
+      ),
+    ),
+  );
+}
+
+/** Exact decimal arithmetic on the API's amount strings, through integers. */
+const places = (amounts) => Math.max(0, ...amounts.map((a) => (String(a).split(".")[1] || "").length));
+const scaled = (amount, n) => {
+  const [whole, fraction = ""] = String(amount).split(".");
+  return BigInt(whole + fraction.padEnd(n, "0"));
+};
+const unscaled = (value, n) => {
+  const digits = value.toString().padStart(n + 1, "0");
+  return n ? `${digits.slice(0, -n)}.${digits.slice(-n)}` : digits;
+};
+const decimalSum = (amounts) => unscaled(amounts.reduce((sum, a) => sum + scaled(a, places(amounts)), 0n), places(amounts));
+const decimalTimes = (amount, count) => unscaled(scaled(amount, places([amount])) * BigInt(count), places([amount]));

@@ -1,0 +1,56 @@
+// Invoices: a customer's own; finance and admins every account's. Filtered by status.
+import { MONEY, graphql } from "../api.js";
+import { setQuery } from "../router.js";
+import { emptyState, field, formatDate, h, money, pageHead, pagedList, path, select, statusBadge, table, todayISO } from "../ui.js";
+
+const INVOICES = `query Invoices($after: String, $status: InvoiceStatus) {
+  invoices(first: 50, after: $after, status: $status) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { id number status issueDate dueDate account { name } total ${MONEY} balanceDue ${MONEY} } }
+  }
+}`;
+
+export function render({ session, query }) {
+  document.title = "Invoices · Recur";
+  const { role, account } = session.viewer;
+  const staff = role !== "CUSTOMER";
+  const status = select([["", "All statuses"], ["OPEN", "Open"], ["PAID", "Paid"], ["VOID", "Void"]], query.get("status") || "");
+  const amount = (key) => (i) => money(i[key].amount, i[key].currency);
+  const list = pagedList({
+    more: "Show more invoices",
+    fetch: async (after) => {
+      const { invoices } = await graphql(INVOICES, { after, status: status.value || null });
+      return { nodes: invoices.edges.map((e) => e.node), pageInfo: invoices.pageInfo };
+    },
+    view: (rows) =>
+      table(
+        [
+          { label: "Invoice", cell: (i) => h("a", { href: path("/invoices", i.id) }, h("strong", {}, i.number)) },
+          staff && { label: "Account", cell: (i) => i.account?.name ?? "—" },
+          { label: "Status", cell: (i) => [statusBadge(i.status), overdue(i) ? h("div", { class: "line-meta text-danger" }, "Overdue") : null] },
+          { label: "Issued", cell: (i) => formatDate(i.issueDate) },
+          { label: "Due", cell: (i) => formatDate(i.dueDate) },
+          { label: "Total", numeric: true, cell: amount("total") },
+          { label: "Balance due", numeric: true, cell: amount("balanceDue") },
+        ].filter(Boolean),
+        rows,
+        { caption: "Invoices", stack: true },
+      ),
+    empty: () => emptyState(status.value ? "No invoices with this status" : "No invoices yet", "Invoices appear here when orders are made and periods are billed."),
+  });
+  status.addEventListener("change", () => {
+    setQuery({ status: status.value });
+    list.reload();
+  });
+  return h(
+    "section",
+    { "aria-labelledby": "page-title" },
+    pageHead("Invoices", staff ? "Of the accounts you may see" : `For ${account.name}`),
+    h("div", { class: "toolbar toolbar--narrow", role: "search" }, field("Status", status)),
+    list.element,
+  );
+}
+
+export function overdue(invoice) {
+  return invoice.status === "OPEN" && invoice.dueDate < todayISO();
+}

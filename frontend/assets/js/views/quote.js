@@ -1,0 +1,492 @@
+// One quote. Customers read it, and accept or decline it once sent; sales edit it while it is
+// editable, submit it for approval and send it; managers approve or reject it. Every edit
+// carries the version on screen, so a change someone else made first is refused, said and
+// reloaded instead of overwritten.
+import { MONEY, graphql, mutate } from "../api.js";
+import {
+  alertBox, badge, confirmDialog, detailList, emptyState, errorState, field, formDialog, formatDate, formatDateTime,
+  formatMoney, formatPercent, h, loading, money, path, select, statusBadge, statusLabel, table, todayISO, toast, totals,
+} from "../ui.js";
+import { PERIOD_LABEL, PER_PERIOD, lineProduct, priceSummary } from "./pricing.js";
+
+const FIELDS = `id number kind status version isCart startDate termMonths expiresOn note currency account { name }
+  lines { id quantity discountPercent product { name sku } price { billingPeriod } listAmount ${MONEY} netAmount ${MONEY} totalAmount ${MONEY} }
+  oneTimeTotal ${MONEY} monthlyRecurringTotal ${MONEY} totalContractValue ${MONEY} approvalRequired order { id number }
+  history { action toStatus comment at actor { name } }`;
+const QUOTE = `query Quote($id: ID!) { quote(id: $id) { ${FIELDS} } }`;
+const PRODUCTS = `query($currency: String) { products(first: 100) { edges { node {
+  id name prices(currency: $currency) { id currency billingPeriod model unitAmount tiers { upTo unitAmount } } } } } }`;
+/** A mutation taking `input` built from its variables, e.g. op("sendQuote", "$quoteId: ID!"). */
+const op = (name, variables, result = `quote { ${FIELDS} }`) =>
+  `mutation(${variables}) { ${name}(input: { ${variables.replace(/\$(\w+): [\w!]+/g, "$1: $$$1")} }) { ${result} userErrors { field message code } } }`;
+const ADD_LINE = op("addQuoteLine", "$quoteId: ID!, $priceId: ID!, $quantity: Int!, $discountPercent: Decimal!, $expectedVersion: Int");
+const UPDATE_LINE = op("updateQuoteLine", "$lineId: ID!, $quantity: Int, $discountPercent: Decimal, $expectedVersion: Int!");
+const REMOVE_LINE = op("removeQuoteLine", "$lineId: ID!, $expectedVersion: Int!");
+const SUBMIT = op("submitQuoteForApproval", "$quoteId: ID!");
+const APPROVE = op("approveQuote", "$quoteId: ID!");
+const REJECT = op("rejectQuote", "$quoteId: ID!, $reason: String!");
+const SEND = op("sendQuote", "$quoteId: ID!");
+const DECLINE = op("declineQuote", "$quoteId: ID!, $reason: String!");
+const ACCEPT = op("acceptQuote", "$quoteId: ID!", "order { id }");
+
+const EDITABLE = ["DRAFT", "IN_REVIEW", "APPROVED"];
+const SALES = ["REP", "MANAGER", "ADMIN"];
+const APPROVERS = ["MANAGER", "ADMIN"];
+const WHOLE = /^\d+$/;
+const DECIMAL = /^\d+(\.\d+)?$/;
+const DID = {
+  CREATE: "created the quote", EDIT: "changed the lines", REQUEST: "asked sales for a quote",
+  SUBMIT: "submitted it for approval", APPROVE: "approved it", REJECT: "sent it back to draft",
+  SEND: "sent it to the customer", ACCEPT: "accepted it", DECLINE: "declined it", CHECKOUT: "checked out",
+  EXPIRE: "marked it expired",
+};
+
+export function render({ params, session, navigate }) {
+  document.title = "Quote · Recur";
+  const role = session.viewer.role;
+  const staff = SALES.includes(role);
+  const root = h("div", {}, loading("Loading the quote", 3));
+  let quote = null;
+  let products = null;
+  let queue = Promise.resolve();
+  let acting = false;
+  const rows = new Map(); // line id -> { period, total }
+  const pending = new Map(); // timer -> the save it will run
+  let mode = null;
+
+  // Parts kept across re-renders, so a message outlives the reload it announces.
+  const editProblem = alertBox();
+  const actionProblem = alertBox();
+  const headEl = h("div");
+  const linesEl = h("div");
+  const totalsEl = h("div", { "aria-live": "polite" });
+  const asideEl = h("div", { class: "card__body stack" });
+  const addEl = h("div");
+  const historyEl = h("div", { class: "stack-lg" });
+
+  async function load() {
+    try {
+      const data = await graphql(QUOTE, { id: params.id });
+      if (!data.quote) return root.replaceChildren(missing());
+      show(data.quote, true);
+      root.replaceChildren(layout());
+    } catch (error) {
+      root.replaceChildren(errorState(error, load));
+    }
+  }
+
+  const editable = () => staff && !quote.isCart && EDITABLE.includes(quote.status);
+
+  function show(next, rebuild = false) {
+    quote = next;
+    document.title = `${quote.number} · Recur`;
+    const nextMode = editable() ? "edit" : "read";
+    const same = quote.lines.length === rows.size && quote.lines.every((l) => rows.has(l.id));
+    if (rebuild || nextMode !== mode || !same) renderLines(nextMode);
+    else for (const line of quote.lines) updateLine(line);
+    renderHead();
+    renderTotals();
+    renderAside();
+    renderAdd();
+    renderHistory();
+  }
+
+  function layout() {
+    return h(
+      "article",
+      { "aria-labelledby": "page-title" },
+      h("nav", { class: "crumbs", "aria-label": "Breadcrumb" }, h("a", { href: "/quotes" }, "Quotes"), " / ", quote.number),
+      headEl,
+      h(
+        "div",
+        { class: "split" },
+        h(
+          "div",
+          { class: "stack-lg" },
+          h(
+            "section",
+            { class: "card", "aria-labelledby": "lines-title" },
+            h("div", { class: "card__body card__body--head" }, h("h2", { id: "lines-title", tabindex: "-1" }, "Lines"), editProblem),
+            linesEl,
+            h("div", { class: "card__body card__section" }, totalsEl),
+          ),
+          addEl,
+          historyEl,
+        ),
+        h("aside", { class: "card split__aside split__aside--first", "aria-label": "Status and actions" }, asideEl),
+      ),
+    );
+  }
+
+  function renderHead() {
+    const approval = staff && quote.approvalRequired && !["ACCEPTED", "DECLINED", "EXPIRED"].includes(quote.status);
+    const approved = ["APPROVED", "SENT"].includes(quote.status);
+    headEl.replaceChildren(
+      h(
+        "div",
+        { class: "page-head" },
+        h(
+          "div",
+          {},
+          h("h1", { id: "page-title", tabindex: "-1" }, `Quote ${quote.number}`),
+          h("p", {}, [quote.account?.name, `${quote.termMonths} months from ${formatDate(quote.startDate)}`, quote.currency].filter(Boolean).join(" · ")),
+          h(
+            "div",
+            { class: "badges head-badges" },
+            statusBadge(quote.status),
+            quote.kind !== "NEW" && badge(quote.kind === "AMENDMENT" ? "Amendment" : "Renewal", "info"),
+            approval && badge(approved ? "Discount approved" : "Approval needed", approved ? "ok" : "warn"),
+          ),
+        ),
+      ),
+    );
+  }
+
+  // ---- lines ---------------------------------------------------------------------------
+
+  function perPeriod(line) {
+    const discounted = Number(line.discountPercent) > 0;
+    return [
+      discounted && h("div", { class: "list-price" }, h("span", { class: "visually-hidden" }, "list "), formatMoney(line.listAmount.amount, quote.currency), h("span", { "aria-hidden": "true" }, " →")),
+      h("div", {}, h("strong", {}, discounted && h("span", { class: "visually-hidden" }, "net "), formatMoney(line.netAmount.amount, quote.currency)), " ", h("span", { class: "muted" }, PER_PERIOD[line.price.billingPeriod])),
+    ].filter(Boolean);
+  }
+
+  function renderLines(nextMode) {
+    mode = nextMode;
+    rows.clear();
+    pending.forEach((_, timer) => clearTimeout(timer));
+    pending.clear();
+    if (!quote.lines.length) {
+      return linesEl.replaceChildren(emptyState("No lines yet", mode === "edit" ? "Add a product below: its price, the quantity and any discount." : "This quote has no products."));
+    }
+    for (const line of quote.lines) rows.set(line.id, {});
+    const edit = mode === "edit";
+    const columns = [
+      { label: "Product", cell: (line) => lineProduct(line.product, line.price.billingPeriod) },
+      edit ? { label: "Quantity", cell: (line) => lineInput(line, "quantity") } : { label: "Quantity", numeric: true, cell: (line) => line.quantity.toLocaleString() },
+      edit ? { label: "Discount", cell: (line) => lineInput(line, "discountPercent") } : { label: "Discount", numeric: true, cell: (line) => formatPercent(line.discountPercent) },
+      { label: "Per period", numeric: true, cell: (line) => (rows.get(line.id).period = h("span", {}, perPeriod(line))) },
+      { label: "Over the term", numeric: true, cell: (line) => (rows.get(line.id).total = money(line.totalAmount.amount, quote.currency)) },
+      edit && {
+        label: "Remove",
+        hideLabel: true,
+        cell: (line) => h("button", { class: "button button--quiet button--small", type: "button", "aria-label": `Remove ${line.product.name}`, onclick: () => removeLine(line) }, "Remove"),
+      },
+    ].filter(Boolean);
+    linesEl.replaceChildren(table(columns, quote.lines, { caption: `Lines of ${quote.number}`, stack: true }));
+  }
+
+  function updateLine(line) {
+    rows.get(line.id).period.replaceChildren(...perPeriod(line));
+    rows.get(line.id).total.textContent = formatMoney(line.totalAmount.amount, quote.currency);
+  }
+
+  function lineInput(line, key) {
+    const quantity = key === "quantity";
+    const input = h("input", {
+      class: "input--qty",
+      type: "text",
+      inputmode: quantity ? "numeric" : "decimal",
+      autocomplete: "off",
+      value: quantity ? String(line.quantity) : formatPercent(line.discountPercent).replace(/ %|—/g, "") || "0",
+      "aria-label": quantity ? `Quantity of ${line.product.name}` : `Discount on ${line.product.name} (%)`,
+    });
+    let timer = null;
+    const save = () => {
+      clearTimeout(timer);
+      pending.delete(timer);
+      const value = input.value.trim();
+      if (quantity ? !WHOLE.test(value) : !DECIMAL.test(value) || Number(value) > 100) {
+        return editProblem.show(quantity ? `Enter a whole number of units for ${line.product.name}.` : `Enter a discount from 0 to 100 % for ${line.product.name}, like 12.5.`);
+      }
+      const now = quote.lines.find((l) => l.id === line.id);
+      if (now && Number(quantity ? now.quantity : now.discountPercent) === Number(value)) return;
+      edit(UPDATE_LINE, "updateQuoteLine", { lineId: line.id, [key]: quantity ? Number(value) : value });
+    };
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      pending.delete(timer);
+      pending.set((timer = setTimeout(save, 500)), save);
+    });
+    input.addEventListener("change", () => pending.has(timer) && save());
+    return input;
+  }
+
+  /** Queue an edit behind the ones before it; it carries the version then on screen. */
+  function edit(mutation, key, variables, problem = editProblem) {
+    queue = queue.then(async () => {
+      problem.show(null);
+      try {
+        show((await mutate(mutation, { ...variables, expectedVersion: quote.version }, key)).quote);
+        return true;
+      } catch (error) {
+        problem.show(error.message);
+        if (error.code === "STALE_VERSION") await reload();
+        return false;
+      }
+    });
+    return queue;
+  }
+
+  async function reload() {
+    try {
+      const data = await graphql(QUOTE, { id: params.id });
+      if (data.quote) show(data.quote, true);
+    } catch {
+      // The message on screen already asks for a reload; the next edit retries.
+    }
+  }
+
+  async function removeLine(line) {
+    if (await edit(REMOVE_LINE, "removeQuoteLine", { lineId: line.id })) {
+      toast(`${line.product.name} removed from ${quote.number}.`);
+      document.getElementById("lines-title")?.focus();
+    }
+  }
+
+  function renderTotals() {
+    const c = quote.currency;
+    totalsEl.replaceChildren(
+      totals([
+        ["One-time", money(quote.oneTimeTotal.amount, c)],
+        ["Monthly recurring", money(quote.monthlyRecurringTotal.amount, c)],
+        ["Total contract value", money(quote.totalContractValue.amount, c), `over ${quote.termMonths} months`],
+      ]),
+    );
+  }
+
+  // ---- adding a product ----------------------------------------------------------------
+
+  function renderAdd() {
+    if (!editable()) return addEl.replaceChildren();
+    if (addEl.firstChild) return; // keep what is being typed
+    const product = select([["", "Loading products…"]], "", { disabled: true });
+    const price = select([["", "Choose a product first"]], "", { disabled: true });
+    const quantity = h("input", { type: "text", inputmode: "numeric", value: "1", autocomplete: "off" });
+    const discount = h("input", { type: "text", inputmode: "decimal", value: "0", autocomplete: "off" });
+    const problem = alertBox();
+    const button = h("button", { class: "button button--primary", type: "submit" }, "Add line");
+    const options = (control, pairs) => control.replaceChildren(...pairs.map(([value, text]) => h("option", { value }, text)));
+
+    function fillPrices() {
+      const chosen = products?.find((p) => p.id === product.value);
+      options(price, chosen ? chosen.prices.map((p) => [p.id, `${PERIOD_LABEL[p.billingPeriod]} · ${summary(p)}`]) : [["", "Choose a product first"]]);
+      price.disabled = !chosen;
+    }
+
+    async function loadProducts() {
+      try {
+        products ??= (await graphql(PRODUCTS, { currency: quote.currency })).products.edges.map((e) => e.node).filter((p) => p.prices.length);
+        options(product, [["", "Choose a product"], ...products.map((p) => [p.id, p.name])]);
+        product.disabled = false;
+      } catch (error) {
+        problem.show(error.message);
+      }
+    }
+
+    async function add(event) {
+      event.preventDefault();
+      const q = quantity.value.trim();
+      const d = discount.value.trim() || "0";
+      const invalid = !product.value
+        ? "Choose a product to add."
+        : !WHOLE.test(q) || Number(q) < 1
+          ? "Enter a whole number of units, at least 1."
+          : !DECIMAL.test(d) || Number(d) > 100
+            ? "Enter a discount from 0 to 100 %, like 12.5."
+            : null;
+      problem.show(invalid);
+      if (invalid || button.disabled) return;
+      button.disabled = true;
+      const vars = { quoteId: quote.id, priceId: price.value, quantity: Number(q), discountPercent: d };
+      if (await edit(ADD_LINE, "addQuoteLine", vars, problem)) {
+        quantity.value = "1";
+        discount.value = "0";
+        product.value = "";
+        fillPrices();
+        product.focus();
+      }
+      button.disabled = false;
+    }
+
+    product.addEventListener("change", fillPrices);
+    loadProducts();
+    addEl.replaceChildren(
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "add-title" },
+        h(
+          "form",
+          { class: "card__body stack", onsubmit: add, novalidate: true },
+          h("h2", { id: "add-title" }, "Add a product"),
+          h(
+            "div",
+            { class: "form-grid" },
+            field("Product", product),
+            field("Price", price, `In ${quote.currency}, the account's currency.`),
+            field("Quantity", quantity),
+            field("Discount %", discount, "Deep discounts need a manager's approval."),
+          ),
+          problem,
+          h("div", {}, button),
+        ),
+      ),
+    );
+  }
+
+  // ---- status and actions ----------------------------------------------------------------
+
+  function renderAside() {
+    const expired = quote.status === "EXPIRED" || (quote.status === "SENT" && quote.expiresOn < todayISO());
+    const status = quote.status;
+    const button = (label, onclick, primary = true) => h("button", { class: `button button--block${primary ? " button--primary" : ""}`, type: "button", onclick }, label);
+    const buttons = [];
+    if (staff && !quote.isCart) {
+      if (quote.approvalRequired && ["DRAFT", "IN_REVIEW"].includes(status)) {
+        buttons.push(button("Submit for approval", () => act(SUBMIT, "submitQuoteForApproval", {}, `${quote.number} waits for a manager's approval.`)));
+      }
+      if (EDITABLE.includes(status)) {
+        const needsApproval = quote.approvalRequired && status !== "APPROVED";
+        buttons.push(button("Send to customer", () => act(SEND, "sendQuote", {}, `${quote.number} is sent to ${quote.account?.name ?? "the customer"}.`), !needsApproval));
+      }
+    }
+    if (APPROVERS.includes(role) && status === "PENDING_APPROVAL") {
+      buttons.push(button("Approve", () => act(APPROVE, "approveQuote", {}, `${quote.number} is approved.`)), button("Reject", reject, false));
+    }
+    if (role === "CUSTOMER" && status === "SENT" && !expired) buttons.push(button("Accept quote", accept), button("Decline", decline, false));
+    asideEl.replaceChildren(
+      h("h2", {}, "Status"),
+      h("div", { class: "badges" }, statusBadge(status)),
+      notice(expired),
+      detailList([
+        ["Account", quote.account?.name],
+        ["Start", formatDate(quote.startDate)],
+        ["Term", `${quote.termMonths} months`],
+        ["Valid until", quote.expiresOn && formatDate(quote.expiresOn)],
+        ["Order", quote.order && h("a", { href: path("/orders", quote.order.id) }, quote.order.number)],
+        ["Version", staff && String(quote.version)],
+      ]),
+      actionProblem,
+      h("div", { class: "stack" }, buttons),
+    );
+  }
+
+  function notice(expired) {
+    const customer = role === "CUSTOMER";
+    const say = (text, tone = "") => h("p", { class: `notice${tone && ` notice--${tone}`}` }, text);
+    const until = formatDate(quote.expiresOn);
+    if (quote.isCart && quote.status === "DRAFT") {
+      return customer ? say(["This is your cart. ", h("a", { href: "/cart" }, "Open the cart")]) : say("The customer's cart: it becomes a quote when they ask sales for one.");
+    }
+    if (expired) return say(customer ? `This quote expired on ${until} and can no longer be accepted. Ask your sales rep for a new one.` : `Expired on ${until} without an answer.`, "warn");
+    const texts = {
+      DRAFT: staff
+        ? quote.approvalRequired
+          ? ["A discount is above the approval threshold: submit the quote for a manager's approval, then send it.", "warn"]
+          : ["When the lines are right, send the quote to the customer."]
+        : ["Sales is preparing this quote."],
+      IN_REVIEW: customer ? ["Sales is preparing your quote. You can accept it once they send it."] : ["The customer asked for this quote: adjust it, then send it.", "info"],
+      PENDING_APPROVAL: APPROVERS.includes(role) ? ["Check the discounts, then approve the quote or send it back with a reason.", "warn"] : ["Waiting for a manager's approval.", "warn"],
+      APPROVED: ["Approved: send it to the customer. Changing a line sends it back to draft.", "ok"],
+      SENT: customer ? [`Valid until ${until}. Accepting orders everything on it and issues the first invoice.`, "info"] : [`Sent to the customer, valid until ${until}.`, "info"],
+      ACCEPTED: ["Accepted: the order, its subscription and first invoice are made.", "ok"],
+      DECLINED: ["Declined by the customer."],
+    };
+    return say(...(texts[quote.status] || [statusLabel(quote.status)]));
+  }
+
+  async function act(mutation, key, variables, done) {
+    if (acting) return null;
+    acting = true;
+    actionProblem.show(null);
+    const buttons = asideEl.querySelectorAll("button");
+    buttons.forEach((b) => (b.disabled = true));
+    try {
+      // Edits still being typed go first, so the action sees the quote as shown.
+      [...pending.values()].forEach((save) => save());
+      await queue;
+      const result = await mutate(mutation, { quoteId: quote.id, ...variables }, key);
+      if (result.quote) show(result.quote);
+      if (done) toast(done);
+      return result;
+    } catch (error) {
+      actionProblem.show(error.message);
+      if (error.code === "STALE_VERSION") await reload();
+      return null;
+    } finally {
+      acting = false;
+      buttons.forEach((b) => (b.disabled = false));
+    }
+  }
+
+  /** A dialog asking why; `required` refuses an empty reason. */
+  function askReason({ title, intro, label, hint, confirm, required, mutation, key, done }) {
+    const reason = h("textarea", { rows: 3, maxlength: 2000 });
+    return formDialog({
+      title,
+      intro,
+      confirm,
+      fields: [field(label, reason, hint)],
+      onSubmit: async () => {
+        if (required && !reason.value.trim()) throw new Error("Say why, so the rep knows what to change.");
+        show((await mutate(mutation, { quoteId: quote.id, reason: reason.value.trim() }, key)).quote);
+        toast(done);
+        return true;
+      },
+    });
+  }
+
+  const reject = () =>
+    askReason({
+      title: `Reject ${quote.number}?`, intro: "It goes back to draft so the rep can change it.", label: "Reason", hint: "The rep reads it in the history.",
+      confirm: "Reject quote", required: true, mutation: REJECT, key: "rejectQuote", done: `${quote.number} is back in draft.`,
+    });
+  const decline = () =>
+    askReason({
+      title: `Decline ${quote.number}?`, intro: "It can no longer be accepted afterwards.", label: "Reason (optional)", hint: "Tell your rep what would work better.",
+      confirm: "Decline quote", mutation: DECLINE, key: "declineQuote", done: `You declined ${quote.number}.`,
+    });
+
+  async function accept() {
+    const ok = await confirmDialog({
+      title: `Accept ${quote.number}?`,
+      body: `This orders everything on the quote for ${quote.termMonths} months, ${formatMoney(quote.totalContractValue.amount, quote.currency)} in total before tax, and issues the first invoice now.`,
+      confirm: "Accept and order",
+    });
+    const result = ok && (await act(ACCEPT, "acceptQuote", {}, null));
+    if (result?.order) navigate(path("/orders", result.order.id));
+  }
+
+  // ---- note and history ------------------------------------------------------------------
+
+  function renderHistory() {
+    const section = (id, title, body) => h("section", { class: "card", "aria-labelledby": id }, h("div", { class: "card__body stack" }, h("h2", { id }, title), body));
+    const events = quote.history.map((e) =>
+      h(
+        "li",
+        {},
+        h("div", {}, h("strong", {}, e.actor?.name ?? "Recur"), ` ${DID[e.action] || e.action.toLowerCase()} `, statusBadge(e.toStatus)),
+        h("time", { class: "line-meta", datetime: e.at }, formatDateTime(e.at)),
+        e.comment && e.comment !== quote.note && h("blockquote", {}, e.comment),
+      ),
+    );
+    historyEl.replaceChildren(
+      quote.note ? section("note-title", staff ? "Note from the customer" : "Your note to sales", h("p", { class: "quote-note" }, quote.note)) : "",
+      section("history-title", "History", events.length ? h("ol", { class: "history" }, events) : h("p", { class: "muted" }, "Nothing has happened to this quote yet.")),
+    );
+  }
+
+  load();
+  return root;
+}
+
+function summary(price) {
+  const { lead, amount, tail } = priceSummary(price);
+  return `${lead}${amount} ${tail}`;
+}
+
+function missing() {
+  document.title = "Quote not found · Recur";
+  return emptyState("Quote not found", "It may belong to another account, or the link is mistyped.", h("a", { class: "button", href: "/quotes" }, "All quotes"), 1);
+}

@@ -1,0 +1,107 @@
+// Quotes: a customer's own; for staff those of the accounts they may see, filtered by status.
+// Sales start new quotes here.
+import { MONEY, graphql, mutate } from "../api.js";
+import { setQuery } from "../router.js";
+import {
+  emptyState, field, formDialog, formatDate, h, money, pageHead, pagedList, path, select, statusBadge,
+  statusLabel, table, toast, todayISO,
+} from "../ui.js";
+
+const QUOTES = `query Quotes($after: String, $status: QuoteStatus) {
+  quotes(first: 50, after: $after, status: $status) {
+    pageInfo { hasNextPage endCursor }
+    edges { node {
+      id number status isCart expiresOn startDate termMonths account { name }
+      monthlyRecurringTotal ${MONEY} totalContractValue ${MONEY}
+    } }
+  }
+}`;
+const ACCOUNTS = `{ accounts(first: 100) { edges { node { id name currency } } } }`;
+const CREATE = `mutation($accountId: ID!, $startDate: Date, $termMonths: Int) {
+  createQuote(input: { accountId: $accountId, startDate: $startDate, termMonths: $termMonths }) {
+    quote { id } userErrors { field message code }
+  }
+}`;
+const STATUSES = ["DRAFT", "IN_REVIEW", "PENDING_APPROVAL", "APPROVED", "SENT", "ACCEPTED", "DECLINED", "EXPIRED"];
+
+export function render({ query, session, navigate }) {
+  document.title = "Quotes · Recur";
+  const { role, account } = session.viewer;
+  const staff = role !== "CUSTOMER";
+  const status = select([["", "All statuses"], ...STATUSES.map((s) => [s, statusLabel(s)])], query.get("status") || "");
+  const list = pagedList({
+    more: "Show more quotes",
+    fetch: async (after) => {
+      const { quotes } = await graphql(QUOTES, { after, status: status.value || null });
+      // An open cart lives on the cart page: it is not a quote yet.
+      const nodes = quotes.edges.map((e) => e.node).filter((q) => !(q.isCart && q.status === "DRAFT"));
+      return { nodes, pageInfo: quotes.pageInfo };
+    },
+    view: (rows) => table(columns(staff), rows, { caption: "Quotes", stack: true }),
+    empty: () =>
+      emptyState(
+        status.value ? "No quotes with this status" : "No quotes yet",
+        staff ? "Quotes of your accounts appear here." : "Quotes your sales rep sends you, and carts you ask sales about, appear here.",
+        staff ? null : h("a", { class: "button", href: "/cart" }, "Go to your cart"),
+      ),
+  });
+  status.addEventListener("change", () => {
+    setQuery({ status: status.value });
+    list.reload();
+  });
+  const scope = !staff ? `For ${account.name}` : role === "REP" ? "Quotes of the accounts you own" : "Quotes of all accounts";
+  const create = ["REP", "MANAGER", "ADMIN"].includes(role)
+    ? h("button", { class: "button button--primary", type: "button", onclick: () => newQuote(navigate) }, "New quote")
+    : null;
+  return h(
+    "section",
+    { "aria-labelledby": "page-title" },
+    pageHead("Quotes", scope, create),
+    staff ? h("div", { class: "toolbar toolbar--narrow", role: "search" }, field("Status", status)) : null,
+    list.element,
+  );
+}
+
+function columns(staff) {
+  const amount = (key) => (q) => money(q[key].amount, q[key].currency);
+  return [
+    { label: "Quote", cell: (q) => h("a", { href: path("/quotes", q.id) }, h("strong", {}, q.number)) },
+    staff && { label: "Account", cell: (q) => q.account?.name ?? "—" },
+    { label: "Status", cell: (q) => [statusBadge(q.status), validity(q)] },
+    { label: "Start", cell: (q) => formatDate(q.startDate) },
+    { label: "Term", cell: (q) => `${q.termMonths} months` },
+    { label: "Monthly", numeric: true, cell: amount("monthlyRecurringTotal") },
+    { label: "Contract value", numeric: true, cell: amount("totalContractValue") },
+  ].filter(Boolean);
+}
+
+function validity(q) {
+  if (q.status !== "SENT" || !q.expiresOn) return null;
+  const past = q.expiresOn < todayISO();
+  return h("div", { class: `line-meta${past ? " text-danger" : ""}` }, `${past ? "Expired" : "Valid until"} ${formatDate(q.expiresOn)}`);
+}
+
+/** Sales: an account, a start and a term; then on to the editor. */
+async function newQuote(navigate) {
+  let accounts;
+  try {
+    accounts = (await graphql(ACCOUNTS)).accounts.edges.map((e) => e.node);
+  } catch (error) {
+    return toast(error.message, "error");
+  }
+  const account = select([["", "Choose an account"], ...accounts.map((a) => [a.id, `${a.name} (${a.currency})`])], "");
+  const start = h("input", { type: "date", value: todayISO(), min: todayISO() });
+  const term = select(["12", "24", "36"].map((t) => [t, `${t} months`]), "12");
+  const quote = await formDialog({
+    title: "New quote",
+    intro: "Prices come in the account's currency.",
+    fields: [field("Account", account), field("Start date", start), field("Term", term)],
+    confirm: "Create quote",
+    onSubmit: async () => {
+      if (!account.value) throw new Error("Choose the account the quote is for.");
+      const vars = { accountId: account.value, startDate: start.value || null, termMonths: Number(term.value) };
+      return (await mutate(CREATE, vars, "createQuote")).quote;
+    },
+  });
+  if (quote) navigate(path("/quotes", quote.id));
+}
