@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, select
@@ -113,8 +113,8 @@ def explain(charge: Charge, product: Product, quote: Quote, order: Order) -> str
     listed = Money(charge.list_amount, currency).format()
     net = Money(charge.amount, currency).format()
     period = (
-        f"for {charge.period_start.isoformat()} to {charge.period_end.isoformat()} "
-        f"(period {charge.period_index + 1})"
+        f"for {charge.period_start.isoformat()} through "
+        f"{(charge.period_end - timedelta(days=1)).isoformat()} (period {charge.period_index + 1})"
         if charge.period_end
         else f"once, on {charge.period_start.isoformat()}"
     )

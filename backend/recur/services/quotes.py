@@ -162,13 +162,15 @@ async def list_quotes(
     *,
     status: QuoteStatus | None = None,
     account_id: int | None = None,
+    include_carts: bool = False,
     page: PageRequest,
 ) -> Page[Quote]:
-    """Visible quotes, newest first (carts excluded for staff: they are the customer's)."""
+    """Visible quotes, newest first. Carts only when asked for, and only to customers:
+    a cart is the customer's own business until they ask for a quote."""
     if actor.is_anonymous:
         raise NotAuthenticated()
     statement = select(Quote).where(visible_quotes(actor)).options(selectinload(Quote.lines))
-    if actor.role is not Role.CUSTOMER:
+    if not (include_carts and actor.role is Role.CUSTOMER):
         statement = statement.where(Quote.is_cart.is_(False))
     if status is not None:
         statement = statement.where(Quote.status == status)
@@ -605,6 +607,44 @@ async def remove_quote_line(
         check_version(quote, expected_version)
         await drop_line(session, quote, find_line(quote, line_id), now)
     return await _reloaded(db, actor, quote.id)
+
+
+async def update_terms(
+    db: Database,
+    actor: Actor,
+    *,
+    quote_id: int,
+    start_date: date | None,
+    term_months: int | None,
+    expected_version: int | None,
+    today: date,
+    now: datetime,
+) -> Quote:
+    """Change a quote's start date or term: sales on editable quotes, customers on their cart."""
+    require_user(actor)
+    async with db.transaction() as session:
+        quote = await load_quote(session, actor, quote_id, for_update=True)
+        if quote is None:
+            raise Invalid.one("quoteId", "There is no such quote.", "UNKNOWN_QUOTE")
+        if actor.role is Role.CUSTOMER and not quote.is_cart:
+            raise Forbidden("Ask your sales rep to change the terms of a quote.")
+        if actor.role not in (Role.CUSTOMER, Role.REP, Role.MANAGER, Role.ADMIN):
+            raise Forbidden("Only sales can change quotes.")
+        check_version(quote, expected_version)
+        check_editable(quote)
+        start = quote.start_date if start_date is None else start_date
+        term = quote.term_months if term_months is None else term_months
+        prices = await prices_for(session, [quote])
+        try:
+            if start_date is not None:
+                rules.check_start_date(start, today)
+            rules.check_term(term, [p.billing_period for p in prices.values()])
+        except rules.QuoteRuleError as error:
+            raise rule_problem(error) from None
+        quote.start_date, quote.term_months = start, term
+        quote.status = _edited(quote.status)
+        await bump_version(session, quote, now)
+    return await _reloaded(db, actor, quote_id)
 
 
 async def _reloaded(db: Database, actor: Actor, quote_id: int) -> Quote:

@@ -194,3 +194,44 @@ async def test_a_partner_reads_its_customers_sent_quotes_but_not_sales_drafts(
     # Globex's accepted deal is there; the one waiting for approval is internal.
     assert {q["status"] for q in quotes} == {"ACCEPTED"}
     assert {q["account"]["name"] for q in quotes} == {"Globex GmbH"}
+
+
+UPDATE = """mutation($q: ID!, $term: Int, $start: Date, $v: Int) {
+  updateQuote(input: {quoteId: $q, termMonths: $term, startDate: $start, expectedVersion: $v}) {
+    quote { termMonths startDate version totalContractValue { amount } }
+    userErrors { field message code } } }"""
+
+
+async def test_a_customer_sets_the_carts_term_and_the_totals_follow(gql, login) -> None:
+    alice = await login("alice@acme.example")
+    body = await gql(ADD, {"price": await price_of(gql, "SEAT-STD"), "q": 10}, token=alice)
+    cart = body["data"]["addToCart"]["cart"]
+    assert cart["totalContractValue"]["amount"] == "3000.00"
+
+    longer = await gql(UPDATE, {"q": cart["id"], "term": 24, "v": cart["version"]}, token=alice)
+    updated = longer["data"]["updateQuote"]["quote"]
+    assert (updated["termMonths"], updated["totalContractValue"]["amount"]) == (24, "6000.00")
+
+    stale = await gql(UPDATE, {"q": cart["id"], "term": 36, "v": cart["version"]}, token=alice)
+    assert stale["data"]["updateQuote"]["userErrors"][0]["code"] == "STALE_VERSION"
+    past = await gql(UPDATE, {"q": cart["id"], "start": "2020-01-01"}, token=alice)
+    assert past["data"]["updateQuote"]["userErrors"][0]["field"] == ["input", "startDate"]
+
+    await gql(ADD, {"price": await price_of(gql, "SEAT-STD", "YEAR"), "q": 1}, token=alice)
+    odd = await gql(UPDATE, {"q": cart["id"], "term": 18}, token=alice)
+    assert odd["data"]["updateQuote"]["userErrors"][0]["field"] == ["input", "termMonths"]
+
+
+async def test_carts_are_listed_only_when_asked_for_and_the_threshold_is_published(
+    gql, login
+) -> None:
+    alice = await login("alice@acme.example")
+    await gql(ADD, {"price": await price_of(gql, "SEAT-STD"), "q": 1}, token=alice)
+    listed = await gql("{ quotes { edges { node { isCart } } } }", token=alice)
+    assert all(not e["node"]["isCart"] for e in listed["data"]["quotes"]["edges"])
+    with_cart = await gql(
+        "{ quotes(includeCarts: true) { edges { node { isCart } } } }", token=alice
+    )
+    assert any(e["node"]["isCart"] for e in with_cart["data"]["quotes"]["edges"])
+    threshold = await gql("{ approvalThresholdPercent }")
+    assert threshold["data"]["approvalThresholdPercent"] == "20"

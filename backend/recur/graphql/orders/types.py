@@ -191,6 +191,13 @@ class Invoice(Node):
     async def account(self, info: Info) -> Account | None:
         return await _account(info, self.model_.account_id)
 
+    @strawberry.field(description="The order whose charges this invoice bills, if just one.")
+    async def order(self, info: Info) -> Order | None:
+        if self.model_.order_id is None:
+            return None
+        order = await info.context.loaders.order.load(self.model_.order_id)
+        return Order.from_model(order) if order else None
+
     @strawberry.field
     async def lines(self, info: Info) -> list[InvoiceLine]:
         lines = await info.context.loaders.invoice_lines.load(self.model_.id)

@@ -118,6 +118,14 @@ class RemoveQuoteLineInput:
 
 
 @strawberry.input
+class UpdateQuoteInput:
+    quote_id: strawberry.ID
+    expected_version: int | None = None
+    start_date: date | None = None
+    term_months: int | None = None
+
+
+@strawberry.input
 class QuoteIdInput:
     quote_id: strawberry.ID
 
@@ -269,6 +277,26 @@ class QuotesMutation:
                 ctx.actor,
                 line_id=_pk(input.line_id, "QuoteLine", "lineId"),
                 expected_version=input.expected_version,
+                now=ctx.clock.now(),
+            )
+        )
+        return QuotePayload(quote=Quote.from_model(quote) if quote else None, user_errors=errors)
+
+    @strawberry.mutation(
+        permission_classes=[IsUser],
+        description="Change a quote's start date or term (customers: their cart).",
+    )
+    async def update_quote(self, info: Info, input: UpdateQuoteInput) -> QuotePayload:
+        ctx = info.context
+        quote, errors = await _attempt(
+            lambda: quotes.update_terms(
+                ctx.db,
+                ctx.actor,
+                quote_id=_pk(input.quote_id, "Quote", "quoteId"),
+                start_date=input.start_date,
+                term_months=input.term_months,
+                expected_version=input.expected_version,
+                today=ctx.clock.today(),
                 now=ctx.clock.now(),
             )
         )

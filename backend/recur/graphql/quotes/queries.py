@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import strawberry
 
 from recur.core.lifecycle import InvoiceStatus, QuoteStatus, SubscriptionStatus
@@ -23,6 +25,12 @@ def _account_filter(account_id: strawberry.ID | None) -> int | None:
 
 @strawberry.type
 class QuotesQuery:
+    @strawberry.field(
+        description="Discounts above this percentage need a manager's approval before sending."
+    )
+    def approval_threshold_percent(self, info: Info) -> Decimal:
+        return Decimal(info.context.settings.approval_threshold_percent)
+
     @strawberry.field(description="The customer's cart; null until the first product is added.")
     async def cart(self, info: Info) -> Quote | None:
         cart = await quotes.get_cart(info.context.db, info.context.actor)
@@ -38,6 +46,7 @@ class QuotesQuery:
         after: str | None = None,
         status: QuoteStatus | None = None,
         account_id: strawberry.ID | None = None,
+        include_carts: bool = False,
     ) -> Connection[Quote]:
         ctx = info.context
         page = await quotes.list_quotes(
@@ -45,6 +54,7 @@ class QuotesQuery:
             ctx.actor,
             status=status,
             account_id=_account_filter(account_id),
+            include_carts=include_carts,
             page=page_request(first, after),
         )
         return to_connection(page, Quote.from_model)

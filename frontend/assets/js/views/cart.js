@@ -5,7 +5,7 @@ import { cart as cartCount } from "../cart.js";
 import { alertBox, emptyState, errorState, field, formatMoney, h, loading, money, pageHead, path, select, table, todayISO, toast, totals } from "../ui.js";
 import { PER_PERIOD, lineProduct } from "./pricing.js";
 
-const CART = `id termMonths currency
+const CART = `id version termMonths startDate currency
   lines { id quantity product { name sku } price { billingPeriod } netAmount ${MONEY} totalAmount ${MONEY} }
   oneTimeTotal ${MONEY} monthlyRecurringTotal ${MONEY} totalContractValue ${MONEY}`;
 const LOAD = `{ cart { ${CART} } }`;
@@ -16,6 +16,9 @@ const REMOVE = change("removeCartLine", "$lineId: ID!");
 const CHECKOUT = `mutation($quoteId: ID!, $startDate: Date, $termMonths: Int) {
   checkout(input: { quoteId: $quoteId, startDate: $startDate, termMonths: $termMonths }) { order { id } userErrors { field message code } }
 }`;
+const TERMS = `mutation($quoteId: ID!, $expectedVersion: Int, $termMonths: Int, $startDate: Date) {
+  updateQuote(input: { quoteId: $quoteId, expectedVersion: $expectedVersion, termMonths: $termMonths, startDate: $startDate }) {
+    quote { ${CART} } userErrors { field message code } } }`;
 const REQUEST = `mutation($note: String!) { requestQuote(input: { note: $note }) { quote { id number } userErrors { field message code } } }`;
 const MAX = 1_000_000;
 
@@ -56,7 +59,7 @@ function page(initial, account, navigate) {
 
   const linesCard = h("div", { class: "card" });
   const term = select([...new Set([12, 24, 36, cart.termMonths])].sort((a, b) => a - b).map((t) => [String(t), `${t} months`]), String(cart.termMonths));
-  const start = h("input", { type: "date", value: todayISO(), min: todayISO() });
+  const start = h("input", { type: "date", value: cart.startDate, min: todayISO() });
   const summary = h("div", { "aria-live": "polite" });
   const problem = alertBox();
   const checkoutButton = h("button", { class: "button button--primary button--block", type: "button", onclick: checkout }, "Check out");
@@ -64,18 +67,8 @@ function page(initial, account, navigate) {
   const quoteProblem = alertBox();
   const quoteButton = h("button", { class: "button button--block", type: "button", onclick: requestQuote }, "Ask sales for a quote");
 
-  // The server prices the cart over its own term; over another term the recurring lines are
-  // its nets times the periods, in exact decimals.
-  const months = () => Number(term.value);
-  const lineTotal = (line) => {
-    const period = line.price.billingPeriod;
-    if (months() === cart.termMonths || period === "ONE_TIME") return line.totalAmount.amount;
-    return decimalTimes(line.netAmount.amount, period === "YEAR" ? months() / 12 : months());
-  };
-  const contractValue = () =>
-    months() === cart.termMonths
-      ? cart.totalContractValue.amount
-      : decimalSum([cart.oneTimeTotal.amount, ...cart.lines.filter((l) => l.price.billingPeriod !== "ONE_TIME").map(lineTotal)]);
+  // Every amount comes from the server, priced over the cart's own term.
+  const lineTotal = (line) => line.totalAmount.amount;
   const perPeriod = (line) => [money(line.netAmount.amount, cart.currency), " ", h("span", { class: "muted" }, PER_PERIOD[line.price.billingPeriod])];
 
   function renderLines() {
@@ -170,7 +163,7 @@ function page(initial, account, navigate) {
       totals([
         ["One-time", money(cart.oneTimeTotal.amount, c)],
         ["Monthly recurring", money(cart.monthlyRecurringTotal.amount, c)],
-        ["Total contract value", money(contractValue(), c), `over ${months()} months`],
+        ["Total contract value", money(cart.totalContractValue.amount, c), `over ${cart.termMonths} months`],
       ]),
     );
   }
@@ -194,7 +187,7 @@ function page(initial, account, navigate) {
     problem.show(null);
     try {
       await settle();
-      const vars = { quoteId: cart.id, startDate: start.value || null, termMonths: months() };
+      const vars = { quoteId: cart.id, startDate: cart.startDate, termMonths: cart.termMonths };
       const { order } = await mutate(CHECKOUT, vars, "checkout");
       cartCount.set(0);
       navigate(path("/orders", order.id));
@@ -221,10 +214,22 @@ function page(initial, account, navigate) {
     }
   }
 
-  term.addEventListener("change", () => {
-    for (const line of cart.lines) rows.get(line.id).total.textContent = formatMoney(lineTotal(line), cart.currency);
-    renderSummary();
-  });
+  /** Save a new term or start date; the server prices the cart again. */
+  async function setTerms(changes) {
+    problem.show(null);
+    try {
+      await settle();
+      const vars = { quoteId: cart.id, expectedVersion: cart.version, ...changes };
+      show((await track(mutate(TERMS, vars, "updateQuote"))).quote);
+    } catch (error) {
+      problem.show(error.message);
+      term.value = String(cart.termMonths);
+      start.value = cart.startDate;
+    }
+  }
+
+  term.addEventListener("change", () => setTerms({ termMonths: Number(term.value) }));
+  start.addEventListener("change", () => start.value && setTerms({ startDate: start.value }));
   renderLines();
   renderSummary();
 
@@ -262,16 +267,3 @@ function page(initial, account, navigate) {
     ),
   );
 }
-
-/** Exact decimal arithmetic on the API's amount strings, through integers. */
-const places = (amounts) => Math.max(0, ...amounts.map((a) => (String(a).split(".")[1] || "").length));
-const scaled = (amount, n) => {
-  const [whole, fraction = ""] = String(amount).split(".");
-  return BigInt(whole + fraction.padEnd(n, "0"));
-};
-const unscaled = (value, n) => {
-  const digits = value.toString().padStart(n + 1, "0");
-  return n ? `${digits.slice(0, -n)}.${digits.slice(-n)}` : digits;
-};
-const decimalSum = (amounts) => unscaled(amounts.reduce((sum, a) => sum + scaled(a, places(amounts)), 0n), places(amounts));
-const decimalTimes = (amount, count) => unscaled(scaled(amount, places([amount])) * BigInt(count), places([amount]));

@@ -13,7 +13,7 @@ const FIELDS = `id number kind status version isCart startDate termMonths expire
   lines { id quantity discountPercent product { name sku } price { billingPeriod } listAmount ${MONEY} netAmount ${MONEY} totalAmount ${MONEY} }
   oneTimeTotal ${MONEY} monthlyRecurringTotal ${MONEY} totalContractValue ${MONEY} approvalRequired order { id number }
   history { action toStatus comment at actor { name } }`;
-const QUOTE = `query Quote($id: ID!) { quote(id: $id) { ${FIELDS} } }`;
+const QUOTE = `query Quote($id: ID!) { quote(id: $id) { ${FIELDS} } approvalThresholdPercent }`;
 const PRODUCTS = `query($currency: String) { products(first: 100) { edges { node {
   id name prices(currency: $currency) { id currency billingPeriod model unitAmount tiers { upTo unitAmount } } } } } }`;
 /** A mutation taking `input` built from its variables, e.g. op("sendQuote", "$quoteId: ID!"). */
@@ -63,10 +63,12 @@ export function render({ params, session, navigate }) {
   const asideEl = h("div", { class: "card__body stack" });
   const addEl = h("div");
   const historyEl = h("div", { class: "stack-lg" });
+  let threshold = "20";
 
   async function load() {
     try {
       const data = await graphql(QUOTE, { id: params.id });
+      threshold = Number(data.approvalThresholdPercent).toLocaleString();
       if (!data.quote) return root.replaceChildren(missing());
       show(data.quote, true);
       root.replaceChildren(layout());
@@ -174,7 +176,7 @@ export function render({ params, session, navigate }) {
         cell: (line) => h("button", { class: "button button--quiet button--small", type: "button", "aria-label": `Remove ${line.product.name}`, onclick: () => removeLine(line) }, "Remove"),
       },
     ].filter(Boolean);
-    linesEl.replaceChildren(table(columns, quote.lines, { caption: `Lines of ${quote.number}`, stack: true }));
+    linesEl.replaceChildren(h("div", { class: "quote-lines" }, table(columns, quote.lines, { caption: `Lines of ${quote.number}`, stack: true })));
   }
 
   function updateLine(line) {
@@ -383,7 +385,7 @@ export function render({ params, session, navigate }) {
     const texts = {
       DRAFT: staff
         ? quote.approvalRequired
-          ? ["A discount is above the approval threshold: submit the quote for a manager's approval, then send it.", "warn"]
+          ? [`A discount is above ${threshold} %: submit the quote for a manager's approval, then send it.`, "warn"]
           : ["When the lines are right, send the quote to the customer."]
         : ["Sales is preparing this quote."],
       IN_REVIEW: customer ? ["Sales is preparing your quote. You can accept it once they send it."] : ["The customer asked for this quote: adjust it, then send it.", "info"],
