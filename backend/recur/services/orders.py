@@ -28,7 +28,7 @@ from recur.db.models import (
 )
 from recur.services.accounts import visible_accounts
 from recur.services.actor import Actor
-from recur.services.billing import issue_invoice
+from recur.services.invoicing import issue_invoice
 from recur.services.numbering import Sequence as NumberSequence
 from recur.services.numbering import next_number
 from recur.services.quotes import PricedLine, PricedQuote, line_terms
@@ -61,7 +61,7 @@ async def create_order(
     await session.flush()
     by_line = {str(p.line.id): p for p in priced.lines}
     charges = [
-        _charge(order, scheduled, by_line[scheduled.line_key], items) for scheduled in schedule
+        charge_row(order, scheduled, by_line[scheduled.line_key], items) for scheduled in schedule
     ]
     session.add_all(charges)
     await session.flush()
@@ -110,7 +110,7 @@ async def _start_subscription(
     return items
 
 
-def _charge(
+def charge_row(
     order: Order, scheduled: ScheduledCharge, priced: PricedLine, items: dict[int, SubscriptionItem]
 ) -> Charge:
     item = items.get(priced.line.id)

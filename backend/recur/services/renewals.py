@@ -22,7 +22,6 @@ from recur.core.schedule import charge_schedule
 from recur.db.engine import Database
 from recur.db.models import (
     Account,
-    Charge,
     Order,
     Price,
     Quote,
@@ -33,6 +32,7 @@ from recur.db.models import (
 )
 from recur.services.numbering import Sequence as NumberSequence
 from recur.services.numbering import next_number
+from recur.services.orders import charge_row
 from recur.services.quotes import line_terms, price_quote
 
 #: Renewals are not discounted anew, so no approval threshold applies.
@@ -164,22 +164,7 @@ async def renew(session: AsyncSession, subscription: Subscription, *, now: datet
     )
     by_line = {str(p.line.id): p for p in priced.lines}
     session.add_all(
-        Charge(
-            order_id=order.id,
-            quote_line_id=int(scheduled.line_key),
-            subscription_item_id=items[int(scheduled.line_key)].id,
-            product_id=by_line[scheduled.line_key].line.product_id,
-            price_id=by_line[scheduled.line_key].price.id,
-            billing_period=scheduled.billing_period,
-            period_index=scheduled.period_index,
-            period_start=scheduled.period_start,
-            period_end=scheduled.period_end,
-            quantity=scheduled.quantity,
-            list_amount=by_line[scheduled.line_key].amounts.list_amount,
-            discount_percent=by_line[scheduled.line_key].line.discount_percent,
-            amount=scheduled.amount,
-        )
-        for scheduled in schedule
+        charge_row(order, scheduled, by_line[scheduled.line_key], items) for scheduled in schedule
     )
     for priced_line in priced.lines:
         item: SubscriptionItem = items[priced_line.line.id]
