@@ -1,7 +1,6 @@
-"""Invoices from charge schedules, and the billing run.
+"""The billing run: renew or expire what reached its term end, then invoice what is due.
 
-An invoice copies scheduled charges; it never prices anything again. The billing run
-compares the charges due by a date with what has been invoiced and invoices the
+It compares the charges due by a date with what has been invoiced and invoices the
 difference, one invoice per account, each account in its own transaction (Kill Bill's
 approach): missed periods are caught up, a second run with the same date finds nothing, a
 crash loses only the account in progress, and the unique key on ``invoice_lines.charge_id``
