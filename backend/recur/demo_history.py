@@ -1,6 +1,7 @@
 """A believable past for the demo accounts, made through the same services the app uses:
-carts checked out and quotes negotiated, approved, sent and accepted months ago, so the
-orders, subscriptions and first invoices exist when the app first opens."""
+carts checked out and quotes negotiated, approved, sent and accepted months ago, billed
+every day since and mostly paid, so orders, subscriptions, invoices and payments exist
+when the app first opens."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
+from recur.core.money import round_money
 from recur.core.quotes import DEFAULT_APPROVAL_THRESHOLD
 from recur.db.engine import Database
-from recur.db.models import Account, Price, Product, User
+from recur.db.models import Account, Invoice, Price, Product, User
 from recur.services import quote_workflow as workflow
 from recur.services import quotes
 from recur.services.actor import Actor
+from recur.services.billing import run_billing
+from recur.services.payments import record_payment
 
 THRESHOLD = DEFAULT_APPROVAL_THRESHOLD
 
@@ -29,9 +33,20 @@ class Cast:
     actors: dict[str, Actor]
     accounts: dict[str, int]
     prices: dict[tuple[str, str, str], int]
+    #: The last day the nightly billing run has run for.
+    billed_through: date | None = None
 
     def price(self, sku: str, currency: str, period: str) -> int:
         return self.prices[(sku, currency, period)]
+
+    async def bill_through(self, day: date) -> None:
+        """Run billing for every day up to ``day``, as a nightly schedule would have, so
+        invoice numbers follow the calendar."""
+        current = day if self.billed_through is None else self.billed_through + timedelta(days=1)
+        while current <= day:
+            await run_billing(self.db, as_of=current, now=at(current))
+            current += timedelta(days=1)
+        self.billed_through = day
 
 
 def at(day: date) -> datetime:
@@ -48,6 +63,7 @@ async def load_history(db: Database, today: date) -> None:
     await _acme_buys_online(cast, end_of_month(today - relativedelta(months=6)))
     await _initech_gets_an_approved_discount(cast, end_of_month(today - relativedelta(months=3)))
     await _quotes_in_flight(cast, today)
+    await _bill_and_collect(cast, today=today)
 
 
 def end_of_month(day: date) -> date:
@@ -85,6 +101,7 @@ async def _acme_buys_online(cast: Cast, day: date) -> None:
             today=day,
             now=at(day),
         )
+    await cast.bill_through(day - timedelta(days=1))
     await workflow.checkout(
         cast.db,
         alice,
@@ -113,6 +130,7 @@ async def _globex_negotiates_a_two_year_deal(cast: Cast, start: date) -> None:
     await workflow.send_quote(
         cast.db, rita, quote_id=quote, threshold=THRESHOLD, today=sent, now=at(sent)
     )
+    await cast.bill_through(accepted - timedelta(days=1))
     await workflow.accept_quote(
         cast.db, bob, quote_id=quote, threshold=THRESHOLD, today=accepted, now=at(accepted)
     )
@@ -143,6 +161,7 @@ async def _initech_gets_an_approved_discount(cast: Cast, start: date) -> None:
         cast.db, sam, quote_id=quote, threshold=THRESHOLD, today=day, now=at(day)
     )
     accepted = start - timedelta(days=11)
+    await cast.bill_through(accepted - timedelta(days=1))
     await workflow.accept_quote(
         cast.db, carol, quote_id=quote, threshold=THRESHOLD, today=accepted, now=at(accepted)
     )
@@ -177,6 +196,47 @@ async def _quotes_in_flight(cast: Cast, today: date) -> None:
     await workflow.submit_for_approval(
         cast.db, rita, quote_id=pending, threshold=THRESHOLD, now=at(submitted)
     )
+
+
+async def _bill_and_collect(cast: Cast, *, today: date) -> None:
+    """Bill every remaining day up to today, then record payments:
+    most invoices paid ten days after issue, Acme's latest partly paid, and Initech's latest
+    past-due invoice not paid at all (overdue)."""
+    await cast.bill_through(today)
+    async with cast.db.session() as session:
+        invoices = list(
+            await session.scalars(select(Invoice).order_by(Invoice.issue_date, Invoice.id))
+        )
+        names = {a.id: a.name for a in await session.scalars(select(Account))}
+    latest = {names[i.account_id]: i.id for i in invoices}
+    overdue = max(
+        (i for i in invoices if names[i.account_id] == "Initech" and i.due_date < today),
+        key=lambda i: i.due_date,
+        default=None,
+    )
+    fiona = cast.actors["fiona"]
+    for invoice in invoices:
+        # Payments settle the oldest invoice first: paying a later Initech invoice would pay
+        # the overdue one instead, so Initech has paid nothing since.
+        initech = names[invoice.account_id] == "Initech"
+        if overdue is not None and initech and invoice.due_date >= overdue.due_date:
+            continue
+        amount = invoice.total - invoice.amount_paid
+        if invoice.id == latest["Acme Corp"]:
+            amount = round_money(amount / 2, invoice.currency)
+        received = min(invoice.issue_date + timedelta(days=10), today)
+        if amount <= 0 or received < invoice.issue_date:
+            continue
+        await record_payment(
+            cast.db,
+            fiona,
+            account_id=invoice.account_id,
+            amount=amount,
+            currency=None,
+            received_on=received,
+            reference=f"Bank transfer for {invoice.number}",
+            now=at(received),
+        )
 
 
 async def _quote(

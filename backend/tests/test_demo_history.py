@@ -8,9 +8,10 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
-from recur.core.lifecycle import QuoteStatus, SubscriptionStatus
+from recur.core.lifecycle import InvoiceStatus, QuoteStatus, SubscriptionStatus
 from recur.db.engine import Database
 from recur.db.models import Account, Charge, Invoice, Order, Quote, Subscription
+from tests.databases import DEMO_TODAY
 
 
 async def test_every_demo_account_has_an_order_a_subscription_and_an_invoice(db: Database) -> None:
@@ -23,9 +24,14 @@ async def test_every_demo_account_has_an_order_a_subscription_and_an_invoice(db:
     assert sorted(names[o.account_id] for o in orders) == ["Acme Corp", "Globex GmbH", "Initech"]
     assert all(s.status is SubscriptionStatus.ACTIVE for s in subscriptions)
     assert len(subscriptions) == 3
-    assert [i.number for i in invoices] == ["INV-000001", "INV-000002", "INV-000003"]
-    # Numbered in the order things happened.
+    assert {names[i.account_id] for i in invoices} == {"Acme Corp", "Globex GmbH", "Initech"}
+    assert [i.number for i in invoices] == [f"INV-{n:06d}" for n in range(1, len(invoices) + 1)]
+    # Billed day by day as it happened, and mostly paid: one invoice partly, one overdue.
     assert [i.issue_date for i in invoices] == sorted(i.issue_date for i in invoices)
+    unpaid = [i for i in invoices if i.status is InvoiceStatus.OPEN]
+    assert any(0 < i.amount_paid < i.total for i in unpaid)
+    assert any(i.amount_paid == 0 and i.due_date < DEMO_TODAY for i in unpaid)
+    assert sum(i.status is InvoiceStatus.PAID for i in invoices) > len(invoices) / 2
     assert statuses == {
         QuoteStatus.ACCEPTED: 3,
         QuoteStatus.SENT: 1,

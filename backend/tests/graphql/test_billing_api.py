@@ -11,12 +11,13 @@ RUN = """mutation($asOf: Date) { runBilling(input: {asOf: $asOf}) {
 
 async def test_finance_runs_billing_and_a_second_run_creates_nothing(gql, login) -> None:
     fiona = await login("fiona@recur.example")
-    first = await gql(RUN, {"asOf": "2026-11-24"}, token=fiona)
+    # The demo is billed up to today; a month on, the monthly plans are due again.
+    first = await gql(RUN, {"asOf": "2026-12-31"}, token=fiona)
     run = first["data"]["runBilling"]["run"]
-    assert run["asOf"] == "2026-11-24"
+    assert run["asOf"] == "2026-12-31"
     assert run["invoicesCreated"] == len(run["invoiceNumbers"]) >= 1
     assert run["failedAccounts"] == []
-    again = await gql(RUN, {"asOf": "2026-11-24"}, token=fiona)
+    again = await gql(RUN, {"asOf": "2026-12-31"}, token=fiona)
     assert again["data"]["runBilling"]["run"]["invoicesCreated"] == 0
 
     invoices = await gql(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from recur.graphql.core.ids import to_global_id
 
 PAY = """mutation($account: ID!, $amount: Decimal!, $currency: String) {
@@ -13,7 +15,7 @@ PAY = """mutation($account: ID!, $amount: Decimal!, $currency: String) {
 INVOICES = """query($account: ID!) { account(id: $account) { creditBalance { amount } }
   invoices(accountId: $account, first: 50) { edges { node {
     number status dueDate total { amount } amountPaid { amount } balanceDue { amount } } } } }"""
-RUN = 'mutation { runBilling(input: {asOf: "2026-11-24"}) { run { invoicesCreated } } }'
+RUN = 'mutation { runBilling(input: {asOf: "2026-12-31"}) { run { invoicesCreated } } }'
 
 
 async def _account(gql, token: str, name: str) -> str:
@@ -32,14 +34,13 @@ def _open(body: dict) -> list[dict]:
 
 async def test_a_payment_settles_the_oldest_invoice_first_and_part_of_the_next(gql, login) -> None:
     fiona = await login("fiona@recur.example")
-    acme = await _account(gql, fiona, "Acme Corp")
-    await gql(RUN, token=fiona)  # the catch-up invoice joins the first one
-    before = _open(await gql(INVOICES, {"account": acme}, token=fiona))
-    assert len(before) == 2
+    initech = await _account(gql, fiona, "Initech")
+    before = _open(await gql(INVOICES, {"account": initech}, token=fiona))
+    assert len(before) == 2  # the demo leaves Initech one overdue invoice and a newer one
     oldest, newer = before
-    amount = f"{float(oldest['balanceDue']['amount']) + 100:.2f}"
+    amount = f"{Decimal(oldest['balanceDue']['amount']) + 100:.2f}"
 
-    body = await gql(PAY, {"account": acme, "amount": amount}, token=fiona)
+    body = await gql(PAY, {"account": initech, "amount": amount}, token=fiona)
     payment = body["data"]["recordPayment"]["payment"]
     assert body["data"]["recordPayment"]["userErrors"] == []
     assert [a["invoice"]["number"] for a in payment["applications"]] == [
@@ -50,30 +51,33 @@ async def test_a_payment_settles_the_oldest_invoice_first_and_part_of_the_next(g
     assert payment["applications"][1]["amount"]["amount"] == "100.00"
     assert payment["unappliedAmount"]["amount"] == "0.00"
 
-    after = await gql(INVOICES, {"account": acme}, token=fiona)
+    after = await gql(INVOICES, {"account": initech}, token=fiona)
     [still_open] = _open(after)
     assert still_open["amountPaid"]["amount"] == "100.00"
 
 
 async def test_an_overpayment_becomes_credit_that_pays_the_next_invoice(gql, login) -> None:
     fiona = await login("fiona@recur.example")
-    initech = await _account(gql, fiona, "Initech")
-    [first] = _open(await gql(INVOICES, {"account": initech}, token=fiona))
-    overpaid = f"{float(first['balanceDue']['amount']) + 5000:.2f}"
-    body = await gql(PAY, {"account": initech, "amount": overpaid}, token=fiona)
+    acme = await _account(gql, fiona, "Acme Corp")
+    [partly_paid] = _open(await gql(INVOICES, {"account": acme}, token=fiona))
+    overpaid = f"{Decimal(partly_paid['balanceDue']['amount']) + 5000:.2f}"
+    body = await gql(PAY, {"account": acme, "amount": overpaid}, token=fiona)
     assert body["data"]["recordPayment"]["payment"]["unappliedAmount"]["amount"] == "5000.00"
-    credit = await gql(INVOICES, {"account": initech}, token=fiona)
+    credit = await gql(INVOICES, {"account": acme}, token=fiona)
     assert credit["data"]["account"]["creditBalance"]["amount"] == "5000.00"
+    assert _open(credit) == []
 
-    await gql(RUN, token=fiona)  # Initech's next periods are invoiced: the credit pays them
-    after = await gql(INVOICES, {"account": initech}, token=fiona)
+    await gql(RUN, token=fiona)  # Acme's next month is invoiced: the credit pays it at once
+    after = await gql(INVOICES, {"account": acme}, token=fiona)
     assert _open(after) == []
-    assert float(after["data"]["account"]["creditBalance"]["amount"]) < 5000
+    assert Decimal(after["data"]["account"]["creditBalance"]["amount"]) < 5000
 
 
 async def test_bad_payments_are_refused_naming_the_field_and_nothing_is_written(gql, login) -> None:
     fiona = await login("fiona@recur.example")
     acme = await _account(gql, fiona, "Acme Corp")
+    count = "{ payments { totalCount } }"
+    before = (await gql(count, token=fiona))["data"]["payments"]["totalCount"]
     for variables, field in (
         ({"account": acme, "amount": "0"}, "amount"),
         ({"account": acme, "amount": "-5"}, "amount"),
@@ -86,8 +90,7 @@ async def test_bad_payments_are_refused_naming_the_field_and_nothing_is_written(
         payload = body["data"]["recordPayment"]
         assert payload["payment"] is None
         assert payload["userErrors"][0]["field"] == ["input", field], (variables, payload)
-    listed = await gql("{ payments { totalCount } }", token=fiona)
-    assert listed["data"]["payments"]["totalCount"] == 0
+    assert (await gql(count, token=fiona))["data"]["payments"]["totalCount"] == before
 
 
 async def test_customers_and_reps_cannot_record_payments(gql, login) -> None:

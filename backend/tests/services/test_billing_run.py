@@ -14,7 +14,8 @@ from recur.db.models import Account, Charge, Invoice, InvoiceLine, Order
 from recur.services import billing
 
 NOW = datetime(2026, 11, 24, 10, tzinfo=UTC)
-TODAY = NOW.date()
+#: The demo history is billed up to 2026-11-24; by this day the monthly plans are due again.
+TODAY = date(2026, 12, 31)
 
 
 async def _uninvoiced_due(db: Database, as_of: date) -> int:
