@@ -17,6 +17,7 @@ from strawberry.tools import merge_types
 from recur.graphql.accounts.mutations import AccountsMutation
 from recur.graphql.accounts.queries import AccountsQuery
 from recur.graphql.accounts.types import Account, User
+from recur.graphql.billing.aging import AgingQuery
 from recur.graphql.billing.mutations import BillingMutation, PaymentsMutation, PaymentsQuery
 from recur.graphql.billing.types import Payment
 from recur.graphql.catalog.queries import CatalogQuery
@@ -43,7 +44,7 @@ LIMIT_RULES = [
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
 ]
 
-Query = merge_types("Query", (CatalogQuery, AccountsQuery, QuotesQuery, PaymentsQuery))
+Query = merge_types("Query", (CatalogQuery, AccountsQuery, QuotesQuery, PaymentsQuery, AgingQuery))
 Mutation = merge_types(
     "Mutation", (AccountsMutation, QuotesMutation, BillingMutation, PaymentsMutation)
 )

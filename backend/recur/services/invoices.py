@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import ColumnElement, select
 
+from recur.core.aging import Aging
 from recur.core.lifecycle import InvoiceStatus
+from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import Account, Invoice, InvoiceLine
 from recur.services.accounts import visible_accounts
 from recur.services.actor import Actor
-from recur.services.errors import NotAuthenticated
+from recur.services.errors import Forbidden, NotAuthenticated
 from recur.services.pagination import Page, PageRequest, paginate
 
 
@@ -26,11 +30,17 @@ async def list_invoices(
     *,
     status: InvoiceStatus | None = None,
     account_id: int | None = None,
+    overdue_on: date | None = None,
     page: PageRequest,
 ) -> Page[Invoice]:
+    """Visible invoices, newest first; only those open and past due on ``overdue_on`` if given."""
     if actor.is_anonymous:
         raise NotAuthenticated()
     statement = select(Invoice).where(visible_invoices(actor))
+    if overdue_on is not None:
+        statement = statement.where(
+            Invoice.status == InvoiceStatus.OPEN, Invoice.due_date < overdue_on
+        )
     if status is not None:
         statement = statement.where(Invoice.status == status)
     if account_id is not None:
@@ -72,3 +82,28 @@ async def lines_by_invoice(
         for line in await session.scalars(statement):
             grouped[line.invoice_id].append(line)
     return grouped
+
+
+@dataclass(frozen=True)
+class AccountAging:
+    account: Account
+    aging: Aging
+
+
+async def receivables_aging(db: Database, actor: Actor, *, as_of: date) -> list[AccountAging]:
+    """Open balances of the accounts ``actor`` sees, by account and bucket, largest first."""
+    if actor.is_anonymous:
+        raise NotAuthenticated()
+    if actor.role not in (Role.FINANCE, Role.ADMIN, Role.MANAGER):
+        raise Forbidden("Aging is for finance and managers.")
+    statement = (
+        select(Account, Invoice)
+        .join(Invoice, Invoice.account_id == Account.id)
+        .where(Invoice.status == InvoiceStatus.OPEN, visible_accounts(actor))
+    )
+    by_account: dict[int, AccountAging] = {}
+    async with db.session() as session:
+        for account, invoice in await session.execute(statement):
+            entry = by_account.setdefault(account.id, AccountAging(account, Aging()))
+            entry.aging.add(invoice.due_date, invoice.total - invoice.amount_paid, as_of)
+    return sorted(by_account.values(), key=lambda e: (-e.aging.overdue, e.account.name))

@@ -103,6 +103,7 @@ class QuotesQuery:
         after: str | None = None,
         status: InvoiceStatus | None = None,
         account_id: strawberry.ID | None = None,
+        overdue: bool = False,
     ) -> Connection[Invoice]:
         ctx = info.context
         page = await invoices.list_invoices(
@@ -110,6 +111,7 @@ class QuotesQuery:
             ctx.actor,
             status=status,
             account_id=_account_filter(account_id),
+            overdue_on=ctx.clock.today() if overdue else None,
             page=page_request(first, after),
         )
         return to_connection(page, Invoice.from_model)
