@@ -16,6 +16,7 @@ from recur.auth.tokens import TokenSigner
 from recur.clock import Clock, SystemClock
 from recur.db.engine import Database
 from recur.graphql.schema import schema
+from recur.services.payment_provider import PaymentProvider, SandboxProvider
 from recur.settings import Settings
 from recur.web.graphql_view import RecurGraphQL
 from recur.web.oauth import token_endpoint
@@ -32,13 +33,21 @@ def create_app(
     *,
     database: Database | None = None,
     clock: Clock | None = None,
+    payment_provider: PaymentProvider | None = None,
 ) -> Starlette:
     """Build the application; everything it needs is made here or handed in (tests)."""
     settings = settings or Settings.from_env()
     db = database or Database(settings.database_url)
     clock = clock or SystemClock()
     signer = TokenSigner(settings.secret_key)
-    graphql = RecurGraphQL(schema, db=db, settings=settings, clock=clock, signer=signer)
+    graphql = RecurGraphQL(
+        schema,
+        db=db,
+        settings=settings,
+        clock=clock,
+        signer=signer,
+        payment_provider=payment_provider or SandboxProvider(),
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -18,7 +18,12 @@ from recur.graphql.accounts.mutations import AccountsMutation
 from recur.graphql.accounts.queries import AccountsQuery
 from recur.graphql.accounts.types import Account, User
 from recur.graphql.billing.aging import AgingQuery
-from recur.graphql.billing.mutations import BillingMutation, PaymentsMutation, PaymentsQuery
+from recur.graphql.billing.mutations import (
+    BillingMutation,
+    PayInvoiceMutation,
+    PaymentsMutation,
+    PaymentsQuery,
+)
 from recur.graphql.billing.types import Payment
 from recur.graphql.catalog.queries import CatalogQuery
 from recur.graphql.catalog.types import Price, Product
@@ -46,7 +51,8 @@ LIMIT_RULES = [
 
 Query = merge_types("Query", (CatalogQuery, AccountsQuery, QuotesQuery, PaymentsQuery, AgingQuery))
 Mutation = merge_types(
-    "Mutation", (AccountsMutation, QuotesMutation, BillingMutation, PaymentsMutation)
+    "Mutation",
+    (AccountsMutation, QuotesMutation, BillingMutation, PaymentsMutation, PayInvoiceMutation),
 )
 
 schema = strawberry.Schema(

@@ -17,6 +17,7 @@ from recur.graphql.core.result_cache import ResultCache
 from recur.graphql.loaders import Loaders
 from recur.services.actor import ANONYMOUS, Actor
 from recur.services.auth import actor_for_token
+from recur.services.payment_provider import PaymentProvider
 from recur.settings import Settings
 from recur.web.session_cookie import SESSION_COOKIE, csrf_header_valid
 
@@ -32,6 +33,7 @@ class RecurGraphQL(GraphQL[Context, None]):
         settings: Settings,
         clock: Clock,
         signer: TokenSigner,
+        payment_provider: PaymentProvider,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
         self.db = db
@@ -39,6 +41,7 @@ class RecurGraphQL(GraphQL[Context, None]):
         self.clock = clock
         self.signer = signer
         self.result_cache = ResultCache(settings.catalog_cache_seconds)
+        self.payment_provider = payment_provider
 
     def decode_json(self, data: str | bytes) -> object:
         decoded = super().decode_json(data)
@@ -62,6 +65,7 @@ class RecurGraphQL(GraphQL[Context, None]):
             actor=actor,
             loaders=Loaders(self.db, actor),
             result_cache=self.result_cache,
+            payment_provider=self.payment_provider,
             via_cookie=via_cookie,
         )
 

@@ -14,6 +14,7 @@ from recur.graphql.core.errors import UserError, user_errors
 from recur.graphql.core.ids import pk_of, to_global_id
 from recur.graphql.core.pagination import Connection, page_request, to_connection
 from recur.graphql.core.permissions import IsAuthenticated, IsUser, has_role
+from recur.graphql.orders.types import Invoice
 from recur.services import billing, payments
 from recur.services.errors import Invalid
 
@@ -140,3 +141,54 @@ class PaymentsQuery:
             ctx.db, ctx.actor, account_id=account, page=page_request(first, after)
         )
         return to_connection(page, Payment.from_model)
+
+
+@strawberry.input
+class PayInvoiceInput:
+    invoice_id: strawberry.ID
+    token: str = strawberry.field(
+        description="The payment provider's single-use token for the card (the sandbox: "
+        "sandbox_visa, sandbox_declined, sandbox_insufficient_funds, sandbox_expired)."
+    )
+    attempt: str = strawberry.field(
+        description="Unique per click: a retry with the same attempt pays at most once."
+    )
+
+
+@strawberry.type
+class PayInvoicePayload:
+    invoice: Invoice | None
+    payment: Payment | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class PayInvoiceMutation:
+    @strawberry.mutation(
+        description="Pay an invoice's balance now through the payment provider (customers).",
+        permission_classes=[IsUser],
+    )
+    async def pay_invoice(self, info: Info, input: PayInvoiceInput) -> PayInvoicePayload:
+        ctx = info.context
+        try:
+            invoice_id = pk_of(input.invoice_id, "Invoice")
+            if invoice_id is None:
+                raise Invalid.one("invoiceId", "There is no such invoice.", "UNKNOWN_INVOICE")
+            payment = await payments.pay_invoice(
+                ctx.db,
+                ctx.actor,
+                ctx.payment_provider,
+                invoice_id=invoice_id,
+                token=input.token,
+                attempt=input.attempt,
+                today=ctx.clock.today(),
+                now=ctx.clock.now(),
+            )
+        except Invalid as invalid:
+            return PayInvoicePayload(invoice=None, payment=None, user_errors=user_errors(invalid))
+        invoice = await ctx.loaders.invoice.load(invoice_id)
+        return PayInvoicePayload(
+            invoice=Invoice.from_model(invoice) if invoice else None,
+            payment=Payment.from_model(payment),
+            user_errors=[],
+        )

@@ -14,6 +14,7 @@ from recur.clock import Clock
 from recur.db.engine import Database
 from recur.graphql.core.result_cache import ResultCache
 from recur.services.actor import Actor
+from recur.services.payment_provider import PaymentProvider
 from recur.settings import Settings
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ class Context:
     actor: Actor
     loaders: Loaders
     result_cache: ResultCache
+    payment_provider: PaymentProvider
     #: Whether the actor came from the session cookie (the SPA) rather than a bearer token.
     via_cookie: bool = False
     #: Per-request memo for values several fields share (e.g. a priced quote).
