@@ -30,6 +30,8 @@ route("/subscriptions", () => ({ load: () => import("./views/subscriptions.js"),
 route("/subscriptions/:id", () => ({ load: () => import("./views/subscription.js"), roles: EVERYONE }));
 route("/invoices", () => ({ load: () => import("./views/invoices.js"), roles: EVERYONE }));
 route("/invoices/:id", () => ({ load: () => import("./views/invoice.js"), roles: EVERYONE }));
+// Finance and admins bill and record payments here; managers read the receivables.
+route("/billing", () => ({ load: () => import("./views/billing.js"), roles: ["MANAGER", "FINANCE", "ADMIN"] }));
 
 /** The navigation each role sees. */
 function navItems(viewer) {
@@ -43,7 +45,7 @@ function navItems(viewer) {
   items.push(["/accounts", "Accounts"]);
   if (SALES.includes(role)) items.push(["/quotes", "Quotes"]);
   if (role === "MANAGER" || role === "ADMIN") items.push(["/approvals", "Approvals"]);
-  if (role === "FINANCE" || role === "ADMIN") items.push(["/invoices", "Invoices"]);
+  if (role === "FINANCE" || role === "ADMIN") items.push(["/invoices", "Invoices"], ["/billing", "Billing"]);
   return items;
 }
 

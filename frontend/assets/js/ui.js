@@ -151,13 +151,43 @@ export function field(label, control, hint = null) {
   control.id = id;
   const hintId = hint ? `${id}-hint` : null;
   if (hintId) control.setAttribute("aria-describedby", hintId);
-  return h(
+  const element = h(
     "div",
     { class: "field" },
     h("label", { for: id }, label),
     control,
     hint ? h("span", { class: "field__hint", id: hintId }, hint) : null,
   );
+  const error = h("p", { class: "field__error", id: `${id}-error`, hidden: true });
+  /** Show a message under the control (marking it invalid), or clear it with null. */
+  element.showError = (message) => {
+    if (!error.isConnected) control.after(error);
+    error.textContent = message || "";
+    error.hidden = !message;
+    if (message) control.setAttribute("aria-invalid", "true");
+    else control.removeAttribute("aria-invalid");
+    const describedBy = [message ? error.id : null, hintId].filter(Boolean).join(" ");
+    if (describedBy) control.setAttribute("aria-describedby", describedBy);
+    else control.removeAttribute("aria-describedby");
+  };
+  return element;
+}
+
+/**
+ * Show an ApiError's userErrors under the fields they name ({ amount: field(...) }), clear
+ * the rest and focus the first field at fault; `null` clears them all. True when every
+ * userError found its field, so the error needs saying nowhere else.
+ */
+export function showFieldErrors(error, fields) {
+  const messages = new Map();
+  for (const [name, element] of Object.entries(fields)) {
+    if (!messages.get(element)) messages.set(element, error?.fieldMessage?.(name) ?? null);
+  }
+  for (const [element, message] of messages) element.showError(message);
+  const first = [...messages].find(([, message]) => message);
+  first?.[0].querySelector("input, select, textarea")?.focus();
+  const errors = error?.userErrors ?? [];
+  return errors.length > 0 && errors.every((e) => e.field && fields[e.field[e.field.length - 1]]);
 }
 
 export function select(options, value, attributes = {}) {
@@ -174,8 +204,11 @@ export function select(options, value, attributes = {}) {
  * A table: columns are { label, cell: (row) => node|string, numeric?: bool, hideLabel?: bool }.
  * Numeric columns are right-aligned with tabular figures. With `stack`, each row reads on a
  * phone as a small card of "label: value" pairs, so wide tables never scroll sideways.
+ * `foot` rows (totals) go through the same columns into the table's footer.
  */
-export function table(columns, rows, { caption, stack = false } = {}) {
+export function table(columns, rows, { caption, stack = false, foot = [] } = {}) {
+  const row = (r) =>
+    h("tr", {}, columns.map((c) => h("td", { class: c.numeric ? "num" : null, dataset: c.hideLabel ? null : { label: c.label } }, stack ? h("div", {}, c.cell(r)) : c.cell(r))));
   return h(
     "div",
     { class: "table-wrap" },
@@ -188,13 +221,8 @@ export function table(columns, rows, { caption, stack = false } = {}) {
         {},
         h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.numeric ? "num" : null }, c.hideLabel ? h("span", { class: "visually-hidden" }, c.label) : c.label))),
       ),
-      h(
-        "tbody",
-        {},
-        rows.map((row) =>
-          h("tr", {}, columns.map((c) => h("td", { class: c.numeric ? "num" : null, dataset: c.hideLabel ? null : { label: c.label } }, stack ? h("div", {}, c.cell(row)) : c.cell(row)))),
-        ),
-      ),
+      h("tbody", {}, rows.map(row)),
+      foot.length ? h("tfoot", {}, foot.map(row)) : null,
     ),
   );
 }
@@ -226,8 +254,8 @@ export function loading(label = "Loading", count = 3) {
  * A list loaded page by page: `fetch(after)` resolves to { nodes, pageInfo } and `view(rows)`
  * draws the rows; loading, empty, error and "show more" are handled here.
  */
-export function pagedList({ fetch, view, empty, more = "Show more" }) {
-  const element = h("div", { class: "card" });
+export function pagedList({ fetch, view, empty, more = "Show more", card = true }) {
+  const element = h("div", { class: card ? "card" : null });
   let rows = [];
   let after = null;
   let request = 0;
@@ -290,8 +318,8 @@ export function confirmDialog({ title, body, confirm = "Confirm", cancel = "Canc
 
 /**
  * A modal form: `fields` are nodes (use field()); `onSubmit` runs on confirm and may throw,
- * which shows the error and keeps the dialog open. Resolves with onSubmit's result, or null
- * when dismissed.
+ * which shows the error (unless `shownInFields`: see showFieldErrors) and keeps the dialog
+ * open. Resolves with onSubmit's result, or null when dismissed.
  */
 export function formDialog({ title, intro = null, fields = [], confirm = "Save", cancel = "Cancel", onSubmit }) {
   return new Promise((resolve) => {
@@ -322,7 +350,7 @@ export function formDialog({ title, intro = null, fields = [], confirm = "Save",
         result = await onSubmit();
         dialog.close();
       } catch (error) {
-        problem.show(error.message);
+        problem.show(error.shownInFields ? null : error.message);
       } finally {
         submit.disabled = false;
       }

@@ -1,8 +1,8 @@
-// A customer's own account: who they are to us, terms, and their sales rep.
-import { graphql } from "../api.js";
-import { errorState, h, loading } from "../ui.js";
+// A customer's own account: who they are to us, terms, any credit, and their sales rep.
+import { MONEY, graphql } from "../api.js";
+import { errorState, h, loading, money } from "../ui.js";
 
-const ACCOUNT = `{ viewer { account { id name currency paymentTermsDays taxRatePercent owner { name email } } } }`;
+const ACCOUNT = `{ viewer { account { id name currency paymentTermsDays taxRatePercent creditBalance ${MONEY} owner { name email } } } }`;
 
 export function render({ session }) {
   document.title = "Account · Recur";
@@ -23,6 +23,7 @@ export function render({ session }) {
 function view(account, viewer) {
   document.title = `${account.name} · Recur`;
   const owner = account.owner;
+  const credit = Number(account.creditBalance.amount) ? account.creditBalance : null;
   return h(
     "section",
     { "aria-labelledby": "account-title" },
@@ -40,7 +41,9 @@ function view(account, viewer) {
           h("dt", {}, "Currency"), h("dd", {}, account.currency),
           h("dt", {}, "Payment terms"), h("dd", {}, `Net ${account.paymentTermsDays} days`),
           h("dt", {}, "Tax rate"), h("dd", { class: "money" }, `${account.taxRatePercent} %`),
+          credit ? [h("dt", {}, "Account credit"), h("dd", {}, h("strong", {}, money(credit.amount, credit.currency)))] : null,
         ),
+        credit ? h("p", { class: "notice notice--ok", style: "margin-top:var(--space-4)" }, "Payments beyond what was due are kept as credit: it pays your next invoices.") : null,
       ),
     ),
     h(

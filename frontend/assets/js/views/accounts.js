@@ -17,6 +17,8 @@ export function render({ query, session }) {
   const summary = h("p", { "aria-live": "polite" }, "Loading accounts…");
   const results = h("div", { class: "card" }, loading("Loading accounts", 1));
   const scope = session.viewer.role === "REP" ? "Accounts you own" : "All accounts";
+  // Managers read what the accounts owe on the billing page, which finance has in its menu.
+  const receivables = session.viewer.role === "MANAGER" ? h("a", { class: "button", href: "/billing" }, "Receivables") : null;
 
   async function load() {
     try {
@@ -47,7 +49,7 @@ export function render({ query, session }) {
   return h(
     "section",
     { "aria-labelledby": "accounts-title" },
-    h("div", { class: "page-head" }, h("div", {}, h("h1", { id: "accounts-title" }, "Accounts"), summary)),
+    h("div", { class: "page-head" }, h("div", {}, h("h1", { id: "accounts-title" }, "Accounts"), summary), receivables && h("div", { class: "actions" }, receivables)),
     h("div", { class: "toolbar", role: "search", style: "grid-template-columns:minmax(0,24rem)" }, field("Search accounts", search)),
     results,
   );

@@ -1,7 +1,7 @@
 // Invoices: a customer's own; finance and admins every account's. Filtered by status.
 import { MONEY, graphql } from "../api.js";
 import { setQuery } from "../router.js";
-import { emptyState, field, formatDate, h, money, pageHead, pagedList, path, select, statusBadge, table, todayISO } from "../ui.js";
+import { emptyState, field, formatDate, formatMoney, h, money, pageHead, pagedList, path, select, statusBadge, table, todayISO } from "../ui.js";
 
 const INVOICES = `query Invoices($after: String, $status: InvoiceStatus) {
   invoices(first: 50, after: $after, status: $status) {
@@ -9,6 +9,7 @@ const INVOICES = `query Invoices($after: String, $status: InvoiceStatus) {
     edges { node { id number status issueDate dueDate account { name } total ${MONEY} balanceDue ${MONEY} } }
   }
 }`;
+const CREDIT = `{ viewer { account { creditBalance ${MONEY} } } }`;
 
 export function render({ session, query }) {
   document.title = "Invoices · Recur";
@@ -46,9 +47,26 @@ export function render({ session, query }) {
     "section",
     { "aria-labelledby": "page-title" },
     pageHead("Invoices", staff ? "Of the accounts you may see" : `For ${account.name}`),
+    staff ? null : credit(),
     h("div", { class: "toolbar toolbar--narrow", role: "search" }, field("Status", status)),
     list.element,
   );
+}
+
+/** A customer's credit, when there is some: it pays the next invoices. */
+function credit() {
+  const element = h("div", { class: "credit-note", hidden: true });
+  graphql(CREDIT)
+    .then(({ viewer }) => {
+      const balance = viewer?.account?.creditBalance;
+      if (!balance || !Number(balance.amount)) return;
+      element.replaceChildren(h("p", { class: "notice notice--ok" }, `You have ${formatMoney(balance.amount, balance.currency)} of account credit: it pays your next invoices.`));
+      element.hidden = false;
+    })
+    .catch(() => {
+      // The credit is a note beside the list; the list reports problems itself.
+    });
+  return element;
 }
 
 export function overdue(invoice) {
