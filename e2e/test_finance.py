@@ -281,3 +281,26 @@ def test_a_payment_beyond_the_balances_becomes_credit_the_customer_sees(
         carol.goto(f"{server_url}/invoices")
         expect(carol.get_by_text("You have $100.00 of account credit")).to_be_visible()
         shot(carol, "invoices-credit")
+
+
+def test_a_customer_pays_an_invoice_now_and_a_declined_card_says_why(
+    page: Page, server_url: str, screenshot
+) -> None:
+    errors = watch_console(page)
+    log_in(page, server_url, "alice@acme.example")  # Acme always has an invoice open
+    page.goto(f"{server_url}/invoices")
+    page.get_by_role("row").filter(has_text="Open").first.get_by_role("link").first.click()
+    expect(page.get_by_role("heading", name="Pay now")).to_be_visible()
+
+    page.get_by_label("Card (sandbox)").select_option("sandbox_declined")
+    page.get_by_role("button", name=re.compile(r"^Pay .* now$")).click()
+    expect(page.get_by_role("alert")).to_contain_text("declined")
+    screenshot("pay-now-declined")
+
+    page.get_by_label("Card (sandbox)").select_option("sandbox_visa")
+    page.get_by_role("button", name=re.compile(r"^Pay .* now$")).click()
+    expect(page.get_by_text("Paid in full. Thank you.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Pay now")).to_have_count(0)
+    expect(page.get_by_role("region", name="Payments")).to_contain_text("PAY-")
+    screenshot("pay-now-paid")
+    assert errors == []

@@ -104,3 +104,6 @@ class Loaders:
         self.credit_balance: DataLoader[int, Decimal] = _by_key(
             lambda ids: payments.credit_balances(db, ids), Decimal(0)
         )
+        self.invoice_payments: DataLoader[int, list[models.PaymentApplication]] = _by_key(
+            lambda ids: payments.applications_by_invoice(db, ids), []
+        )

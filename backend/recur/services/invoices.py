@@ -56,6 +56,16 @@ async def invoices_by_id(db: Database, actor: Actor, ids: Sequence[int]) -> dict
         return {invoice.id: invoice for invoice in await session.scalars(statement)}
 
 
+async def invoices_by_number(db: Database, actor: Actor, numbers: Sequence[str]) -> list[Invoice]:
+    statement = (
+        select(Invoice)
+        .where(Invoice.number.in_(set(numbers)), visible_invoices(actor))
+        .order_by(Invoice.id)
+    )
+    async with db.session() as session:
+        return list(await session.scalars(statement))
+
+
 async def first_invoice_by_order(db: Database, order_ids: Sequence[int]) -> dict[int, Invoice]:
     """The first invoice of each order (the one issued when it was made)."""
     statement = (

@@ -273,3 +273,19 @@ async def applications_by_payment(
         for application in await session.scalars(statement):
             grouped.setdefault(application.payment_id, []).append(application)
     return grouped
+
+
+async def applications_by_invoice(
+    db: Database, invoice_ids: Sequence[int]
+) -> dict[int, list[PaymentApplication]]:
+    """What paid each invoice (callers reach the invoices through visible accounts)."""
+    statement = (
+        select(PaymentApplication)
+        .where(PaymentApplication.invoice_id.in_(set(invoice_ids)))
+        .order_by(PaymentApplication.invoice_id, PaymentApplication.id)
+    )
+    grouped: dict[int, list[PaymentApplication]] = {}
+    async with db.session() as session:
+        for application in await session.scalars(statement):
+            grouped.setdefault(application.invoice_id, []).append(application)
+    return grouped

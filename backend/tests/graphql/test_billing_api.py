@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 RUN = """mutation($asOf: Date) { runBilling(input: {asOf: $asOf}) {
-  run { asOf invoicesCreated renewed expired invoiceNumbers failedAccounts { name error } }
+  run { asOf invoicesCreated renewed expired invoiceNumbers failedAccounts { name error }
+        invoices { number } }
   userErrors { message } } }"""
 
 
@@ -17,6 +18,7 @@ async def test_finance_runs_billing_and_a_second_run_creates_nothing(gql, login)
     assert run["asOf"] == "2026-12-31"
     assert run["invoicesCreated"] == len(run["invoiceNumbers"]) >= 1
     assert run["failedAccounts"] == []
+    assert [i["number"] for i in run["invoices"]] == run["invoiceNumbers"]
     again = await gql(RUN, {"asOf": "2026-12-31"}, token=fiona)
     assert again["data"]["runBilling"]["run"]["invoicesCreated"] == 0
 

@@ -98,3 +98,19 @@ async def test_customers_and_reps_cannot_record_payments(gql, login) -> None:
         token = await login(email)
         body = await gql(PAY, {"account": to_global_id("Account", 1), "amount": "10"}, token=token)
         assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_an_invoice_lists_the_payments_applied_to_it(gql, login) -> None:
+    fiona = await login("fiona@recur.example")
+    acme = await _account(gql, fiona, "Acme Corp")
+    [partly_paid] = _open(await gql(INVOICES, {"account": acme}, token=fiona))
+    body = await gql(
+        """query($account: ID!) { invoices(accountId: $account, status: OPEN) { edges { node {
+          payments { amount { amount } payment { number receivedOn reference } } } } } }""",
+        {"account": acme},
+        token=fiona,
+    )
+    [node] = [e["node"] for e in body["data"]["invoices"]["edges"]]
+    [application] = node["payments"]
+    assert application["amount"]["amount"] == partly_paid["amountPaid"]["amount"]
+    assert application["payment"]["number"].startswith("PAY-")

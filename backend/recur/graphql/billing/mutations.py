@@ -15,7 +15,7 @@ from recur.graphql.core.ids import pk_of, to_global_id
 from recur.graphql.core.pagination import Connection, page_request, to_connection
 from recur.graphql.core.permissions import IsAuthenticated, IsUser, has_role
 from recur.graphql.orders.types import Invoice
-from recur.services import billing, payments
+from recur.services import billing, invoices, payments
 from recur.services.errors import Invalid
 
 
@@ -34,6 +34,7 @@ class BillingRun:
     expired: int
     failed_accounts: list[FailedAccount]
     invoice_numbers: list[str]
+    invoices: list[Invoice] = strawberry.field(description="The invoices the run created.")
 
 
 @strawberry.input
@@ -60,6 +61,7 @@ class BillingMutation:
         ctx = info.context
         as_of = (input.as_of if input else None) or ctx.clock.today()
         result = await billing.run_billing(ctx.db, as_of=as_of, now=ctx.clock.now())
+        created = await invoices.invoices_by_number(ctx.db, ctx.actor, result.invoice_numbers)
         return RunBillingPayload(
             run=BillingRun(
                 as_of=result.as_of,
@@ -73,6 +75,7 @@ class BillingMutation:
                     for f in result.failed_accounts
                 ],
                 invoice_numbers=result.invoice_numbers,
+                invoices=[Invoice.from_model(invoice) for invoice in created],
             ),
             user_errors=[],
         )

@@ -32,6 +32,11 @@ class PaymentApplication:
         invoice = await info.context.loaders.invoice.load(self.model_.invoice_id)
         return Invoice.from_model(invoice) if invoice else None
 
+    @strawberry.field
+    async def payment(self, info: Info) -> Payment | None:
+        payment = await info.context.loaders.payment.load(self.model_.payment_id)
+        return Payment.from_model(payment) if payment else None
+
 
 @strawberry.type(description="Money received from an account, applied oldest due first.")
 class Payment(Node):

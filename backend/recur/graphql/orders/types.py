@@ -19,6 +19,7 @@ from recur.graphql.core.node import Node, register_node
 from recur.services import subscriptions as subscription_rules
 
 if TYPE_CHECKING:
+    from recur.graphql.billing.types import PaymentApplication
     from recur.graphql.quotes.types import Quote
 
 strawberry.enum(SubscriptionStatus)
@@ -202,6 +203,15 @@ class Invoice(Node):
     async def lines(self, info: Info) -> list[InvoiceLine]:
         lines = await info.context.loaders.invoice_lines.load(self.model_.id)
         return [InvoiceLine.from_model(line, self.currency) for line in lines]
+
+    @strawberry.field(description="The payments applied to this invoice, oldest first.")
+    async def payments(
+        self, info: Info
+    ) -> list[Annotated[PaymentApplication, strawberry.lazy("recur.graphql.billing.types")]]:
+        from recur.graphql.billing.types import PaymentApplication
+
+        applications = await info.context.loaders.invoice_payments.load(self.model_.id)
+        return [PaymentApplication(model_=a, currency_=self.currency) for a in applications]
 
     @strawberry.field
     def subtotal(self) -> Money:

@@ -28,12 +28,10 @@ const OVERDUE = `query Overdue($after: String) {
 }`;
 const RUN = `mutation RunBilling($asOf: Date) {
   runBilling(input: { asOf: $asOf }) {
-    run { asOf invoicesCreated renewed expired invoiceNumbers failedAccounts { accountId name error } }
+    run { asOf invoicesCreated renewed expired invoices { id number } failedAccounts { accountId name error } }
     userErrors { field message code }
   }
 }`;
-// A run answers with invoice numbers; the newest invoices give their addresses.
-const NEWEST = `{ invoices(first: 100) { edges { node { id number } } } }`;
 const ACCOUNTS = `{ accounts(first: 100) { edges { node { id name currency } } } }`;
 const DAY = 86_400_000;
 
@@ -250,12 +248,6 @@ async function runResult(run) {
       failed,
     );
   }
-  let ids = new Map();
-  try {
-    ids = new Map((await graphql(NEWEST)).invoices.edges.map((e) => [e.node.number, e.node.id]));
-  } catch {
-    // The numbers still say what was made; the invoice list has them all.
-  }
   return h(
     "div",
     { class: "stack" },
@@ -263,7 +255,7 @@ async function runResult(run) {
     h(
       "ul",
       { class: "link-list", "aria-label": "Invoices created" },
-      run.invoiceNumbers.map((number) => h("li", {}, ids.has(number) ? h("a", { href: path("/invoices", ids.get(number)) }, number) : number)),
+      run.invoices.map((invoice) => h("li", {}, h("a", { href: path("/invoices", invoice.id) }, invoice.number))),
     ),
     failed,
   );

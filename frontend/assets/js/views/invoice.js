@@ -1,22 +1,27 @@
 // One invoice: its lines, each explaining where its amount comes from, what is due and the
 // payments that paid it. Finance records a payment from here.
-import { MONEY, graphql } from "../api.js";
-import { detailList, emptyState, errorState, formDialog, formatDate, formatMoney, h, loading, money, pageHead, statusBadge, table, toast, totals } from "../ui.js";
+import { MONEY, graphql, mutate } from "../api.js";
+import { alertBox, detailList, emptyState, errorState, field, formDialog, formatDate, formatMoney, h, loading, money, pageHead, select, statusBadge, table, toast, totals } from "../ui.js";
 import { overdue } from "./invoices.js";
 import { paymentForm, paymentResult } from "./record-payment.js";
 
+const PAY = `mutation Pay($invoiceId: ID!, $token: String!, $attempt: String!) {
+  payInvoice(input: { invoiceId: $invoiceId, token: $token, attempt: $attempt }) {
+    payment { number } userErrors { field message code } } }`;
+// The sandbox payment provider's test cards: the token stands for a card entered in the
+// provider's own checkout; Recur never sees card numbers.
+const SANDBOX_CARDS = [
+  ["sandbox_visa", "Visa ending 4242 (approved)"],
+  ["sandbox_mastercard", "Mastercard ending 4444 (approved)"],
+  ["sandbox_declined", "Visa ending 0002 (declined)"],
+  ["sandbox_insufficient_funds", "Visa ending 9995 (insufficient funds)"],
+];
 const INVOICE = `query Invoice($id: ID!) {
   invoice(id: $id) {
     id number status currency issueDate dueDate taxRatePercent account { id name currency paymentTermsDays }
     lines { description periodStart periodEnd quantity explanation amount ${MONEY} }
     subtotal ${MONEY} tax ${MONEY} total ${MONEY} amountPaid ${MONEY} balanceDue ${MONEY}
-  }
-}`;
-// Payments know the invoices they paid; an account's recent ones find this invoice's.
-const PAYMENTS = `query Payments($accountId: ID!) {
-  payments(first: 100, accountId: $accountId) {
-    pageInfo { hasNextPage }
-    edges { node { id number receivedOn reference applications { amount ${MONEY} invoice { id } } } }
+    payments { amount ${MONEY} payment { number receivedOn reference } }
   }
 }`;
 
@@ -28,7 +33,9 @@ export function render({ params, session }) {
   async function load() {
     try {
       const { invoice } = await graphql(INVOICE, { id: params.id });
-      root.replaceChildren(invoice ? view(invoice, { record: finance && invoice.status === "OPEN" && invoice.account ? () => record(invoice) : null, recorded }) : missing());
+      const customer = session.viewer.role === "CUSTOMER";
+      const pay = customer && invoice?.status === "OPEN" ? payNow(invoice, load) : null;
+      root.replaceChildren(invoice ? view(invoice, { record: finance && invoice.status === "OPEN" && invoice.account ? () => record(invoice) : null, recorded, pay }) : missing());
     } catch (error) {
       root.replaceChildren(errorState(error, load));
     }
@@ -67,7 +74,35 @@ function period(line) {
   return `${formatDate(line.periodStart)} – ${formatDate(last)}`;
 }
 
-function view(i, { record, recorded }) {
+/** "Pay now" for the customer: one attempt id per visit, so a retry never pays twice. */
+function payNow(invoice, reload) {
+  const attempt = crypto.randomUUID();
+  const card = select(SANDBOX_CARDS, SANDBOX_CARDS[0][0]);
+  const problem = alertBox();
+  const button = h("button", { class: "button button--primary button--block", type: "button" }, `Pay ${formatMoney(invoice.balanceDue.amount, invoice.currency)} now`);
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    problem.show(null);
+    try {
+      const { payment } = await mutate(PAY, { invoiceId: invoice.id, token: card.value, attempt }, "payInvoice");
+      toast(`Paid: ${payment.number}. Thank you.`);
+      await reload();
+    } catch (error) {
+      problem.show(error.message);
+      button.disabled = false;
+    }
+  });
+  return h(
+    "div",
+    { class: "stack card__section" },
+    h("h3", {}, "Pay now"),
+    field("Card (sandbox)", card, "Test cards of the sandbox provider; no real money moves."),
+    problem,
+    button,
+  );
+}
+
+function view(i, { record, recorded, pay }) {
   document.title = `${i.number} · Recur`;
   const amount = (m) => money(m.amount, i.currency);
   const state = { PAID: "Paid in full. Thank you.", VOID: "Voided: nothing is due." }[i.status] || `${overdue(i) ? "Overdue: it was due" : "Due"} by ${formatDate(i.dueDate)}.`;
@@ -79,7 +114,7 @@ function view(i, { record, recorded }) {
     h(
       "div",
       { class: "split" },
-      h("div", { class: "stack-lg" }, lines(i, amount), Number(i.amountPaid.amount) > 0 && i.account ? payments(i) : null),
+      h("div", { class: "stack-lg" }, lines(i, amount), i.payments.length ? payments(i) : null),
       h(
         "aside",
         { class: "card split__aside", "aria-labelledby": "details-title" },
@@ -98,6 +133,7 @@ function view(i, { record, recorded }) {
           recorded ? paymentResult(recorded) : null,
           record ? h("button", { class: "button button--primary button--block", type: "button", onclick: record }, "Record a payment") : null,
         ),
+        pay ? h("div", { class: "card__body" }, pay) : null,
       ),
     ),
   );
@@ -132,50 +168,21 @@ function lines(i, amount) {
   );
 }
 
-/** The payments applied to the invoice, found among the account's latest hundred. */
+/** The payments applied to the invoice. */
 function payments(i) {
-  const body = h("div", {}, loading("Loading the payments", 1));
-  async function load() {
-    try {
-      const { payments: page } = await graphql(PAYMENTS, { accountId: i.account.id });
-      const rows = page.edges.flatMap(({ node: p }) =>
-        p.applications.filter((a) => a.invoice?.id === i.id).map((a) => ({ ...p, applied: a.amount })),
-      );
-      const found = rows.reduce((sum, r) => sum + Math.round(Number(r.applied.amount) * 100), 0);
-      const missing = found < Math.round(Number(i.amountPaid.amount) * 100);
-      const parts = [
-        rows.length
-          ? table(
-              [
-                { label: "Payment", cell: (r) => h("strong", {}, r.number) },
-                { label: "Received", cell: (r) => formatDate(r.receivedOn) },
-                { label: "Reference", cell: (r) => r.reference || h("span", { class: "muted" }, "—") },
-                { label: "Applied", numeric: true, cell: (r) => money(r.applied.amount, i.currency) },
-              ],
-              rows,
-              { caption: `Payments applied to ${i.number}`, stack: true },
-            )
-          : null,
-        missing
-          ? h(
-              "p",
-              { class: `card__body muted${rows.length ? " card__section" : ""}` },
-              rows.length
-                ? `Older payments, not listed, paid the rest of the ${formatMoney(i.amountPaid.amount, i.currency)} paid.`
-                : `${formatMoney(i.amountPaid.amount, i.currency)} was paid by payments older than the account's latest hundred.`,
-            )
-          : null,
-      ];
-      body.replaceChildren(...parts.filter(Boolean));
-    } catch (error) {
-      body.replaceChildren(errorState(error, load));
-    }
-  }
-  load();
   return h(
     "section",
     { class: "card", "aria-labelledby": "payments-title" },
     h("div", { class: "card__body card__body--head" }, h("h2", { id: "payments-title" }, "Payments")),
-    body,
+    table(
+      [
+        { label: "Payment", cell: (a) => h("strong", {}, a.payment.number) },
+        { label: "Received", cell: (a) => formatDate(a.payment.receivedOn) },
+        { label: "Reference", cell: (a) => a.payment.reference || h("span", { class: "muted" }, "—") },
+        { label: "Applied", numeric: true, cell: (a) => money(a.amount.amount, i.currency) },
+      ],
+      i.payments,
+      { caption: `Payments applied to ${i.number}`, stack: true },
+    ),
   );
 }
