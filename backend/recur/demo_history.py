@@ -16,8 +16,8 @@ from recur.core.money import round_money
 from recur.core.quotes import DEFAULT_APPROVAL_THRESHOLD
 from recur.db.engine import Database
 from recur.db.models import Account, Invoice, Price, Product, User
+from recur.services import quote_editing
 from recur.services import quote_workflow as workflow
-from recur.services import quotes
 from recur.services.actor import Actor
 from recur.services.billing import run_billing
 from recur.services.payments import record_payment
@@ -93,7 +93,7 @@ async def _acme_buys_online(cast: Cast, day: date) -> None:
         ("SEAT-STD", "MONTH", 25),
         ("ONBOARD", "ONE_TIME", 1),
     ):
-        await quotes.add_to_cart(
+        await quote_editing.add_to_cart(
             cast.db,
             alice,
             price_id=cast.price(sku, "USD", period),
@@ -249,7 +249,7 @@ async def _quote(
     on: date,
     lines: list[tuple[str, str, str, int, str]],
 ) -> int:
-    quote = await quotes.create_quote(
+    quote = await quote_editing.create_quote(
         cast.db,
         rep,
         account_id=cast.accounts[account],
@@ -259,7 +259,7 @@ async def _quote(
         now=at(on),
     )
     for sku, currency, period, quantity, discount in lines:
-        await quotes.add_quote_line(
+        await quote_editing.add_quote_line(
             cast.db,
             rep,
             quote_id=quote.id,

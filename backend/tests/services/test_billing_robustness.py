@@ -16,7 +16,7 @@ from recur.auth.passwords import hash_secret
 from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import Account, Charge, Invoice, InvoiceLine, Price, Product, User
-from recur.services import quote_workflow, quotes
+from recur.services import quote_editing, quote_workflow
 from recur.services.actor import Actor
 
 TODAY = date(2026, 11, 24)
@@ -58,7 +58,9 @@ async def make_book(db: Database, size: int) -> None:
     when = datetime.combine(STARTED, datetime.min.time(), tzinfo=UTC)
     for actor in actors:
         for price in prices:
-            await quotes.add_to_cart(db, actor, price_id=price, quantity=2, today=STARTED, now=when)
+            await quote_editing.add_to_cart(
+                db, actor, price_id=price, quantity=2, today=STARTED, now=when
+            )
         await quote_workflow.checkout(
             db,
             actor,

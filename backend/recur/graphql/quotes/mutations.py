@@ -15,8 +15,8 @@ from recur.graphql.core.ids import pk_of
 from recur.graphql.core.permissions import IsUser
 from recur.graphql.orders.types import Order
 from recur.graphql.quotes.types import Quote
+from recur.services import quote_editing
 from recur.services import quote_workflow as workflow
-from recur.services import quotes
 from recur.services.errors import Invalid
 
 T = TypeVar("T")
@@ -147,7 +147,7 @@ class QuotesMutation:
     async def add_to_cart(self, info: Info, input: AddToCartInput) -> CartPayload:
         ctx = info.context
         cart, errors = await _attempt(
-            lambda: quotes.add_to_cart(
+            lambda: quote_editing.add_to_cart(
                 ctx.db,
                 ctx.actor,
                 price_id=_pk(input.price_id, "Price", "priceId"),
@@ -162,7 +162,7 @@ class QuotesMutation:
     async def update_cart_line(self, info: Info, input: UpdateCartLineInput) -> CartPayload:
         ctx = info.context
         cart, errors = await _attempt(
-            lambda: quotes.update_cart_line(
+            lambda: quote_editing.update_cart_line(
                 ctx.db,
                 ctx.actor,
                 line_id=_pk(input.line_id, "QuoteLine", "lineId"),
@@ -176,7 +176,7 @@ class QuotesMutation:
     async def remove_cart_line(self, info: Info, input: RemoveCartLineInput) -> CartPayload:
         ctx = info.context
         cart, errors = await _attempt(
-            lambda: quotes.remove_cart_line(
+            lambda: quote_editing.remove_cart_line(
                 ctx.db,
                 ctx.actor,
                 line_id=_pk(input.line_id, "QuoteLine", "lineId"),
@@ -221,7 +221,7 @@ class QuotesMutation:
     async def create_quote(self, info: Info, input: CreateQuoteInput) -> QuotePayload:
         ctx = info.context
         quote, errors = await _attempt(
-            lambda: quotes.create_quote(
+            lambda: quote_editing.create_quote(
                 ctx.db,
                 ctx.actor,
                 account_id=_pk(input.account_id, "Account", "accountId"),
@@ -237,7 +237,7 @@ class QuotesMutation:
     async def add_quote_line(self, info: Info, input: AddQuoteLineInput) -> QuotePayload:
         ctx = info.context
         quote, errors = await _attempt(
-            lambda: quotes.add_quote_line(
+            lambda: quote_editing.add_quote_line(
                 ctx.db,
                 ctx.actor,
                 quote_id=_pk(input.quote_id, "Quote", "quoteId"),
@@ -256,7 +256,7 @@ class QuotesMutation:
     async def update_quote_line(self, info: Info, input: UpdateQuoteLineInput) -> QuotePayload:
         ctx = info.context
         quote, errors = await _attempt(
-            lambda: quotes.update_quote_line(
+            lambda: quote_editing.update_quote_line(
                 ctx.db,
                 ctx.actor,
                 line_id=_pk(input.line_id, "QuoteLine", "lineId"),
@@ -272,7 +272,7 @@ class QuotesMutation:
     async def remove_quote_line(self, info: Info, input: RemoveQuoteLineInput) -> QuotePayload:
         ctx = info.context
         quote, errors = await _attempt(
-            lambda: quotes.remove_quote_line(
+            lambda: quote_editing.remove_quote_line(
                 ctx.db,
                 ctx.actor,
                 line_id=_pk(input.line_id, "QuoteLine", "lineId"),
@@ -289,7 +289,7 @@ class QuotesMutation:
     async def update_quote(self, info: Info, input: UpdateQuoteInput) -> QuotePayload:
         ctx = info.context
         quote, errors = await _attempt(
-            lambda: quotes.update_terms(
+            lambda: quote_editing.update_terms(
                 ctx.db,
                 ctx.actor,
                 quote_id=_pk(input.quote_id, "Quote", "quoteId"),

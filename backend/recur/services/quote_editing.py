@@ -1,0 +1,419 @@
+"""Editing quotes and carts: lines, quantities, discounts, start and term.
+
+Every edit checks the version the editor saw and raises it (``quotes.bump_version``), so two
+people editing at once never overwrite each other silently. A customer's cart is a DRAFT
+quote of their account, created on the first add.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from recur.core import quotes as rules
+from recur.core.lifecycle import QuoteKind, QuoteStatus, WorkflowError, after_edit
+from recur.core.roles import Role
+from recur.db.engine import Database
+from recur.db.models import Account, Price, Product, Quote, QuoteLine
+from recur.services.accounts import visible_accounts
+from recur.services.actor import Actor
+from recur.services.catalog import price_spec
+from recur.services.errors import Forbidden, Invalid, Problem
+from recur.services.numbering import Sequence as NumberSequence
+from recur.services.numbering import next_number
+from recur.services.quotes import (
+    DEFAULT_TERM_MONTHS,
+    bump_version,
+    cart_of,
+    check_editable,
+    check_version,
+    get_quote,
+    load_quote,
+    prices_for,
+    record,
+    require_customer,
+    require_sales,
+    require_user,
+    rule_problem,
+)
+
+
+async def sellable_price(session: AsyncSession, price_id: int, currency: str) -> Price:
+    """An active price of an active product, in the quote's currency (with its tiers)."""
+    price = (
+        await session.scalars(
+            select(Price)
+            .join(Product)
+            .where(Price.id == price_id, Product.active.is_(True))
+            .options(selectinload(Price.tiers))
+        )
+    ).first()
+    if price is None:
+        raise Invalid.one("priceId", "There is no such price in the catalog.", "UNKNOWN_PRICE")
+    if not price.active:
+        raise Invalid.one(
+            "priceId", "This price is archived: choose a current price.", "ARCHIVED_PRICE"
+        )
+    try:
+        rules.check_price_currency(price_spec(price), currency)
+    except rules.QuoteRuleError as error:
+        raise rule_problem(error) from None
+    return price
+
+
+def check_line(
+    quote: Quote,
+    price: Price,
+    quantity: int,
+    discount: Decimal,
+    actor: Actor,
+    other_prices: Sequence[Price],
+) -> None:
+    """Quantity, discount (sales only), and the term against yearly prices."""
+    problems: list[Problem] = []
+    try:
+        rules.check_quantity(quantity)
+    except rules.QuoteRuleError as error:
+        problems.append(Problem((error.field,), error.message, error.code))
+    try:
+        rules.check_discount(discount)
+    except rules.QuoteRuleError as error:
+        problems.append(Problem((error.field,), error.message, error.code))
+    if discount and actor.role is Role.CUSTOMER:
+        problems.append(
+            Problem(("discountPercent",), "Only sales can give discounts.", "NOT_ALLOWED")
+        )
+    try:
+        periods = [p.billing_period for p in (*other_prices, price)]
+        rules.check_term(quote.term_months, periods)
+    except rules.QuoteRuleError as error:
+        problems.append(Problem(("priceId",), error.message, error.code))
+    if problems:
+        raise Invalid(problems)
+
+
+async def new_quote(
+    session: AsyncSession,
+    actor: Actor,
+    account: Account,
+    *,
+    start_date: date,
+    term_months: int,
+    now: datetime,
+    is_cart: bool,
+    kind: QuoteKind = QuoteKind.NEW,
+) -> Quote:
+    quote = Quote(
+        number=await next_number(session, NumberSequence.QUOTE),
+        account_id=account.id,
+        kind=kind,
+        status=QuoteStatus.DRAFT,
+        currency=account.currency,
+        start_date=start_date,
+        term_months=term_months,
+        version=1,
+        is_cart=is_cart,
+        created_by_id=actor.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(quote)
+    await session.flush()
+    await record(session, quote, actor, "CREATE", None, now)
+    return quote
+
+
+async def _line_prices(session: AsyncSession, quote: Quote) -> dict[int, Price]:
+    return await prices_for(session, [quote])
+
+
+async def add_line(
+    session: AsyncSession,
+    actor: Actor,
+    quote: Quote,
+    *,
+    price_id: int,
+    quantity: int,
+    discount: Decimal,
+    now: datetime,
+) -> None:
+    """Add a line, or raise the quantity of the line with the same price and discount."""
+    check_editable(quote)
+    price = await sellable_price(session, price_id, quote.currency)
+    existing = next(
+        (
+            line
+            for line in quote.lines
+            if line.price_id == price_id and line.discount_percent == discount
+        ),
+        None,
+    )
+    others = [p for pid, p in (await _line_prices(session, quote)).items() if pid != price_id]
+    new_quantity = quantity + (existing.quantity if existing else 0)
+    check_line(quote, price, new_quantity, discount, actor, others)
+    if existing:
+        existing.quantity = new_quantity
+    else:
+        position = max((line.position for line in quote.lines), default=0) + 1
+        quote.lines.append(
+            QuoteLine(
+                position=position,
+                product_id=price.product_id,
+                price_id=price.id,
+                quantity=quantity,
+                discount_percent=discount,
+            )
+        )
+    quote.status = _edited(quote.status)
+    await bump_version(session, quote, now)
+
+
+async def change_line(
+    session: AsyncSession,
+    actor: Actor,
+    quote: Quote,
+    line: QuoteLine,
+    *,
+    quantity: int | None,
+    discount: Decimal | None,
+    now: datetime,
+) -> None:
+    check_editable(quote)
+    prices = await _line_prices(session, quote)
+    price = prices[line.price_id]
+    others = [prices[other.price_id] for other in quote.lines if other is not line]
+    new_quantity = line.quantity if quantity is None else quantity
+    new_discount = line.discount_percent if discount is None else discount
+    check_line(quote, price, new_quantity, new_discount, actor, others)
+    line.quantity = new_quantity
+    line.discount_percent = new_discount
+    quote.status = _edited(quote.status)
+    await bump_version(session, quote, now)
+
+
+async def drop_line(session: AsyncSession, quote: Quote, line: QuoteLine, now: datetime) -> None:
+    check_editable(quote)
+    quote.lines.remove(line)
+    quote.status = _edited(quote.status)
+    await bump_version(session, quote, now)
+
+
+def _edited(status: QuoteStatus) -> QuoteStatus:
+    try:
+        return after_edit(status)
+    except WorkflowError as error:
+        raise Invalid.one(None, str(error), error.code) from None
+
+
+def find_line(quote: Quote, line_id: int) -> QuoteLine:
+    line = next((line for line in quote.lines if line.id == line_id), None)
+    if line is None:
+        raise Invalid.one("lineId", "There is no such line on this quote.", "UNKNOWN_LINE")
+    return line
+
+
+async def quote_of_line(session: AsyncSession, actor: Actor, line_id: int) -> Quote:
+    quote_id = await session.scalar(select(QuoteLine.quote_id).where(QuoteLine.id == line_id))
+    quote = await load_quote(session, actor, quote_id, for_update=True) if quote_id else None
+    if quote is None:
+        raise Invalid.one("lineId", "There is no such quote line.", "UNKNOWN_LINE")
+    return quote
+
+
+async def account_for(session: AsyncSession, actor: Actor, account_id: int) -> Account:
+    account = (
+        await session.scalars(
+            select(Account).where(Account.id == account_id, visible_accounts(actor))
+        )
+    ).first()
+    if account is None:
+        raise Invalid.one("accountId", "There is no such account.", "UNKNOWN_ACCOUNT")
+    return account
+
+
+# ---- the cart -----------------------------------------------------------------------------
+
+
+async def add_to_cart(
+    db: Database, actor: Actor, *, price_id: int, quantity: int, today: date, now: datetime
+) -> Quote:
+    """Put a price in the customer's cart, creating the cart on the first add."""
+    require_customer(actor)
+    async with db.session() as session, session.begin():
+        cart = await cart_of(session, actor, for_update=True)
+        if cart is None:
+            account = await account_for(session, actor, actor.account_id or 0)
+            cart = await new_quote(
+                session,
+                actor,
+                account,
+                start_date=today,
+                term_months=DEFAULT_TERM_MONTHS,
+                now=now,
+                is_cart=True,
+            )
+            await session.refresh(cart, ["lines"])
+        await add_line(
+            session, actor, cart, price_id=price_id, quantity=quantity, discount=Decimal(0), now=now
+        )
+    return await _reloaded(db, actor, cart.id)
+
+
+async def update_cart_line(
+    db: Database, actor: Actor, *, line_id: int, quantity: int, now: datetime
+) -> Quote:
+    require_customer(actor)
+    async with db.session() as session, session.begin():
+        cart = await cart_of(session, actor, for_update=True)
+        if cart is None:
+            raise Invalid.one("lineId", "Your cart is empty.", "UNKNOWN_LINE")
+        line = find_line(cart, line_id)
+        if quantity == 0:
+            await drop_line(session, cart, line, now)
+        else:
+            await change_line(session, actor, cart, line, quantity=quantity, discount=None, now=now)
+    return await _reloaded(db, actor, cart.id)
+
+
+async def remove_cart_line(db: Database, actor: Actor, *, line_id: int, now: datetime) -> Quote:
+    require_customer(actor)
+    async with db.session() as session, session.begin():
+        cart = await cart_of(session, actor, for_update=True)
+        if cart is None:
+            raise Invalid.one("lineId", "Your cart is empty.", "UNKNOWN_LINE")
+        await drop_line(session, cart, find_line(cart, line_id), now)
+    return await _reloaded(db, actor, cart.id)
+
+
+# ---- reps' quotes -------------------------------------------------------------------------
+
+
+async def create_quote(
+    db: Database,
+    actor: Actor,
+    *,
+    account_id: int,
+    start_date: date | None,
+    term_months: int | None,
+    today: date,
+    now: datetime,
+) -> Quote:
+    require_sales(actor)
+    start = start_date or today
+    term = DEFAULT_TERM_MONTHS if term_months is None else term_months
+    try:
+        rules.check_start_date(start, today)
+        rules.check_term(term, [])
+    except rules.QuoteRuleError as error:
+        raise rule_problem(error) from None
+    async with db.session() as session, session.begin():
+        account = await account_for(session, actor, account_id)
+        quote = await new_quote(
+            session, actor, account, start_date=start, term_months=term, now=now, is_cart=False
+        )
+    return await _reloaded(db, actor, quote.id)
+
+
+async def add_quote_line(
+    db: Database,
+    actor: Actor,
+    *,
+    quote_id: int,
+    price_id: int,
+    quantity: int,
+    discount: Decimal,
+    expected_version: int | None,
+    now: datetime,
+) -> Quote:
+    require_sales(actor)
+    async with db.session() as session, session.begin():
+        quote = await load_quote(session, actor, quote_id, for_update=True)
+        if quote is None:
+            raise Invalid.one("quoteId", "There is no such quote.", "UNKNOWN_QUOTE")
+        check_version(quote, expected_version)
+        await add_line(
+            session, actor, quote, price_id=price_id, quantity=quantity, discount=discount, now=now
+        )
+    return await _reloaded(db, actor, quote_id)
+
+
+async def update_quote_line(
+    db: Database,
+    actor: Actor,
+    *,
+    line_id: int,
+    quantity: int | None,
+    discount: Decimal | None,
+    expected_version: int | None,
+    now: datetime,
+) -> Quote:
+    require_sales(actor)
+    async with db.session() as session, session.begin():
+        quote = await quote_of_line(session, actor, line_id)
+        check_version(quote, expected_version)
+        line = find_line(quote, line_id)
+        await change_line(
+            session, actor, quote, line, quantity=quantity, discount=discount, now=now
+        )
+    return await _reloaded(db, actor, quote.id)
+
+
+async def remove_quote_line(
+    db: Database, actor: Actor, *, line_id: int, expected_version: int | None, now: datetime
+) -> Quote:
+    require_sales(actor)
+    async with db.session() as session, session.begin():
+        quote = await quote_of_line(session, actor, line_id)
+        check_version(quote, expected_version)
+        await drop_line(session, quote, find_line(quote, line_id), now)
+    return await _reloaded(db, actor, quote.id)
+
+
+async def update_terms(
+    db: Database,
+    actor: Actor,
+    *,
+    quote_id: int,
+    start_date: date | None,
+    term_months: int | None,
+    expected_version: int | None,
+    today: date,
+    now: datetime,
+) -> Quote:
+    """Change a quote's start date or term: sales on editable quotes, customers on their cart."""
+    require_user(actor)
+    async with db.transaction() as session:
+        quote = await load_quote(session, actor, quote_id, for_update=True)
+        if quote is None:
+            raise Invalid.one("quoteId", "There is no such quote.", "UNKNOWN_QUOTE")
+        if actor.role is Role.CUSTOMER and not quote.is_cart:
+            raise Forbidden("Ask your sales rep to change the terms of a quote.")
+        if actor.role not in (Role.CUSTOMER, Role.REP, Role.MANAGER, Role.ADMIN):
+            raise Forbidden("Only sales can change quotes.")
+        check_version(quote, expected_version)
+        check_editable(quote)
+        start = quote.start_date if start_date is None else start_date
+        term = quote.term_months if term_months is None else term_months
+        prices = await prices_for(session, [quote])
+        try:
+            if start_date is not None:
+                rules.check_start_date(start, today)
+            rules.check_term(term, [p.billing_period for p in prices.values()])
+        except rules.QuoteRuleError as error:
+            raise rule_problem(error) from None
+        quote.start_date, quote.term_months = start, term
+        quote.status = _edited(quote.status)
+        await bump_version(session, quote, now)
+    return await _reloaded(db, actor, quote_id)
+
+
+async def _reloaded(db: Database, actor: Actor, quote_id: int) -> Quote:
+    quote = await get_quote(db, actor, quote_id)
+    if quote is None:  # the actor just wrote it: only a concurrent delete could do this
+        raise Invalid.one(None, "The quote is gone.", "UNKNOWN_QUOTE")
+    return quote
