@@ -8,52 +8,17 @@ not zero, a run made as many links as invoices) rather than absolute counts.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
-PASSWORD = "recur-demo"
+from e2e.people import log_in, person, shot, watch_console
+
 MONEY = re.compile(r"^[$€][\d,]+\.\d{2}$")
 
 
 # ---- helpers ----------------------------------------------------------------------------
-
-
-def log_in(page: Page, server_url: str, email: str) -> None:
-    page.goto(f"{server_url}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def watch_console(page: Page) -> list[str]:
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return errors
-
-
-@contextmanager
-def person(browser: Browser, server_url: str, email: str, width: int = 1280) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": width, "height": 844 if width < 600 else 800})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    log_in(page, server_url, email)
-    try:
-        yield page
-    finally:
-        context.close()
-
-
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def nav(page: Page) -> Locator:
