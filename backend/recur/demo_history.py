@@ -221,7 +221,7 @@ async def _bill_and_collect(cast: Cast, *, today: date) -> None:
         initech = names[invoice.account_id] == "Initech"
         if overdue is not None and initech and invoice.due_date >= overdue.due_date:
             continue
-        amount = invoice.total - invoice.amount_paid
+        amount = invoice.balance_due
         if invoice.id == latest["Acme Corp"]:
             amount = round_money(amount / 2, invoice.currency)
         received = min(invoice.issue_date + timedelta(days=10), today)

@@ -13,6 +13,7 @@ from recur.db.engine import Database
 from recur.services import (
     accounts,
     catalog,
+    credit_notes,
     invoices,
     orders,
     payments,
@@ -106,4 +107,19 @@ class Loaders:
         )
         self.invoice_payments: DataLoader[int, list[models.PaymentApplication]] = _by_key(
             lambda ids: payments.applications_by_invoice(db, ids), []
+        )
+        self.credit_note: DataLoader[int, models.CreditNote | None] = _by_key(
+            lambda ids: credit_notes.credit_notes_by_id(db, actor, ids), None
+        )
+        self.credit_note_lines: DataLoader[int, list[models.CreditNoteLine]] = _by_key(
+            lambda ids: credit_notes.lines_by_credit_note(db, ids), []
+        )
+        self.credit_note_applications: DataLoader[int, list[models.CreditNoteApplication]] = (
+            _by_key(lambda ids: credit_notes.applications_by_credit_note(db, ids), [])
+        )
+        self.invoice_credit_notes: DataLoader[int, list[models.CreditNote]] = _by_key(
+            lambda ids: credit_notes.credit_notes_by_invoice(db, ids), []
+        )
+        self.invoice_credits: DataLoader[int, list[models.CreditNoteApplication]] = _by_key(
+            lambda ids: credit_notes.credit_applications_by_invoice(db, ids), []
         )

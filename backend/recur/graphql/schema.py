@@ -18,6 +18,7 @@ from recur.graphql.accounts.mutations import AccountsMutation
 from recur.graphql.accounts.queries import AccountsQuery
 from recur.graphql.accounts.types import Account, User
 from recur.graphql.billing.aging import AgingQuery
+from recur.graphql.billing.credit_notes import CreditNote, CreditNotesMutation, CreditNotesQuery
 from recur.graphql.billing.mutations import (
     BillingMutation,
     PayInvoiceMutation,
@@ -49,16 +50,38 @@ LIMIT_RULES = [
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
 ]
 
-Query = merge_types("Query", (CatalogQuery, AccountsQuery, QuotesQuery, PaymentsQuery, AgingQuery))
+Query = merge_types(
+    "Query",
+    (CatalogQuery, AccountsQuery, QuotesQuery, PaymentsQuery, AgingQuery, CreditNotesQuery),
+)
 Mutation = merge_types(
     "Mutation",
-    (AccountsMutation, QuotesMutation, BillingMutation, PaymentsMutation, PayInvoiceMutation),
+    (
+        AccountsMutation,
+        QuotesMutation,
+        BillingMutation,
+        PaymentsMutation,
+        PayInvoiceMutation,
+        CreditNotesMutation,
+    ),
 )
 
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
-    types=[Product, Price, Account, User, Quote, QuoteLine, Order, Subscription, Invoice, Payment],
+    types=[
+        Product,
+        Price,
+        Account,
+        User,
+        Quote,
+        QuoteLine,
+        Order,
+        Subscription,
+        Invoice,
+        Payment,
+        CreditNote,
+    ],
     extensions=[
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),

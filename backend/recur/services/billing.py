@@ -3,8 +3,9 @@
 It compares the charges due by a date with what has been invoiced and invoices the
 difference, one invoice per account, each account in its own transaction (Kill Bill's
 approach): missed periods are caught up, a second run with the same date finds nothing, a
-crash loses only the account in progress, and the unique key on ``invoice_lines.charge_id``
-makes billing a charge twice impossible even for two runs at once.
+crash loses only the account in progress, and the unique key on the invoiced charge
+(``invoice_lines.charge_id`` with ``rebill``, the number of voids before) makes billing a
+charge twice impossible even for two runs at once.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, select
 
+from recur.core.lifecycle import InvoiceStatus
 from recur.db.engine import Database
 from recur.db.models import Account, Charge, Invoice, InvoiceLine, Order
 from recur.services.invoicing import issue_invoice
@@ -45,8 +47,13 @@ class BillingRunResult:
 
 
 def _due_uninvoiced(as_of: date) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """Charges due by ``as_of`` that no invoice line bills yet."""
-    billed = select(InvoiceLine.charge_id).where(InvoiceLine.charge_id.is_not(None))
+    """Charges due by ``as_of`` that no invoice bills (a voided invoice bills nothing: its
+    charges are due again, and the next run invoices them afresh)."""
+    billed = (
+        select(InvoiceLine.charge_id)
+        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+        .where(InvoiceLine.charge_id.is_not(None), Invoice.status != InvoiceStatus.VOID)
+    )
     return Charge.period_start <= as_of, Charge.id.not_in(billed)
 
 

@@ -115,5 +115,5 @@ async def receivables_aging(db: Database, actor: Actor, *, as_of: date) -> list[
     async with db.session() as session:
         for account, invoice in await session.execute(statement):
             entry = by_account.setdefault(account.id, AccountAging(account, Aging()))
-            entry.aging.add(invoice.due_date, invoice.total - invoice.amount_paid, as_of)
+            entry.aging.add(invoice.due_date, invoice.balance_due, as_of)
     return sorted(by_account.values(), key=lambda e: (-e.aging.overdue, e.account.name))

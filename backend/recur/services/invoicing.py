@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core.catalog import BillingPeriod
@@ -59,12 +59,22 @@ async def issue_invoice(
     )
     session.add(invoice)
     await session.flush()
+    # A charge billed before by a voided invoice is billed once more: count those lines.
+    rebills = {
+        charge_id: count
+        for charge_id, count in await session.execute(
+            select(InvoiceLine.charge_id, func.count())
+            .where(InvoiceLine.charge_id.in_([c.id for c in charges]))
+            .group_by(InvoiceLine.charge_id)
+        )
+    }
     ordered = sorted(charges, key=lambda c: (c.period_start, c.order_id, c.quote_line_id))
     session.add_all(
         InvoiceLine(
             invoice_id=invoice.id,
             position=position,
             charge_id=charge.id,
+            rebill=rebills.get(charge.id, 0),
             subscription_item_id=charge.subscription_item_id,
             description=_description(products[charge.product_id], charge),
             period_start=charge.period_start,

@@ -21,6 +21,7 @@ class Sequence(StrEnum):
     SUBSCRIPTION = "SUBSCRIPTION"
     INVOICE = "INVOICE"
     PAYMENT = "PAYMENT"
+    CREDIT_NOTE = "CREDIT_NOTE"
 
 
 PREFIXES = {
@@ -29,6 +30,7 @@ PREFIXES = {
     Sequence.SUBSCRIPTION: "SUB",
     Sequence.INVOICE: "INV",
     Sequence.PAYMENT: "PAY",
+    Sequence.CREDIT_NOTE: "CN",
 }
 
 

@@ -1,7 +1,7 @@
 """Payments: recorded by finance, applied to open invoices oldest due first.
 
-Whatever a payment does not settle stays on it as ``unapplied``: the account's credit,
-which pays the account's next invoices as soon as they are issued.
+Whatever a payment (or a credit note) does not settle stays on it as ``unapplied``: the
+account's credit, which pays the account's next invoices as soon as they are issued.
 """
 
 from __future__ import annotations
@@ -17,7 +17,14 @@ from recur.core.lifecycle import InvoiceStatus
 from recur.core.money import minor_unit
 from recur.core.roles import Role
 from recur.db.engine import Database
-from recur.db.models import Account, Invoice, Payment, PaymentApplication
+from recur.db.models import (
+    Account,
+    CreditNote,
+    CreditNoteApplication,
+    Invoice,
+    Payment,
+    PaymentApplication,
+)
 from recur.services.accounts import visible_accounts
 from recur.services.actor import Actor
 from recur.services.errors import Forbidden, Invalid, NotAuthenticated, Problem
@@ -145,8 +152,8 @@ async def pay_invoice(
         ).first()
         if earlier is not None:
             return earlier
-        balance = invoice.total - invoice.amount_paid
-        if invoice.status is not InvoiceStatus.OPEN or balance <= 0:
+        balance = invoice.balance_due
+        if balance <= 0:
             raise Invalid.one("invoiceId", f"{invoice.number} has nothing to pay.", "NOTHING_DUE")
         result = await provider.charge(
             token=token,
@@ -182,8 +189,17 @@ async def pay_invoice(
 
 
 async def apply_credit(session: AsyncSession, account_id: int, *, now: datetime) -> None:
-    """Settle the account's open invoices, oldest due first, from its unapplied payments,
-    oldest first. Runs inside the caller's transaction (the account row is theirs)."""
+    """Settle the account's open invoices, oldest due first, from its credit: unapplied
+    credit notes first, then unapplied payments, oldest first. Runs inside the caller's
+    transaction (the account row is theirs)."""
+    notes = list(
+        await session.scalars(
+            select(CreditNote)
+            .where(CreditNote.account_id == account_id, CreditNote.unapplied > 0)
+            .order_by(CreditNote.issue_date, CreditNote.id)
+            .with_for_update()
+        )
+    )
     payments = list(
         await session.scalars(
             select(Payment)
@@ -192,7 +208,7 @@ async def apply_credit(session: AsyncSession, account_id: int, *, now: datetime)
             .with_for_update()
         )
     )
-    if not payments:
+    if not notes and not payments:
         return
     invoices = list(
         await session.scalars(
@@ -202,38 +218,48 @@ async def apply_credit(session: AsyncSession, account_id: int, *, now: datetime)
             .with_for_update()
         )
     )
+    sources: list[CreditNote | Payment] = [*notes, *payments]
     for invoice in invoices:
-        for payment in payments:
-            balance = invoice.total - invoice.amount_paid
-            if balance <= 0:
-                break
-            applied = min(balance, payment.unapplied)
+        for source in sources:
+            applied = min(invoice.balance_due, source.unapplied)
             if applied <= 0:
                 continue
-            session.add(
-                PaymentApplication(
-                    payment_id=payment.id, invoice_id=invoice.id, amount=applied, created_at=now
+            source.unapplied -= applied
+            if isinstance(source, CreditNote):
+                session.add(
+                    CreditNoteApplication(
+                        credit_note_id=source.id,
+                        invoice_id=invoice.id,
+                        amount=applied,
+                        created_at=now,
+                    )
                 )
-            )
-            payment.unapplied -= applied
-            invoice.amount_paid += applied
-        if invoice.amount_paid >= invoice.total:
+                invoice.amount_credited += applied
+            else:
+                session.add(
+                    PaymentApplication(
+                        payment_id=source.id, invoice_id=invoice.id, amount=applied, created_at=now
+                    )
+                )
+                invoice.amount_paid += applied
+        if invoice.balance_due <= 0:
             invoice.status = InvoiceStatus.PAID
     await session.flush()
 
 
 async def credit_balances(db: Database, account_ids: Sequence[int]) -> dict[int, Decimal]:
-    """Each account's credit: what its payments have not settled yet."""
-    statement = (
-        select(Payment.account_id, func.sum(Payment.unapplied))
-        .where(Payment.account_id.in_(set(account_ids)))
-        .group_by(Payment.account_id)
-    )
+    """Each account's credit: what its payments and credit notes have not settled yet."""
+    balances: dict[int, Decimal] = {}
     async with db.session() as session:
-        return {
-            account_id: Decimal(total or 0)
-            for account_id, total in await session.execute(statement)
-        }
+        for model in (Payment, CreditNote):
+            statement = (
+                select(model.account_id, func.sum(model.unapplied))
+                .where(model.account_id.in_(set(account_ids)))
+                .group_by(model.account_id)
+            )
+            for account_id, total in await session.execute(statement):
+                balances[account_id] = balances.get(account_id, Decimal(0)) + Decimal(total or 0)
+    return balances
 
 
 async def payments_by_id(db: Database, actor: Actor, ids: Sequence[int]) -> dict[int, Payment]:

@@ -1,7 +1,13 @@
 """All models, imported here so that ``Base.metadata`` knows every table."""
 
 from recur.db.models.accounts import Account, Partner, PartnerClient, User, UserSession
-from recur.db.models.billing import Invoice, InvoiceLine
+from recur.db.models.billing import (
+    CreditNote,
+    CreditNoteApplication,
+    CreditNoteLine,
+    Invoice,
+    InvoiceLine,
+)
 from recur.db.models.catalog import Price, PriceTier, Product, product_upgrades
 from recur.db.models.numbering import NumberSequence
 from recur.db.models.orders import Charge, Order, Subscription, SubscriptionItem
@@ -11,6 +17,9 @@ from recur.db.models.quotes import Quote, QuoteEvent, QuoteLine
 __all__ = [
     "Account",
     "Charge",
+    "CreditNote",
+    "CreditNoteApplication",
+    "CreditNoteLine",
     "Invoice",
     "InvoiceLine",
     "NumberSequence",

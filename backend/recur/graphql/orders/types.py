@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,6 +19,7 @@ from recur.graphql.core.node import Node, register_node
 from recur.services import subscriptions as subscription_rules
 
 if TYPE_CHECKING:
+    from recur.graphql.billing.credit_notes import CreditNote, CreditNoteApplication
     from recur.graphql.billing.types import PaymentApplication
     from recur.graphql.quotes.types import Quote
 
@@ -125,7 +126,7 @@ class Subscription(Node):
 
 @strawberry.type(description="One line of an invoice, copied from the order's charge schedule.")
 class InvoiceLine:
-    model_: strawberry.Private[models.InvoiceLine]
+    model_: strawberry.Private[models.InvoiceLine | models.CreditNoteLine]
     currency_: strawberry.Private[str]
     description: str
     period_start: date | None
@@ -137,7 +138,9 @@ class InvoiceLine:
     )
 
     @classmethod
-    def from_model(cls, line: models.InvoiceLine, currency: str) -> InvoiceLine:
+    def from_model(
+        cls, line: models.InvoiceLine | models.CreditNoteLine, currency: str
+    ) -> InvoiceLine:
         return cls(
             model_=line,
             currency_=currency,
@@ -235,10 +238,39 @@ class Invoice(Node):
 
     @strawberry.field
     def balance_due(self) -> Money:
-        due = self.model_.total - self.model_.amount_paid
-        return _money(
-            due if self.model_.status is InvoiceStatus.OPEN else Decimal(0), self.currency
-        )
+        return _money(self.model_.balance_due, self.currency)
+
+    @strawberry.field(description="What credit notes have settled.")
+    def amount_credited(self) -> Money:
+        return _money(self.model_.amount_credited, self.currency)
+
+    @strawberry.field(description="When the invoice was voided; null unless VOID.")
+    def voided_at(self) -> datetime | None:
+        return self.model_.voided_at
+
+    @strawberry.field(description="Why the invoice was voided; null unless VOID.")
+    def void_reason(self) -> str | None:
+        return self.model_.void_reason
+
+    @strawberry.field(description="The credit notes issued against this invoice (its void).")
+    async def credit_notes(
+        self, info: Info
+    ) -> list[Annotated[CreditNote, strawberry.lazy("recur.graphql.billing.credit_notes")]]:
+        from recur.graphql.billing.credit_notes import CreditNote
+
+        notes = await info.context.loaders.invoice_credit_notes.load(self.model_.id)
+        return [CreditNote.from_model(note) for note in notes]
+
+    @strawberry.field(description="The credit notes' amounts applied to this invoice.")
+    async def credits(
+        self, info: Info
+    ) -> list[
+        Annotated[CreditNoteApplication, strawberry.lazy("recur.graphql.billing.credit_notes")]
+    ]:
+        from recur.graphql.billing.credit_notes import CreditNoteApplication
+
+        applications = await info.context.loaders.invoice_credits.load(self.model_.id)
+        return [CreditNoteApplication(model_=a, currency_=self.currency) for a in applications]
 
 
 @strawberry.type(description="An accepted quote: it starts subscriptions and bills at once.")
