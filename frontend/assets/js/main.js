@@ -30,6 +30,7 @@ route("/subscriptions", () => ({ load: () => import("./views/subscriptions.js"),
 route("/subscriptions/:id", () => ({ load: () => import("./views/subscription.js"), roles: EVERYONE }));
 route("/invoices", () => ({ load: () => import("./views/invoices.js"), roles: EVERYONE }));
 route("/invoices/:id", () => ({ load: () => import("./views/invoice.js"), roles: EVERYONE }));
+route("/credit-notes/:id", () => ({ load: () => import("./views/credit-note.js"), roles: EVERYONE }));
 // Finance and admins bill and record payments here; managers read the receivables.
 route("/billing", () => ({ load: () => import("./views/billing.js"), roles: ["MANAGER", "FINANCE", "ADMIN"] }));
 

@@ -126,7 +126,7 @@ export function totals(rows) {
   return h(
     "dl",
     { class: "totals" },
-    rows.map(([label, value, note]) =>
+    rows.filter(Boolean).map(([label, value, note]) =>
       h("div", { class: "totals__row" }, h("dt", {}, label, note ? h("span", { class: "totals__note" }, note) : null), h("dd", {}, value)),
     ),
   );

@@ -1,13 +1,16 @@
 // One invoice: its lines, each explaining where its amount comes from, what is due and the
-// payments that paid it. Finance records a payment from here.
-import { MONEY, graphql, mutate } from "../api.js";
-import { alertBox, detailList, emptyState, errorState, field, formDialog, formatDate, formatMoney, h, loading, money, pageHead, select, statusBadge, table, toast, totals } from "../ui.js";
+// payments and credits that paid it. Finance records a payment or voids it from here.
+import { ApiError, MONEY, graphql, mutate } from "../api.js";
+import { alertBox, detailList, emptyState, errorState, field, formDialog, formatDate, formatMoney, h, loading, money, pageHead, path, select, showFieldErrors, statusBadge, table, toast, totals } from "../ui.js";
 import { overdue } from "./invoices.js";
 import { paymentForm, paymentResult } from "./record-payment.js";
 
 const PAY = `mutation Pay($invoiceId: ID!, $token: String!, $attempt: String!) {
   payInvoice(input: { invoiceId: $invoiceId, token: $token, attempt: $attempt }) {
     payment { number } userErrors { field message code } } }`;
+const VOID = `mutation Void($invoiceId: ID!, $reason: String!) {
+  voidInvoice(input: { invoiceId: $invoiceId, reason: $reason }) {
+    creditNote { id number unappliedAmount ${MONEY} } userErrors { field message code } } }`;
 // The sandbox payment provider's test cards: the token stands for a card entered in the
 // provider's own checkout; Recur never sees card numbers.
 const SANDBOX_CARDS = [
@@ -21,7 +24,9 @@ const INVOICE = `query Invoice($id: ID!) {
     id number status currency issueDate dueDate taxRatePercent account { id name currency paymentTermsDays }
     lines { description periodStart periodEnd quantity explanation amount ${MONEY} }
     subtotal ${MONEY} tax ${MONEY} total ${MONEY} amountPaid ${MONEY} balanceDue ${MONEY}
+    amountCredited ${MONEY} voidReason voidedAt creditNotes { id number }
     payments { amount ${MONEY} payment { number receivedOn reference } }
+    credits { amount ${MONEY} creditNote { id number issueDate reason } }
   }
 }`;
 
@@ -35,7 +40,11 @@ export function render({ params, session }) {
       const { invoice } = await graphql(INVOICE, { id: params.id });
       const customer = session.viewer.role === "CUSTOMER";
       const pay = customer && invoice?.status === "OPEN" ? payNow(invoice, load) : null;
-      root.replaceChildren(invoice ? view(invoice, { record: finance && invoice.status === "OPEN" && invoice.account ? () => record(invoice) : null, recorded, pay }) : missing());
+      const actions = {
+        record: finance && invoice?.status === "OPEN" && invoice.account ? () => record(invoice) : null,
+        voidIt: finance && invoice && invoice.status !== "VOID" ? () => voidInvoice(invoice) : null,
+      };
+      root.replaceChildren(invoice ? view(invoice, { ...actions, recorded, pay }) : missing());
     } catch (error) {
       root.replaceChildren(errorState(error, load));
     }
@@ -57,6 +66,39 @@ export function render({ params, session }) {
     document.getElementById("page-title")?.focus();
   }
 
+  async function voidInvoice(invoice) {
+    const reason = h("textarea", { rows: 3, maxlength: 500 });
+    const reasonField = field("Reason", reason, "Kept on the invoice and its credit note; the customer sees it.");
+    const paid = Number(invoice.amountPaid.amount) + Number(invoice.amountCredited.amount);
+    const note = await formDialog({
+      title: `Void ${invoice.number}?`,
+      intro: [
+        `The invoice is kept, marked void, and a credit note of ${formatMoney(invoice.total.amount, invoice.currency)} cancels it.`,
+        paid ? `What was already paid or credited on it (${formatMoney(paid, invoice.currency)}) becomes account credit and pays ${invoice.account?.name ?? "the account"}'s open invoices, oldest due first.` : "",
+        "Its charges are due again: the next billing run invoices them afresh. To stop billing them, change the subscription instead.",
+      ].filter(Boolean).join(" "),
+      fields: [reasonField],
+      confirm: "Void invoice",
+      onSubmit: async () => {
+        const fields = { reason: reasonField };
+        try {
+          if (!reason.value.trim()) {
+            throw new ApiError("Say why the invoice is voided.", { code: "REASON_REQUIRED", userErrors: [{ field: ["input", "reason"], message: "Say why the invoice is voided.", code: "REASON_REQUIRED" }] });
+          }
+          const { creditNote } = await mutate(VOID, { invoiceId: invoice.id, reason: reason.value.trim() }, "voidInvoice");
+          return creditNote;
+        } catch (error) {
+          error.shownInFields = showFieldErrors(error, fields);
+          throw error;
+        }
+      },
+    });
+    if (!note) return;
+    toast(`${invoice.number} is void; credit note ${note.number} issued.`);
+    await load();
+    document.getElementById("page-title")?.focus();
+  }
+
   load();
   return root;
 }
@@ -67,7 +109,7 @@ function missing() {
 }
 
 /** "Nov 24 – Dec 23, 2026": periodEnd is the first day after the period. */
-function period(line) {
+export function period(line) {
   if (!line.periodStart) return "—";
   if (!line.periodEnd) return formatDate(line.periodStart);
   const last = new Date(Date.parse(line.periodEnd) - 86_400_000).toISOString().slice(0, 10);
@@ -102,10 +144,10 @@ function payNow(invoice, reload) {
   );
 }
 
-function view(i, { record, recorded, pay }) {
+function view(i, { record, voidIt, recorded, pay }) {
   document.title = `${i.number} · Recur`;
   const amount = (m) => money(m.amount, i.currency);
-  const state = { PAID: "Paid in full. Thank you.", VOID: "Voided: nothing is due." }[i.status] || `${overdue(i) ? "Overdue: it was due" : "Due"} by ${formatDate(i.dueDate)}.`;
+  const state = { PAID: "Paid in full. Thank you.", VOID: voided(i) }[i.status] || `${overdue(i) ? "Overdue: it was due" : "Due"} by ${formatDate(i.dueDate)}.`;
   return h(
     "article",
     { "aria-labelledby": "page-title" },
@@ -114,7 +156,7 @@ function view(i, { record, recorded, pay }) {
     h(
       "div",
       { class: "split" },
-      h("div", { class: "stack-lg" }, lines(i, amount), i.payments.length ? payments(i) : null),
+      h("div", { class: "stack-lg" }, lines(i, amount), i.payments.length || i.credits.length ? settlements(i) : null),
       h(
         "aside",
         { class: "card split__aside", "aria-labelledby": "details-title" },
@@ -132,6 +174,7 @@ function view(i, { record, recorded, pay }) {
           h("p", { class: "muted" }, state),
           recorded ? paymentResult(recorded) : null,
           record ? h("button", { class: "button button--primary button--block", type: "button", onclick: record }, "Record a payment") : null,
+          voidIt ? h("button", { class: "button button--block button--danger", type: "button", onclick: voidIt }, "Void invoice") : null,
         ),
         pay ? h("div", { class: "card__body" }, pay) : null,
       ),
@@ -162,27 +205,41 @@ function lines(i, amount) {
         [`Tax (${Number(i.taxRatePercent)} %)`, amount(i.tax)],
         ["Total", amount(i.total)],
         ["Amount paid", amount(i.amountPaid)],
+        Number(i.amountCredited.amount) ? ["Credited", amount(i.amountCredited)] : null,
         ["Balance due", amount(i.balanceDue)],
       ]),
     ),
   );
 }
 
-/** The payments applied to the invoice. */
-function payments(i) {
+/** Why and when the invoice was voided, and the credit note that cancels it. */
+function voided(i) {
+  const notes = i.creditNotes.map((n) => h("a", { href: path("/credit-notes", n.id) }, n.number));
+  return [
+    `Voided${i.voidedAt ? ` on ${formatDate(i.voidedAt.slice(0, 10))}` : ""}: ${i.voidReason ?? "no reason given"}. Nothing is due. `,
+    notes.length ? ["Credit note ", ...notes, " cancels it."] : null,
+  ];
+}
+
+/** The payments and credit notes applied to the invoice, in the order they came. */
+function settlements(i) {
+  const rows = [
+    ...i.payments.map((a) => ({ document: h("strong", {}, a.payment.number), date: a.payment.receivedOn, note: a.payment.reference, amount: a.amount })),
+    ...i.credits.map((a) => ({ document: h("a", { href: path("/credit-notes", a.creditNote.id) }, h("strong", {}, a.creditNote.number)), date: a.creditNote.issueDate, note: a.creditNote.reason, amount: a.amount })),
+  ].sort((a, b) => a.date.localeCompare(b.date));
   return h(
     "section",
     { class: "card", "aria-labelledby": "payments-title" },
-    h("div", { class: "card__body card__body--head" }, h("h2", { id: "payments-title" }, "Payments")),
+    h("div", { class: "card__body card__body--head" }, h("h2", { id: "payments-title" }, i.credits.length ? "Payments and credits" : "Payments")),
     table(
       [
-        { label: "Payment", cell: (a) => h("strong", {}, a.payment.number) },
-        { label: "Received", cell: (a) => formatDate(a.payment.receivedOn) },
-        { label: "Reference", cell: (a) => a.payment.reference || h("span", { class: "muted" }, "—") },
-        { label: "Applied", numeric: true, cell: (a) => money(a.amount.amount, i.currency) },
+        { label: "Payment or credit", cell: (r) => r.document },
+        { label: "Date", cell: (r) => formatDate(r.date) },
+        { label: "Reference", cell: (r) => r.note || h("span", { class: "muted" }, "—") },
+        { label: "Applied", numeric: true, cell: (r) => money(r.amount.amount, i.currency) },
       ],
-      i.payments,
-      { caption: `Payments applied to ${i.number}`, stack: true },
+      rows,
+      { caption: `Payments and credits applied to ${i.number}`, stack: true },
     ),
   );
 }

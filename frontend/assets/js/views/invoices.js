@@ -1,4 +1,5 @@
 // Invoices: a customer's own; finance and admins every account's. Filtered by status.
+// Credit notes, when there are any, are listed under them.
 import { MONEY, graphql } from "../api.js";
 import { setQuery } from "../router.js";
 import { emptyState, field, formatDate, formatMoney, h, money, pageHead, pagedList, path, select, statusBadge, table, todayISO } from "../ui.js";
@@ -10,6 +11,8 @@ const INVOICES = `query Invoices($after: String, $status: InvoiceStatus) {
   }
 }`;
 const CREDIT = `{ viewer { account { creditBalance ${MONEY} } } }`;
+const CREDIT_NOTES = `{ creditNotes(first: 20) { totalCount edges { node {
+  id number issueDate reason account { name } invoice { id number } total ${MONEY} unappliedAmount ${MONEY} } } } }`;
 
 export function render({ session, query }) {
   document.title = "Invoices · Recur";
@@ -50,7 +53,44 @@ export function render({ session, query }) {
     staff ? null : credit(),
     h("div", { class: "toolbar toolbar--narrow", role: "search" }, field("Status", status)),
     list.element,
+    creditNotes(staff),
   );
+}
+
+/** The latest credit notes, under the invoices; nothing at all when there are none. */
+function creditNotes(staff) {
+  const element = h("section", { class: "page-section", "aria-labelledby": "credit-notes-title", hidden: true });
+  const amount = (key) => (n) => money(n[key].amount, n[key].currency);
+  graphql(CREDIT_NOTES)
+    .then(({ creditNotes }) => {
+      const notes = creditNotes.edges.map((e) => e.node);
+      if (!notes.length) return;
+      element.replaceChildren(
+        h("h2", { class: "section-title", id: "credit-notes-title" }, "Credit notes"),
+        h(
+          "div",
+          { class: "card" },
+          table(
+          [
+            { label: "Credit note", cell: (n) => h("a", { href: path("/credit-notes", n.id) }, h("strong", {}, n.number)) },
+            staff && { label: "Account", cell: (n) => n.account?.name ?? "—" },
+            { label: "Issued", cell: (n) => formatDate(n.issueDate) },
+            { label: "Credits", cell: (n) => (n.invoice ? h("a", { href: path("/invoices", n.invoice.id) }, n.invoice.number) : "—") },
+            { label: "Reason", cell: (n) => n.reason },
+            { label: "Total", numeric: true, cell: amount("total") },
+            { label: "Credit left", numeric: true, cell: amount("unappliedAmount") },
+          ].filter(Boolean),
+          notes,
+            { caption: creditNotes.totalCount > notes.length ? `The latest ${notes.length} of ${creditNotes.totalCount} credit notes` : "Credit notes", stack: true },
+          ),
+        ),
+      );
+      element.hidden = false;
+    })
+    .catch(() => {
+      // A secondary list: the invoices above report problems themselves.
+    });
+  return element;
 }
 
 /** A customer's credit, when there is some: it pays the next invoices. */
