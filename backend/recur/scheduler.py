@@ -1,0 +1,71 @@
+"""The daily billing run inside ``recur serve``: at a set time of day (UTC) it bills
+everything due by that day, as ``recur bill`` would.
+
+A day the server was down is not lost: the next run bills whatever is due by its own date,
+missed periods included. Several instances may each run it; runs are safe side by side (see
+``recur.services.billing``), so switching it off on all but one only saves work. Off with
+``RECUR_BILLING_TIME=off`` (then bill from cron with ``recur bill``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, time, timedelta
+
+from recur.clock import Clock
+from recur.db.engine import Database
+from recur.services.billing import BillingRunResult, run_billing
+
+log = logging.getLogger("recur.scheduler")
+
+
+def seconds_until(now: datetime, at: time) -> float:
+    """Seconds from ``now`` to the next ``at`` (UTC), later today or else tomorrow."""
+    now = now.astimezone(UTC)
+    next_run = datetime.combine(now.date(), at, tzinfo=UTC)
+    if next_run <= now:
+        next_run += timedelta(days=1)
+    return (next_run - now).total_seconds()
+
+
+class DailyBilling:
+    """Runs the billing run every day at ``at`` until cancelled."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        at: time,
+        *,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.at = at
+        self.sleep = sleep
+
+    async def run_forever(self) -> None:
+        log.info("daily billing run scheduled at %s UTC", self.at.strftime("%H:%M"))
+        while True:
+            await self.sleep(seconds_until(self.clock.now(), self.at))
+            await self.run_once()
+
+    async def run_once(self) -> BillingRunResult | None:
+        """Bill what is due today; a failure is logged and tomorrow's run tries again."""
+        today = self.clock.today()
+        try:
+            result = await run_billing(self.db, as_of=today, now=self.clock.now())
+        except Exception:
+            log.exception("the daily billing run as of %s failed", today)
+            return None
+        log.info(
+            "daily billing run as of %s: %d invoices, %d renewed, %d expired, %d failed accounts",
+            today,
+            result.invoices_created,
+            result.renewed,
+            result.expired,
+            len(result.failed_accounts),
+        )
+        return result
