@@ -1,4 +1,4 @@
-"""``create_app()``: the ASGI application — GraphQL, OAuth2 tokens, health, and the SPA."""
+"""``create_app()``: the ASGI application — GraphQL, OAuth2 tokens, documents, health, the SPA."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from recur.db.engine import Database
 from recur.graphql.schema import schema
 from recur.services.payment_provider import PaymentProvider, SandboxProvider
 from recur.settings import Settings
+from recur.web.documents import invoice_pdf
 from recur.web.graphql_view import RecurGraphQL
 from recur.web.oauth import token_endpoint
 from recur.web.security_headers import SecurityHeadersMiddleware
@@ -58,6 +59,7 @@ def create_app(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/oauth/token", token_endpoint, methods=["POST"]),
+            Route("/documents/invoices/{number}.pdf", invoice_pdf, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
             SPAMount(settings.frontend_dir),
         ],

@@ -30,6 +30,16 @@ class Settings:
     frontend_dir: Path = field(default_factory=lambda: _project_root() / "frontend")
     #: Seconds an anonymous catalog read may be served from the in-process result cache.
     catalog_cache_seconds: float = 5.0
+    #: Who issues the invoices and credit notes, as their PDFs print it.
+    seller_name: str = "Recur, Inc."
+    seller_address: tuple[str, ...] = (
+        "123 Example Street",
+        "San Francisco, CA 94105",
+        "United States",
+    )
+    seller_email: str = "billing@recur.example"
+    #: A VAT or tax registration number, printed when set.
+    seller_tax_id: str = ""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -47,6 +57,13 @@ class Settings:
             kwargs["frontend_dir"] = Path(env["RECUR_FRONTEND_DIR"])
         if "RECUR_CATALOG_CACHE_SECONDS" in env:
             kwargs["catalog_cache_seconds"] = float(env["RECUR_CATALOG_CACHE_SECONDS"])
+        for name in ("name", "email", "tax_id"):
+            if f"RECUR_SELLER_{name.upper()}" in env:
+                kwargs[f"seller_{name}"] = env[f"RECUR_SELLER_{name.upper()}"].strip()
+        if "RECUR_SELLER_ADDRESS" in env:
+            # One variable, its lines separated by semicolons.
+            lines = env["RECUR_SELLER_ADDRESS"].split(";")
+            kwargs["seller_address"] = tuple(line.strip() for line in lines if line.strip())
         return cls(database_url=database_url, secret_key=secret_key, **kwargs)  # type: ignore[arg-type]
 
 

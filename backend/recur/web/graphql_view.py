@@ -15,11 +15,10 @@ from recur.db.engine import Database
 from recur.graphql.core.context import Context
 from recur.graphql.core.result_cache import ResultCache
 from recur.graphql.loaders import Loaders
-from recur.services.actor import ANONYMOUS, Actor
-from recur.services.auth import actor_for_token
+from recur.services.actor import Actor
 from recur.services.payment_provider import PaymentProvider
 from recur.settings import Settings
-from recur.web.session_cookie import SESSION_COOKIE, csrf_header_valid
+from recur.web.authentication import request_actor
 
 
 class RecurGraphQL(GraphQL[Context, None]):
@@ -71,13 +70,11 @@ class RecurGraphQL(GraphQL[Context, None]):
 
     async def authenticate(self, request: Request) -> tuple[Actor, bool]:
         """A bearer token wins; otherwise the session cookie, only with a valid CSRF header."""
-        now = self.clock.now()
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and token.strip():
-            return await actor_for_token(self.db, self.signer, token.strip(), now=now), False
-        cookie = request.cookies.get(SESSION_COOKIE)
-        if cookie:
-            actor = await actor_for_token(self.db, self.signer, cookie, now=now)
-            if csrf_header_valid(request, self.settings.secret_key, actor.session_id):
-                return actor, True
-        return ANONYMOUS, False
+        return await request_actor(
+            request,
+            self.db,
+            self.signer,
+            now=self.clock.now(),
+            secret_key=self.settings.secret_key,
+            require_csrf=True,
+        )

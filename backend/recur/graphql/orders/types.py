@@ -191,6 +191,15 @@ class Invoice(Node):
             due_date=invoice.due_date,
         )
 
+    @strawberry.field(
+        description="The invoice as a PDF: a URL relative to the API's origin, served only "
+        "to whoever may see the invoice (session cookie or bearer token)."
+    )
+    def pdf_url(self) -> str:
+        from recur.documents import invoice_pdf_path
+
+        return invoice_pdf_path(self.number)
+
     @strawberry.field
     async def account(self, info: Info) -> Account | None:
         return await _account(info, self.model_.account_id)

@@ -27,6 +27,7 @@ const INVOICE = `query Invoice($id: ID!) {
     amountCredited ${MONEY} voidReason voidedAt creditNotes { id number }
     payments { amount ${MONEY} payment { number receivedOn reference } }
     credits { amount ${MONEY} creditNote { id number issueDate reason } }
+    pdfUrl
   }
 }`;
 
@@ -152,7 +153,7 @@ function view(i, { record, voidIt, recorded, pay }) {
     "article",
     { "aria-labelledby": "page-title" },
     h("nav", { class: "crumbs", "aria-label": "Breadcrumb" }, h("a", { href: "/invoices" }, "Invoices"), " / ", i.number),
-    pageHead(`Invoice ${i.number}`, i.account?.name),
+    pageHead(`Invoice ${i.number}`, i.account?.name, h("a", { class: "button", href: i.pdfUrl, download: `${i.number}.pdf` }, "Download PDF")),
     h(
       "div",
       { class: "split" },

@@ -1,0 +1,26 @@
+"""Billing documents: invoices and credit notes as the PDFs customers keep.
+
+:mod:`~recur.documents.document` says what a document holds, as plain data;
+:mod:`~recur.documents.pdf` lays it out. Neither reads the database: ``services/documents.py``
+gathers a document for whoever asks, and only if they may see it.
+"""
+
+from recur.documents.document import (
+    BillingDocument,
+    DocumentKind,
+    DocumentLine,
+    Party,
+    Settlement,
+    invoice_pdf_path,
+)
+from recur.documents.pdf import render_pdf
+
+__all__ = [
+    "BillingDocument",
+    "DocumentKind",
+    "DocumentLine",
+    "Party",
+    "Settlement",
+    "invoice_pdf_path",
+    "render_pdf",
+]

@@ -1,0 +1,120 @@
+"""Billing documents as the asking actor may see them: the data their PDFs print.
+
+Each document is found only among what the actor may see, so another account's document
+and one that does not exist both give ``None``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from recur.core.lifecycle import InvoiceStatus
+from recur.db.engine import Database
+from recur.db.models import Account, Invoice, InvoiceLine
+from recur.documents import BillingDocument, DocumentKind, DocumentLine, Party, Settlement
+from recur.documents.document import long_date
+from recur.services.accounts import accounts_by_id
+from recur.services.actor import Actor
+from recur.services.credit_notes import (
+    credit_applications_by_invoice,
+    credit_notes_by_id,
+    credit_notes_by_invoice,
+)
+from recur.services.invoices import invoices_by_number, lines_by_invoice
+from recur.services.payments import applications_by_invoice, payments_by_id
+
+
+async def invoice_document(
+    db: Database, actor: Actor, number: str, *, seller: Party, generated_at: datetime
+) -> BillingDocument | None:
+    """Invoice ``number`` as of ``generated_at``, or ``None`` if ``actor`` may not see it."""
+    if actor.is_anonymous:
+        return None
+    found = await invoices_by_number(db, actor, [number])
+    if not found:
+        return None
+    invoice = found[0]
+    lines = (await lines_by_invoice(db, [invoice.id])).get(invoice.id, [])
+    account = (await accounts_by_id(db, actor, [invoice.account_id])).get(invoice.account_id)
+    return BillingDocument(
+        kind=DocumentKind.INVOICE,
+        number=invoice.number,
+        status=_invoice_status(invoice, generated_at.date()),
+        currency=invoice.currency,
+        issue_date=invoice.issue_date,
+        due_date=invoice.due_date,
+        terms=f"Net {account.payment_terms_days} days" if account else None,
+        seller=seller,
+        buyer=buyer(account),
+        lines=tuple(document_line(line) for line in lines),
+        subtotal=invoice.subtotal,
+        tax_rate_percent=invoice.tax_rate_percent,
+        tax=invoice.tax,
+        total=invoice.total,
+        settlements=await _invoice_settlements(db, actor, invoice),
+        settled=invoice.amount_paid,
+        credited=invoice.amount_credited,
+        outstanding=invoice.balance_due,
+        note=await _void_note(db, invoice),
+        generated_at=generated_at,
+    )
+
+
+def buyer(account: Account | None) -> Party:
+    """The account as a document addresses it (accounts hold no postal address yet)."""
+    return Party(account.name if account else "")
+
+
+def document_line(line: InvoiceLine) -> DocumentLine:
+    """A stored line (whose ``period_end`` is the first day after it) as printed."""
+    return DocumentLine(
+        description=line.description,
+        amount=line.amount,
+        quantity=line.quantity,
+        period_start=line.period_start,
+        period_end=_last_day(line.period_start, line.period_end),
+        explanation=line.explanation,
+    )
+
+
+def _last_day(start: date | None, end: date | None) -> date | None:
+    if start is None or end is None:
+        return None
+    return max(start, end - timedelta(days=1))
+
+
+def _invoice_status(invoice: Invoice, today: date) -> str:
+    if invoice.status is InvoiceStatus.OPEN and invoice.due_date < today:
+        return "Overdue"
+    return invoice.status.value.capitalize()
+
+
+async def _invoice_settlements(
+    db: Database, actor: Actor, invoice: Invoice
+) -> tuple[Settlement, ...]:
+    """The payments and credit notes applied to the invoice, by date."""
+    payments = (await applications_by_invoice(db, [invoice.id])).get(invoice.id, [])
+    credits = (await credit_applications_by_invoice(db, [invoice.id])).get(invoice.id, [])
+    paid_by = await payments_by_id(db, actor, [a.payment_id for a in payments])
+    credited_by = await credit_notes_by_id(db, actor, [a.credit_note_id for a in credits])
+    settlements = [
+        Settlement(payment.number, payment.received_on, application.amount)
+        for application in payments
+        if (payment := paid_by.get(application.payment_id))
+    ]
+    settlements += [
+        Settlement(note.number, note.issue_date, application.amount)
+        for application in credits
+        if (note := credited_by.get(application.credit_note_id))
+    ]
+    return tuple(sorted(settlements, key=lambda settlement: settlement.on))
+
+
+async def _void_note(db: Database, invoice: Invoice) -> str | None:
+    if invoice.status is not InvoiceStatus.VOID:
+        return None
+    notes = (await credit_notes_by_invoice(db, [invoice.id])).get(invoice.id, [])
+    when = f" on {long_date(invoice.voided_at.date())}" if invoice.voided_at else ""
+    why = f": {invoice.void_reason}" if invoice.void_reason else ""
+    by = f" Credit note {notes[0].number} cancels it." if notes else ""
+    return f"Voided{when}{why}. Nothing is due.{by}"

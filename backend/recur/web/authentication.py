@@ -1,0 +1,45 @@
+"""Who sent a request: a bearer token, or the browser's session cookie.
+
+One path for every route, so a token means the same thing everywhere. Routes differ only in
+whether the cookie needs the CSRF header too: ``/graphql`` (which changes data) requires it;
+a plain download by link cannot send it and needs no such protection (see ``documents``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from starlette.requests import Request
+
+from recur.auth.tokens import TokenSigner
+from recur.db.engine import Database
+from recur.services.actor import ANONYMOUS, Actor
+from recur.services.auth import actor_for_token
+from recur.web.session_cookie import SESSION_COOKIE, csrf_header_valid
+
+
+async def request_actor(
+    request: Request,
+    db: Database,
+    signer: TokenSigner,
+    *,
+    now: datetime,
+    secret_key: str,
+    require_csrf: bool,
+) -> tuple[Actor, bool]:
+    """The actor, and whether the session cookie identified it.
+
+    A bearer token wins (an invalid one is anonymous, never a fallback to the cookie);
+    otherwise the session cookie, with a valid ``X-CSRF-Token`` header if ``require_csrf``.
+    """
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return await actor_for_token(db, signer, token.strip(), now=now), False
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        actor = await actor_for_token(db, signer, cookie, now=now)
+        # Only a login's token belongs in the cookie (a partner's has no session).
+        login = actor.session_id is not None
+        if login and (not require_csrf or csrf_header_valid(request, secret_key, actor.session_id)):
+            return actor, True
+    return ANONYMOUS, False

@@ -1,0 +1,84 @@
+"""``GET /documents/invoices/{number}.pdf``: an invoice's PDF, for whoever may see it.
+
+The app links to it, so the session cookie alone is enough here: a link cannot send the
+CSRF header, and none is needed: the request changes nothing, and the SameSite=Lax cookie
+goes along only when the browser itself opens the URL, whose answer no other site can read.
+Partners and scripts send their bearer token. Another account's invoice answers exactly as
+an unknown number does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from datetime import datetime
+from typing import Protocol
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from recur.db.engine import Database
+from recur.documents import BillingDocument, Party, render_pdf
+from recur.services.actor import Actor
+from recur.services.documents import invoice_document
+from recur.settings import Settings
+from recur.web.authentication import request_actor
+
+NO_STORE = {"cache-control": "private, no-store"}
+
+
+class FindDocument(Protocol):
+    """A service function giving a document by number, or ``None`` if the actor may not
+    see it (``services.documents``)."""
+
+    def __call__(
+        self, db: Database, actor: Actor, number: str, *, seller: Party, generated_at: datetime
+    ) -> Awaitable[BillingDocument | None]: ...
+
+
+async def invoice_pdf(request: Request) -> Response:
+    return await document_pdf(request, invoice_document, "There is no such invoice.")
+
+
+async def document_pdf(request: Request, find: FindDocument, not_found: str) -> Response:
+    """The PDF of the document numbered in the path, if the sender may see it."""
+    state = request.app.state
+    actor, _ = await request_actor(
+        request,
+        state.db,
+        state.signer,
+        now=state.clock.now(),
+        secret_key=state.settings.secret_key,
+        require_csrf=False,
+    )
+    if actor.is_anonymous:
+        return JSONResponse(
+            {"message": "Log in to see this document.", "code": "NOT_AUTHENTICATED"},
+            status_code=401,
+            headers={**NO_STORE, "www-authenticate": "Bearer"},
+        )
+    document = await find(
+        state.db,
+        actor,
+        request.path_params["number"],
+        seller=seller(state.settings),
+        generated_at=state.clock.now(),
+    )
+    if document is None:
+        return JSONResponse(
+            {"message": not_found, "code": "NOT_FOUND"}, status_code=404, headers=NO_STORE
+        )
+    content = await run_in_threadpool(render_pdf, document)
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={**NO_STORE, "content-disposition": f'inline; filename="{document.filename}"'},
+    )
+
+
+def seller(settings: Settings) -> Party:
+    """Recur as the issuer of its documents (``RECUR_SELLER_*``)."""
+    details = [*settings.seller_address, settings.seller_email]
+    if settings.seller_tax_id:
+        details.append(f"Tax ID {settings.seller_tax_id}")
+    return Party(settings.seller_name, tuple(d for d in details if d))
