@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -16,6 +17,7 @@ from recur.auth.tokens import TokenSigner
 from recur.clock import Clock, SystemClock
 from recur.db.engine import Database
 from recur.graphql.schema import schema
+from recur.scheduler import DailyBilling
 from recur.services.payment_provider import PaymentProvider, SandboxProvider
 from recur.settings import Settings
 from recur.web.documents import invoice_pdf
@@ -52,8 +54,19 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
-        await db.dispose()
+        task = None
+        if settings.billing_time is not None:
+            daily = DailyBilling(db, clock, settings.billing_time)
+            task = asyncio.create_task(daily.run_forever(), name="daily billing run")
+        app.state.billing_task = task
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await db.dispose()
 
     app = Starlette(
         routes=[
@@ -73,4 +86,5 @@ def create_app(
     app.state.settings = settings
     app.state.clock = clock
     app.state.signer = signer
+    app.state.billing_task = None
     return app

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 
 DEFAULT_VAR_DIR = Path("var")
@@ -27,6 +28,9 @@ class Settings:
     secure_cookies: bool = False
     #: Discounts above this percentage need a manager's approval.
     approval_threshold_percent: int = 20
+    #: When ``recur serve`` runs the daily billing run (UTC); ``None``: never (``recur bill``
+    #: from cron instead). ``from_env`` defaults to 02:00.
+    billing_time: time | None = None
     frontend_dir: Path = field(default_factory=lambda: _project_root() / "frontend")
     #: Seconds an anonymous catalog read may be served from the in-process result cache.
     catalog_cache_seconds: float = 5.0
@@ -55,6 +59,7 @@ class Settings:
             kwargs["secure_cookies"] = env["RECUR_SECURE_COOKIES"].lower() in {"1", "true", "yes"}
         if "RECUR_FRONTEND_DIR" in env:
             kwargs["frontend_dir"] = Path(env["RECUR_FRONTEND_DIR"])
+        kwargs["billing_time"] = _billing_time(env.get("RECUR_BILLING_TIME", "02:00"))
         if "RECUR_CATALOG_CACHE_SECONDS" in env:
             kwargs["catalog_cache_seconds"] = float(env["RECUR_CATALOG_CACHE_SECONDS"])
         for name in ("name", "email", "tax_id"):
@@ -85,3 +90,14 @@ def _development_secret(var_dir: Path) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _billing_time(value: str) -> time | None:
+    """``HH:MM`` in UTC, or ``off`` (also ``none``, ``false``, empty) for no daily run."""
+    value = value.strip().lower()
+    if value in {"", "off", "none", "false", "0"}:
+        return None
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"RECUR_BILLING_TIME must be HH:MM (UTC) or off, not {value!r}") from None
