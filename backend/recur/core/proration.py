@@ -29,28 +29,33 @@ from recur.core.quotes import LineTerms, line_amounts
 
 @dataclass(frozen=True)
 class ItemChange:
-    """One item before and after: ``None`` for an item that is added (before) or removed
-    (after). Both sides have the same billing period."""
+    """One item's net amount per billing period before and after the change (zero for an
+    item added or removed), and its quantity after. A swap to another billing period is a
+    removal and an addition: two changes."""
 
     key: str
-    before: LineTerms | None
-    after: LineTerms | None
+    billing_period: BillingPeriod
+    before: Decimal
+    after: Decimal
+    quantity: int
 
-    def __post_init__(self) -> None:
-        if self.before is None and self.after is None:
-            raise ValueError(f"item {self.key}: a change needs a before or an after")
-        if (
-            self.before is not None
-            and self.after is not None
-            and self.before.billing_period != self.after.billing_period
-        ):
-            raise ValueError(f"item {self.key}: a swap of billing period is a removal and an add")
-
-    @property
-    def billing_period(self) -> BillingPeriod:
-        terms = self.after or self.before
-        assert terms is not None
-        return BillingPeriod(terms.billing_period)
+    @classmethod
+    def of_terms(
+        cls, key: str, before: LineTerms | None, after: LineTerms | None, term_months: int
+    ) -> ItemChange:
+        """The change from one line's terms to another's (``None``: no item)."""
+        terms = after or before
+        if terms is None:
+            raise ValueError(f"item {key}: a change needs a before or an after")
+        if before and after and before.billing_period != after.billing_period:
+            raise ValueError(f"item {key}: a swap of billing period is a removal and an add")
+        return cls(
+            key,
+            BillingPeriod(terms.billing_period),
+            net_per_period(before, term_months),
+            net_per_period(after, term_months),
+            after.quantity if after else 0,
+        )
 
 
 @dataclass(frozen=True)
@@ -122,10 +127,8 @@ def amendment_charges(
         raise ValueError(f"item keys must be unique, got {keys}")
     charges: list[ChangeCharge] = []
     for change in changes:
-        before = net_per_period(change.before, term.months)
-        after = net_per_period(change.after, term.months)
-        delta = after - before
-        quantity = change.after.quantity if change.after else 0
+        delta = change.after - change.before
+        quantity = change.quantity
         months = change.billing_period.months
         if months is None:
             # A one-time price: charged once, on the effective date (added only).

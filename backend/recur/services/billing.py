@@ -11,7 +11,8 @@ charge twice impossible even for two runs at once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -19,8 +20,8 @@ from sqlalchemy import ColumnElement, select
 
 from recur.core.lifecycle import InvoiceStatus
 from recur.db.engine import Database
-from recur.db.models import Account, Charge, Invoice, InvoiceLine, Order
-from recur.services.invoicing import issue_invoice
+from recur.db.models import Account, Charge, CreditNote, CreditNoteLine, Invoice, InvoiceLine, Order
+from recur.services.invoicing import bill_charges
 from recur.services.renewals import renew_or_expire, subscriptions_at_term_end
 
 log = logging.getLogger("recur.billing")
@@ -44,17 +45,23 @@ class BillingRunResult:
     expired: int = 0
     failed_accounts: list[FailedAccount] = field(default_factory=list)
     invoice_numbers: list[str] = field(default_factory=list)
+    credit_note_numbers: list[str] = field(default_factory=list)
 
 
-def _due_uninvoiced(as_of: date) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """Charges due by ``as_of`` that no invoice bills (a voided invoice bills nothing: its
-    charges are due again, and the next run invoices them afresh)."""
-    billed = (
+def _due_uninvoiced(as_of: date) -> tuple[ColumnElement[bool], ...]:
+    """Charges due by ``as_of`` that no invoice or credit note bills (a voided invoice bills
+    nothing: its charges are due again, and the next run invoices them afresh)."""
+    invoiced = (
         select(InvoiceLine.charge_id)
         .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
         .where(InvoiceLine.charge_id.is_not(None), Invoice.status != InvoiceStatus.VOID)
     )
-    return Charge.period_start <= as_of, Charge.id.not_in(billed)
+    credited = select(CreditNoteLine.charge_id).where(CreditNoteLine.charge_id.is_not(None))
+    return (
+        Charge.period_start <= as_of,
+        Charge.netted_on.is_(None),
+        Charge.id.not_in(invoiced.union(credited)),
+    )
 
 
 async def accounts_to_bill(db: Database, as_of: date) -> list[tuple[int, str]]:
@@ -76,9 +83,10 @@ async def accounts_to_bill(db: Database, as_of: date) -> list[tuple[int, str]]:
 
 async def bill_account(
     db: Database, account_id: int, *, as_of: date, now: datetime
-) -> Invoice | None:
-    """Invoice everything due for one account, in one transaction; ``None`` if nothing is
-    due (or another run holds the account right now)."""
+) -> Invoice | CreditNote | None:
+    """Invoice everything due for one account, in one transaction — or, when what is due
+    adds up to less than zero (scheduled credits of a downgrade), issue a credit note for
+    it; ``None`` if nothing is due (or another run holds the account right now)."""
     async with db.transaction() as session:
         lock = select(Account).where(Account.id == account_id).with_for_update(skip_locked=True)
         account = (await session.scalars(lock)).first()
@@ -92,9 +100,30 @@ async def bill_account(
                 .order_by(Charge.period_start, Charge.id)
             )
         )
+        charges = net_out(charges, as_of)
         if not charges:
             return None
-        return await issue_invoice(session, account, charges, issue_date=as_of, now=now)
+        return await bill_charges(
+            session, account, charges, issue_date=as_of, now=now, reason="Scheduled credits"
+        )
+
+
+def net_out(charges: Sequence[Charge], as_of: date) -> list[Charge]:
+    """Close the charges of one item and period that add up to nothing (an item removed or
+    a subscription cancelled before the period began: its scheduled charge and the
+    amendment's credit) without a document, and return the others."""
+    groups: dict[tuple[object, ...], list[Charge]] = defaultdict(list)
+    for charge in charges:
+        if charge.subscription_item_id is not None and charge.period_end is not None:
+            key = (charge.subscription_item_id, charge.period_end)
+            groups[key].append(charge)
+    netted: set[int] = set()
+    for group in groups.values():
+        if len(group) > 1 and not sum(charge.amount for charge in group):
+            for charge in group:
+                charge.netted_on = as_of
+                netted.add(charge.id)
+    return [charge for charge in charges if charge.id not in netted]
 
 
 async def _term_ends(db: Database, result: BillingRunResult, *, as_of: date, now: datetime) -> None:
@@ -125,14 +154,16 @@ async def run_billing(
     accounts = await accounts_to_bill(db, as_of)
     for done, (account_id, name) in enumerate(accounts, start=1):
         try:
-            invoice = await bill_account(db, account_id, as_of=as_of, now=now)
+            document = await bill_account(db, account_id, as_of=as_of, now=now)
         except Exception as error:  # one account's failure must not stop the others
             log.exception("billing account %s (%s) failed", account_id, name)
             result.failed_accounts.append(FailedAccount(account_id, name, str(error)))
         else:
-            if invoice is not None:
+            if isinstance(document, Invoice):
                 result.invoices_created += 1
-                result.invoice_numbers.append(invoice.number)
+                result.invoice_numbers.append(document.number)
+            elif isinstance(document, CreditNote):
+                result.credit_note_numbers.append(document.number)
         if progress is not None:
             progress(done, len(accounts))
     log.info(

@@ -1,11 +1,14 @@
-"""Issuing invoices from scheduled charges: copied, never priced again.
+"""Issuing invoices (and, for scheduled credits, credit notes) from scheduled charges:
+copied, never priced again.
 
-Used when an order is made (its first invoice) and by the billing run (everything due).
+Used when an order is made (its first invoice), when a subscription changes (its prorated
+charge or credit), and by the billing run (everything due).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -16,12 +19,79 @@ from recur.core.catalog import BillingPeriod
 from recur.core.invoices import due_date, invoice_totals
 from recur.core.lifecycle import InvoiceStatus
 from recur.core.money import Money
-from recur.db.models import Account, Charge, Invoice, InvoiceLine, Order, Product, Quote
+from recur.db.models import (
+    Account,
+    Charge,
+    CreditNote,
+    CreditNoteLine,
+    Invoice,
+    InvoiceLine,
+    Order,
+    Product,
+    Quote,
+)
 from recur.services.numbering import Sequence as NumberSequence
 from recur.services.numbering import next_number
 from recur.services.payments import apply_credit
 
 PERIOD_WORDS = {BillingPeriod.MONTH: "monthly", BillingPeriod.YEAR: "yearly"}
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the lines of a document need to explain themselves."""
+
+    products: dict[int, Product]
+    orders: dict[int, Order]
+    quotes: dict[int, Quote]
+
+    def description(self, charge: Charge) -> str:
+        return _description(self.products[charge.product_id], charge)
+
+    def explanation(self, charge: Charge) -> str:
+        order = self.orders[charge.order_id]
+        return explain(charge, self.products[charge.product_id], self.quotes[order.quote_id], order)
+
+
+async def _context(session: AsyncSession, charges: Sequence[Charge]) -> _Context:
+    product_ids = {c.product_id for c in charges}
+    products = {
+        p.id: p for p in await session.scalars(select(Product).where(Product.id.in_(product_ids)))
+    }
+    order_ids = {c.order_id for c in charges}
+    orders = {o.id: o for o in await session.scalars(select(Order).where(Order.id.in_(order_ids)))}
+    quote_ids = {o.quote_id for o in orders.values()}
+    quotes = {q.id: q for q in await session.scalars(select(Quote).where(Quote.id.in_(quote_ids)))}
+    return _Context(products, orders, quotes)
+
+
+def _ordered(charges: Sequence[Charge]) -> list[Charge]:
+    return sorted(charges, key=lambda c: (c.period_start, c.order_id, c.quote_line_id))
+
+
+async def bill_charges(
+    session: AsyncSession,
+    account: Account,
+    charges: Sequence[Charge],
+    *,
+    issue_date: date,
+    now: datetime,
+    reason: str,
+    issued_by_user_id: int | None = None,
+) -> Invoice | CreditNote:
+    """An invoice for ``charges``, or, when they add up to less than zero (an amendment's
+    credits), a credit note for them. ``reason`` is the credit note's."""
+    if sum((c.amount for c in charges), Decimal(0)) < 0:
+        return await issue_credit_note(
+            session,
+            account,
+            charges,
+            issue_date=issue_date,
+            now=now,
+            reason=reason,
+            issued_by_user_id=issued_by_user_id,
+        )
+    return await issue_invoice(session, account, charges, issue_date=issue_date, now=now)
 
 
 async def issue_invoice(
@@ -33,19 +103,12 @@ async def issue_invoice(
     now: datetime,
 ) -> Invoice:
     """An invoice billing ``charges`` exactly as scheduled, tax on the subtotal once."""
-    product_ids = {c.product_id for c in charges}
-    products = {
-        p.id: p for p in await session.scalars(select(Product).where(Product.id.in_(product_ids)))
-    }
-    order_ids = {c.order_id for c in charges}
-    orders = {o.id: o for o in await session.scalars(select(Order).where(Order.id.in_(order_ids)))}
-    quote_ids = {o.quote_id for o in orders.values()}
-    quotes = {q.id: q for q in await session.scalars(select(Quote).where(Quote.id.in_(quote_ids)))}
+    context = await _context(session, charges)
     totals = invoice_totals([c.amount for c in charges], account.tax_rate_percent, account.currency)
     invoice = Invoice(
         number=await next_number(session, NumberSequence.INVOICE),
         account_id=account.id,
-        order_id=next(iter(orders)) if len(orders) == 1 else None,
+        order_id=next(iter(context.orders)) if len(context.orders) == 1 else None,
         status=InvoiceStatus.OPEN if totals.total > 0 else InvoiceStatus.PAID,
         currency=account.currency,
         issue_date=issue_date,
@@ -68,7 +131,6 @@ async def issue_invoice(
             .group_by(InvoiceLine.charge_id)
         )
     }
-    ordered = sorted(charges, key=lambda c: (c.period_start, c.order_id, c.quote_line_id))
     session.add_all(
         InvoiceLine(
             invoice_id=invoice.id,
@@ -76,25 +138,74 @@ async def issue_invoice(
             charge_id=charge.id,
             rebill=rebills.get(charge.id, 0),
             subscription_item_id=charge.subscription_item_id,
-            description=_description(products[charge.product_id], charge),
+            description=context.description(charge),
             period_start=charge.period_start,
             period_end=charge.period_end,
             quantity=charge.quantity,
             unit_amount=None,
             amount=charge.amount,
-            explanation=explain(
-                charge,
-                products[charge.product_id],
-                quotes[orders[charge.order_id].quote_id],
-                orders[charge.order_id],
-            ),
+            explanation=context.explanation(charge),
         )
-        for position, charge in enumerate(ordered, start=1)
+        for position, charge in enumerate(_ordered(charges), start=1)
     )
     await session.flush()
     # Account credit (an earlier overpayment) pays the new invoice at once.
     await apply_credit(session, account.id, now=now)
     return invoice
+
+
+async def issue_credit_note(
+    session: AsyncSession,
+    account: Account,
+    charges: Sequence[Charge],
+    *,
+    issue_date: date,
+    now: datetime,
+    reason: str,
+    issued_by_user_id: int | None = None,
+) -> CreditNote:
+    """A credit note for scheduled credits (negative charges): each line credits one charge,
+    tax on the subtotal once, applied at once to the account's open invoices."""
+    context = await _context(session, charges)
+    credited = [-c.amount for c in charges]
+    totals = invoice_totals(credited, account.tax_rate_percent, account.currency)
+    note = CreditNote(
+        number=await next_number(session, NumberSequence.CREDIT_NOTE),
+        account_id=account.id,
+        invoice_id=None,
+        order_id=next(iter(context.orders)) if len(context.orders) == 1 else None,
+        issued_by_user_id=issued_by_user_id,
+        reason=reason,
+        currency=account.currency,
+        issue_date=issue_date,
+        tax_rate_percent=account.tax_rate_percent,
+        subtotal=totals.subtotal,
+        tax=totals.tax,
+        total=totals.total,
+        unapplied=totals.total,
+        created_at=now,
+    )
+    session.add(note)
+    await session.flush()
+    session.add_all(
+        CreditNoteLine(
+            credit_note_id=note.id,
+            position=position,
+            charge_id=charge.id,
+            subscription_item_id=charge.subscription_item_id,
+            description=context.description(charge),
+            period_start=charge.period_start,
+            period_end=charge.period_end,
+            quantity=charge.quantity,
+            unit_amount=None,
+            amount=-charge.amount,
+            explanation=context.explanation(charge),
+        )
+        for position, charge in enumerate(_ordered(charges), start=1)
+    )
+    await session.flush()
+    await apply_credit(session, account.id, now=now)
+    return note
 
 
 def _description(product: Product, charge: Charge) -> str:
@@ -105,21 +216,53 @@ def _description(product: Product, charge: Charge) -> str:
 
 def explain(charge: Charge, product: Product, quote: Quote, order: Order) -> str:
     """Where an invoice line's amount comes from, in words and numbers."""
+    if charge.quantity_before is not None:
+        return _explain_change(charge, product, quote, order)
     currency = order.currency
     listed = Money(charge.list_amount, currency).format()
     net = Money(charge.amount, currency).format()
-    period = (
-        f"for {charge.period_start.isoformat()} through "
-        f"{(charge.period_end - timedelta(days=1)).isoformat()} (period {charge.period_index + 1})"
-        if charge.period_end
-        else f"once, on {charge.period_start.isoformat()}"
-    )
     discount = (
         f", less {charge.discount_percent.normalize():f} % discount = {net}"
         if charge.discount_percent
         else ""
     )
     return (
-        f"{product.name}, quantity {charge.quantity}: list {listed}{discount}, {period}. "
+        f"{product.name}, quantity {charge.quantity}: list {listed}{discount}, "
+        f"{_period(charge)}. "
         f"From quote {quote.number}, order {order.number}; amounts rounded once to the cent."
+    )
+
+
+def _period(charge: Charge) -> str:
+    if charge.period_end is None:
+        return f"once, on {charge.period_start.isoformat()}"
+    return (
+        f"for {charge.period_start.isoformat()} through "
+        f"{(charge.period_end - timedelta(days=1)).isoformat()} (period {charge.period_index + 1})"
+    )
+
+
+def _explain_change(charge: Charge, product: Product, quote: Quote, order: Order) -> str:
+    """An amendment's delta: quantities before and after, the whole period's difference and,
+    for the period the change falls in, the share of its days."""
+    currency = order.currency
+    delta = Money(charge.period_delta or Decimal(0), currency)
+    amount = Money(charge.amount, currency)
+    change = f"quantity {charge.quantity_before} → {charge.quantity}"
+    if charge.prorated_days is not None and charge.period_days is not None:
+        share = (
+            f"{delta.format()} a period × {charge.prorated_days}/{charge.period_days} days "
+            f"= {amount.format()}, rounded once to the cent"
+        )
+    else:
+        share = f"{delta.format()} for the whole period"
+    discount = (
+        f" (net of its {charge.discount_percent.normalize():f} % discount)"
+        if charge.discount_percent
+        else ""
+    )
+    return (
+        f"{product.name}, {change}{discount}: {share}, {_period(charge)}. "
+        f"Change effective {order.start_date.isoformat()}: "
+        f"amendment quote {quote.number}, order {order.number}."
     )

@@ -95,11 +95,13 @@ async def renew_or_expire(
 async def renew(session: AsyncSession, subscription: Subscription, *, now: datetime) -> Order:
     """The next term of ``subscription``: a RENEWAL quote, accepted, and its order."""
     start = subscription.current_term_end
+    # Items an amendment removed (or swapped away) are not renewed.
+    running = [item for item in subscription.items if item.ended_on is None]
     prices = {
         price.id: price
         for price in await session.scalars(
             select(Price)
-            .where(Price.id.in_({item.price_id for item in subscription.items}))
+            .where(Price.id.in_({item.price_id for item in running}))
             .options(selectinload(Price.tiers))
         )
     }
@@ -126,7 +128,7 @@ async def renew(session: AsyncSession, subscription: Subscription, *, now: datet
                 quantity=item.quantity,
                 discount_percent=item.discount_percent,
             )
-            for position, item in enumerate(subscription.items, start=1)
+            for position, item in enumerate(running, start=1)
         ],
     )
     session.add(quote)
@@ -156,7 +158,7 @@ async def renew(session: AsyncSession, subscription: Subscription, *, now: datet
     )
     session.add(order)
     await session.flush()
-    items = dict(zip((line.id for line in quote.lines), subscription.items, strict=True))
+    items = dict(zip((line.id for line in quote.lines), running, strict=True))
     schedule = charge_schedule(
         [(str(p.line.id), line_terms(p.line, p.price, quote.uplift_percent)) for p in priced.lines],
         start,
@@ -169,6 +171,7 @@ async def renew(session: AsyncSession, subscription: Subscription, *, now: datet
     for priced_line in priced.lines:
         item: SubscriptionItem = items[priced_line.line.id]
         item.net_amount = priced_line.amounts.net_amount
+        item.uplift_percent = quote.uplift_percent
     subscription.current_term_end = term_end(start, subscription.term_months)
     await session.flush()
     return order

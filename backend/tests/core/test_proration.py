@@ -27,10 +27,14 @@ def seats(quantity: int, period: BillingPeriod = BillingPeriod.MONTH) -> LineTer
     return LineTerms(price=SEAT, billing_period=period, quantity=quantity)
 
 
+def change(key: str, before: LineTerms | None, after: LineTerms | None) -> ItemChange:
+    return ItemChange.of_terms(key, before, after, 12)
+
+
 def test_adding_seats_mid_period_charges_the_days_left_then_whole_months() -> None:
     term = Term(date(2026, 1, 31), 12)  # periods Jan 31, Feb 28, Mar 31, …
     charges = amendment_charges(
-        [ItemChange("seats", seats(10), seats(15))], term, date(2026, 3, 15), "USD"
+        [change("seats", seats(10), seats(15))], term, date(2026, 3, 15), "USD"
     )
     first, *rest = charges
     # Period [Feb 28, Mar 31): 31 days, 16 left from Mar 15; 5 seats × 30 = 150.00.
@@ -48,25 +52,23 @@ def test_adding_seats_mid_period_charges_the_days_left_then_whole_months() -> No
 
 def test_removing_seats_credits_exactly_the_opposite_of_adding_them() -> None:
     term = Term(date(2024, 2, 29), 12)
-    up = amendment_charges([ItemChange("s", seats(3), seats(7))], term, date(2024, 6, 10), "USD")
-    down = amendment_charges([ItemChange("s", seats(7), seats(3))], term, date(2024, 6, 10), "USD")
+    up = amendment_charges([change("s", seats(3), seats(7))], term, date(2024, 6, 10), "USD")
+    down = amendment_charges([change("s", seats(7), seats(3))], term, date(2024, 6, 10), "USD")
     assert [c.amount for c in down] == [-c.amount for c in up]
 
 
 def test_a_change_on_a_period_start_or_worth_nothing() -> None:
     term = Term(date(2026, 1, 1), 12)
-    whole = amendment_charges([ItemChange("s", seats(1), seats(2))], term, date(2026, 5, 1), "USD")
+    whole = amendment_charges([change("s", seats(1), seats(2))], term, date(2026, 5, 1), "USD")
     assert whole[0].days is None and whole[0].amount == Decimal("30.00")
     assert len(whole) == 8  # May to December
-    same = amendment_charges([ItemChange("s", seats(4), seats(4))], term, date(2026, 5, 9), "USD")
+    same = amendment_charges([change("s", seats(4), seats(4))], term, date(2026, 5, 9), "USD")
     assert same == ()
 
 
 def test_the_last_day_of_a_period_charges_one_day() -> None:
     term = Term(date(2026, 1, 30), 12)  # [Jan 30, Feb 28) has 29 days
-    [first, *_] = amendment_charges(
-        [ItemChange("s", None, seats(29))], term, date(2026, 2, 27), "USD"
-    )
+    [first, *_] = amendment_charges([change("s", None, seats(29))], term, date(2026, 2, 27), "USD")
     assert first.days == (1, 29)
     assert first.amount == Decimal("30.00")  # 870 × 1 / 29
 
@@ -74,7 +76,7 @@ def test_the_last_day_of_a_period_charges_one_day() -> None:
 def test_a_yearly_add_on_is_prorated_over_the_year_and_co_terminated() -> None:
     term = Term(date(2027, 3, 1), 12)
     [charge] = amendment_charges(
-        [ItemChange("sso", None, seats(1, BillingPeriod.YEAR))], term, date(2028, 2, 29), "USD"
+        [change("sso", None, seats(1, BillingPeriod.YEAR))], term, date(2028, 2, 29), "USD"
     )
     assert charge.days == (1, 366)  # 2028 is a leap year
     assert charge.period_end == date(2028, 3, 1)
@@ -84,7 +86,7 @@ def test_a_yearly_add_on_is_prorated_over_the_year_and_co_terminated() -> None:
 def test_a_one_time_add_on_is_charged_once_on_the_effective_date() -> None:
     term = Term(date(2026, 1, 1), 12)
     [charge] = amendment_charges(
-        [ItemChange("setup", None, seats(2, BillingPeriod.ONE_TIME))], term, date(2026, 7, 4), "USD"
+        [change("setup", None, seats(2, BillingPeriod.ONE_TIME))], term, date(2026, 7, 4), "USD"
     )
     assert (charge.period_start, charge.period_end, charge.amount) == (
         date(2026, 7, 4),
@@ -96,7 +98,7 @@ def test_a_one_time_add_on_is_charged_once_on_the_effective_date() -> None:
 def test_an_effective_date_outside_the_term_is_refused() -> None:
     term = Term(date(2026, 1, 1), 12)
     with pytest.raises(ValueError, match="outside the term"):
-        amendment_charges([ItemChange("s", seats(1), seats(2))], term, date(2027, 1, 1), "USD")
+        amendment_charges([change("s", seats(1), seats(2))], term, date(2027, 1, 1), "USD")
 
 
 @given(
@@ -132,8 +134,8 @@ def test_monthly_changes_match_an_independent_derivation(
     effective = min(anchor + timedelta(days=offset), end - timedelta(days=1))
     if before == after == 0:
         return
-    change = ItemChange("s", seats(before) if before else None, seats(after) if after else None)
-    charges = amendment_charges([change], Term(anchor, months), effective, "USD")
+    item = change("s", seats(before) if before else None, seats(after) if after else None)
+    charges = amendment_charges([item], Term(anchor, months), effective, "USD")
 
     delta = (after - before) * 3000  # cents per month
     expected: list[tuple[date, int]] = []

@@ -10,7 +10,13 @@ from recur.db.models.billing import (
 )
 from recur.db.models.catalog import Price, PriceTier, Product, product_upgrades
 from recur.db.models.numbering import NumberSequence
-from recur.db.models.orders import Charge, Order, Subscription, SubscriptionItem
+from recur.db.models.orders import (
+    Charge,
+    Order,
+    Subscription,
+    SubscriptionEvent,
+    SubscriptionItem,
+)
 from recur.db.models.payments import Payment, PaymentApplication
 from recur.db.models.quotes import Quote, QuoteEvent, QuoteLine
 
@@ -35,6 +41,7 @@ __all__ = [
     "QuoteEvent",
     "QuoteLine",
     "Subscription",
+    "SubscriptionEvent",
     "SubscriptionItem",
     "User",
     "UserSession",

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recur.core.catalog import BillingPeriod
 from recur.core.lifecycle import QuoteKind, SubscriptionStatus
 from recur.db.base import Base, TimestampMixin
-from recur.db.types import ScaledDecimal
+from recur.db.types import ScaledDecimal, UTCDateTime
 
 
 class Order(TimestampMixin, Base):
@@ -59,6 +59,15 @@ class Charge(Base):
     list_amount: Mapped[Decimal] = mapped_column(ScaledDecimal(6))
     discount_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
     amount: Mapped[Decimal] = mapped_column(ScaledDecimal(6))
+    # An amendment's charges are deltas: what the item had before, the whole period's
+    # delta, and for the period the change falls in, the days charged of the period's days.
+    quantity_before: Mapped[int | None] = mapped_column(Integer)
+    period_delta: Mapped[Decimal | None] = mapped_column(ScaledDecimal(6))
+    prorated_days: Mapped[int | None] = mapped_column(Integer)
+    period_days: Mapped[int | None] = mapped_column(Integer)
+    #: Set by the billing run when the charges of one item and period cancel each other out
+    #: (an item removed before its period began): closed without a document.
+    netted_on: Mapped[date | None] = mapped_column(Date)
 
     order: Mapped[Order] = relationship(back_populates="charges")
 
@@ -78,6 +87,8 @@ class Subscription(TimestampMixin, Base):
     current_term_end: Mapped[date] = mapped_column(Date)
     auto_renew: Mapped[bool] = mapped_column(Boolean, default=True)
     uplift_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2), default=Decimal(0))
+    #: The day it was cancelled immediately (rep or finance), if it was.
+    canceled_on: Mapped[date | None] = mapped_column(Date)
 
     items: Mapped[list[SubscriptionItem]] = relationship(
         back_populates="subscription", order_by="SubscriptionItem.id"
@@ -95,5 +106,35 @@ class SubscriptionItem(Base):
     discount_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
     #: Net amount per billing period, as quoted.
     net_amount: Mapped[Decimal] = mapped_column(ScaledDecimal(6))
+    #: The renewal uplift its price carries this term (0 for items added during the term).
+    uplift_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2), default=Decimal(0))
+    #: The day an amendment removed the item (or swapped its price); ``None`` while it runs.
+    ended_on: Mapped[date | None] = mapped_column(Date)
 
     subscription: Mapped[Subscription] = relationship(back_populates="items")
+
+
+class SubscriptionEvent(Base):
+    """One change of a subscription: who, when, from which day, before and after, and what
+    it cost or credited. The subscription's history (and customer 360's)."""
+
+    __tablename__ = "subscription_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(30))
+    effective_date: Mapped[date] = mapped_column(Date)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    summary: Mapped[str] = mapped_column(Text)
+    #: Item by item, e.g. "Seats (monthly) × 10", before and after the change.
+    before: Mapped[str] = mapped_column(Text, default="")
+    after: Mapped[str] = mapped_column(Text, default="")
+    monthly_before: Mapped[Decimal] = mapped_column(ScaledDecimal(6), default=Decimal(0))
+    monthly_after: Mapped[Decimal] = mapped_column(ScaledDecimal(6), default=Decimal(0))
+    #: Invoiced (positive) or credited (negative) at once.
+    amount_now: Mapped[Decimal] = mapped_column(ScaledDecimal(6), default=Decimal(0))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    quote_id: Mapped[int | None] = mapped_column(ForeignKey("quotes.id"))
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    credit_note_id: Mapped[int | None] = mapped_column(ForeignKey("credit_notes.id"))

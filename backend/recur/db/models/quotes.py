@@ -54,6 +54,9 @@ class QuoteLine(Base):
     price_id: Mapped[int] = mapped_column(ForeignKey("prices.id"))
     quantity: Mapped[int] = mapped_column(Integer)
     discount_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2), default=Decimal(0))
+    #: The subscription item an AMENDMENT line changes (``None``: an item it adds). Its
+    #: quantity is the item's new quantity; 0 removes the item.
+    subscription_item_id: Mapped[int | None] = mapped_column(ForeignKey("subscription_items.id"))
 
     quote: Mapped[Quote] = relationship(back_populates="lines")
 
