@@ -77,3 +77,17 @@ def test_finance_voids_a_paid_invoice_and_the_customer_sees_the_credit(
     with person(browser, server_url, "alice@acme.example") as alice:
         alice.goto(url)
         expect(alice.get_by_role("heading", name="Credit note not found")).to_be_visible()
+
+
+def test_the_credit_note_pdf_downloads(page: Page, server_url: str) -> None:
+    log_in(page, server_url, "fiona@recur.example")
+    page.goto(f"{server_url}/invoices")
+    notes = page.get_by_role("table", name=re.compile("[Cc]redit notes"))
+    expect(notes).to_be_visible()
+    notes.get_by_role("link", name=re.compile(r"^CN-\d+$")).first.click()
+    link = page.get_by_role("link", name="Download PDF")
+    expect(link).to_be_visible()
+    response = page.request.get(f"{server_url}{link.get_attribute('href')}")
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")

@@ -20,7 +20,7 @@ from recur.graphql.schema import schema
 from recur.scheduler import DailyBilling
 from recur.services.payment_provider import PaymentProvider, SandboxProvider
 from recur.settings import Settings
-from recur.web.documents import invoice_pdf
+from recur.web.documents import credit_note_pdf, invoice_pdf
 from recur.web.graphql_view import RecurGraphQL
 from recur.web.oauth import token_endpoint
 from recur.web.security_headers import SecurityHeadersMiddleware
@@ -73,6 +73,7 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/oauth/token", token_endpoint, methods=["POST"]),
             Route("/documents/invoices/{number}.pdf", invoice_pdf, methods=["GET"]),
+            Route("/documents/credit-notes/{number}.pdf", credit_note_pdf, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
             SPAMount(settings.frontend_dir),
         ],

@@ -176,6 +176,20 @@ async def credit_notes_by_id(
         return {note.id: note for note in await session.scalars(statement)}
 
 
+async def credit_notes_by_number(
+    db: Database, actor: Actor, numbers: Sequence[str]
+) -> list[CreditNote]:
+    if actor.is_anonymous or not numbers:
+        return []
+    statement = (
+        select(CreditNote)
+        .where(CreditNote.number.in_(set(numbers)), visible_credit_notes(actor))
+        .order_by(CreditNote.id)
+    )
+    async with db.session() as session:
+        return list(await session.scalars(statement))
+
+
 async def credit_notes_by_invoice(
     db: Database, invoice_ids: Sequence[int]
 ) -> dict[int, list[CreditNote]]:

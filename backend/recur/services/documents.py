@@ -10,17 +10,20 @@ from datetime import date, datetime, timedelta
 
 from recur.core.lifecycle import InvoiceStatus
 from recur.db.engine import Database
-from recur.db.models import Account, Invoice, InvoiceLine
+from recur.db.models import Account, CreditNoteLine, Invoice, InvoiceLine
 from recur.documents import BillingDocument, DocumentKind, DocumentLine, Party, Settlement
 from recur.documents.document import long_date
 from recur.services.accounts import accounts_by_id
 from recur.services.actor import Actor
 from recur.services.credit_notes import (
+    applications_by_credit_note,
     credit_applications_by_invoice,
     credit_notes_by_id,
     credit_notes_by_invoice,
+    credit_notes_by_number,
+    lines_by_credit_note,
 )
-from recur.services.invoices import invoices_by_number, lines_by_invoice
+from recur.services.invoices import invoices_by_id, invoices_by_number, lines_by_invoice
 from recur.services.payments import applications_by_invoice, payments_by_id
 
 
@@ -60,12 +63,61 @@ async def invoice_document(
     )
 
 
+async def credit_note_document(
+    db: Database, actor: Actor, number: str, *, seller: Party, generated_at: datetime
+) -> BillingDocument | None:
+    """Credit note ``number`` as of ``generated_at``, or ``None`` if ``actor`` may not see it."""
+    found = await credit_notes_by_number(db, actor, [number])
+    if not found:
+        return None
+    note = found[0]
+    lines = (await lines_by_credit_note(db, [note.id])).get(note.id, [])
+    account = (await accounts_by_id(db, actor, [note.account_id])).get(note.account_id)
+    applications = (await applications_by_credit_note(db, [note.id])).get(note.id, [])
+    invoice_ids = [a.invoice_id for a in applications]
+    if note.invoice_id is not None:
+        invoice_ids.append(note.invoice_id)
+    invoices = await invoices_by_id(db, actor, invoice_ids)
+    credited = invoices.get(note.invoice_id) if note.invoice_id else None
+    return BillingDocument(
+        kind=DocumentKind.CREDIT_NOTE,
+        number=note.number,
+        status="Issued",
+        currency=note.currency,
+        issue_date=note.issue_date,
+        seller=seller,
+        buyer=buyer(account),
+        lines=tuple(document_line(line) for line in lines),
+        subtotal=note.subtotal,
+        tax_rate_percent=note.tax_rate_percent,
+        tax=note.tax,
+        total=note.total,
+        settlements=tuple(
+            Settlement(invoice.number, application.created_at.date(), application.amount)
+            for application in applications
+            if (invoice := invoices.get(application.invoice_id))
+        ),
+        settled=note.total - note.unapplied,
+        outstanding=note.unapplied,
+        corrects=_corrects(note.reason, credited),
+        generated_at=generated_at,
+    )
+
+
+def _corrects(reason: str, credited: Invoice | None) -> str:
+    if credited is None:
+        return reason
+    if credited.status is InvoiceStatus.VOID and credited.void_reason:
+        return f"Credits invoice {credited.number}, voided: {credited.void_reason}"
+    return f"Credits invoice {credited.number}: {reason}"
+
+
 def buyer(account: Account | None) -> Party:
     """The account as a document addresses it (accounts hold no postal address yet)."""
     return Party(account.name if account else "")
 
 
-def document_line(line: InvoiceLine) -> DocumentLine:
+def document_line(line: InvoiceLine | CreditNoteLine) -> DocumentLine:
     """A stored line (whose ``period_end`` is the first day after it) as printed."""
     return DocumentLine(
         description=line.description,

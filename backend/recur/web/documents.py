@@ -1,4 +1,5 @@
-"""``GET /documents/invoices/{number}.pdf``: an invoice's PDF, for whoever may see it.
+"""``GET /documents/invoices/{number}.pdf`` and ``/documents/credit-notes/{number}.pdf``: the
+PDF of an invoice or a credit note, for whoever may see it.
 
 The app links to it, so the session cookie alone is enough here: a link cannot send the
 CSRF header, and none is needed: the request changes nothing, and the SameSite=Lax cookie
@@ -20,7 +21,7 @@ from starlette.responses import JSONResponse, Response
 from recur.db.engine import Database
 from recur.documents import BillingDocument, Party, render_pdf
 from recur.services.actor import Actor
-from recur.services.documents import invoice_document
+from recur.services.documents import credit_note_document, invoice_document
 from recur.settings import Settings
 from recur.web.authentication import request_actor
 
@@ -38,6 +39,10 @@ class FindDocument(Protocol):
 
 async def invoice_pdf(request: Request) -> Response:
     return await document_pdf(request, invoice_document, "There is no such invoice.")
+
+
+async def credit_note_pdf(request: Request) -> Response:
+    return await document_pdf(request, credit_note_document, "There is no such credit note.")
 
 
 async def document_pdf(request: Request, find: FindDocument, not_found: str) -> Response:

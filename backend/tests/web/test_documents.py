@@ -199,3 +199,33 @@ async def test_the_app_does_not_answer_for_document_paths(client: httpx.AsyncCli
 
     assert missing.status_code == 404 and b"<h1>Recur</h1>" not in missing.content
     assert posted.status_code == 405
+
+
+async def test_a_credit_note_pdf_for_its_account_and_nobody_else(
+    client: httpx.AsyncClient, db: Database, gql: GraphQL, login: Login, latest: dict[str, str]
+) -> None:
+    number = latest["Acme Corp"]
+    async with db.session() as session:
+        invoice = (await session.scalars(select(Invoice).where(Invoice.number == number))).one()
+    fiona = await login("fiona@recur.example")
+    body = await gql(VOID, {"invoice": global_id("Invoice", invoice.id)}, token=fiona)
+    note = body["data"]["voidInvoice"]["creditNote"]["number"]
+    path = f"/documents/credit-notes/{note}.pdf"
+
+    await cookie_login(client, "bob@globex.example")
+    theirs = await client.get(path)
+    unknown = await client.get("/documents/credit-notes/CN-999999.pdf")
+    assert theirs.status_code == unknown.status_code == 404
+    assert theirs.content == unknown.content
+
+    await cookie_login(client, "alice@acme.example")
+    mine = await client.get(path)
+    assert mine.status_code == 200
+    assert mine.headers["content-type"] == "application/pdf"
+    assert mine.headers["content-disposition"] == f'inline; filename="{note}.pdf"'
+    text = pdf_text(mine)
+    paid = money(invoice.amount_paid, "USD")
+    assert note in text and "Acme Corp" in text
+    assert f"Credits invoice {number}, voided: Wrong PO" in text
+    assert money(invoice.total, "USD") in text
+    assert f"Remaining credit {paid}" in text  # what was paid on the invoice is credit now

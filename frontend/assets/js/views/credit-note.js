@@ -42,7 +42,7 @@ function view(note) {
     "article",
     { "aria-labelledby": "page-title" },
     h("nav", { class: "crumbs", "aria-label": "Breadcrumb" }, h("a", { href: "/invoices" }, "Invoices"), " / ", note.number),
-    pageHead(`Credit note ${note.number}`, note.account?.name),
+    pageHead(`Credit note ${note.number}`, note.account?.name, h("a", { class: "button", href: note.pdfUrl, download: `${note.number}.pdf` }, "Download PDF")),
     h(
       "div",
       { class: "split" },
@@ -91,7 +91,6 @@ function view(note) {
             ["Credit left", h("strong", {}, amount(note.unappliedAmount))],
           ]),
           h("p", { class: "muted" }, left ? "What is left pays the account's next invoices as soon as they are issued." : "All of it has settled invoices."),
-          note.pdfUrl ? h("a", { class: "button button--block", href: note.pdfUrl, download: `${note.number}.pdf` }, "Download PDF") : null,
         ),
       ),
     ),
