@@ -12,6 +12,7 @@ from recur.db import models
 from recur.db.engine import Database
 from recur.services import (
     accounts,
+    amendments,
     catalog,
     credit_notes,
     invoices,
@@ -92,6 +93,9 @@ class Loaders:
         )
         self.invoice_lines: DataLoader[int, list[models.InvoiceLine]] = _by_key(
             lambda ids: invoices.lines_by_invoice(db, ids), []
+        )
+        self.subscription_events: DataLoader[int, list[models.SubscriptionEvent]] = _by_key(
+            lambda ids: amendments.events_by_subscription(db, ids), []
         )
         self.subscription_item: DataLoader[int, models.SubscriptionItem | None] = _by_key(
             lambda ids: subscriptions.items_by_id(db, ids), None

@@ -35,6 +35,10 @@ from recur.graphql.orders.types import Invoice, Order, Subscription
 from recur.graphql.quotes.mutations import QuotesMutation
 from recur.graphql.quotes.queries import QuotesQuery
 from recur.graphql.quotes.types import Quote, QuoteLine
+from recur.graphql.subscriptions.mutations import (
+    SubscriptionChangesMutation,
+    SubscriptionChangesQuery,
+)
 
 #: How deep a query may nest, how many aliases and tokens it may have: enough for any
 #: screen of the app, far too little for a query built to exhaust the server.
@@ -52,7 +56,15 @@ LIMIT_RULES = [
 
 Query = merge_types(
     "Query",
-    (CatalogQuery, AccountsQuery, QuotesQuery, PaymentsQuery, AgingQuery, CreditNotesQuery),
+    (
+        CatalogQuery,
+        AccountsQuery,
+        QuotesQuery,
+        PaymentsQuery,
+        AgingQuery,
+        CreditNotesQuery,
+        SubscriptionChangesQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
@@ -63,6 +75,7 @@ Mutation = merge_types(
         PaymentsMutation,
         PayInvoiceMutation,
         CreditNotesMutation,
+        SubscriptionChangesMutation,
     ),
 )
 

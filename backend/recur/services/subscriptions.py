@@ -58,9 +58,13 @@ async def subscriptions_by_id(
 async def items_by_subscription(
     db: Database, subscription_ids: Sequence[int]
 ) -> dict[int, list[SubscriptionItem]]:
+    """The running items of each subscription (not those an amendment ended)."""
     statement = (
         select(SubscriptionItem)
-        .where(SubscriptionItem.subscription_id.in_(set(subscription_ids)))
+        .where(
+            SubscriptionItem.subscription_id.in_(set(subscription_ids)),
+            SubscriptionItem.ended_on.is_(None),
+        )
         .order_by(SubscriptionItem.subscription_id, SubscriptionItem.id)
     )
     grouped: dict[int, list[SubscriptionItem]] = defaultdict(list)

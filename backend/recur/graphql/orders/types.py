@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from recur.graphql.billing.credit_notes import CreditNote, CreditNoteApplication
     from recur.graphql.billing.types import PaymentApplication
     from recur.graphql.quotes.types import Quote
+    from recur.graphql.subscriptions.mutations import SubscriptionEvent
 
 strawberry.enum(SubscriptionStatus)
 strawberry.enum(InvoiceStatus)
@@ -113,6 +114,24 @@ class Subscription(Node):
         by_id = {p.id: p for p in prices if p is not None}
         amount = subscription_rules.monthly_recurring(items, by_id, self.currency)
         return Money(amount=amount, currency=self.currency)
+
+    @strawberry.field(
+        description="Every change, newest first: who, when, from which day, "
+        "before and after, and what it cost or credited."
+    )
+    async def events(
+        self, info: Info
+    ) -> list[
+        Annotated[SubscriptionEvent, strawberry.lazy("recur.graphql.subscriptions.mutations")]
+    ]:
+        from recur.graphql.subscriptions.mutations import SubscriptionEvent
+
+        events = await info.context.loaders.subscription_events.load(self.model_.id)
+        return [SubscriptionEvent.from_model(event, self.currency) for event in events]
+
+    @strawberry.field(description="The day it was cancelled immediately, if it was.")
+    def canceled_on(self) -> date | None:
+        return self.model_.canceled_on
 
     @strawberry.field(description="When the next period is billed; null after the term.")
     async def next_billing_date(self, info: Info) -> date | None:

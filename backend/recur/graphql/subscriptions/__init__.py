@@ -1,0 +1,1 @@
+"""Subscription changes: previews, amendments, cancellation, auto-renewal, history."""

@@ -1,0 +1,339 @@
+"""``previewSubscriptionChange``, ``changeSubscription``, ``cancelSubscription``,
+``setAutoRenew`` and a subscription's history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+
+import strawberry
+
+from recur.core.money import round_money
+from recur.db import models
+from recur.graphql.billing.credit_notes import CreditNote
+from recur.graphql.core.context import Info
+from recur.graphql.core.errors import UserError, user_errors
+from recur.graphql.core.ids import pk_of, to_global_id
+from recur.graphql.core.money import Money
+from recur.graphql.core.permissions import IsUser
+from recur.graphql.orders.types import Invoice, InvoiceLine, Order, Subscription
+from recur.graphql.quotes.types import Quote
+from recur.services import amendments
+from recur.services.amendments import ChangeOutcome, ItemChangeRequest
+from recur.services.errors import Invalid, Problem
+
+
+def _money(amount: Decimal, currency: str) -> Money:
+    return Money(amount=round_money(amount, currency), currency=currency)
+
+
+@strawberry.input(description="One item change: see SubscriptionChangeInput.")
+class ItemChangeInput:
+    item_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The SubscriptionItem to change, remove or move to a price."
+    )
+    price_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The Price to add, or (with itemId) to move the item to."
+    )
+    quantity: int | None = strawberry.field(
+        default=None, description="The quantity after the change; 0 removes the item."
+    )
+
+
+@strawberry.input(
+    description="itemId + quantity changes a quantity (0 removes the item); priceId + "
+    "quantity adds an item, co-terminated with the term; itemId + priceId moves the item to "
+    "another price of its product or of a product it upgrades to."
+)
+class SubscriptionChangeInput:
+    subscription_id: strawberry.ID
+    effective_date: date | None = strawberry.field(
+        default=None,
+        description="Default today. Customers: today or later; staff: back to the start of "
+        "the current billing period. Within the current term.",
+    )
+    changes: list[ItemChangeInput]
+
+
+@strawberry.type(description="What a change does, exactly as it will be billed.")
+class SubscriptionChangePreview:
+    effective_date: date | None
+    lines: list[InvoiceLine] = strawberry.field(
+        description="The lines of the invoice (or credit note, amounts credited) made now."
+    )
+    amount_due_now: Money | None = strawberry.field(
+        description="Invoiced now, tax included; negative: credited now as a credit note."
+    )
+    monthly_recurring_revenue_before: Money | None
+    new_monthly_recurring_revenue: Money | None
+    summary: str | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class ChangeSubscriptionPayload:
+    subscription: Subscription | None
+    quote: Quote | None = strawberry.field(description="The AMENDMENT quote, accepted.")
+    order: Order | None
+    invoice: Invoice | None = strawberry.field(description="Made now when something is due.")
+    credit_note: CreditNote | None = strawberry.field(description="Made now when credited.")
+    amount_due_now: Money | None
+    user_errors: list[UserError]
+
+
+@strawberry.enum
+class CancelMode(Enum):
+    AT_TERM_END = "AT_TERM_END"
+    IMMEDIATELY = "IMMEDIATELY"
+
+
+@strawberry.input
+class CancelSubscriptionInput:
+    subscription_id: strawberry.ID
+    mode: CancelMode = CancelMode.AT_TERM_END
+    effective_date: date | None = strawberry.field(
+        default=None, description="IMMEDIATELY only; default today."
+    )
+
+
+@strawberry.type
+class CancelSubscriptionPayload:
+    subscription: Subscription | None
+    credit_note: CreditNote | None = strawberry.field(
+        description="The unused time of the current periods, credited (IMMEDIATELY)."
+    )
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class SetAutoRenewInput:
+    subscription_id: strawberry.ID
+    auto_renew: bool
+
+
+@strawberry.type
+class SetAutoRenewPayload:
+    subscription: Subscription | None
+    user_errors: list[UserError]
+
+
+@strawberry.type(description="One change of a subscription, as its history shows it.")
+class SubscriptionEvent:
+    model_: strawberry.Private[models.SubscriptionEvent]
+    currency_: strawberry.Private[str]
+    id: strawberry.ID
+    action: str = strawberry.field(description="CHANGE, CANCEL, AUTO_RENEW_ON or AUTO_RENEW_OFF.")
+    effective_date: date
+    occurred_at: datetime
+    summary: str
+    before: str = strawberry.field(description="The items changed, before.")
+    after: str = strawberry.field(description="The items changed, after.")
+
+    @classmethod
+    def from_model(cls, event: models.SubscriptionEvent, currency: str) -> SubscriptionEvent:
+        return cls(
+            model_=event,
+            currency_=currency,
+            id=to_global_id("SubscriptionEvent", event.id),
+            action=event.action,
+            effective_date=event.effective_date,
+            occurred_at=event.occurred_at,
+            summary=event.summary,
+            before=event.before,
+            after=event.after,
+        )
+
+    @strawberry.field
+    async def actor_name(self, info: Info) -> str | None:
+        if self.model_.actor_id is None:
+            return None
+        user = await info.context.loaders.user.load(self.model_.actor_id)
+        return user.name if user else None
+
+    @strawberry.field(description="Invoiced (positive) or credited (negative) at once.")
+    def amount_now(self) -> Money:
+        return _money(self.model_.amount_now, self.currency_)
+
+    @strawberry.field
+    def monthly_recurring_revenue_before(self) -> Money:
+        return _money(self.model_.monthly_before, self.currency_)
+
+    @strawberry.field
+    def monthly_recurring_revenue_after(self) -> Money:
+        return _money(self.model_.monthly_after, self.currency_)
+
+    @strawberry.field
+    async def invoice(self, info: Info) -> Invoice | None:
+        if self.model_.invoice_id is None:
+            return None
+        invoice = await info.context.loaders.invoice.load(self.model_.invoice_id)
+        return Invoice.from_model(invoice) if invoice else None
+
+    @strawberry.field
+    async def credit_note(self, info: Info) -> CreditNote | None:
+        if self.model_.credit_note_id is None:
+            return None
+        note = await info.context.loaders.credit_note.load(self.model_.credit_note_id)
+        return CreditNote.from_model(note) if note else None
+
+
+def _requests(changes: Sequence[ItemChangeInput]) -> list[ItemChangeRequest]:
+    problems: list[Problem] = []
+    requests = []
+    for index, change in enumerate(changes):
+        item = pk_of(change.item_id, "SubscriptionItem") if change.item_id else None
+        price = pk_of(change.price_id, "Price") if change.price_id else None
+        if change.item_id and item is None:
+            problems.append(
+                Problem(("changes", str(index), "itemId"), "Not an item id.", "INVALID_ID")
+            )
+        if change.price_id and price is None:
+            problems.append(
+                Problem(("changes", str(index), "priceId"), "Not a price id.", "INVALID_ID")
+            )
+        requests.append(ItemChangeRequest(item_id=item, price_id=price, quantity=change.quantity))
+    if problems:
+        raise Invalid(problems)
+    return requests
+
+
+def _subscription_pk(value: strawberry.ID) -> int:
+    pk = pk_of(value, "Subscription")
+    if pk is None:
+        raise Invalid.one(
+            "subscriptionId", "There is no such subscription.", "UNKNOWN_SUBSCRIPTION"
+        )
+    return pk
+
+
+async def _change(info: Info, input: SubscriptionChangeInput, *, preview: bool) -> ChangeOutcome:
+    ctx = info.context
+    return await amendments.change_subscription(
+        ctx.db,
+        ctx.actor,
+        subscription_id=_subscription_pk(input.subscription_id),
+        effective_date=input.effective_date,
+        changes=_requests(input.changes),
+        today=ctx.clock.today(),
+        now=ctx.clock.now(),
+        preview=preview,
+    )
+
+
+@strawberry.type
+class SubscriptionChangesQuery:
+    @strawberry.field(
+        description="Exactly what a change would do — the invoice or credit note made now, "
+        "line by line, and the new monthly total — without doing it.",
+        permission_classes=[IsUser],
+    )
+    async def preview_subscription_change(
+        self, info: Info, input: SubscriptionChangeInput
+    ) -> SubscriptionChangePreview:
+        try:
+            outcome = await _change(info, input, preview=True)
+        except Invalid as invalid:
+            return SubscriptionChangePreview(
+                effective_date=None,
+                lines=[],
+                amount_due_now=None,
+                monthly_recurring_revenue_before=None,
+                new_monthly_recurring_revenue=None,
+                summary=None,
+                user_errors=user_errors(invalid),
+            )
+        currency = outcome.subscription.currency
+        return SubscriptionChangePreview(
+            effective_date=outcome.effective_date,
+            lines=[InvoiceLine.from_model(line, currency) for line in outcome.lines],
+            amount_due_now=_money(outcome.amount_due_now, currency),
+            monthly_recurring_revenue_before=_money(outcome.monthly_before, currency),
+            new_monthly_recurring_revenue=_money(outcome.monthly_after, currency),
+            summary=outcome.event.summary,
+            user_errors=[],
+        )
+
+
+@strawberry.type
+class SubscriptionChangesMutation:
+    @strawberry.mutation(
+        description="Change a subscription: an AMENDMENT quote, accepted at once, whose order "
+        "bills the prorated difference now and the new amounts to the end of the term.",
+        permission_classes=[IsUser],
+    )
+    async def change_subscription(
+        self, info: Info, input: SubscriptionChangeInput
+    ) -> ChangeSubscriptionPayload:
+        try:
+            outcome = await _change(info, input, preview=False)
+        except Invalid as invalid:
+            return ChangeSubscriptionPayload(
+                subscription=None,
+                quote=None,
+                order=None,
+                invoice=None,
+                credit_note=None,
+                amount_due_now=None,
+                user_errors=user_errors(invalid),
+            )
+        return ChangeSubscriptionPayload(
+            subscription=Subscription.from_model(outcome.subscription),
+            quote=Quote.from_model(outcome.quote),
+            order=Order.from_model(outcome.order),
+            invoice=Invoice.from_model(outcome.invoice) if outcome.invoice else None,
+            credit_note=CreditNote.from_model(outcome.credit_note) if outcome.credit_note else None,
+            amount_due_now=_money(outcome.amount_due_now, outcome.subscription.currency),
+            user_errors=[],
+        )
+
+    @strawberry.mutation(
+        description="AT_TERM_END (anyone who may change it): it will not renew. IMMEDIATELY "
+        "(sales and finance): every item ends on the effective date and the unused time of "
+        "the current periods is credited.",
+        permission_classes=[IsUser],
+    )
+    async def cancel_subscription(
+        self, info: Info, input: CancelSubscriptionInput
+    ) -> CancelSubscriptionPayload:
+        ctx = info.context
+        try:
+            subscription, note = await amendments.cancel_subscription(
+                ctx.db,
+                ctx.actor,
+                subscription_id=_subscription_pk(input.subscription_id),
+                immediately=input.mode is CancelMode.IMMEDIATELY,
+                effective_date=input.effective_date,
+                today=ctx.clock.today(),
+                now=ctx.clock.now(),
+            )
+        except Invalid as invalid:
+            return CancelSubscriptionPayload(
+                subscription=None, credit_note=None, user_errors=user_errors(invalid)
+            )
+        return CancelSubscriptionPayload(
+            subscription=Subscription.from_model(subscription),
+            credit_note=CreditNote.from_model(note) if note else None,
+            user_errors=[],
+        )
+
+    @strawberry.mutation(
+        description="Renew automatically at term end, or not.", permission_classes=[IsUser]
+    )
+    async def set_auto_renew(self, info: Info, input: SetAutoRenewInput) -> SetAutoRenewPayload:
+        ctx = info.context
+        try:
+            subscription = await amendments.set_auto_renew(
+                ctx.db,
+                ctx.actor,
+                subscription_id=_subscription_pk(input.subscription_id),
+                auto_renew=input.auto_renew,
+                today=ctx.clock.today(),
+                now=ctx.clock.now(),
+            )
+        except Invalid as invalid:
+            return SetAutoRenewPayload(subscription=None, user_errors=user_errors(invalid))
+        return SetAutoRenewPayload(
+            subscription=Subscription.from_model(subscription), user_errors=[]
+        )
