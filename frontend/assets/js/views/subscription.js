@@ -1,23 +1,36 @@
-// One subscription: its items at their quoted net prices, the term and the next billing date.
-import { MONEY, graphql } from "../api.js";
-import { detailList, emptyState, errorState, formatDate, formatPercent, h, loading, money, pageHead, statusBadge, table, totals } from "../ui.js";
+// One subscription: its items at their net prices, the term, renewal and the next billing date;
+// changing it with an exact preview; cancelling it; and its history.
+import { MONEY, graphql, mutate } from "../api.js";
+import { confirmDialog, detailList, emptyState, errorState, formatDate, formatDateTime, formatMoney, formatPercent, h, loading, money, pageHead, path, statusBadge, table, toast, totals } from "../ui.js";
 import { PER_PERIOD, lineProduct } from "./pricing.js";
+import { changePanel, lastDay } from "./subscription-change.js";
 
 const SUBSCRIPTION = `query Subscription($id: ID!) {
   subscription(id: $id) {
-    id number status currency startDate termMonths currentTermEnd autoRenew nextBillingDate account { name }
-    items { id quantity discountPercent product { name sku } price { billingPeriod } netAmount ${MONEY} }
+    id number status currency startDate termMonths currentTermEnd autoRenew canceledOn nextBillingDate account { name }
+    items { id quantity discountPercent product { name sku } price { id billingPeriod } netAmount ${MONEY} }
     monthlyRecurringRevenue ${MONEY}
+    events { id action effectiveDate occurredAt summary before after actorName amountNow ${MONEY}
+             monthlyRecurringRevenueAfter ${MONEY} invoice { id number } creditNote { id number } }
   }
 }`;
+const AUTO_RENEW = `mutation AutoRenew($id: ID!, $on: Boolean!) {
+  setAutoRenew(input: { subscriptionId: $id, autoRenew: $on }) { subscription { autoRenew } userErrors { field message code } } }`;
+const PREVIEW_CANCEL = `query PreviewCancel($input: SubscriptionChangeInput!) {
+  previewSubscriptionChange(input: $input) { amountDueNow ${MONEY} userErrors { message } } }`;
+const CANCEL = `mutation Cancel($id: ID!) {
+  cancelSubscription(input: { subscriptionId: $id, mode: IMMEDIATELY }) {
+    creditNote { number total ${MONEY} } userErrors { field message code } } }`;
+const CHANGERS = ["CUSTOMER", "REP", "MANAGER", "FINANCE", "ADMIN"];
 
-export function render({ params }) {
+export function render({ params, session }) {
   document.title = "Subscription · Recur";
+  const role = session.viewer.role;
   const root = h("div", {}, loading("Loading the subscription", 2));
   async function load() {
     try {
       const { subscription } = await graphql(SUBSCRIPTION, { id: params.id });
-      root.replaceChildren(subscription ? view(subscription) : missing());
+      root.replaceChildren(subscription ? view(subscription, { role, reload: load }) : missing());
     } catch (error) {
       root.replaceChildren(errorState(error, load));
     }
@@ -31,8 +44,11 @@ function missing() {
   return emptyState("Subscription not found", "It may belong to another account, or the link is mistyped.", h("a", { class: "button", href: "/subscriptions" }, "All subscriptions"), 1);
 }
 
-function view(s) {
+function view(s, { role, reload }) {
   document.title = `${s.number} · Recur`;
+  const active = s.status === "ACTIVE";
+  const staff = role !== "CUSTOMER";
+  const mayChange = active && CHANGERS.includes(role);
   const period = (i) => i.price?.billingPeriod;
   return h(
     "article",
@@ -43,22 +59,28 @@ function view(s) {
       "div",
       { class: "split" },
       h(
-        "section",
-        { class: "card", "aria-labelledby": "items-title" },
-        h("div", { class: "card__body card__body--head" }, h("h2", { id: "items-title" }, "Items")),
-        s.items.length
-          ? table(
-              [
-                { label: "Product", cell: (i) => lineProduct(i.product, period(i)) },
-                { label: "Quantity", numeric: true, cell: (i) => i.quantity.toLocaleString() },
-                { label: "Discount", numeric: true, cell: (i) => formatPercent(i.discountPercent) },
-                { label: "Net per period", numeric: true, cell: (i) => [money(i.netAmount.amount, i.netAmount.currency), " ", h("span", { class: "muted" }, PER_PERIOD[period(i)])] },
-              ],
-              s.items,
-              { caption: `Items of ${s.number}`, stack: true },
-            )
-          : emptyState("No items", "Nothing recurring is left on this subscription."),
-        h("div", { class: "card__body card__section" }, totals([["Monthly recurring revenue", money(s.monthlyRecurringRevenue.amount, s.currency)]])),
+        "div",
+        { class: "stack-lg" },
+        h(
+          "section",
+          { class: "card", "aria-labelledby": "items-title" },
+          h("div", { class: "card__body card__body--head" }, h("h2", { id: "items-title" }, "Items")),
+          s.items.length
+            ? table(
+                [
+                  { label: "Product", cell: (i) => lineProduct(i.product, period(i)) },
+                  { label: "Quantity", numeric: true, cell: (i) => i.quantity.toLocaleString() },
+                  { label: "Discount", numeric: true, cell: (i) => formatPercent(i.discountPercent) },
+                  { label: "Net per period", numeric: true, cell: (i) => [money(i.netAmount.amount, i.netAmount.currency), " ", h("span", { class: "muted" }, PER_PERIOD[period(i)])] },
+                ],
+                s.items,
+                { caption: `Items of ${s.number}`, stack: true },
+              )
+            : emptyState("No items", "Nothing recurring is left on this subscription."),
+          h("div", { class: "card__body card__section" }, totals([["Monthly recurring revenue", money(s.monthlyRecurringRevenue.amount, s.currency)]])),
+        ),
+        mayChange && s.items.length ? changePanel(s, { staff, reload }) : null,
+        history(s),
       ),
       h(
         "aside",
@@ -71,13 +93,96 @@ function view(s) {
           detailList([
             ["Started", formatDate(s.startDate)],
             ["Term", `${s.termMonths} months`],
-            ["Term ends", formatDate(s.currentTermEnd)],
+            ["Term ends", formatDate(lastDay(s.currentTermEnd))],
             ["Next billing", s.nextBillingDate ? formatDate(s.nextBillingDate) : "None: the term is over"],
-            ["Renewal", s.autoRenew ? "Renews automatically" : "Ends with the term"],
+            ["Renewal", s.canceledOn ? `Cancelled on ${formatDate(s.canceledOn)}` : s.autoRenew ? `Renews on ${formatDate(s.currentTermEnd)}` : `Ends on ${formatDate(lastDay(s.currentTermEnd))}`],
             ["Currency", s.currency],
           ]),
+          mayChange ? renewalToggle(s, reload) : null,
+          mayChange && staff ? cancelNow(s, reload) : null,
         ),
       ),
+    ),
+  );
+}
+
+/** Auto-renew on or off; off is how a customer cancels: it runs to the end of the term. */
+function renewalToggle(s, reload) {
+  const end = formatDate(lastDay(s.currentTermEnd));
+  const button = h("button", { class: s.autoRenew ? "button button--block button--danger" : "button button--block", type: "button" }, s.autoRenew ? "Cancel at term end" : "Turn auto-renew back on");
+  button.addEventListener("click", async () => {
+    const ok = await confirmDialog(
+      s.autoRenew
+        ? { title: `Cancel ${s.number} at term end?`, body: `It will not renew. You keep every item until ${end}, the last day of the term, and nothing more is billed after it. You can turn auto-renew back on until then.`, confirm: "Cancel at term end", cancel: "Keep it" }
+        : { title: `Renew ${s.number} automatically?`, body: `It renews on ${formatDate(s.currentTermEnd)} for another ${s.termMonths} months at the prices then in force.`, confirm: "Turn auto-renew on" },
+    );
+    if (!ok) return;
+    button.disabled = true;
+    try {
+      await mutate(AUTO_RENEW, { id: s.id, on: !s.autoRenew }, "setAutoRenew");
+      toast(s.autoRenew ? `${s.number} ends on ${end}.` : `${s.number} renews automatically.`);
+      await reload();
+    } catch (error) {
+      toast(error.message, "error");
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+/** Staff end a subscription today: the unused part of the current periods is credited. */
+function cancelNow(s, reload) {
+  const button = h("button", { class: "button button--block button--danger", type: "button" }, "Cancel now");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    let credit = "the unused part of the current periods";
+    try {
+      const changes = s.items.map((i) => ({ itemId: i.id, quantity: 0 }));
+      const { previewSubscriptionChange: p } = await graphql(PREVIEW_CANCEL, { input: { subscriptionId: s.id, changes } });
+      if (!p.userErrors.length) credit = formatMoney(Math.abs(Number(p.amountDueNow.amount)).toFixed(2), s.currency);
+    } catch {
+      // The dialog still says what happens, without the amount.
+    }
+    const ok = await confirmDialog({
+      title: `Cancel ${s.number} now?`,
+      body: `Every item ends today and nothing more is billed. A credit note of ${credit} (tax included) is issued for the unused time; it pays the account's open invoices first.`,
+      confirm: "Cancel now",
+      cancel: "Keep it",
+    });
+    if (!ok) {
+      button.disabled = false;
+      return;
+    }
+    try {
+      const { creditNote } = await mutate(CANCEL, { id: s.id }, "cancelSubscription");
+      toast(creditNote ? `${s.number} cancelled; ${creditNote.number} credits ${formatMoney(creditNote.total.amount, creditNote.total.currency)}.` : `${s.number} cancelled.`);
+      await reload();
+    } catch (error) {
+      toast(error.message, "error");
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+/** Every change, newest first. */
+function history(s) {
+  if (!s.events.length) return null;
+  const documentLink = (e) =>
+    e.invoice ? h("a", { href: path("/invoices", e.invoice.id) }, e.invoice.number) : e.creditNote ? h("a", { href: path("/credit-notes", e.creditNote.id) }, e.creditNote.number) : null;
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "history-title" },
+    h("div", { class: "card__body card__body--head" }, h("h2", { id: "history-title" }, "History")),
+    table(
+      [
+        { label: "When", cell: (e) => [h("div", {}, formatDateTime(e.occurredAt)), h("div", { class: "line-meta" }, e.actorName ? `by ${e.actorName}` : "by Recur")] },
+        { label: "Change", cell: (e) => [h("div", { class: "line-name" }, e.summary), e.before || e.after ? h("p", { class: "line-explanation" }, `${e.before || "—"} → ${e.after || "—"}, from ${formatDate(e.effectiveDate)}`) : null] },
+        { label: "Now", numeric: true, cell: (e) => (Number(e.amountNow.amount) ? [money(e.amountNow.amount, e.amountNow.currency), h("div", { class: "line-meta" }, documentLink(e))] : h("span", { class: "muted" }, "—")) },
+        { label: "Monthly after", numeric: true, cell: (e) => (e.action.startsWith("AUTO_RENEW") ? h("span", { class: "muted" }, "—") : money(e.monthlyRecurringRevenueAfter.amount, e.monthlyRecurringRevenueAfter.currency)) },
+      ],
+      s.events,
+      { caption: `History of ${s.number}`, stack: true },
     ),
   );
 }

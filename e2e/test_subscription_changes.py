@@ -1,0 +1,62 @@
+"""Changing a subscription in the app: the customer adds seats, sees exactly what it costs,
+confirms, and the invoice made is the preview; the history says what happened."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from e2e.people import log_in, shot, watch_console
+
+
+def test_a_customer_adds_seats_and_is_invoiced_exactly_the_preview(
+    page: Page, server_url: str, screenshot
+) -> None:
+    errors = watch_console(page)
+    log_in(page, server_url, "alice@acme.example")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Subscriptions").click()
+    page.get_by_role("link", name=re.compile(r"^SUB-\d+$")).first.click()
+    expect(page.get_by_role("heading", name="Change this subscription")).to_be_visible()
+
+    seats = page.get_by_label("New quantity of Standard Seats")
+    before = int(seats.input_value())
+    seats.fill(str(before + 5))
+    preview = page.locator(".preview")
+    expect(preview.get_by_role("heading")).to_have_text(f"Standard Seats {before} → {before + 5}.")
+    due = preview.locator(".totals__row").filter(has_text="Due now").locator("dd")
+    expect(due).to_have_text(re.compile(r"^\$[\d,]+\.\d{2}$"))
+    amount = due.inner_text()
+    expect(preview.get_by_text(re.compile(r"quantity \d+ → \d+"))).to_be_visible()
+    screenshot("change-preview")
+
+    page.get_by_role("button", name="Confirm change").click()
+    toast = page.get_by_role("status").filter(has_text=re.compile(r"INV-\d+ bills"))
+    expect(toast).to_contain_text(amount)
+    number = re.search(r"INV-\d+", toast.inner_text()).group(0)  # type: ignore[union-attr]
+    history = page.get_by_role("table", name=re.compile("^History of"))
+    expect(history.get_by_role("row").nth(1)).to_contain_text(
+        f"Standard Seats {before} → {before + 5}."
+    )
+    expect(page.get_by_label("New quantity of Standard Seats")).to_have_value(str(before + 5))
+    shot(page, "subscription-history")
+
+    # The invoice is the preview, to the cent.
+    history.get_by_role("link", name=number).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Invoice {number}")
+    total = page.locator(".totals__row", has=page.get_by_text("Total", exact=True)).locator("dd")
+    expect(total).to_have_text(amount)
+    assert errors == []
+
+
+def test_fewer_seats_say_what_is_lost_and_what_is_credited(page: Page, server_url: str) -> None:
+    log_in(page, server_url, "alice@acme.example")
+    page.goto(f"{server_url}/subscriptions")
+    page.get_by_role("link", name=re.compile(r"^SUB-\d+$")).first.click()
+    seats = page.get_by_label("New quantity of Standard Seats")
+    seats.fill("2")
+    preview = page.locator(".preview")
+    expect(preview.get_by_text("You lose:")).to_be_visible()
+    expect(preview.locator(".totals__row").filter(has_text="Credited now")).to_be_visible()
+    expect(preview.get_by_text(re.compile("A credit note of .* is issued now"))).to_be_visible()
+    shot(page, "change-downgrade-preview")
