@@ -240,7 +240,7 @@ function settlements(i) {
         { label: "Applied", numeric: true, cell: (r) => money(r.amount.amount, i.currency) },
       ],
       rows,
-      { caption: `Payments and credits applied to ${i.number}`, stack: true },
+      { caption: `${i.credits.length ? "Payments and credits" : "Payments"} applied to ${i.number}`, stack: true },
     ),
   );
 }
