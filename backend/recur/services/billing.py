@@ -3,20 +3,28 @@
 It compares the charges due by a date with what has been invoiced and invoices the
 difference, one invoice per account, each account in its own transaction (Kill Bill's
 approach): missed periods are caught up, a second run with the same date finds nothing, a
-crash loses only the account in progress, and the unique key on the invoiced charge
+crash loses only the accounts in progress, and the unique key on the invoiced charge
 (``invoice_lines.charge_id`` with ``rebill``, the number of voids before) makes billing a
 charge twice impossible even for two runs at once.
+
+The accounts are read in batches (keyset on the id) with their due charges, one query per
+batch; each account is then billed under its lock, from what its batch read as long as the
+account has had no new invoice or credit note since (see :func:`_due_charges`). On
+PostgreSQL a few accounts are billed at once (``CONCURRENT_ACCOUNTS``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, distinct, func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core.lifecycle import InvoiceStatus
 from recur.db.engine import Database
@@ -25,6 +33,9 @@ from recur.services.invoicing import bill_charges
 from recur.services.renewals import renew_or_expire, subscriptions_at_term_end
 
 log = logging.getLogger("recur.billing")
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 # ---- the billing run ----------------------------------------------------------------------
@@ -64,43 +75,163 @@ def _due_uninvoiced(as_of: date) -> tuple[ColumnElement[bool], ...]:
     )
 
 
-async def accounts_to_bill(db: Database, as_of: date) -> list[tuple[int, str]]:
-    """Accounts with charges due by ``as_of`` and not invoiced, by id."""
-    statement = (
-        select(Account.id, Account.name)
-        .where(
-            Account.id.in_(
-                select(Order.account_id)
+#: Accounts whose due charges one query reads. The run holds one batch at a time (account
+#: ids and charge ids only), so its memory does not grow with the book, and each batch costs
+#: one evaluation of the billed-charges subquery instead of one per account.
+BATCH_ACCOUNTS = 2000
+
+#: Accounts billed at once on PostgreSQL, each in its own transaction (and connection):
+#: their round trips overlap, and they queue only for the next invoice number. SQLite has
+#: one writer at a time, so there the accounts are billed one after the other.
+CONCURRENT_ACCOUNTS = 4
+
+#: PostgreSQL hashes the ``NOT IN`` subquery of :func:`_due_uninvoiced` only if the whole
+#: set of billed charges fits in ``work_mem`` (4 MB by default: about 130,000 charges);
+#: beyond that it compares every charge with the whole set, minutes for one query on a book
+#: of 10,000 accounts. The queries that evaluate it get this much, for their transaction
+#: only (a limit, not an allocation).
+BILLED_SET_WORK_MEM = "256MB"
+
+
+@dataclass(frozen=True)
+class AccountDue:
+    """An account with charges due and not billed when its batch was read."""
+
+    account_id: int
+    name: str
+    charge_ids: tuple[int, ...]
+    #: How many invoices and credit notes the account had just before the charges were read.
+    documents: int
+
+
+async def _room_for_billed_set(db: Database, session: AsyncSession) -> None:
+    if not db.is_sqlite:
+        await session.execute(text(f"SET LOCAL work_mem = '{BILLED_SET_WORK_MEM}'"))
+
+
+def _document_count(account_id: int) -> ColumnElement[int]:
+    """How many invoices and credit notes the account has."""
+    invoices = select(func.count()).where(Invoice.account_id == account_id).scalar_subquery()
+    notes = select(func.count()).where(CreditNote.account_id == account_id).scalar_subquery()
+    return invoices + notes
+
+
+async def accounts_to_bill(
+    db: Database, as_of: date, *, batch: int = BATCH_ACCOUNTS
+) -> AsyncIterator[list[AccountDue]]:
+    """Accounts with charges due by ``as_of`` and not billed, by id, ``batch`` accounts at a
+    time (keyset on the account id): each batch is read in a short read transaction of its
+    own, nothing is held while it is billed."""
+    after = 0
+    while True:
+        async with db.session() as session:
+            accounts = (
+                await session.execute(
+                    select(Account.id, Account.name)
+                    .where(Account.id > after)
+                    .order_by(Account.id)
+                    .limit(batch)
+                )
+            ).all()
+            if not accounts:
+                return
+            first, last = accounts[0].id, accounts[-1].id
+            # The documents first, then the charges: a document issued between the two reads
+            # (PostgreSQL reads each statement afresh) shows when the account is locked.
+            documents: dict[int, int] = defaultdict(int)
+            for model in (Invoice, CreditNote):
+                for account_id, count in await session.execute(
+                    select(model.account_id, func.count())
+                    .where(model.account_id.between(first, last))
+                    .group_by(model.account_id)
+                ):
+                    documents[account_id] += count
+            await _room_for_billed_set(db, session)
+            charges: dict[int, list[int]] = defaultdict(list)
+            for account_id, charge_id in await session.execute(
+                select(Order.account_id, Charge.id)
                 .join(Charge, Charge.order_id == Order.id)
+                .where(Order.account_id.between(first, last))
                 .where(*_due_uninvoiced(as_of))
-            )
-        )
-        .order_by(Account.id)
-    )
+                .order_by(Order.account_id, Charge.id)
+            ):
+                charges[account_id].append(charge_id)
+        after = last
+        due = [
+            AccountDue(account_id, name, tuple(charges[account_id]), documents[account_id])
+            for account_id, name in accounts
+            if account_id in charges
+        ]
+        if due:
+            yield due
+
+
+async def _count_accounts_to_bill(db: Database, as_of: date) -> int:
     async with db.session() as session:
-        return [(row.id, row.name) for row in await session.execute(statement)]
+        await _room_for_billed_set(db, session)
+        count = await session.scalar(
+            select(func.count(distinct(Order.account_id)))
+            .join(Charge, Charge.order_id == Order.id)
+            .where(*_due_uninvoiced(as_of))
+        )
+    return int(count or 0)
+
+
+async def _due_charges(
+    db: Database, session: AsyncSession, account_id: int, as_of: date, due: AccountDue | None
+) -> list[Charge]:
+    """The account's charges due and not billed, read under its lock.
+
+    Those its batch read (``due``), if the account has had no new invoice or credit note
+    since: whatever bills, credits or voids charges an account already has (a billing run, a
+    subscription change, a void) holds the account's lock and issues one of those (never
+    deleted), so an unchanged count means that none of the charges read has been billed
+    meanwhile. Charges
+    netted meanwhile by another run (no document) are left out. Otherwise, or without
+    ``due``, they are read again. Charges scheduled since without a document (another run's
+    renewal) wait for the next run, as if they had been scheduled just after this one.
+    """
+    if due is not None:
+        rows = (
+            await session.execute(
+                select(Charge, _document_count(account_id))
+                .where(Charge.id.in_(due.charge_ids))
+                .order_by(Charge.period_start, Charge.id)
+            )
+        ).all()
+        if rows and rows[0][1] == due.documents:
+            return [charge for charge, _ in rows if charge.netted_on is None]
+    await _room_for_billed_set(db, session)
+    return list(
+        await session.scalars(
+            select(Charge)
+            .join(Order, Charge.order_id == Order.id)
+            .where(Order.account_id == account_id, *_due_uninvoiced(as_of))
+            .order_by(Charge.period_start, Charge.id)
+        )
+    )
 
 
 async def bill_account(
-    db: Database, account_id: int, *, as_of: date, now: datetime
+    db: Database,
+    account_id: int,
+    *,
+    as_of: date,
+    now: datetime,
+    due: AccountDue | None = None,
 ) -> Invoice | CreditNote | None:
     """Invoice everything due for one account, in one transaction — or, when what is due
     adds up to less than zero (scheduled credits of a downgrade), issue a credit note for
-    it; ``None`` if nothing is due (or another run holds the account right now)."""
+    it; ``None`` if nothing is due (or another run holds the account right now).
+
+    ``due`` is what :func:`accounts_to_bill` read for the account, if anything: it is used
+    when still right (see :func:`_due_charges`), which spares the billed-charges subquery."""
     async with db.transaction() as session:
         lock = select(Account).where(Account.id == account_id).with_for_update(skip_locked=True)
         account = (await session.scalars(lock)).first()
         if account is None:
             return None
-        charges = list(
-            await session.scalars(
-                select(Charge)
-                .join(Order, Charge.order_id == Order.id)
-                .where(Order.account_id == account_id, *_due_uninvoiced(as_of))
-                .order_by(Charge.period_start, Charge.id)
-            )
-        )
-        charges = net_out(charges, as_of)
+        charges = net_out(await _due_charges(db, session, account_id, as_of, due), as_of)
         if not charges:
             return None
         return await bill_charges(
@@ -140,6 +271,18 @@ async def _term_ends(db: Database, result: BillingRunResult, *, as_of: date, now
             result.expired += expired
 
 
+async def _each(items: Sequence[T], work: Callable[[T], Awaitable[R]], *, workers: int) -> list[R]:
+    """``work`` done for each of ``items`` by at most ``workers`` coroutines at once; the
+    results in the order of ``items``."""
+    pending = iter(enumerate(items))  # shared: each item is taken by exactly one worker
+
+    async def worker() -> list[tuple[int, R]]:
+        return [(index, await work(item)) for index, item in pending]
+
+    done = await asyncio.gather(*(worker() for _ in range(workers)))
+    return [outcome for _, outcome in sorted(pair for pairs in done for pair in pairs)]
+
+
 async def run_billing(
     db: Database,
     *,
@@ -151,21 +294,31 @@ async def run_billing(
     due by ``as_of``; failures are reported, not fatal."""
     result = BillingRunResult(as_of=as_of)
     await _term_ends(db, result, as_of=as_of, now=now)
-    accounts = await accounts_to_bill(db, as_of)
-    for done, (account_id, name) in enumerate(accounts, start=1):
+    total = await _count_accounts_to_bill(db, as_of) if progress is not None else 0
+    done = 0
+
+    async def bill(due: AccountDue) -> Invoice | CreditNote | FailedAccount | None:
+        nonlocal done
         try:
-            document = await bill_account(db, account_id, as_of=as_of, now=now)
+            return await bill_account(db, due.account_id, as_of=as_of, now=now, due=due)
         except Exception as error:  # one account's failure must not stop the others
-            log.exception("billing account %s (%s) failed", account_id, name)
-            result.failed_accounts.append(FailedAccount(account_id, name, str(error)))
-        else:
-            if isinstance(document, Invoice):
+            log.exception("billing account %s (%s) failed", due.account_id, due.name)
+            return FailedAccount(due.account_id, due.name, str(error))
+        finally:
+            done += 1
+            if progress is not None:
+                progress(done, max(total, done))
+
+    workers = 1 if db.is_sqlite else CONCURRENT_ACCOUNTS
+    async for batch in accounts_to_bill(db, as_of):
+        for outcome in await _each(batch, bill, workers=workers):
+            if isinstance(outcome, FailedAccount):
+                result.failed_accounts.append(outcome)
+            elif isinstance(outcome, Invoice):
                 result.invoices_created += 1
-                result.invoice_numbers.append(document.number)
-            elif isinstance(document, CreditNote):
-                result.credit_note_numbers.append(document.number)
-        if progress is not None:
-            progress(done, len(accounts))
+                result.invoice_numbers.append(outcome.number)
+            elif isinstance(outcome, CreditNote):
+                result.credit_note_numbers.append(outcome.number)
     log.info(
         "billing run as of %s: %d invoices, %d failed accounts",
         as_of,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core.catalog import BillingPeriod
@@ -44,6 +44,9 @@ class _Context:
     products: dict[int, Product]
     orders: dict[int, Order]
     quotes: dict[int, Quote]
+    #: Per charge id, how many invoice lines have billed the charge before (all of them on
+    #: invoices voided since, or it would not be billed again).
+    invoiced_before: dict[int, int]
 
     def description(self, charge: Charge) -> str:
         return _description(self.products[charge.product_id], charge)
@@ -54,15 +57,26 @@ class _Context:
 
 
 async def _context(session: AsyncSession, charges: Sequence[Charge]) -> _Context:
-    product_ids = {c.product_id for c in charges}
-    products = {
-        p.id: p for p in await session.scalars(select(Product).where(Product.id.in_(product_ids)))
-    }
-    order_ids = {c.order_id for c in charges}
-    orders = {o.id: o for o in await session.scalars(select(Order).where(Order.id.in_(order_ids)))}
-    quote_ids = {o.quote_id for o in orders.values()}
-    quotes = {q.id: q for q in await session.scalars(select(Quote).where(Quote.id.in_(quote_ids)))}
-    return _Context(products, orders, quotes)
+    """The context of ``charges`` (flushed: they have ids), in one query."""
+    invoiced_before = (
+        select(func.count())
+        .where(InvoiceLine.charge_id == Charge.id)
+        .correlate(Charge)
+        .scalar_subquery()
+    )
+    context = _Context({}, {}, {}, {})
+    for charge_id, product, order, quote, count in await session.execute(
+        select(Charge.id, Product, Order, Quote, invoiced_before)
+        .join(Product, Product.id == Charge.product_id)
+        .join(Order, Order.id == Charge.order_id)
+        .join(Quote, Quote.id == Order.quote_id)
+        .where(Charge.id.in_([c.id for c in charges]))
+    ):
+        context.products[product.id] = product
+        context.orders[order.id] = order
+        context.quotes[quote.id] = quote
+        context.invoiced_before[charge_id] = count
+    return context
 
 
 def _ordered(charges: Sequence[Charge]) -> list[Charge]:
@@ -122,33 +136,29 @@ async def issue_invoice(
     )
     session.add(invoice)
     await session.flush()
-    # A charge billed before by a voided invoice is billed once more: count those lines.
-    rebills = {
-        charge_id: count
-        for charge_id, count in await session.execute(
-            select(InvoiceLine.charge_id, func.count())
-            .where(InvoiceLine.charge_id.in_([c.id for c in charges]))
-            .group_by(InvoiceLine.charge_id)
-        )
-    }
-    session.add_all(
-        InvoiceLine(
-            invoice_id=invoice.id,
-            position=position,
-            charge_id=charge.id,
-            rebill=rebills.get(charge.id, 0),
-            subscription_item_id=charge.subscription_item_id,
-            description=context.description(charge),
-            period_start=charge.period_start,
-            period_end=charge.period_end,
-            quantity=charge.quantity,
-            unit_amount=None,
-            amount=charge.amount,
-            explanation=context.explanation(charge),
-        )
-        for position, charge in enumerate(_ordered(charges), start=1)
+    # One executemany: nothing here needs the lines' ids (SQLite, which cannot return them
+    # in order from one multi-row INSERT, would otherwise insert them one at a time).
+    await session.execute(
+        insert(InvoiceLine),
+        [
+            {
+                "invoice_id": invoice.id,
+                "position": position,
+                "charge_id": charge.id,
+                # Billed before by a voided invoice: billed once more, counted.
+                "rebill": context.invoiced_before[charge.id],
+                "subscription_item_id": charge.subscription_item_id,
+                "description": context.description(charge),
+                "period_start": charge.period_start,
+                "period_end": charge.period_end,
+                "quantity": charge.quantity,
+                "unit_amount": None,
+                "amount": charge.amount,
+                "explanation": context.explanation(charge),
+            }
+            for position, charge in enumerate(_ordered(charges), start=1)
+        ],
     )
-    await session.flush()
     # Account credit (an earlier overpayment) pays the new invoice at once.
     await apply_credit(session, account.id, now=now)
     return invoice
