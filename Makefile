@@ -45,11 +45,13 @@ e2e: install
 schema: install
 	$(BIN)/recur export-schema > schema.graphql
 
-## Catalog throughput against the plain-Starlette ceiling, cold start, first load, checkout.
+## Catalog throughput against the plain-Starlette ceiling, cold start, first load, checkout,
+## a month's billing run.
 bench: install
 	$(BIN)/python bench/catalog.py
 	$(BIN)/python bench/first_load.py
 	$(BIN)/python bench/checkout.py
+	$(BIN)/python bench/billing.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
