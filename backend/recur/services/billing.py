@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, distinct, func, select, text
+from sqlalchemy import ColumnElement, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core.lifecycle import InvoiceStatus
@@ -63,15 +63,18 @@ def _due_uninvoiced(as_of: date) -> tuple[ColumnElement[bool], ...]:
     """Charges due by ``as_of`` that no invoice or credit note bills (a voided invoice bills
     nothing: its charges are due again, and the next run invoices them afresh)."""
     invoiced = (
-        select(InvoiceLine.charge_id)
+        select(InvoiceLine.id)
         .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-        .where(InvoiceLine.charge_id.is_not(None), Invoice.status != InvoiceStatus.VOID)
+        .where(InvoiceLine.charge_id == Charge.id, Invoice.status != InvoiceStatus.VOID)
     )
-    credited = select(CreditNoteLine.charge_id).where(CreditNoteLine.charge_id.is_not(None))
+    credited = select(CreditNoteLine.id).where(CreditNoteLine.charge_id == Charge.id)
+    # Correlated NOT EXISTS: each charge looks up its own lines by index, instead of every
+    # charge being compared with the set of all charges ever billed.
     return (
         Charge.period_start <= as_of,
         Charge.netted_on.is_(None),
-        Charge.id.not_in(invoiced.union(credited)),
+        ~invoiced.exists(),
+        ~credited.exists(),
     )
 
 
@@ -85,13 +88,6 @@ BATCH_ACCOUNTS = 2000
 #: one writer at a time, so there the accounts are billed one after the other.
 CONCURRENT_ACCOUNTS = 4
 
-#: PostgreSQL hashes the ``NOT IN`` subquery of :func:`_due_uninvoiced` only if the whole
-#: set of billed charges fits in ``work_mem`` (4 MB by default: about 130,000 charges);
-#: beyond that it compares every charge with the whole set, minutes for one query on a book
-#: of 10,000 accounts. The queries that evaluate it get this much, for their transaction
-#: only (a limit, not an allocation).
-BILLED_SET_WORK_MEM = "256MB"
-
 
 @dataclass(frozen=True)
 class AccountDue:
@@ -102,11 +98,6 @@ class AccountDue:
     charge_ids: tuple[int, ...]
     #: How many invoices and credit notes the account had just before the charges were read.
     documents: int
-
-
-async def _room_for_billed_set(db: Database, session: AsyncSession) -> None:
-    if not db.is_sqlite:
-        await session.execute(text(f"SET LOCAL work_mem = '{BILLED_SET_WORK_MEM}'"))
 
 
 def _document_count(account_id: int) -> ColumnElement[int]:
@@ -146,7 +137,6 @@ async def accounts_to_bill(
                     .group_by(model.account_id)
                 ):
                     documents[account_id] += count
-            await _room_for_billed_set(db, session)
             charges: dict[int, list[int]] = defaultdict(list)
             for account_id, charge_id in await session.execute(
                 select(Order.account_id, Charge.id)
@@ -168,7 +158,6 @@ async def accounts_to_bill(
 
 async def _count_accounts_to_bill(db: Database, as_of: date) -> int:
     async with db.session() as session:
-        await _room_for_billed_set(db, session)
         count = await session.scalar(
             select(func.count(distinct(Order.account_id)))
             .join(Charge, Charge.order_id == Order.id)
@@ -201,7 +190,6 @@ async def _due_charges(
         ).all()
         if rows and rows[0][1] == due.documents:
             return [charge for charge, _ in rows if charge.netted_on is None]
-    await _room_for_billed_set(db, session)
     return list(
         await session.scalars(
             select(Charge)
