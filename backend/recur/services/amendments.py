@@ -514,28 +514,11 @@ async def _plan(
             continue
         price = wanted
         prices[price.id] = price
-        if item is None:
-            if quantity is None or not 1 <= quantity <= MAX_QUANTITY:
-                problem(
-                    "quantity",
-                    f"The quantity is a whole number from 1 to {MAX_QUANTITY:,}.",
-                    "INVALID_QUANTITY",
-                )
-                continue
-            if price.id in added or any(other.price_id == price.id for other in active):
-                problem(
-                    "priceId",
-                    "This price is on the subscription already: change its quantity.",
-                    "ALREADY_SUBSCRIBED",
-                )
-                continue
-            added.add(price.id)
-            after = _terms(price, quantity, Decimal(0), Decimal(0))
-            planned.append(_plan_of(None, price, quantity, Decimal(0), None, after, term))
-            continue
-        # A swap: the old item ends, the new price starts, for the same or a new quantity.
-        quantity = item.quantity if quantity is None else quantity
-        if not 1 <= quantity <= MAX_QUANTITY:
+        # An addition, or a swap: the old item ends, the new price starts, for the same
+        # quantity unless another is given.
+        if item is not None and quantity is None:
+            quantity = item.quantity
+        if quantity is None or not 1 <= quantity <= MAX_QUANTITY:
             problem(
                 "quantity",
                 f"The quantity is a whole number from 1 to {MAX_QUANTITY:,}.",
@@ -550,9 +533,10 @@ async def _plan(
             )
             continue
         added.add(price.id)
-        old_price = prices[item.price_id]
-        before = _terms(old_price, item.quantity, item.discount_percent, item.uplift_percent)
-        planned.append(_plan_of(item, old_price, 0, item.discount_percent, before, None, term))
+        if item is not None:
+            old_price = prices[item.price_id]
+            before = _terms(old_price, item.quantity, item.discount_percent, item.uplift_percent)
+            planned.append(_plan_of(item, old_price, 0, item.discount_percent, before, None, term))
         after = _terms(price, quantity, Decimal(0), Decimal(0))
         planned.append(_plan_of(None, price, quantity, Decimal(0), None, after, term))
     if problems:
