@@ -36,10 +36,18 @@ def csrf_header_valid(request: Request, secret_key: str, session_id: str | None)
 
 
 def set_session_cookies(
-    response: Response, settings: Settings, token: str, csrf: str, expires_at: datetime
+    response: Response,
+    settings: Settings,
+    token: str,
+    csrf: str,
+    expires_at: datetime,
+    *,
+    now: datetime,
 ) -> None:
+    # Max-Age, not an absolute Expires: the browser counts from its own clock, so a clock
+    # that differs from the server's neither shortens nor lengthens the session.
     common = {
-        "expires": expires_at,
+        "max_age": max(0, int((expires_at - now).total_seconds())),
         "path": "/",
         "secure": settings.secure_cookies,
         "samesite": "lax",

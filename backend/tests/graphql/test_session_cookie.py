@@ -30,6 +30,9 @@ async def test_login_sets_an_httponly_session_cookie_and_a_readable_csrf_cookie(
     assert "samesite=lax" in cookies[SESSION_COOKIE].lower()
     assert "HttpOnly" not in cookies[CSRF_COOKIE]
     assert client.cookies[CSRF_COOKIE] == csrf
+    # As long as the session, counted from the browser's clock (Max-Age), not the server's.
+    assert "Max-Age=28800" in cookies[SESSION_COOKIE]
+    assert "expires" not in cookies[SESSION_COOKIE].lower()
 
 
 async def test_the_cookie_with_the_csrf_header_is_a_session(client) -> None:

@@ -67,7 +67,9 @@ class AccountsMutation:
         )
         ctx.loaders = Loaders(ctx.db, ctx.actor)
         csrf = csrf_token_for(ctx.settings.secret_key, result.session_id)
-        set_session_cookies(ctx.response, ctx.settings, result.token, csrf, result.expires_at)
+        set_session_cookies(
+            ctx.response, ctx.settings, result.token, csrf, result.expires_at, now=ctx.clock.now()
+        )
         return LoginPayload(
             token=result.token,
             csrf_token=csrf,
