@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +16,7 @@ from recur.db.models import Account, Invoice, InvoiceLine
 from recur.services.accounts import visible_accounts
 from recur.services.actor import Actor
 from recur.services.errors import Forbidden, NotAuthenticated
+from recur.services.grouping import grouped
 from recur.services.pagination import Page, PageRequest, paginate
 
 
@@ -87,11 +87,7 @@ async def lines_by_invoice(
         .where(InvoiceLine.invoice_id.in_(set(invoice_ids)))
         .order_by(InvoiceLine.invoice_id, InvoiceLine.position)
     )
-    grouped: dict[int, list[InvoiceLine]] = defaultdict(list)
-    async with db.session() as session:
-        for line in await session.scalars(statement):
-            grouped[line.invoice_id].append(line)
-    return grouped
+    return await grouped(db, statement, lambda line: line.invoice_id)
 
 
 @dataclass(frozen=True)

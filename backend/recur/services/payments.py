@@ -28,6 +28,7 @@ from recur.db.models import (
 from recur.services.accounts import visible_accounts
 from recur.services.actor import Actor
 from recur.services.errors import Forbidden, Invalid, NotAuthenticated, Problem
+from recur.services.grouping import grouped
 from recur.services.numbering import Sequence as NumberSequence
 from recur.services.numbering import next_number
 from recur.services.pagination import Page, PageRequest, paginate
@@ -294,11 +295,7 @@ async def applications_by_payment(
         .where(PaymentApplication.payment_id.in_(set(payment_ids)))
         .order_by(PaymentApplication.payment_id, PaymentApplication.id)
     )
-    grouped: dict[int, list[PaymentApplication]] = {}
-    async with db.session() as session:
-        for application in await session.scalars(statement):
-            grouped.setdefault(application.payment_id, []).append(application)
-    return grouped
+    return await grouped(db, statement, lambda application: application.payment_id)
 
 
 async def applications_by_invoice(
@@ -310,8 +307,4 @@ async def applications_by_invoice(
         .where(PaymentApplication.invoice_id.in_(set(invoice_ids)))
         .order_by(PaymentApplication.invoice_id, PaymentApplication.id)
     )
-    grouped: dict[int, list[PaymentApplication]] = {}
-    async with db.session() as session:
-        for application in await session.scalars(statement):
-            grouped.setdefault(application.invoice_id, []).append(application)
-    return grouped
+    return await grouped(db, statement, lambda application: application.invoice_id)

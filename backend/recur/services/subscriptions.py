@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -18,6 +17,7 @@ from recur.db.models import Account, Price, Subscription, SubscriptionItem
 from recur.services.accounts import visible_accounts
 from recur.services.actor import Actor
 from recur.services.errors import NotAuthenticated
+from recur.services.grouping import grouped
 from recur.services.pagination import Page, PageRequest, paginate
 
 
@@ -67,11 +67,7 @@ async def items_by_subscription(
         )
         .order_by(SubscriptionItem.subscription_id, SubscriptionItem.id)
     )
-    grouped: dict[int, list[SubscriptionItem]] = defaultdict(list)
-    async with db.session() as session:
-        for item in await session.scalars(statement):
-            grouped[item.subscription_id].append(item)
-    return grouped
+    return await grouped(db, statement, lambda item: item.subscription_id)
 
 
 async def items_by_id(db: Database, ids: Sequence[int]) -> dict[int, SubscriptionItem]:

@@ -6,12 +6,11 @@ from decimal import Decimal
 
 import strawberry
 
-from recur.core.money import round_money
 from recur.core.roles import Role
 from recur.db import models
 from recur.graphql.core.context import Info
 from recur.graphql.core.ids import to_global_id
-from recur.graphql.core.money import Money, percent
+from recur.graphql.core.money import Money, money, percent
 from recur.graphql.core.node import Node, register_node
 
 strawberry.enum(Role)
@@ -68,7 +67,7 @@ class Account(Node):
     @strawberry.field(description="Payments not yet applied: they pay the next invoices.")
     async def credit_balance(self, info: Info) -> Money:
         credit = await info.context.loaders.credit_balance.load(self.model_.id)
-        return Money(amount=round_money(credit, self.currency), currency=self.currency)
+        return money(credit, self.currency)
 
     @strawberry.field(
         description="Internal notes of the sales team: null for customers and partners."

@@ -9,11 +9,10 @@ from decimal import Decimal
 import strawberry
 
 from recur.core.aging import Aging
-from recur.core.money import round_money
 from recur.core.roles import Role
 from recur.graphql.accounts.types import Account
 from recur.graphql.core.context import Info
-from recur.graphql.core.money import Money
+from recur.graphql.core.money import Money, money
 from recur.graphql.core.permissions import IsUser, has_role
 from recur.services import invoices
 
@@ -24,7 +23,7 @@ class AgingBuckets:
     currency: str
 
     def _money(self, amount: Decimal) -> Money:
-        return Money(amount=round_money(amount, self.currency), currency=self.currency)
+        return money(amount, self.currency)
 
     @strawberry.field(description="Not yet due.")
     def current(self) -> Money:

@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import strawberry
 
-from recur.core.money import round_money
 from recur.core.roles import Role
 from recur.db import models
 from recur.graphql.accounts.types import Account
 from recur.graphql.core.context import Info
 from recur.graphql.core.errors import UserError, user_errors
 from recur.graphql.core.ids import pk_of, to_global_id
-from recur.graphql.core.money import Money
+from recur.graphql.core.money import Money, money
 from recur.graphql.core.node import Node, register_node
 from recur.graphql.core.pagination import Connection, page_request, to_connection
 from recur.graphql.core.permissions import IsAuthenticated, IsUser, has_role
 from recur.graphql.orders.types import Invoice, InvoiceLine
 from recur.services import credit_notes
 from recur.services.errors import Invalid
-
-
-def _money(amount: Decimal, currency: str) -> Money:
-    return Money(amount=round_money(amount, currency), currency=currency)
 
 
 @strawberry.type(description="How much of a credit note went to one invoice.")
@@ -34,7 +28,7 @@ class CreditNoteApplication:
 
     @strawberry.field
     def amount(self) -> Money:
-        return _money(self.model_.amount, self.currency_)
+        return money(self.model_.amount, self.currency_)
 
     @strawberry.field
     async def invoice(self, info: Info) -> Invoice | None:
@@ -89,23 +83,23 @@ class CreditNote(Node):
 
     @strawberry.field
     def subtotal(self) -> Money:
-        return _money(self.model_.subtotal, self.currency)
+        return money(self.model_.subtotal, self.currency)
 
     @strawberry.field
     def tax(self) -> Money:
-        return _money(self.model_.tax, self.currency)
+        return money(self.model_.tax, self.currency)
 
     @strawberry.field
     def total(self) -> Money:
-        return _money(self.model_.total, self.currency)
+        return money(self.model_.total, self.currency)
 
     @strawberry.field(description="What has settled invoices so far.")
     def amount_applied(self) -> Money:
-        return _money(self.model_.total - self.model_.unapplied, self.currency)
+        return money(self.model_.total - self.model_.unapplied, self.currency)
 
     @strawberry.field(description="What is left: account credit for the next invoices.")
     def unapplied_amount(self) -> Money:
-        return _money(self.model_.unapplied, self.currency)
+        return money(self.model_.unapplied, self.currency)
 
     @strawberry.field(description="The invoices this note settled, oldest first.")
     async def applications(self, info: Info) -> list[CreditNoteApplication]:

@@ -6,12 +6,11 @@ from datetime import date
 
 import strawberry
 
-from recur.core.money import round_money
 from recur.db import models
 from recur.graphql.accounts.types import Account
 from recur.graphql.core.context import Info
 from recur.graphql.core.ids import to_global_id
-from recur.graphql.core.money import Money
+from recur.graphql.core.money import Money, money
 from recur.graphql.core.node import Node, register_node
 from recur.graphql.orders.types import Invoice
 
@@ -23,9 +22,7 @@ class PaymentApplication:
 
     @strawberry.field
     def amount(self) -> Money:
-        return Money(
-            amount=round_money(self.model_.amount, self.currency_), currency=self.currency_
-        )
+        return money(self.model_.amount, self.currency_)
 
     @strawberry.field
     async def invoice(self, info: Info) -> Invoice | None:
@@ -59,12 +56,12 @@ class Payment(Node):
     @strawberry.field
     def amount(self) -> Money:
         currency = self.model_.currency
-        return Money(amount=round_money(self.model_.amount, currency), currency=currency)
+        return money(self.model_.amount, currency)
 
     @strawberry.field(description="What is left over: account credit for the next invoices.")
     def unapplied_amount(self) -> Money:
         currency = self.model_.currency
-        return Money(amount=round_money(self.model_.unapplied, currency), currency=currency)
+        return money(self.model_.unapplied, currency)
 
     @strawberry.field
     async def account(self, info: Info) -> Account | None:

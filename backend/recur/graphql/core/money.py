@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import strawberry
 
-from recur.core.money import minor_unit
+from recur.core.money import minor_unit, round_money
 
 
 @strawberry.type
@@ -15,6 +15,11 @@ class Money:
 
     amount: Decimal
     currency: str
+
+
+def money(amount: Decimal, currency: str) -> Money:
+    """A stored amount (kept to the micro-unit) as the API shows it: to the cent."""
+    return Money(amount=round_money(amount, currency), currency=currency)
 
 
 def unit_amount(value: Decimal, currency: str) -> Decimal:

@@ -14,7 +14,7 @@ from recur.graphql.accounts.types import Account
 from recur.graphql.catalog.types import Price, Product
 from recur.graphql.core.context import Info
 from recur.graphql.core.ids import to_global_id
-from recur.graphql.core.money import Money
+from recur.graphql.core.money import Money, money
 from recur.graphql.core.node import Node, register_node
 from recur.services import subscriptions as subscription_rules
 
@@ -26,12 +26,6 @@ if TYPE_CHECKING:
 
 strawberry.enum(SubscriptionStatus)
 strawberry.enum(InvoiceStatus)
-
-
-def _money(amount: Decimal, currency: str) -> Money:
-    from recur.core.money import round_money
-
-    return Money(amount=round_money(amount, currency), currency=currency)
 
 
 async def _account(info: Info, account_id: int) -> Account | None:
@@ -59,7 +53,7 @@ class SubscriptionItem(Node):
 
     @strawberry.field(description="Net amount per billing period, as quoted.")
     def net_amount(self) -> Money:
-        return _money(self.model_.net_amount, self.currency_)
+        return money(self.model_.net_amount, self.currency_)
 
     @strawberry.field
     async def product(self, info: Info) -> Product | None:
@@ -178,7 +172,7 @@ class InvoiceLine:
 
     @strawberry.field
     def amount(self) -> Money:
-        return _money(self.model_.amount, self.currency_)
+        return money(self.model_.amount, self.currency_)
 
     @strawberry.field
     async def subscription_item(self, info: Info) -> SubscriptionItem | None:
@@ -246,11 +240,11 @@ class Invoice(Node):
 
     @strawberry.field
     def subtotal(self) -> Money:
-        return _money(self.model_.subtotal, self.currency)
+        return money(self.model_.subtotal, self.currency)
 
     @strawberry.field(description="The account's tax rate on the subtotal, rounded once.")
     def tax(self) -> Money:
-        return _money(self.model_.tax, self.currency)
+        return money(self.model_.tax, self.currency)
 
     @strawberry.field
     def tax_rate_percent(self) -> Decimal:
@@ -258,19 +252,19 @@ class Invoice(Node):
 
     @strawberry.field
     def total(self) -> Money:
-        return _money(self.model_.total, self.currency)
+        return money(self.model_.total, self.currency)
 
     @strawberry.field
     def amount_paid(self) -> Money:
-        return _money(self.model_.amount_paid, self.currency)
+        return money(self.model_.amount_paid, self.currency)
 
     @strawberry.field
     def balance_due(self) -> Money:
-        return _money(self.model_.balance_due, self.currency)
+        return money(self.model_.balance_due, self.currency)
 
     @strawberry.field(description="What credit notes have settled.")
     def amount_credited(self) -> Money:
-        return _money(self.model_.amount_credited, self.currency)
+        return money(self.model_.amount_credited, self.currency)
 
     @strawberry.field(description="When the invoice was voided; null unless VOID.")
     def voided_at(self) -> datetime | None:

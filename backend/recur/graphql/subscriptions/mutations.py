@@ -5,28 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from decimal import Decimal
 from enum import Enum
 
 import strawberry
 
-from recur.core.money import round_money
 from recur.db import models
 from recur.graphql.billing.credit_notes import CreditNote
 from recur.graphql.core.context import Info
 from recur.graphql.core.errors import UserError, user_errors
 from recur.graphql.core.ids import pk_of, to_global_id
-from recur.graphql.core.money import Money
+from recur.graphql.core.money import Money, money
 from recur.graphql.core.permissions import IsUser
 from recur.graphql.orders.types import Invoice, InvoiceLine, Order, Subscription
 from recur.graphql.quotes.types import Quote
 from recur.services import amendments
 from recur.services.amendments import ChangeOutcome, ItemChangeRequest
 from recur.services.errors import Invalid, Problem
-
-
-def _money(amount: Decimal, currency: str) -> Money:
-    return Money(amount=round_money(amount, currency), currency=currency)
 
 
 @strawberry.input(description="One item change: see SubscriptionChangeInput.")
@@ -154,15 +148,15 @@ class SubscriptionEvent:
 
     @strawberry.field(description="Invoiced (positive) or credited (negative) at once.")
     def amount_now(self) -> Money:
-        return _money(self.model_.amount_now, self.currency_)
+        return money(self.model_.amount_now, self.currency_)
 
     @strawberry.field
     def monthly_recurring_revenue_before(self) -> Money:
-        return _money(self.model_.monthly_before, self.currency_)
+        return money(self.model_.monthly_before, self.currency_)
 
     @strawberry.field
     def monthly_recurring_revenue_after(self) -> Money:
-        return _money(self.model_.monthly_after, self.currency_)
+        return money(self.model_.monthly_after, self.currency_)
 
     @strawberry.field
     async def invoice(self, info: Info) -> Invoice | None:
@@ -248,9 +242,9 @@ class SubscriptionChangesQuery:
         return SubscriptionChangePreview(
             effective_date=outcome.effective_date,
             lines=[InvoiceLine.from_model(line, currency) for line in outcome.lines],
-            amount_due_now=_money(outcome.amount_due_now, currency),
-            monthly_recurring_revenue_before=_money(outcome.monthly_before, currency),
-            new_monthly_recurring_revenue=_money(outcome.monthly_after, currency),
+            amount_due_now=money(outcome.amount_due_now, currency),
+            monthly_recurring_revenue_before=money(outcome.monthly_before, currency),
+            new_monthly_recurring_revenue=money(outcome.monthly_after, currency),
             summary=outcome.event.summary,
             user_errors=[],
         )
@@ -284,7 +278,7 @@ class SubscriptionChangesMutation:
             order=Order.from_model(outcome.order),
             invoice=Invoice.from_model(outcome.invoice) if outcome.invoice else None,
             credit_note=CreditNote.from_model(outcome.credit_note) if outcome.credit_note else None,
-            amount_due_now=_money(outcome.amount_due_now, outcome.subscription.currency),
+            amount_due_now=money(outcome.amount_due_now, outcome.subscription.currency),
             user_errors=[],
         )
 
