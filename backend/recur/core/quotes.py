@@ -99,28 +99,28 @@ def check_discount(discount_percent: Decimal) -> Decimal:
     Trailing zeros do not count (``Decimal("12.500")`` is fine). Raises
     :class:`QuoteRuleError` (field ``discountPercent``) otherwise.
     """
-    if not isinstance(discount_percent, Decimal) or not discount_percent.is_finite():
-        raise QuoteRuleError(
-            "discountPercent",
-            "INVALID_DISCOUNT",
-            f"discountPercent must be a decimal number, got {discount_percent!r}.",
-        )
-    if not 0 <= discount_percent <= 100:
-        raise QuoteRuleError(
-            "discountPercent",
-            "INVALID_DISCOUNT",
-            f"discountPercent must be between 0 and 100, got {discount_percent}.",
-        )
+    return _check_percent(discount_percent, "discountPercent", "INVALID_DISCOUNT")
+
+
+def check_uplift(uplift_percent: Decimal) -> Decimal:
+    """Return ``uplift_percent`` (a renewal's price rise) if it is a ``Decimal`` from 0 to
+    100 with ≤ 2 places; raises :class:`QuoteRuleError` (field ``upliftPercent``) otherwise.
+    """
+    return _check_percent(uplift_percent, "upliftPercent", "INVALID_UPLIFT")
+
+
+def _check_percent(value: Decimal, field: str, code: str) -> Decimal:
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise QuoteRuleError(field, code, f"{field} must be a decimal number, got {value!r}.")
+    if not 0 <= value <= 100:
+        raise QuoteRuleError(field, code, f"{field} must be between 0 and 100, got {value}.")
     with exact_context():
-        places_ok = discount_percent == discount_percent.quantize(Decimal(1).scaleb(-2))
+        places_ok = value == value.quantize(Decimal(1).scaleb(-2))
     if not places_ok:
         raise QuoteRuleError(
-            "discountPercent",
-            "INVALID_DISCOUNT",
-            f"discountPercent may have at most {DISCOUNT_PLACES} decimal places, "
-            f"got {discount_percent}.",
+            field, code, f"{field} may have at most {DISCOUNT_PLACES} decimal places, got {value}."
         )
-    return discount_percent
+    return value
 
 
 def check_term(term_months: int, billing_periods: Iterable[BillingPeriod]) -> int:

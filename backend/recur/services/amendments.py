@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from recur.core.catalog import BillingPeriod
 from recur.core.lifecycle import QuoteKind, QuoteStatus, SubscriptionStatus
-from recur.core.periods import period_containing
+from recur.core.periods import period_containing, term_end
 from recur.core.proration import ChangeCharge, ItemChange, Term, amendment_charges
 from recur.core.quotes import MAX_QUANTITY, LineTerms, QuoteRuleError, line_amounts
 from recur.core.roles import Role
@@ -47,15 +47,17 @@ from recur.db.models import (
     SubscriptionItem,
     product_upgrades,
 )
+from recur.services import renewal_quotes
 from recur.services.accounts import visible_accounts
 from recur.services.actor import Actor
 from recur.services.catalog import price_spec
 from recur.services.errors import Forbidden, Invalid, NotAuthenticated, Problem
 from recur.services.grouping import grouped
-from recur.services.invoicing import PERIOD_WORDS, bill_charges
+from recur.services.invoicing import bill_charges
 from recur.services.numbering import Sequence as NumberSequence
 from recur.services.numbering import next_number
-from recur.services.subscriptions import monthly_recurring
+from recur.services.quotes import get_quote, require_sales
+from recur.services.subscriptions import describe_items, monthly_recurring
 
 STAFF_CHANGERS = frozenset({Role.REP, Role.MANAGER, Role.FINANCE, Role.ADMIN})
 
@@ -201,21 +203,17 @@ async def _apply(
     action: str = "CHANGE",
     summary: str | None = None,
 ) -> ChangeOutcome:
-    if subscription.status is not SubscriptionStatus.ACTIVE:
-        raise Invalid.one(
-            "subscriptionId",
-            f"{subscription.number} is {subscription.status.value.lower()}: it cannot change.",
-            "NOT_ACTIVE",
-        )
+    """A change asked for directly: its AMENDMENT quote, accepted at once, carried out."""
+    _require_active(subscription)
     term = await _current_term(session, subscription)
-    active = [item for item in subscription.items if item.ended_on is None]
+    active = _running(subscription)
     prices = await _prices(
         session, {item.price_id for item in active} | {r.price_id for r in requests if r.price_id}
     )
-    _check_effective_date(actor, subscription, term, effective, active, prices, today)
+    _check_effective_date(
+        actor.role is not Role.CUSTOMER, subscription, term, effective, active, prices, today
+    )
     planned = await _plan(session, subscription, term, active, prices, requests)
-    monthly_before = monthly_recurring(active, prices, subscription.currency)
-
     quote = Quote(
         number=await next_number(session, NumberSequence.QUOTE),
         account_id=subscription.account_id,
@@ -257,6 +255,42 @@ async def _apply(
             created_at=now,
         )
     )
+    return await _carry_out(
+        session,
+        actor,
+        subscription,
+        account,
+        term,
+        effective,
+        quote,
+        list(zip(quote.lines, planned, strict=True)),
+        prices,
+        today=today,
+        now=now,
+        action=action,
+        summary=summary,
+    )
+
+
+async def _carry_out(
+    session: AsyncSession,
+    actor: Actor,
+    subscription: Subscription,
+    account: Account,
+    term: Term,
+    effective: date,
+    quote: Quote,
+    changes: Sequence[tuple[QuoteLine, _Planned]],
+    prices: dict[int, Price],
+    *,
+    today: date,
+    now: datetime,
+    action: str = "CHANGE",
+    summary: str | None = None,
+) -> ChangeOutcome:
+    """The order of an accepted amendment: the items as they become, the charge schedule of
+    the deltas, what falls due billed at once, and the event in the history."""
+    monthly_before = monthly_recurring(_running(subscription), prices, subscription.currency)
     order = Order(
         number=await next_number(session, NumberSequence.ORDER),
         quote_id=quote.id,
@@ -273,7 +307,7 @@ async def _apply(
 
     # The items after the change; the quote lines point at them.
     items_by_line: dict[int, SubscriptionItem] = {}
-    for line, plan in zip(quote.lines, planned, strict=True):
+    for line, plan in changes:
         if plan.item is None and plan.price.billing_period is BillingPeriod.ONE_TIME:
             continue  # a one-time add-on is charged, not subscribed to
         if plan.item is None:
@@ -291,19 +325,20 @@ async def _apply(
         else:
             item = plan.item
             item.quantity = plan.quantity
+            item.discount_percent = plan.discount_percent
             item.net_amount = plan.change.after
             if plan.quantity == 0:
                 item.ended_on = effective
         items_by_line[line.id] = item
     await session.flush()
-    for line in quote.lines:
+    for line, _plan in changes:
         if line.id in items_by_line:
             line.subscription_item_id = items_by_line[line.id].id
 
     scheduled = amendment_charges(
-        [plan.change for plan in planned], term, effective, subscription.currency
+        [plan.change for _line, plan in changes], term, effective, subscription.currency
     )
-    plans = {plan.change.key: (line, plan) for line, plan in zip(quote.lines, planned, strict=True)}
+    plans = {plan.change.key: (line, plan) for line, plan in changes}
     charges = [
         _charge_row(order, charge, *plans[charge.key], items_by_line) for charge in scheduled
     ]
@@ -346,9 +381,10 @@ async def _apply(
         )
         amount_now = -credit_note.total
 
-    after_items = [item for item in subscription.items if item.ended_on is None]
+    after_items = _running(subscription)
     prices.update(await _prices(session, {i.price_id for i in after_items} - set(prices)))
     monthly_after = monthly_recurring(after_items, prices, subscription.currency)
+    planned = [plan for _line, plan in changes]
     products = await _products(session, {plan.price.product_id for plan in planned})
     event = SubscriptionEvent(
         subscription_id=subscription.id,
@@ -357,10 +393,10 @@ async def _apply(
         effective_date=effective,
         occurred_at=now,
         summary=summary or _summary(planned, products),
-        before=_describe(
+        before=describe_items(
             [(products[p.price.product_id], p.price, p.quantity_before) for p in planned if p.item]
         ),
-        after=_describe(
+        after=describe_items(
             [(products[p.price.product_id], p.price, p.quantity) for p in planned if p.quantity]
         ),
         monthly_before=monthly_before,
@@ -389,14 +425,29 @@ async def _apply(
     )
 
 
+def _require_active(subscription: Subscription) -> None:
+    if subscription.status is not SubscriptionStatus.ACTIVE:
+        raise Invalid.one(
+            "subscriptionId",
+            f"{subscription.number} is {subscription.status.value.lower()}: it cannot change.",
+            "NOT_ACTIVE",
+        )
+
+
+def _running(subscription: Subscription) -> list[SubscriptionItem]:
+    return [item for item in subscription.items if item.ended_on is None]
+
+
 async def _current_term(session: AsyncSession, subscription: Subscription) -> Term:
-    """The term running now, anchored on the order that started it."""
+    """The term running now, anchored on the order that started it (not on a renewal agreed
+    for the next term, which starts where this one ends)."""
     row = (
         await session.execute(
             select(Order.start_date, Order.term_months)
             .where(
                 Order.subscription_id == subscription.id,
                 Order.kind != QuoteKind.AMENDMENT,
+                Order.start_date < subscription.current_term_end,
             )
             .order_by(Order.start_date.desc(), Order.id.desc())
             .limit(1)
@@ -418,7 +469,7 @@ async def _products(session: AsyncSession, ids: set[int]) -> dict[int, Product]:
 
 
 def _check_effective_date(
-    actor: Actor,
+    may_backdate: bool,
     subscription: Subscription,
     term: Term,
     effective: date,
@@ -426,8 +477,8 @@ def _check_effective_date(
     prices: dict[int, Price],
     today: date,
 ) -> None:
-    """In the current term; customers from today on, staff from the start of the current
-    billing period on."""
+    """In the current term; customers from today on, staff (and the quotes they prepare)
+    from the start of the current billing period on."""
     last = term.end.toordinal() - 1
     if not term.start <= effective < term.end:
         raise Invalid.one(
@@ -436,7 +487,7 @@ def _check_effective_date(
             f"{date.fromordinal(last).isoformat()}.",
             "OUTSIDE_TERM",
         )
-    if actor.role is Role.CUSTOMER:
+    if not may_backdate:
         if effective < today:
             raise Invalid.one("effectiveDate", "Changes take effect today or later.", "BACKDATED")
         return
@@ -659,13 +710,6 @@ def _charge_row(
     )
 
 
-def _describe(entries: Sequence[tuple[Product, Price, int]]) -> str:
-    return "; ".join(
-        f"{product.name} ({PERIOD_WORDS.get(price.billing_period, 'one-time')}) × {quantity}"
-        for product, price, quantity in entries
-    )
-
-
 def _summary(planned: Sequence[_Planned], products: dict[int, Product]) -> str:
     parts = []
     for plan in planned:
@@ -680,6 +724,230 @@ def _summary(planned: Sequence[_Planned], products: dict[int, Product]) -> str:
             parts.append(f"{name} {plan.quantity_before} → {plan.quantity}")
     text = ", ".join(parts)
     return text[:1].upper() + text[1:] + "."
+
+
+# ---- amendment quotes prepared by sales -----------------------------------------------------
+
+
+async def create_amendment_quote(
+    db: Database, actor: Actor, *, subscription_id: int, today: date, now: datetime
+) -> Quote:
+    """A DRAFT amendment of the subscription for a rep to edit, have approved and send.
+
+    Its lines start as the running items (each points at its item). The rep changes
+    quantities (0 removes the item) and discounts and adds lines (add-ons); the start date
+    is the effective date. Accepted, it is carried out exactly like a direct change.
+    """
+    require_sales(actor)
+    async with db.transaction() as session:
+        subscription, _account = await _lock(session, actor, subscription_id)
+        _require_active(subscription)
+        term = await _current_term(session, subscription)
+        running = sorted(_running(subscription), key=lambda item: item.id)
+        effective = min(max(today, term.start), date.fromordinal(term.end.toordinal() - 1))
+        quote = Quote(
+            number=await next_number(session, NumberSequence.QUOTE),
+            account_id=subscription.account_id,
+            kind=QuoteKind.AMENDMENT,
+            status=QuoteStatus.DRAFT,
+            currency=subscription.currency,
+            start_date=effective,
+            term_months=term.months,
+            version=1,
+            is_cart=False,
+            created_by_id=actor.user_id,
+            uplift_percent=Decimal(0),
+            subscription_id=subscription.id,
+            note=f"Change of {subscription.number}",
+            created_at=now,
+            updated_at=now,
+            lines=[
+                QuoteLine(
+                    position=position,
+                    product_id=item.product_id,
+                    price_id=item.price_id,
+                    quantity=item.quantity,
+                    discount_percent=item.discount_percent,
+                    subscription_item_id=item.id,
+                )
+                for position, item in enumerate(running, start=1)
+            ],
+        )
+        session.add(quote)
+        await session.flush()
+        session.add(
+            QuoteEvent(
+                quote_id=quote.id,
+                actor_id=actor.user_id,
+                action="CREATE",
+                from_status=None,
+                to_status=QuoteStatus.DRAFT,
+                comment=f"Amendment of {subscription.number}",
+                created_at=now,
+            )
+        )
+        quote_id = quote.id
+    return await _reloaded(db, actor, quote_id)
+
+
+async def check_quote(session: AsyncSession, quote: Quote, today: date) -> None:
+    """Raise what would stop an amendment quote from being carried out now: an effective
+    date outside what staff may choose, items gone, or no change at all."""
+    subscription = await _subscription_of(session, quote)
+    await _quote_plan(session, subscription, quote, today)
+
+
+async def check_effective_date(session: AsyncSession, quote: Quote, today: date) -> None:
+    """An amendment quote's start date is a day staff may choose for a change now."""
+    subscription = await _subscription_of(session, quote)
+    term = await _current_term(session, subscription)
+    active = _running(subscription)
+    prices = await _prices(session, {item.price_id for item in active})
+    _check_effective_date(True, subscription, term, quote.start_date, active, prices, today)
+
+
+async def accept_quote(
+    session: AsyncSession, actor: Actor, quote: Quote, *, today: date, now: datetime
+) -> Order:
+    """Carry out an amendment quote the customer accepted (the workflow has moved and
+    locked it): the same order, invoice or credit note as a direct change."""
+    return (await _carry_out_quote(session, actor, quote, today=today, now=now)).order
+
+
+async def preview_quote(
+    db: Database, actor: Actor, *, quote_id: int, today: date, now: datetime
+) -> ChangeOutcome:
+    """What accepting an open amendment quote would do today, to the cent; writes nothing."""
+    try:
+        async with db.transaction() as session:
+            quote = (
+                await session.scalars(
+                    select(Quote)
+                    .where(Quote.id == quote_id)
+                    .options(selectinload(Quote.lines))
+                    .with_for_update()
+                )
+            ).one()
+            outcome = await _carry_out_quote(session, actor, quote, today=today, now=now)
+            session.expunge_all()
+            raise _Preview(outcome)
+    except _Preview as rolled_back:
+        return rolled_back.outcome
+
+
+async def _carry_out_quote(
+    session: AsyncSession, actor: Actor, quote: Quote, *, today: date, now: datetime
+) -> ChangeOutcome:
+    # The account first, then the subscription: the order every change and billing locks in.
+    account = (
+        await session.scalars(
+            select(Account).where(Account.id == quote.account_id).with_for_update()
+        )
+    ).one()
+    subscription = await _subscription_of(session, quote)
+    term, prices, changes = await _quote_plan(session, subscription, quote, today)
+    return await _carry_out(
+        session,
+        actor,
+        subscription,
+        account,
+        term,
+        quote.start_date,
+        quote,
+        changes,
+        prices,
+        today=today,
+        now=now,
+    )
+
+
+async def _subscription_of(session: AsyncSession, quote: Quote) -> Subscription:
+    subscription = (
+        await session.scalars(
+            select(Subscription)
+            .where(Subscription.id == quote.subscription_id)
+            .options(selectinload(Subscription.items))
+            .with_for_update()
+        )
+    ).first()
+    if subscription is None:
+        raise Invalid.one("quoteId", f"{quote.number} changes no subscription.", "NOT_AMENDMENT")
+    return subscription
+
+
+async def _quote_plan(
+    session: AsyncSession, subscription: Subscription, quote: Quote, today: date
+) -> tuple[Term, dict[int, Price], list[tuple[QuoteLine, _Planned]]]:
+    """The changes an amendment quote makes, line by line; lines equal to their item change
+    nothing and are left out."""
+    if subscription.status is not SubscriptionStatus.ACTIVE:
+        raise Invalid.one(
+            "quoteId",
+            f"{subscription.number} is {subscription.status.value.lower()}: "
+            f"{quote.number} can no longer change it.",
+            "NOT_ACTIVE",
+        )
+    term = await _current_term(session, subscription)
+    active = _running(subscription)
+    prices = await _prices(
+        session, {item.price_id for item in active} | {line.price_id for line in quote.lines}
+    )
+    _check_effective_date(True, subscription, term, quote.start_date, active, prices, today)
+    items = {item.id: item for item in active}
+    products = await _products(session, {line.product_id for line in quote.lines})
+    problems: list[Problem] = []
+    changes: list[tuple[QuoteLine, _Planned]] = []
+    for index, line in enumerate(sorted(quote.lines, key=lambda line: line.position)):
+        price = prices[line.price_id]
+        name = products[line.product_id].name
+        where = ("lines", str(index))
+        if line.subscription_item_id is None:
+            if any(item.price_id == price.id for item in active):
+                problems.append(
+                    Problem(
+                        where,
+                        f"{name} at this price is on {subscription.number} already: "
+                        "change the quantity of its line instead.",
+                        "ALREADY_SUBSCRIBED",
+                    )
+                )
+                continue
+            discount = line.discount_percent
+            after = _terms(price, line.quantity, discount, Decimal(0))
+            changes.append(
+                (line, _plan_of(None, price, line.quantity, discount, None, after, term))
+            )
+            continue
+        item = items.get(line.subscription_item_id)
+        if item is None:
+            problems.append(
+                Problem(
+                    where,
+                    f"{name} is no longer on {subscription.number}: it changed since "
+                    f"{quote.number} was prepared.",
+                    "ITEM_ENDED",
+                )
+            )
+            continue
+        if (line.quantity, line.discount_percent) == (item.quantity, item.discount_percent):
+            continue
+        uplift = item.uplift_percent
+        was = _terms(price, item.quantity, item.discount_percent, uplift)
+        becomes = (
+            _terms(price, line.quantity, line.discount_percent, uplift) if line.quantity else None
+        )
+        changes.append(
+            (line, _plan_of(item, price, line.quantity, line.discount_percent, was, becomes, term))
+        )
+    if problems:
+        raise Invalid(problems)
+    if not changes:
+        raise Invalid.one(
+            None,
+            f"{quote.number} changes nothing yet: change a quantity or a discount, or add a line.",
+            "NO_CHANGES",
+        )
+    return term, prices, changes
 
 
 # ---- auto-renewal and cancellation --------------------------------------------------------
@@ -708,6 +976,19 @@ async def set_auto_renew(
         if subscription.auto_renew != auto_renew:
             subscription.auto_renew = auto_renew
             end = subscription.current_term_end
+            agreed = await renewal_quotes.agreed_renewal(session, subscription)
+            if agreed is not None:
+                # The next term is signed for; auto-renew is about the one after it.
+                renewed_to = term_end(agreed.start_date, agreed.term_months).isoformat()
+                summary = (
+                    f"Renews on {end.isoformat()} as agreed, then automatically on {renewed_to}."
+                    if auto_renew
+                    else f"Renews on {end.isoformat()} as agreed, then ends on {renewed_to}."
+                )
+            elif auto_renew:
+                summary = f"Renews automatically on {end.isoformat()}."
+            else:
+                summary = f"Ends on {end.isoformat()} and will not renew."
             session.add(
                 SubscriptionEvent(
                     subscription_id=subscription.id,
@@ -715,11 +996,7 @@ async def set_auto_renew(
                     action="AUTO_RENEW_ON" if auto_renew else "AUTO_RENEW_OFF",
                     effective_date=today,
                     occurred_at=now,
-                    summary=(
-                        f"Renews automatically on {end.isoformat()}."
-                        if auto_renew
-                        else f"Ends on {end.isoformat()} and will not renew."
-                    ),
+                    summary=summary,
                 )
             )
         subscription_id = subscription.id
@@ -752,6 +1029,16 @@ async def cancel_subscription(
     async with db.transaction() as session:
         subscription, account = await _lock(session, actor, subscription_id)
         running = [item for item in subscription.items if item.ended_on is None]
+        agreed = await renewal_quotes.agreed_renewal(session, subscription)
+        summary = f"Cancelled effective {effective.isoformat()}; unused time credited."
+        if agreed is not None:
+            # Nothing of the agreed next term was billed yet: it is called off with the rest.
+            await session.execute(
+                update(Charge)
+                .where(Charge.order_id == agreed.id, Charge.netted_on.is_(None))
+                .values(netted_on=effective)
+            )
+            summary += f" The renewal agreed in order {agreed.number} is called off."
         outcome = await _apply(
             session,
             actor,
@@ -762,7 +1049,7 @@ async def cancel_subscription(
             today=today,
             now=now,
             action="CANCEL",
-            summary=f"Cancelled effective {effective.isoformat()}; unused time credited.",
+            summary=summary,
         )
         subscription.status = SubscriptionStatus.CANCELED
         subscription.canceled_on = effective
@@ -784,3 +1071,10 @@ async def events_by_subscription(
         .order_by(SubscriptionEvent.subscription_id, SubscriptionEvent.id.desc())
     )
     return await grouped(db, statement, lambda event: event.subscription_id)
+
+
+async def _reloaded(db: Database, actor: Actor, quote_id: int) -> Quote:
+    quote = await get_quote(db, actor, quote_id)
+    if quote is None:  # the actor just made it: only a concurrent delete could do this
+        raise Invalid.one(None, "The quote is gone.", "UNKNOWN_QUOTE")
+    return quote

@@ -20,6 +20,7 @@ from recur.core.lifecycle import QuoteKind, QuoteStatus, WorkflowError, after_ed
 from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import Account, Price, Product, Quote, QuoteLine
+from recur.services import amendments
 from recur.services.accounts import visible_accounts
 from recur.services.actor import Actor
 from recur.services.catalog import price_spec
@@ -145,6 +146,18 @@ async def add_line(
     """Add a line, or raise the quantity of the line with the same price and discount."""
     check_editable(quote)
     price = await sellable_price(session, price_id, quote.currency)
+    if quote.kind is QuoteKind.AMENDMENT and any(
+        line.price_id == price_id
+        and line.subscription_item_id is not None
+        and line.discount_percent != discount
+        for line in quote.lines
+    ):
+        raise Invalid.one(
+            "priceId",
+            "The subscription has this price already: change the quantity or discount of its "
+            "line instead.",
+            "ALREADY_SUBSCRIBED",
+        )
     existing = next(
         (
             line
@@ -189,7 +202,9 @@ async def change_line(
     others = [prices[other.price_id] for other in quote.lines if other is not line]
     new_quantity = line.quantity if quantity is None else quantity
     new_discount = line.discount_percent if discount is None else discount
-    check_line(quote, price, new_quantity, new_discount, actor, others)
+    # An amendment's line of a subscribed item may go to 0: the item is removed.
+    removes_item = _is_item_line(quote, line) and new_quantity == 0
+    check_line(quote, price, 1 if removes_item else new_quantity, new_discount, actor, others)
     line.quantity = new_quantity
     line.discount_percent = new_discount
     quote.status = _edited(quote.status)
@@ -197,10 +212,19 @@ async def change_line(
 
 
 async def drop_line(session: AsyncSession, quote: Quote, line: QuoteLine, now: datetime) -> None:
+    """Take a line out; on an amendment, a subscribed item's line stays at quantity 0, which
+    is how the amendment says the item is removed."""
     check_editable(quote)
-    quote.lines.remove(line)
+    if _is_item_line(quote, line):
+        line.quantity = 0
+    else:
+        quote.lines.remove(line)
     quote.status = _edited(quote.status)
     await bump_version(session, quote, now)
+
+
+def _is_item_line(quote: Quote, line: QuoteLine) -> bool:
+    return quote.kind is QuoteKind.AMENDMENT and line.subscription_item_id is not None
 
 
 def _edited(status: QuoteStatus) -> QuoteStatus:
@@ -384,8 +408,10 @@ async def update_terms(
     expected_version: int | None,
     today: date,
     now: datetime,
+    uplift_percent: Decimal | None = None,
 ) -> Quote:
-    """Change a quote's start date or term: sales on editable quotes, customers on their cart."""
+    """Change a quote's start date, term or (renewals) uplift: sales on editable quotes,
+    customers on their cart. An amendment's start date is the day it takes effect."""
     require_user(actor)
     async with db.transaction() as session:
         quote = await load_quote(session, actor, quote_id, for_update=True)
@@ -399,17 +425,43 @@ async def update_terms(
         check_editable(quote)
         start = quote.start_date if start_date is None else start_date
         term = quote.term_months if term_months is None else term_months
+        uplift = quote.uplift_percent if uplift_percent is None else uplift_percent
+        _check_kind_terms(quote, start, term, uplift)
         prices = await prices_for(session, [quote])
         try:
-            if start_date is not None:
+            if start_date is not None and quote.kind is QuoteKind.NEW:
                 rules.check_start_date(start, today)
             rules.check_term(term, [p.billing_period for p in prices.values()])
+            rules.check_uplift(uplift)
         except rules.QuoteRuleError as error:
             raise rule_problem(error) from None
-        quote.start_date, quote.term_months = start, term
+        quote.start_date, quote.term_months, quote.uplift_percent = start, term, uplift
+        if start_date is not None and quote.kind is QuoteKind.AMENDMENT:
+            await amendments.check_effective_date(session, quote, today)
         quote.status = _edited(quote.status)
         await bump_version(session, quote, now)
     return await _reloaded(db, actor, quote_id)
+
+
+def _check_kind_terms(quote: Quote, start: date, term: int, uplift: Decimal) -> None:
+    """An amendment runs to the end of the term it changes; a renewal starts where the term
+    it renews ends; only a renewal raises prices by an uplift."""
+    if quote.kind is QuoteKind.AMENDMENT and term != quote.term_months:
+        raise Invalid.one(
+            "termMonths",
+            "An amendment runs to the end of the subscription's term: its length is fixed.",
+            "FIXED_TERM",
+        )
+    if quote.kind is QuoteKind.RENEWAL and start != quote.start_date:
+        raise Invalid.one(
+            "startDate",
+            f"A renewal starts when the current term ends, on {quote.start_date.isoformat()}.",
+            "FIXED_START",
+        )
+    if quote.kind is not QuoteKind.RENEWAL and uplift != quote.uplift_percent:
+        raise Invalid.one(
+            "upliftPercent", "Only a renewal raises prices by an uplift.", "NOT_RENEWAL"
+        )
 
 
 async def _reloaded(db: Database, actor: Actor, quote_id: int) -> Quote:

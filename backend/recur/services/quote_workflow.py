@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core import quotes as rules
-from recur.core.lifecycle import QuoteAction, QuoteStatus, WorkflowError, transition
+from recur.core.lifecycle import QuoteAction, QuoteKind, QuoteStatus, WorkflowError, transition
 from recur.db.engine import Database
 from recur.db.models import Account, Order, Quote
+from recur.services import amendments, renewal_quotes
 from recur.services.actor import Actor
 from recur.services.errors import Invalid
 from recur.services.orders import create_order
@@ -92,8 +93,27 @@ async def _accept_into_order(
 ) -> Order:
     priced = await _priced(session, quote, threshold)
     await _apply(session, quote, actor, action, now)
+    if quote.kind is QuoteKind.AMENDMENT:
+        return await amendments.accept_quote(session, actor, quote, today=today, now=now)
+    if quote.kind is QuoteKind.RENEWAL:
+        return await renewal_quotes.accept_quote(session, actor, priced, now=now)
     account = await session.get_one(Account, quote.account_id)
     return await create_order(session, priced, account, today=today, now=now)
+
+
+async def _check_start(session: AsyncSession, quote: Quote, today: date) -> None:
+    """What the quote's start date must be: an amendment's effective date within what staff
+    may choose, a renewal's the end of the term it renews, any other's today or later."""
+    if quote.kind is QuoteKind.AMENDMENT:
+        await amendments.check_quote(session, quote, today)
+        return
+    if quote.kind is QuoteKind.RENEWAL:
+        await renewal_quotes.check_quote(session, quote)
+        return
+    try:
+        rules.check_start_date(quote.start_date, today)
+    except rules.QuoteRuleError as error:
+        raise rule_problem(error) from None
 
 
 # ---- customers ----------------------------------------------------------------------------
@@ -264,10 +284,7 @@ async def send_quote(
                 "before the quote is sent.",
                 "APPROVAL_REQUIRED",
             )
-        try:
-            rules.check_start_date(quote.start_date, today)
-        except rules.QuoteRuleError as error:
-            raise rule_problem(error) from None
+        await _check_start(session, quote, today)
         quote.expires_on = today + VALIDITY
         await _apply(session, quote, actor, QuoteAction.SEND, now)
     return await _reloaded(db, actor, quote_id)

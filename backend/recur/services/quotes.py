@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from recur.core import quotes as rules
 from recur.core.lifecycle import EDITABLE, QuoteStatus
+from recur.core.money import Money
 from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import Account, Price, Quote, QuoteEvent, QuoteLine
@@ -72,14 +73,23 @@ def price_quote(quote: Quote, prices: dict[int, Price], threshold: Decimal) -> P
     """Price every line and total the quote (prices must be loaded with their tiers)."""
     uplift = quote.uplift_percent or Decimal(0)
     terms = [line_terms(line, prices[line.price_id], uplift) for line in quote.lines]
+    # Quantity 0 is an amendment's line for an item it removes: nothing more to bill.
+    zero = Money.zero(quote.currency).amount
+    removed = rules.LineAmounts(list_amount=zero, net_amount=zero, total_amount=zero)
     lines = tuple(
-        PricedLine(line, prices[line.price_id], rules.line_amounts(term, quote.term_months))
+        PricedLine(
+            line,
+            prices[line.price_id],
+            rules.line_amounts(term, quote.term_months) if term.quantity else removed,
+        )
         for line, term in zip(quote.lines, terms, strict=True)
     )
     return PricedQuote(
         quote=quote,
         lines=lines,
-        totals=rules.quote_totals(terms, quote.term_months, quote.currency),
+        totals=rules.quote_totals(
+            [term for term in terms if term.quantity], quote.term_months, quote.currency
+        ),
         approval_required=rules.needs_approval(
             (line.discount_percent for line in quote.lines), threshold
         ),

@@ -4,6 +4,9 @@ A renewal goes through the same pipeline as any purchase: a ``RENEWAL`` quote of
 subscription's items at its uplift, accepted by the system, and a ``RENEWAL`` order whose
 charge schedule covers the next term. Its charges are then billed by the billing run like
 any other, so renewing and invoicing the first period of the new term happen in one run.
+
+A renewal a rep quoted and the customer accepted (``renewal_quotes``) comes first: its
+order, made when it was accepted, replaces the automatic renewal.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from recur.db.models import (
     Subscription,
     SubscriptionItem,
 )
+from recur.services import renewal_quotes
 from recur.services.numbering import Sequence as NumberSequence
 from recur.services.numbering import next_number
 from recur.services.orders import charge_row
@@ -83,6 +87,12 @@ async def renew_or_expire(
             and subscription.status is SubscriptionStatus.ACTIVE
             and subscription.current_term_end <= as_of
         ):
+            agreed = await renewal_quotes.agreed_renewal(session, subscription)
+            if agreed is not None:
+                # A renewal quote the customer accepted replaces the automatic renewal.
+                await renewal_quotes.take_up(session, subscription, agreed, now=now)
+                renewed += 1
+                continue
             if not subscription.auto_renew:
                 subscription.status = SubscriptionStatus.EXPIRED
                 expired += 1

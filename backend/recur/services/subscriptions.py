@@ -13,11 +13,12 @@ from recur.core.lifecycle import SubscriptionStatus
 from recur.core.money import round_money
 from recur.core.periods import period_containing
 from recur.db.engine import Database
-from recur.db.models import Account, Price, Subscription, SubscriptionItem
+from recur.db.models import Account, Price, Product, Subscription, SubscriptionItem
 from recur.services.accounts import visible_accounts
 from recur.services.actor import Actor
 from recur.services.errors import NotAuthenticated
 from recur.services.grouping import grouped
+from recur.services.invoicing import PERIOD_WORDS
 from recur.services.pagination import Page, PageRequest, paginate
 
 
@@ -109,3 +110,11 @@ def next_billing_date(
         starts.append(current.start if current.start > today else current.end)
     upcoming = [d for d in starts if d < subscription.current_term_end]
     return min(upcoming) if upcoming else None
+
+
+def describe_items(entries: Sequence[tuple[Product, Price, int]]) -> str:
+    """Items in words for a subscription's history: "Seats (monthly) × 10; …"."""
+    return "; ".join(
+        f"{product.name} ({PERIOD_WORDS.get(price.billing_period, 'one-time')}) × {quantity}"
+        for product, price, quantity in entries
+    )

@@ -15,7 +15,7 @@ from recur.graphql.core.ids import pk_of
 from recur.graphql.core.permissions import IsUser
 from recur.graphql.orders.types import Order
 from recur.graphql.quotes.types import Quote
-from recur.services import quote_editing
+from recur.services import amendments, quote_editing, renewal_quotes
 from recur.services import quote_workflow as workflow
 from recur.services.errors import Invalid
 
@@ -121,8 +121,29 @@ class RemoveQuoteLineInput:
 class UpdateQuoteInput:
     quote_id: strawberry.ID
     expected_version: int | None = None
-    start_date: date | None = None
+    start_date: date | None = strawberry.field(
+        default=None, description="An amendment's start date is the day it takes effect."
+    )
     term_months: int | None = None
+    uplift_percent: Decimal | None = strawberry.field(
+        default=None, description="Renewal quotes: the rise on list prices for the next term."
+    )
+
+
+@strawberry.input
+class CreateAmendmentQuoteInput:
+    subscription_id: strawberry.ID
+
+
+@strawberry.input
+class CreateRenewalQuoteInput:
+    subscription_id: strawberry.ID
+    term_months: int | None = strawberry.field(
+        default=None, description="Default: the subscription's term."
+    )
+    uplift_percent: Decimal | None = strawberry.field(
+        default=None, description="Default: the subscription's uplift."
+    )
 
 
 @strawberry.input
@@ -233,6 +254,48 @@ class QuotesMutation:
         )
         return QuotePayload(quote=Quote.from_model(quote) if quote else None, user_errors=errors)
 
+    @strawberry.mutation(
+        permission_classes=[IsUser],
+        description="Sales: a DRAFT amendment of a subscription, its lines the running items. "
+        "Change quantities (0 removes an item) and discounts, add lines, set the start date "
+        "(the day it takes effect), then send it; accepted, it is billed like any change.",
+    )
+    async def create_amendment_quote(
+        self, info: Info, input: CreateAmendmentQuoteInput
+    ) -> QuotePayload:
+        ctx = info.context
+        quote, errors = await _attempt(
+            lambda: amendments.create_amendment_quote(
+                ctx.db,
+                ctx.actor,
+                subscription_id=_pk(input.subscription_id, "Subscription", "subscriptionId"),
+                today=ctx.clock.today(),
+                now=ctx.clock.now(),
+            )
+        )
+        return QuotePayload(quote=Quote.from_model(quote) if quote else None, user_errors=errors)
+
+    @strawberry.mutation(
+        permission_classes=[IsUser],
+        description="Sales: a DRAFT renewal of a subscription from the end of its term. "
+        "Accepted, it replaces the automatic renewal.",
+    )
+    async def create_renewal_quote(
+        self, info: Info, input: CreateRenewalQuoteInput
+    ) -> QuotePayload:
+        ctx = info.context
+        quote, errors = await _attempt(
+            lambda: renewal_quotes.create_renewal_quote(
+                ctx.db,
+                ctx.actor,
+                subscription_id=_pk(input.subscription_id, "Subscription", "subscriptionId"),
+                term_months=input.term_months,
+                uplift_percent=input.uplift_percent,
+                now=ctx.clock.now(),
+            )
+        )
+        return QuotePayload(quote=Quote.from_model(quote) if quote else None, user_errors=errors)
+
     @strawberry.mutation(permission_classes=[IsUser], description="Add a line to a quote.")
     async def add_quote_line(self, info: Info, input: AddQuoteLineInput) -> QuotePayload:
         ctx = info.context
@@ -295,6 +358,7 @@ class QuotesMutation:
                 quote_id=_pk(input.quote_id, "Quote", "quoteId"),
                 start_date=input.start_date,
                 term_months=input.term_months,
+                uplift_percent=input.uplift_percent,
                 expected_version=input.expected_version,
                 today=ctx.clock.today(),
                 now=ctx.clock.now(),

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import strawberry
 
-from recur.core.lifecycle import QuoteKind, QuoteStatus
+from recur.core.lifecycle import FINAL, QuoteKind, QuoteStatus
 from recur.db import models
 from recur.graphql.accounts.types import Account, User
 from recur.graphql.catalog.types import Price, Product
@@ -15,7 +15,10 @@ from recur.graphql.core.context import Info
 from recur.graphql.core.ids import to_global_id
 from recur.graphql.core.money import Money
 from recur.graphql.core.node import Node, register_node
-from recur.graphql.orders.types import Order, Subscription
+from recur.graphql.orders.types import Order, Subscription, SubscriptionItem
+from recur.graphql.subscriptions.preview import SubscriptionChangePreview
+from recur.services import amendments
+from recur.services.errors import Invalid
 from recur.services.quotes import PricedLine, PricedQuote, price_quote
 
 #: History steps customers and partners do not see.
@@ -80,6 +83,17 @@ class QuoteLine(Node):
     def total_amount(self) -> Money:
         return Money(amount=self.priced_.amounts.total_amount, currency=self.currency_)
 
+    @strawberry.field(
+        description="Amendment and renewal quotes: the subscription item this line changes "
+        "or renews; null for a line that adds one."
+    )
+    async def subscription_item(self, info: Info) -> SubscriptionItem | None:
+        item_id = self.priced_.line.subscription_item_id
+        if item_id is None:
+            return None
+        item = await info.context.loaders.subscription_item.load(item_id)
+        return SubscriptionItem.from_model(item, self.currency_) if item else None
+
 
 @strawberry.type(description="One step of a quote's history.")
 class QuoteEvent:
@@ -114,6 +128,9 @@ class Quote(Node):
     )
     is_cart: bool
     note: str
+    uplift_percent: Decimal = strawberry.field(
+        description="Renewals: the rise on list prices for the term (0 otherwise)."
+    )
 
     @classmethod
     def from_model(cls, quote: models.Quote) -> Quote:
@@ -130,6 +147,7 @@ class Quote(Node):
             expires_on=quote.expires_on,
             is_cart=quote.is_cart,
             note=quote.note,
+            uplift_percent=(quote.uplift_percent or Decimal(0)).quantize(Decimal("0.01")),
         )
 
     @strawberry.field
@@ -160,6 +178,23 @@ class Quote(Node):
     @strawberry.field(description="Whether a discount exceeds the threshold: a manager approves.")
     async def approval_required(self, info: Info) -> bool:
         return (await priced(info, self.model_)).approval_required
+
+    @strawberry.field(
+        description="Amendment quotes not accepted yet: exactly what accepting it today would "
+        "invoice or credit, and the new monthly total. Null for other quotes."
+    )
+    async def change_preview(self, info: Info) -> SubscriptionChangePreview | None:
+        quote = self.model_
+        if quote.kind is not QuoteKind.AMENDMENT or quote.status in FINAL:
+            return None
+        ctx = info.context
+        try:
+            outcome = await amendments.preview_quote(
+                ctx.db, ctx.actor, quote_id=quote.id, today=ctx.clock.today(), now=ctx.clock.now()
+            )
+        except Invalid as invalid:
+            return SubscriptionChangePreview.failed(invalid)
+        return SubscriptionChangePreview.of(outcome)
 
     @strawberry.field(description="The order this quote became, once accepted.")
     async def order(self, info: Info) -> Order | None:

@@ -16,8 +16,9 @@ from recur.graphql.core.errors import UserError, user_errors
 from recur.graphql.core.ids import pk_of, to_global_id
 from recur.graphql.core.money import Money, money
 from recur.graphql.core.permissions import IsUser
-from recur.graphql.orders.types import Invoice, InvoiceLine, Order, Subscription
+from recur.graphql.orders.types import Invoice, Order, Subscription
 from recur.graphql.quotes.types import Quote
+from recur.graphql.subscriptions.preview import SubscriptionChangePreview
 from recur.services import amendments
 from recur.services.amendments import ChangeOutcome, ItemChangeRequest
 from recur.services.errors import Invalid, Problem
@@ -49,21 +50,6 @@ class SubscriptionChangeInput:
         "the current billing period. Within the current term.",
     )
     changes: list[ItemChangeInput]
-
-
-@strawberry.type(description="What a change does, exactly as it will be billed.")
-class SubscriptionChangePreview:
-    effective_date: date | None
-    lines: list[InvoiceLine] = strawberry.field(
-        description="The lines of the invoice (or credit note, amounts credited) made now."
-    )
-    amount_due_now: Money | None = strawberry.field(
-        description="Invoiced now, tax included; negative: credited now as a credit note."
-    )
-    monthly_recurring_revenue_before: Money | None
-    new_monthly_recurring_revenue: Money | None
-    summary: str | None
-    user_errors: list[UserError]
 
 
 @strawberry.type
@@ -229,25 +215,8 @@ class SubscriptionChangesQuery:
         try:
             outcome = await _change(info, input, preview=True)
         except Invalid as invalid:
-            return SubscriptionChangePreview(
-                effective_date=None,
-                lines=[],
-                amount_due_now=None,
-                monthly_recurring_revenue_before=None,
-                new_monthly_recurring_revenue=None,
-                summary=None,
-                user_errors=user_errors(invalid),
-            )
-        currency = outcome.subscription.currency
-        return SubscriptionChangePreview(
-            effective_date=outcome.effective_date,
-            lines=[InvoiceLine.from_model(line, currency) for line in outcome.lines],
-            amount_due_now=money(outcome.amount_due_now, currency),
-            monthly_recurring_revenue_before=money(outcome.monthly_before, currency),
-            new_monthly_recurring_revenue=money(outcome.monthly_after, currency),
-            summary=outcome.event.summary,
-            user_errors=[],
-        )
+            return SubscriptionChangePreview.failed(invalid)
+        return SubscriptionChangePreview.of(outcome)
 
 
 @strawberry.type

@@ -1,0 +1,54 @@
+"""What a subscription change does, exactly as it will be billed: for a change asked for
+directly and for an amendment quote alike."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from recur.graphql.core.errors import UserError, user_errors
+from recur.graphql.core.money import Money, money
+from recur.graphql.orders.types import InvoiceLine
+from recur.services.amendments import ChangeOutcome
+from recur.services.errors import Invalid
+
+
+@strawberry.type(description="What a change does, exactly as it will be billed.")
+class SubscriptionChangePreview:
+    effective_date: date | None
+    lines: list[InvoiceLine] = strawberry.field(
+        description="The lines of the invoice (or credit note, amounts credited) made now."
+    )
+    amount_due_now: Money | None = strawberry.field(
+        description="Invoiced now, tax included; negative: credited now as a credit note."
+    )
+    monthly_recurring_revenue_before: Money | None
+    new_monthly_recurring_revenue: Money | None
+    summary: str | None
+    user_errors: list[UserError]
+
+    @classmethod
+    def of(cls, outcome: ChangeOutcome) -> SubscriptionChangePreview:
+        currency = outcome.subscription.currency
+        return cls(
+            effective_date=outcome.effective_date,
+            lines=[InvoiceLine.from_model(line, currency) for line in outcome.lines],
+            amount_due_now=money(outcome.amount_due_now, currency),
+            monthly_recurring_revenue_before=money(outcome.monthly_before, currency),
+            new_monthly_recurring_revenue=money(outcome.monthly_after, currency),
+            summary=outcome.event.summary,
+            user_errors=[],
+        )
+
+    @classmethod
+    def failed(cls, invalid: Invalid) -> SubscriptionChangePreview:
+        return cls(
+            effective_date=None,
+            lines=[],
+            amount_due_now=None,
+            monthly_recurring_revenue_before=None,
+            new_monthly_recurring_revenue=None,
+            summary=None,
+            user_errors=user_errors(invalid),
+        )

@@ -1,0 +1,360 @@
+"""Renewals a rep prepares: the next term on other quantities, prices, uplift or length.
+
+A renewal quote is a ``RENEWAL`` quote of the subscription that starts where the current term
+ends. It is edited, approved and sent like any quote. Accepted, it becomes a ``RENEWAL``
+order at once, whose charge schedule covers the agreed term, and that order *replaces the
+automatic renewal*: when the term ends, the billing run takes it up instead of renewing the
+items as they are (``renewals.renew_or_expire``) — even if auto-renew was turned off, since the
+customer signed for the next term. Until then the items of the running term stay as they are,
+so changes during the rest of the term are prorated on what the customer has now.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from recur.core import quotes as rules
+from recur.core.catalog import BillingPeriod
+from recur.core.lifecycle import QuoteKind, QuoteStatus, SubscriptionStatus
+from recur.core.periods import term_end
+from recur.core.schedule import charge_schedule
+from recur.db.engine import Database
+from recur.db.models import (
+    Account,
+    Charge,
+    Order,
+    Price,
+    Product,
+    Quote,
+    QuoteLine,
+    Subscription,
+    SubscriptionEvent,
+    SubscriptionItem,
+)
+from recur.services.accounts import visible_accounts
+from recur.services.actor import Actor
+from recur.services.errors import Invalid
+from recur.services.numbering import Sequence as NumberSequence
+from recur.services.numbering import next_number
+from recur.services.orders import charge_row
+from recur.services.quotes import (
+    PricedQuote,
+    get_quote,
+    line_terms,
+    price_quote,
+    record,
+    require_sales,
+)
+from recur.services.subscriptions import describe_items, monthly_recurring
+
+#: Agreed once, a renewal's prices are not checked against the approval threshold again.
+NO_APPROVAL = Decimal(100)
+
+
+async def create_renewal_quote(
+    db: Database,
+    actor: Actor,
+    *,
+    subscription_id: int,
+    term_months: int | None,
+    uplift_percent: Decimal | None,
+    now: datetime,
+) -> Quote:
+    """A DRAFT renewal of the subscription's running items, from the end of its term, for
+    ``term_months`` (default: the same term) at ``uplift_percent`` (default: its uplift).
+    """
+    require_sales(actor)
+    async with db.transaction() as session:
+        subscription = await _visible_subscription(session, actor, subscription_id)
+        if subscription.status is not SubscriptionStatus.ACTIVE:
+            raise Invalid.one(
+                "subscriptionId",
+                f"{subscription.number} is {subscription.status.value.lower()}: it does not renew.",
+                "NOT_ACTIVE",
+            )
+        agreed = await agreed_renewal(session, subscription)
+        if agreed is not None:
+            raise Invalid.one(
+                "subscriptionId",
+                f"The next term of {subscription.number} is agreed already ({agreed.number}).",
+                "RENEWAL_AGREED",
+            )
+        running = sorted(
+            (item for item in subscription.items if item.ended_on is None), key=lambda i: i.id
+        )
+        if not running:
+            raise Invalid.one(
+                "subscriptionId", f"{subscription.number} has nothing to renew.", "NOTHING_TO_RENEW"
+            )
+        term = subscription.term_months if term_months is None else term_months
+        uplift = subscription.uplift_percent if uplift_percent is None else uplift_percent
+        periods = await session.scalars(
+            select(Price.billing_period).where(Price.id.in_({i.price_id for i in running}))
+        )
+        try:
+            rules.check_term(term, list(periods))
+            rules.check_uplift(uplift)
+        except rules.QuoteRuleError as error:
+            raise Invalid.one(error.field, error.message, error.code) from None
+        start = subscription.current_term_end
+        quote = Quote(
+            number=await next_number(session, NumberSequence.QUOTE),
+            account_id=subscription.account_id,
+            kind=QuoteKind.RENEWAL,
+            status=QuoteStatus.DRAFT,
+            currency=subscription.currency,
+            start_date=start,
+            term_months=term,
+            version=1,
+            is_cart=False,
+            created_by_id=actor.user_id,
+            uplift_percent=uplift,
+            subscription_id=subscription.id,
+            note=f"Renewal of {subscription.number} from {start.isoformat()}",
+            created_at=now,
+            updated_at=now,
+            lines=[
+                QuoteLine(
+                    position=position,
+                    product_id=item.product_id,
+                    price_id=item.price_id,
+                    quantity=item.quantity,
+                    discount_percent=item.discount_percent,
+                    subscription_item_id=item.id,
+                )
+                for position, item in enumerate(running, start=1)
+            ],
+        )
+        session.add(quote)
+        await session.flush()
+        await record(session, quote, actor, "CREATE", None, now, quote.note)
+        quote_id = quote.id
+    return await _reloaded(db, actor, quote_id)
+
+
+async def _visible_subscription(
+    session: AsyncSession, actor: Actor, subscription_id: int
+) -> Subscription:
+    subscription = (
+        await session.scalars(
+            select(Subscription)
+            .join(Account, Account.id == Subscription.account_id)
+            .where(Subscription.id == subscription_id, visible_accounts(actor))
+            .options(selectinload(Subscription.items))
+            .with_for_update(of=Subscription)
+        )
+    ).first()
+    if subscription is None:
+        raise Invalid.one(
+            "subscriptionId", "There is no such subscription.", "UNKNOWN_SUBSCRIPTION"
+        )
+    return subscription
+
+
+async def agreed_renewal(session: AsyncSession, subscription: Subscription) -> Order | None:
+    """The renewal order a customer accepted for the next term, not yet taken up."""
+    statement = select(Order).where(
+        Order.subscription_id == subscription.id,
+        Order.kind == QuoteKind.RENEWAL,
+        Order.start_date == subscription.current_term_end,
+    )
+    return (await session.scalars(statement)).first()
+
+
+async def check_quote(session: AsyncSession, quote: Quote) -> Subscription:
+    """The subscription a renewal quote renews, if it can still be agreed: active, the term
+    it follows still running, and no other renewal agreed for it."""
+    subscription = (
+        await session.scalars(
+            select(Subscription)
+            .where(Subscription.id == quote.subscription_id)
+            .options(selectinload(Subscription.items))
+            .with_for_update()
+        )
+    ).one()
+    if subscription.status is not SubscriptionStatus.ACTIVE:
+        raise Invalid.one(
+            "quoteId",
+            f"{subscription.number} is {subscription.status.value.lower()}: "
+            f"{quote.number} can no longer renew it.",
+            "NOT_ACTIVE",
+        )
+    if quote.start_date != subscription.current_term_end:
+        raise Invalid.one(
+            "quoteId",
+            f"{quote.number} renews the term ending {quote.start_date.isoformat()}, but "
+            f"{subscription.number} runs to {subscription.current_term_end.isoformat()} now: "
+            "prepare a new renewal quote.",
+            "RENEWAL_OUTDATED",
+        )
+    agreed = await agreed_renewal(session, subscription)
+    if agreed is not None and agreed.quote_id != quote.id:
+        raise Invalid.one(
+            "quoteId",
+            f"The next term of {subscription.number} is agreed already ({agreed.number}).",
+            "RENEWAL_AGREED",
+        )
+    return subscription
+
+
+async def accept_quote(
+    session: AsyncSession, actor: Actor, priced: PricedQuote, *, now: datetime
+) -> Order:
+    """The order of an accepted renewal quote: its charge schedule for the agreed term,
+    billed as it falls due; the items change when the term begins."""
+    quote = priced.quote
+    subscription = await check_quote(session, quote)
+    order = Order(
+        number=await next_number(session, NumberSequence.ORDER),
+        quote_id=quote.id,
+        account_id=quote.account_id,
+        kind=QuoteKind.RENEWAL,
+        currency=quote.currency,
+        start_date=quote.start_date,
+        term_months=quote.term_months,
+        subscription_id=subscription.id,
+        created_at=now,
+    )
+    session.add(order)
+    await session.flush()
+    items = {item.id: item for item in subscription.items}
+    by_line = {
+        line.id: items[line.subscription_item_id]
+        for line in quote.lines
+        if line.subscription_item_id in items
+    }
+    session.add_all(_charges(order, priced, by_line))
+    prices = await _prices(session, {item.price_id for item in subscription.items})
+    running = [item for item in subscription.items if item.ended_on is None]
+    new_end = term_end(quote.start_date, quote.term_months)
+    session.add(
+        SubscriptionEvent(
+            subscription_id=subscription.id,
+            actor_id=actor.user_id,
+            action="RENEWAL_AGREED",
+            effective_date=quote.start_date,
+            occurred_at=now,
+            summary=(
+                f"Renews on {quote.start_date.isoformat()} for {quote.term_months} months, "
+                f"to {new_end.isoformat()}, as agreed in {quote.number}."
+            ),
+            before=await _described(session, [(prices[i.price_id], i.quantity) for i in running]),
+            after=await _described(session, [(p.price, p.line.quantity) for p in priced.lines]),
+            monthly_before=monthly_recurring(running, prices, subscription.currency),
+            monthly_after=priced.totals.monthly_recurring,
+            amount_now=Decimal(0),
+            order_id=order.id,
+            quote_id=quote.id,
+        )
+    )
+    await session.flush()
+    return order
+
+
+def _charges(order: Order, priced: PricedQuote, items: dict[int, SubscriptionItem]) -> list[Charge]:
+    quote = priced.quote
+    schedule = charge_schedule(
+        [(str(p.line.id), line_terms(p.line, p.price, quote.uplift_percent)) for p in priced.lines],
+        quote.start_date,
+        quote.term_months,
+    )
+    by_line = {str(p.line.id): p for p in priced.lines}
+    return [charge_row(order, charge, by_line[charge.line_key], items) for charge in schedule]
+
+
+async def take_up(
+    session: AsyncSession, subscription: Subscription, order: Order, *, now: datetime
+) -> None:
+    """Begin the agreed term: the items become the quote's lines (items it leaves out end,
+    lines it adds become items) and the term runs to the order's end."""
+    quote = (
+        await session.scalars(
+            select(Quote).where(Quote.id == order.quote_id).options(selectinload(Quote.lines))
+        )
+    ).one()
+    prices = await _prices(
+        session,
+        {line.price_id for line in quote.lines} | {item.price_id for item in subscription.items},
+    )
+    priced = price_quote(quote, prices, NO_APPROVAL)
+    start = order.start_date
+    items = {item.id: item for item in subscription.items}
+    before = [item for item in subscription.items if item.ended_on is None]
+    monthly_before = monthly_recurring(before, prices, subscription.currency)
+    kept: set[int] = set()
+    new_items: dict[int, SubscriptionItem] = {}
+    for line in priced.lines:
+        if line.price.billing_period is BillingPeriod.ONE_TIME:
+            continue
+        item = items.get(line.line.subscription_item_id or 0)
+        if item is None:
+            item = SubscriptionItem(
+                subscription_id=subscription.id, product_id=line.price.product_id
+            )
+            session.add(item)
+            subscription.items.append(item)
+            new_items[line.line.id] = item
+        item.price_id = line.price.id
+        item.quantity = line.line.quantity
+        item.discount_percent = line.line.discount_percent
+        item.uplift_percent = quote.uplift_percent
+        item.net_amount = line.amounts.net_amount
+        item.ended_on = None
+        kept.add(id(item))
+    for item in before:
+        if id(item) not in kept:
+            item.ended_on = start
+    await session.flush()
+    for line_id, item in new_items.items():
+        await session.execute(
+            update(Charge)
+            .where(Charge.quote_line_id == line_id)
+            .values(subscription_item_id=item.id)
+        )
+    subscription.term_months = order.term_months
+    subscription.current_term_end = term_end(start, order.term_months)
+    after = [item for item in subscription.items if item.ended_on is None]
+    session.add(
+        SubscriptionEvent(
+            subscription_id=subscription.id,
+            actor_id=None,
+            action="RENEW",
+            effective_date=start,
+            occurred_at=now,
+            summary=(
+                f"Renewed for {order.term_months} months, to "
+                f"{subscription.current_term_end.isoformat()}, as agreed in {quote.number}."
+            ),
+            before=await _described(session, [(prices[i.price_id], i.quantity) for i in before]),
+            after=await _described(session, [(prices[i.price_id], i.quantity) for i in after]),
+            monthly_before=monthly_before,
+            monthly_after=monthly_recurring(after, prices, subscription.currency),
+            amount_now=Decimal(0),
+            order_id=order.id,
+            quote_id=quote.id,
+        )
+    )
+    await session.flush()
+
+
+async def _prices(session: AsyncSession, ids: set[int]) -> dict[int, Price]:
+    statement = select(Price).where(Price.id.in_(ids)).options(selectinload(Price.tiers))
+    return {price.id: price for price in await session.scalars(statement)}
+
+
+async def _described(session: AsyncSession, entries: list[tuple[Price, int]]) -> str:
+    ids = {price.product_id for price, _quantity in entries}
+    products = {p.id: p for p in await session.scalars(select(Product).where(Product.id.in_(ids)))}
+    return describe_items([(products[price.product_id], price, qty) for price, qty in entries])
+
+
+async def _reloaded(db: Database, actor: Actor, quote_id: int) -> Quote:
+    quote = await get_quote(db, actor, quote_id)
+    if quote is None:  # the actor just made it: only a concurrent delete could do this
+        raise Invalid.one(None, "The quote is gone.", "UNKNOWN_QUOTE")
+    return quote
