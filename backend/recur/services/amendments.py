@@ -758,7 +758,7 @@ async def create_amendment_quote(
             created_by_id=actor.user_id,
             uplift_percent=Decimal(0),
             subscription_id=subscription.id,
-            note=f"Change of {subscription.number}",
+            note="",
             created_at=now,
             updated_at=now,
             lines=[

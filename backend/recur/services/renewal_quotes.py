@@ -115,7 +115,7 @@ async def create_renewal_quote(
             created_by_id=actor.user_id,
             uplift_percent=uplift,
             subscription_id=subscription.id,
-            note=f"Renewal of {subscription.number} from {start.isoformat()}",
+            note="",
             created_at=now,
             updated_at=now,
             lines=[
@@ -132,7 +132,8 @@ async def create_renewal_quote(
         )
         session.add(quote)
         await session.flush()
-        await record(session, quote, actor, "CREATE", None, now, quote.note)
+        comment = f"Renewal of {subscription.number} from {start.isoformat()}"
+        await record(session, quote, actor, "CREATE", None, now, comment)
         quote_id = quote.id
     return await _reloaded(db, actor, quote_id)
 

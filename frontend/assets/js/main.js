@@ -43,7 +43,7 @@ function navItems(viewer) {
     items.push(["/cart", "Cart"], ["/quotes", "Quotes"], ["/subscriptions", "Subscriptions"], ["/invoices", "Invoices"], ["/account", "Account"]);
     return items;
   }
-  items.push(["/accounts", "Accounts"]);
+  items.push(["/accounts", "Accounts"], ["/subscriptions", "Subscriptions"]);
   if (SALES.includes(role)) items.push(["/quotes", "Quotes"]);
   if (role === "MANAGER" || role === "ADMIN") items.push(["/approvals", "Approvals"]);
   if (role === "FINANCE" || role === "ADMIN") items.push(["/invoices", "Invoices"], ["/billing", "Billing"]);

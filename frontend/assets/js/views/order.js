@@ -4,7 +4,7 @@ import { detailList, emptyState, errorState, formatDate, h, loading, money, page
 
 const ORDER = `query Order($id: ID!) {
   node(id: $id) { ... on Order {
-    id number startDate termMonths account { name } quote { id number }
+    id number startDate termMonths account { name } quote { id number kind }
     subscription { id number status nextBillingDate currentTermEnd monthlyRecurringRevenue ${MONEY} }
     invoice { id number status issueDate dueDate total ${MONEY} }
   } }
@@ -39,12 +39,12 @@ function view(order) {
     "div",
     {},
     h("p", { class: "confirmation" }, h("span", { class: "confirmation__mark", "aria-hidden": "true" }, "✓"), "Thank you: your order is in."),
-    pageHead(`Order ${order.number} confirmed`, [order.account?.name, `${order.termMonths} months from ${formatDate(order.startDate)}`].filter(Boolean).join(" · ")),
+    pageHead(`Order ${order.number} confirmed`, [order.account?.name, WHAT[quote?.kind]?.(order) ?? WHAT.NEW(order)].filter(Boolean).join(" · ")),
     h(
       "div",
       { class: "cards" },
       invoice &&
-        card("First invoice", [
+        card(quote?.kind === "AMENDMENT" ? "Invoiced now" : "First invoice", [
           h("p", { class: "figure" }, money(invoice.total.amount, invoice.total.currency)),
           detailList([
             ["Invoice", link("/invoices", invoice)],
@@ -54,6 +54,9 @@ function view(order) {
           ]),
           h("div", {}, button("/invoices", invoice, "View invoice")),
         ]),
+      !invoice &&
+        quote?.kind === "RENEWAL" &&
+        card("Billing", h("p", { class: "muted" }, `The renewed term is billed period by period, in advance, from ${formatDate(order.startDate)}.`)),
       card(
         "Subscription",
         subscription
@@ -78,6 +81,13 @@ function view(order) {
     ),
   );
 }
+
+/** What the order is, by the kind of quote it was made from. */
+const WHAT = {
+  NEW: (order) => `${order.termMonths} months from ${formatDate(order.startDate)}`,
+  AMENDMENT: (order) => `a change from ${formatDate(order.startDate)} to the end of the term`,
+  RENEWAL: (order) => `renewal for ${order.termMonths} months from ${formatDate(order.startDate)}`,
+};
 
 function card(title, body) {
   return h("section", { class: "card", "aria-label": title }, h("div", { class: "card__body stack" }, h("h2", {}, title), body));

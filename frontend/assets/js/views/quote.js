@@ -7,10 +7,16 @@ import {
   alertBox, badge, confirmDialog, detailList, emptyState, errorState, field, formDialog, formatDate, formatDateTime,
   formatMoney, formatPercent, h, loading, money, path, select, statusBadge, statusLabel, table, todayISO, toast, totals,
 } from "../ui.js";
+import { period } from "./invoice.js";
 import { PERIOD_LABEL, PER_PERIOD, lineProduct, priceSummary } from "./pricing.js";
+import { lastDay } from "./subscription-change.js";
 
-const FIELDS = `id number kind status version isCart startDate termMonths expiresOn note currency account { name }
-  lines { id quantity discountPercent product { name sku } price { billingPeriod } listAmount ${MONEY} netAmount ${MONEY} totalAmount ${MONEY} }
+const FIELDS = `id number kind status version isCart startDate termMonths upliftPercent expiresOn note currency account { name }
+  subscription { id number currentTermEnd }
+  lines { id quantity discountPercent product { name sku } price { billingPeriod } listAmount ${MONEY} netAmount ${MONEY} totalAmount ${MONEY}
+    subscriptionItem { id quantity discountPercent } }
+  changePreview { effectiveDate amountDueNow ${MONEY} monthlyRecurringRevenueBefore ${MONEY} newMonthlyRecurringRevenue ${MONEY} summary
+    lines { description periodStart periodEnd quantity explanation amount ${MONEY} } userErrors { message code } }
   oneTimeTotal ${MONEY} monthlyRecurringTotal ${MONEY} totalContractValue ${MONEY} approvalRequired order { id number }
   history { action toStatus comment at actor { name } }`;
 const QUOTE = `query Quote($id: ID!) { quote(id: $id) { ${FIELDS} } approvalThresholdPercent }`;
@@ -28,6 +34,7 @@ const REJECT = op("rejectQuote", "$quoteId: ID!, $reason: String!");
 const SEND = op("sendQuote", "$quoteId: ID!");
 const DECLINE = op("declineQuote", "$quoteId: ID!, $reason: String!");
 const ACCEPT = op("acceptQuote", "$quoteId: ID!", "order { id }");
+const UPDATE_TERMS = op("updateQuote", "$quoteId: ID!, $startDate: Date, $termMonths: Int, $upliftPercent: Decimal, $expectedVersion: Int");
 
 const EDITABLE = ["DRAFT", "IN_REVIEW", "APPROVED"];
 const SALES = ["REP", "MANAGER", "ADMIN"];
@@ -39,6 +46,17 @@ const DID = {
   SUBMIT: "submitted it for approval", APPROVE: "approved it", REJECT: "sent it back to draft",
   SEND: "sent it to the customer", ACCEPT: "accepted it", DECLINE: "declined it", CHECKOUT: "checked out",
   EXPIRE: "marked it expired",
+};
+
+const ACCEPTING = {
+  NEW: "Accepting orders everything on it and issues the first invoice.",
+  AMENDMENT: "Accepting changes your subscription as shown below, with the amount billed or credited at once.",
+  RENEWAL: "Accepting agrees the next term: it starts when the current one ends.",
+};
+const ACCEPTED = {
+  NEW: "Accepted: the order, its subscription and first invoice are made.",
+  AMENDMENT: "Accepted: the subscription is changed, and what fell due was invoiced or credited at once.",
+  RENEWAL: "Accepted: the next term is agreed and replaces the automatic renewal.",
 };
 
 export function render({ params, session, navigate }) {
@@ -60,6 +78,7 @@ export function render({ params, session, navigate }) {
   const headEl = h("div");
   const linesEl = h("div");
   const totalsEl = h("div", { "aria-live": "polite" });
+  const previewEl = h("div", { "aria-live": "polite" });
   const asideEl = h("div", { class: "card__body stack" });
   const addEl = h("div");
   const historyEl = h("div", { class: "stack-lg" });
@@ -88,6 +107,7 @@ export function render({ params, session, navigate }) {
     else for (const line of quote.lines) updateLine(line);
     renderHead();
     renderTotals();
+    renderPreview();
     renderAside();
     renderAdd();
     renderHistory();
@@ -112,6 +132,7 @@ export function render({ params, session, navigate }) {
             linesEl,
             h("div", { class: "card__body card__section" }, totalsEl),
           ),
+          previewEl,
           addEl,
           historyEl,
         ),
@@ -131,7 +152,7 @@ export function render({ params, session, navigate }) {
           "div",
           {},
           h("h1", { id: "page-title", tabindex: "-1" }, `Quote ${quote.number}`),
-          h("p", {}, [quote.account?.name, `${quote.termMonths} months from ${formatDate(quote.startDate)}`, quote.currency].filter(Boolean).join(" · ")),
+          h("p", {}, ...subtitle()),
           h(
             "div",
             { class: "badges head-badges" },
@@ -142,6 +163,32 @@ export function render({ params, session, navigate }) {
         ),
       ),
     );
+  }
+
+  /** Who and what the quote is for; an amendment or a renewal names its subscription. */
+  function subtitle() {
+    const sub = quote.subscription;
+    const link = sub && h("a", { href: path("/subscriptions", sub.id) }, sub.number);
+    const account = quote.account?.name;
+    if (quote.kind === "AMENDMENT" && sub) {
+      return [`${account} · changes `, link, ` from ${formatDate(quote.startDate)} to the end of its term · ${quote.currency}`];
+    }
+    if (quote.kind === "RENEWAL" && sub) {
+      const uplift = Number(quote.upliftPercent) ? ` · prices up ${formatPercent(quote.upliftPercent)}` : "";
+      return [`${account} · renews `, link, ` for ${quote.termMonths} months from ${formatDate(quote.startDate)}${uplift} · ${quote.currency}`];
+    }
+    return [[account, `${quote.termMonths} months from ${formatDate(quote.startDate)}`, quote.currency].filter(Boolean).join(" · ")];
+  }
+
+  const amendment = () => quote.kind === "AMENDMENT";
+
+  /** What an amendment's line does to its item: added, removed, or from how many. */
+  function lineChange(line) {
+    const item = line.subscriptionItem;
+    if (!item) return badge("Added", "info");
+    if (line.quantity === 0) return badge("Removed", "warn");
+    const same = item.quantity === line.quantity && Number(item.discountPercent) === Number(line.discountPercent);
+    return same ? h("span", { class: "muted" }, "Unchanged") : `${item.quantity.toLocaleString()} now`;
   }
 
   // ---- lines ---------------------------------------------------------------------------
@@ -166,14 +213,19 @@ export function render({ params, session, navigate }) {
     const edit = mode === "edit";
     const columns = [
       { label: "Product", cell: (line) => lineProduct(line.product, line.price.billingPeriod) },
+      amendment() && { label: "Subscribed", cell: lineChange },
       edit ? { label: "Quantity", cell: (line) => lineInput(line, "quantity") } : { label: "Quantity", numeric: true, cell: (line) => line.quantity.toLocaleString() },
       edit ? { label: "Discount", cell: (line) => lineInput(line, "discountPercent") } : { label: "Discount", numeric: true, cell: (line) => formatPercent(line.discountPercent) },
       { label: "Per period", numeric: true, cell: (line) => (rows.get(line.id).period = h("span", {}, perPeriod(line))) },
-      { label: "Over the term", numeric: true, cell: (line) => (rows.get(line.id).total = money(line.totalAmount.amount, quote.currency)) },
+      // An amendment runs to the end of a term already under way: the whole term's amount says nothing.
+      !amendment() && { label: "Over the term", numeric: true, cell: (line) => (rows.get(line.id).total = money(line.totalAmount.amount, quote.currency)) },
       edit && {
         label: "Remove",
         hideLabel: true,
-        cell: (line) => h("button", { class: "button button--quiet button--small", type: "button", "aria-label": `Remove ${line.product.name}`, onclick: () => removeLine(line) }, "Remove"),
+        cell: (line) =>
+          amendment() && line.subscriptionItem && line.quantity === 0
+            ? ""
+            : h("button", { class: "button button--quiet button--small", type: "button", "aria-label": `Remove ${line.product.name}`, onclick: () => removeLine(line) }, "Remove"),
       },
     ].filter(Boolean);
     linesEl.replaceChildren(h("div", { class: "quote-lines" }, table(columns, quote.lines, { caption: `Lines of ${quote.number}`, stack: true })));
@@ -181,7 +233,7 @@ export function render({ params, session, navigate }) {
 
   function updateLine(line) {
     rows.get(line.id).period.replaceChildren(...perPeriod(line));
-    rows.get(line.id).total.textContent = formatMoney(line.totalAmount.amount, quote.currency);
+    if (rows.get(line.id).total) rows.get(line.id).total.textContent = formatMoney(line.totalAmount.amount, quote.currency);
   }
 
   function lineInput(line, key) {
@@ -242,19 +294,69 @@ export function render({ params, session, navigate }) {
 
   async function removeLine(line) {
     if (await edit(REMOVE_LINE, "removeQuoteLine", { lineId: line.id })) {
-      toast(`${line.product.name} removed from ${quote.number}.`);
+      const ends = amendment() && line.subscriptionItem;
+      toast(ends ? `${line.product.name} ends on ${formatDate(quote.startDate)} if the customer accepts.` : `${line.product.name} removed from ${quote.number}.`);
       document.getElementById("lines-title")?.focus();
     }
   }
 
   function renderTotals() {
     const c = quote.currency;
+    if (amendment()) {
+      return totalsEl.replaceChildren(
+        totals([["Monthly recurring after the change", money(quote.monthlyRecurringTotal.amount, c)]]),
+        h("p", { class: "muted" }, "Amounts per period are the items' new prices; what is billed now is prorated below."),
+      );
+    }
     totalsEl.replaceChildren(
       totals([
         ["One-time", money(quote.oneTimeTotal.amount, c)],
         ["Monthly recurring", money(quote.monthlyRecurringTotal.amount, c)],
         ["Total contract value", money(quote.totalContractValue.amount, c), `over ${quote.termMonths} months`],
       ]),
+    );
+  }
+
+  /** An amendment's preview: exactly what accepting it today invoices or credits. */
+  function renderPreview() {
+    const p = quote.changePreview;
+    if (!p) return previewEl.replaceChildren();
+    const body = [];
+    if (p.userErrors.length) {
+      body.push(h("p", { class: "notice" }, p.userErrors.map((e) => e.message).join(" ")));
+    } else {
+      const due = Number(p.amountDueNow.amount);
+      const amount = formatMoney(Math.abs(due).toFixed(2), p.amountDueNow.currency);
+      body.push(
+        h("p", {}, p.summary),
+        p.lines.length
+          ? table(
+              [
+                { label: "Line", cell: (l) => [h("div", { class: "line-name" }, l.description), h("p", { class: "line-explanation" }, l.explanation)] },
+                { label: "Period", cell: period },
+                { label: due < 0 ? "Credited" : "Amount", numeric: true, cell: (l) => money(l.amount.amount, l.amount.currency) },
+              ],
+              p.lines,
+              { caption: `What accepting ${quote.number} bills at once`, stack: true },
+            )
+          : null,
+        totals([
+          ["Monthly total", `${formatMoney(p.monthlyRecurringRevenueBefore.amount, quote.currency)} → ${formatMoney(p.newMonthlyRecurringRevenue.amount, quote.currency)}`],
+          [due > 0 ? "Invoiced on acceptance (tax included)" : due < 0 ? "Credited on acceptance (tax included)" : "Billed on acceptance", due ? amount : "Nothing"],
+        ]),
+        h(
+          "p",
+          { class: "muted" },
+          `Prorated for the days from ${formatDate(p.effectiveDate)} to the end of the current period; later periods bill the new amounts until the term ends${quote.subscription ? ` on ${formatDate(lastDay(quote.subscription.currentTermEnd))}` : ""}.`,
+        ),
+      );
+    }
+    previewEl.replaceChildren(
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "preview-title" },
+        h("div", { class: "card__body stack preview" }, h("h2", { id: "preview-title" }, "On acceptance"), ...body),
+      ),
     );
   }
 
@@ -363,15 +465,48 @@ export function render({ params, session, navigate }) {
       notice(expired),
       detailList([
         ["Account", quote.account?.name],
-        ["Start", formatDate(quote.startDate)],
-        ["Term", `${quote.termMonths} months`],
+        ["Subscription", quote.subscription && h("a", { href: path("/subscriptions", quote.subscription.id) }, quote.subscription.number)],
+        [amendment() ? "Effective" : "Start", formatDate(quote.startDate)],
+        ["Term", amendment() ? `To the end of the term` : `${quote.termMonths} months`],
+        ["Uplift", quote.kind === "RENEWAL" && formatPercent(quote.upliftPercent)],
         ["Valid until", quote.expiresOn && formatDate(quote.expiresOn)],
         ["Order", quote.order && h("a", { href: path("/orders", quote.order.id) }, quote.order.number)],
         ["Version", staff && String(quote.version)],
       ]),
+      editable() ? termsForm() : "",
       actionProblem,
       h("div", { class: "stack" }, buttons),
     );
+  }
+
+  /** The quote's terms, as its kind allows: a new quote's start and term, an amendment's
+   * effective date, a renewal's term and uplift (it starts when the current term ends). */
+  function termsForm() {
+    const kind = quote.kind;
+    const problem = alertBox();
+    const inputs = {};
+    if (kind !== "RENEWAL") inputs.startDate = h("input", { type: "date", value: quote.startDate });
+    if (kind !== "AMENDMENT") inputs.termMonths = h("input", { type: "text", inputmode: "numeric", value: String(quote.termMonths), autocomplete: "off" });
+    if (kind === "RENEWAL") inputs.upliftPercent = h("input", { type: "text", inputmode: "decimal", value: formatPercent(quote.upliftPercent).replace(/ %|—/g, "") || "0", autocomplete: "off" });
+    const labels = { startDate: kind === "AMENDMENT" ? "Effective date" : "Start date", termMonths: "Term (months)", upliftPercent: "Uplift %" };
+    const hints = { startDate: kind === "AMENDMENT" ? "Back to the start of the current billing period at the earliest." : null, upliftPercent: "On list prices, before discounts." };
+    const fields = Object.fromEntries(Object.entries(inputs).map(([key, input]) => [key, field(labels[key], input, hints[key])]));
+    async function save(event) {
+      event.preventDefault();
+      const variables = { quoteId: quote.id };
+      if (inputs.startDate && inputs.startDate.value !== quote.startDate) variables.startDate = inputs.startDate.value;
+      if (inputs.termMonths && Number(inputs.termMonths.value) !== quote.termMonths) {
+        if (!WHOLE.test(inputs.termMonths.value.trim())) return problem.show("Enter the term as a whole number of months.");
+        variables.termMonths = Number(inputs.termMonths.value);
+      }
+      if (inputs.upliftPercent && Number(inputs.upliftPercent.value) !== Number(quote.upliftPercent)) {
+        if (!DECIMAL.test(inputs.upliftPercent.value.trim())) return problem.show("Enter an uplift from 0 to 100 %, like 5.");
+        variables.upliftPercent = inputs.upliftPercent.value.trim();
+      }
+      if (Object.keys(variables).length === 1) return problem.show(null);
+      if (await edit(UPDATE_TERMS, "updateQuote", variables, problem)) toast(`${quote.number}: terms saved.`);
+    }
+    return h("form", { class: "stack terms-form", onsubmit: save, novalidate: true, "aria-label": "Terms" }, Object.values(fields), problem, h("button", { class: "button button--block", type: "submit" }, "Save terms"));
   }
 
   function notice(expired) {
@@ -391,8 +526,8 @@ export function render({ params, session, navigate }) {
       IN_REVIEW: customer ? ["Sales is preparing your quote. You can accept it once they send it."] : ["The customer asked for this quote: adjust it, then send it.", "info"],
       PENDING_APPROVAL: APPROVERS.includes(role) ? ["Check the discounts, then approve the quote or send it back with a reason.", "warn"] : ["Waiting for a manager's approval.", "warn"],
       APPROVED: ["Approved: send it to the customer. Changing a line sends it back to draft.", "ok"],
-      SENT: customer ? [`Valid until ${until}. Accepting orders everything on it and issues the first invoice.`, "info"] : [`Sent to the customer, valid until ${until}.`, "info"],
-      ACCEPTED: ["Accepted: the order, its subscription and first invoice are made.", "ok"],
+      SENT: customer ? [`Valid until ${until}. ${ACCEPTING[quote.kind]}`, "info"] : [`Sent to the customer, valid until ${until}.`, "info"],
+      ACCEPTED: [ACCEPTED[quote.kind], "ok"],
       DECLINED: ["Declined by the customer."],
     };
     return say(...(texts[quote.status] || [statusLabel(quote.status)]));
@@ -451,9 +586,17 @@ export function render({ params, session, navigate }) {
     });
 
   async function accept() {
+    const due = quote.changePreview?.amountDueNow;
+    const bodies = {
+      NEW: `This orders everything on the quote for ${quote.termMonths} months, ${formatMoney(quote.totalContractValue.amount, quote.currency)} in total before tax, and issues the first invoice now.`,
+      AMENDMENT: due
+        ? `Your subscription changes from ${formatDate(quote.startDate)}. ${Number(due.amount) >= 0 ? `${formatMoney(due.amount, due.currency)} is invoiced now` : `${formatMoney(Math.abs(Number(due.amount)).toFixed(2), due.currency)} is credited now`} (tax included), and the monthly total becomes ${formatMoney(quote.changePreview.newMonthlyRecurringRevenue.amount, quote.currency)}.`
+        : `Your subscription changes from ${formatDate(quote.startDate)} as the quote shows.`,
+      RENEWAL: `Your subscription renews on ${formatDate(quote.startDate)} for ${quote.termMonths} months, ${formatMoney(quote.totalContractValue.amount, quote.currency)} in total before tax, billed period by period from then on.`,
+    };
     const ok = await confirmDialog({
       title: `Accept ${quote.number}?`,
-      body: `This orders everything on the quote for ${quote.termMonths} months, ${formatMoney(quote.totalContractValue.amount, quote.currency)} in total before tax, and issues the first invoice now.`,
+      body: bodies[quote.kind] ?? bodies.NEW,
       confirm: "Accept and order",
     });
     const result = ok && (await act(ACCEPT, "acceptQuote", {}, null));

@@ -11,7 +11,7 @@ const QUOTES = `query Quotes($after: String, $status: QuoteStatus) {
   quotes(first: 50, after: $after, status: $status) {
     pageInfo { hasNextPage endCursor }
     edges { node {
-      id number status isCart expiresOn startDate termMonths account { name }
+      id number kind status isCart expiresOn startDate termMonths account { name } subscription { number }
       monthlyRecurringTotal ${MONEY} totalContractValue ${MONEY}
     } }
   }
@@ -65,14 +65,22 @@ export function render({ query, session, navigate }) {
 function columns(staff) {
   const amount = (key) => (q) => money(q[key].amount, q[key].currency);
   return [
-    { label: "Quote", cell: (q) => h("a", { href: path("/quotes", q.id) }, h("strong", {}, q.number)) },
+    { label: "Quote", cell: (q) => [h("a", { href: path("/quotes", q.id) }, h("strong", {}, q.number)), kindOf(q)] },
     staff && { label: "Account", cell: (q) => q.account?.name ?? "—" },
     { label: "Status", cell: (q) => [statusBadge(q.status), validity(q)] },
     { label: "Start", cell: (q) => formatDate(q.startDate) },
-    { label: "Term", cell: (q) => `${q.termMonths} months` },
+    { label: "Term", cell: (q) => (q.kind === "AMENDMENT" ? "To term end" : `${q.termMonths} months`) },
     { label: "Monthly", numeric: true, cell: amount("monthlyRecurringTotal") },
-    { label: "Contract value", numeric: true, cell: amount("totalContractValue") },
+    // An amendment's value is what it changes, shown on the quote: not a contract value.
+    { label: "Contract value", numeric: true, cell: (q) => (q.kind === "AMENDMENT" ? h("span", { class: "muted" }, "—") : amount("totalContractValue")(q)) },
   ].filter(Boolean);
+}
+
+/** An amendment or renewal says which subscription it is for. */
+function kindOf(q) {
+  if (q.kind === "NEW") return null;
+  const what = q.kind === "AMENDMENT" ? "Changes" : "Renews";
+  return h("div", { class: "line-meta" }, q.subscription ? `${what} ${q.subscription.number}` : what);
 }
 
 function validity(q) {

@@ -3,6 +3,7 @@
 import { MONEY, graphql, mutate } from "../api.js";
 import { confirmDialog, detailList, emptyState, errorState, formatDate, formatDateTime, formatMoney, formatPercent, h, loading, money, pageHead, path, statusBadge, table, toast, totals } from "../ui.js";
 import { PER_PERIOD, lineProduct } from "./pricing.js";
+import { SALES, prepareAmendment, prepareRenewal } from "./change-quotes.js";
 import { changePanel, lastDay } from "./subscription-change.js";
 
 const SUBSCRIPTION = `query Subscription($id: ID!) {
@@ -23,14 +24,14 @@ const CANCEL = `mutation Cancel($id: ID!) {
     creditNote { number total ${MONEY} } userErrors { field message code } } }`;
 const CHANGERS = ["CUSTOMER", "REP", "MANAGER", "FINANCE", "ADMIN"];
 
-export function render({ params, session }) {
+export function render({ params, session, navigate }) {
   document.title = "Subscription · Recur";
   const role = session.viewer.role;
   const root = h("div", {}, loading("Loading the subscription", 2));
   async function load() {
     try {
       const { subscription } = await graphql(SUBSCRIPTION, { id: params.id });
-      root.replaceChildren(subscription ? view(subscription, { role, reload: load }) : missing());
+      root.replaceChildren(subscription ? view(subscription, { role, reload: load, navigate }) : missing());
     } catch (error) {
       root.replaceChildren(errorState(error, load));
     }
@@ -44,7 +45,7 @@ function missing() {
   return emptyState("Subscription not found", "It may belong to another account, or the link is mistyped.", h("a", { class: "button", href: "/subscriptions" }, "All subscriptions"), 1);
 }
 
-function view(s, { role, reload }) {
+function view(s, { role, reload, navigate }) {
   document.title = `${s.number} · Recur`;
   const active = s.status === "ACTIVE";
   const staff = role !== "CUSTOMER";
@@ -101,6 +102,7 @@ function view(s, { role, reload }) {
           mayChange ? renewalToggle(s, reload) : null,
           mayChange && staff ? cancelNow(s, reload) : null,
         ),
+        active && SALES.includes(role) ? quoteActions(s, navigate) : null,
       ),
     ),
   );
@@ -163,6 +165,19 @@ function cancelNow(s, reload) {
     }
   });
   return button;
+}
+
+/** Sales prepare a change or the next term as a quote, to send for the customer to accept. */
+function quoteActions(s, navigate) {
+  const button = (label, onclick) => h("button", { class: "button button--block", type: "button", onclick }, label);
+  return h(
+    "div",
+    { class: "card__body card__section stack" },
+    h("h2", { id: "quote-actions-title" }, "Quotes"),
+    h("p", { class: "muted" }, "Offer a change with discounts, or the next term on new terms, for the customer to accept."),
+    button("Prepare amendment quote", () => prepareAmendment(s, navigate)),
+    button("Prepare renewal quote", () => prepareRenewal(s, navigate)),
+  );
 }
 
 /** Every change, newest first. */

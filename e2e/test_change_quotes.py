@@ -1,0 +1,102 @@
+"""A rep's quotes against a live subscription: an amendment with a discount whose preview is
+the invoice, and the renewal for the next term on new terms, accepted by the customer."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+
+from e2e.people import log_in, person, shot, watch_console
+
+
+def _open_acme_subscription(page: Page, server_url: str) -> None:
+    page.goto(f"{server_url}/subscriptions")
+    page.get_by_role("link", name="SUB-000002").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Subscription SUB-000002")
+
+
+def _send(page: Page) -> str:
+    page.get_by_role("button", name="Send to customer").click()
+    expect(page.get_by_text(re.compile("^Sent to the customer"))).to_be_visible()
+    return page.url
+
+
+def test_a_reps_renewal_quote_is_accepted_and_replaces_the_automatic_renewal(
+    page: Page, browser: Browser, server_url: str, screenshot
+) -> None:
+    errors = watch_console(page)
+    log_in(page, server_url, "rita@recur.example")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Subscriptions").click()
+    page.get_by_role("link", name="SUB-000002").click()
+    page.get_by_role("button", name="Prepare renewal quote").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Term (months)").fill("24")
+    dialog.get_by_label("Uplift %").fill("5")
+    dialog.get_by_role("button", name="Prepare renewal quote").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Quote Q-\d+$"))
+    expect(page.get_by_text(re.compile("renews SUB-000002 for 24 months"))).to_be_visible()
+    number = page.get_by_role("heading", level=1).inner_text().removeprefix("Quote ")
+    seats = page.get_by_label("Quantity of Standard Seats")
+    more = int(seats.input_value()) + 10
+    seats.fill(str(more))
+    page.get_by_label("Discount on Standard Seats (%)").fill("10")
+    page.get_by_label("Discount on Standard Seats (%)").press("Tab")
+    # Prices are raised 5 % before the discount: $25 → $26.25 a seat.
+    row = page.get_by_role("row").filter(has_text="Standard Seats")
+    net = f"${more * 26.25 * 0.9:,.2f}"
+    expect(row).to_contain_text(net)
+    screenshot("renewal-quote")
+    url = _send(page)
+
+    with person(browser, server_url, "alice@acme.example") as alice:
+        alice.goto(url)
+        expect(alice.get_by_text("Renewal", exact=True)).to_be_visible()
+        alice.get_by_role("button", name="Accept quote").click()
+        expect(alice.get_by_role("dialog")).to_contain_text("renews on")
+        alice.get_by_role("button", name="Accept and order").click()
+        expect(alice.get_by_role("heading", level=1)).to_have_text(re.compile("^Order ORD-"))
+        expect(alice.get_by_text(re.compile("renewal for 24 months"))).to_be_visible()
+        _open_acme_subscription(alice, server_url)
+        history = alice.get_by_role("table", name=re.compile("^History of"))
+        expect(history).to_contain_text(f"as agreed in {number}")
+        shot(alice, "renewal-agreed")
+
+    # A second renewal for the same term is refused, and says why.
+    _open_acme_subscription(page, server_url)
+    page.get_by_role("button", name="Prepare renewal quote").click()
+    page.get_by_role("dialog").get_by_role("button", name="Prepare renewal quote").click()
+    expect(page.get_by_role("dialog")).to_contain_text("is agreed already")
+    assert errors == []
+
+
+def test_a_reps_amendment_quote_bills_exactly_its_preview(
+    page: Page, browser: Browser, server_url: str, screenshot
+) -> None:
+    errors = watch_console(page)
+    log_in(page, server_url, "rita@recur.example")
+    _open_acme_subscription(page, server_url)
+    page.get_by_role("button", name="Prepare amendment quote").click()
+    expect(page.get_by_text(re.compile("changes SUB-000002 from"))).to_be_visible()
+
+    page.get_by_label("Product", exact=True).select_option(label="SSO & SCIM")
+    page.get_by_label("Discount %").fill("15")
+    page.get_by_role("button", name="Add line").click()
+    preview = page.get_by_role("region", name="On acceptance")
+    due = preview.locator(".totals__row").filter(has_text="Invoiced on acceptance").locator("dd")
+    expect(due).to_have_text(re.compile(r"^\$[\d,]+\.\d{2}$"))
+    amount = due.inner_text()
+    expect(preview).to_contain_text("SSO & SCIM, quantity 0 → 1 (net of its 15 % discount)")
+    screenshot("amendment-quote")
+    url = _send(page)
+
+    with person(browser, server_url, "alice@acme.example") as alice:
+        alice.goto(url)
+        expect(alice.get_by_role("region", name="On acceptance")).to_contain_text(amount)
+        alice.get_by_role("button", name="Accept quote").click()
+        expect(alice.get_by_role("dialog")).to_contain_text(f"{amount} is invoiced now")
+        alice.get_by_role("button", name="Accept and order").click()
+        invoiced = alice.get_by_role("region", name="Invoiced now")
+        expect(invoiced.locator(".figure")).to_have_text(amount)
+    assert errors == []
