@@ -61,6 +61,11 @@ def test_a_reps_renewal_quote_is_accepted_and_replaces_the_automatic_renewal(
         _open_acme_subscription(alice, server_url)
         history = alice.get_by_role("table", name=re.compile("^History of"))
         expect(history).to_contain_text(f"as agreed in {number}")
+        terms = alice.get_by_role("complementary", name="Terms")
+        expect(terms).to_contain_text(f"Agreed: 24 months from May 31, 2027, as quoted in {number}")
+        expect(
+            terms.get_by_role("button", name="Don't renew after the agreed term")
+        ).to_be_visible()
         shot(alice, "renewal-agreed")
 
     # A second renewal for the same term is refused, and says why.

@@ -19,6 +19,7 @@ from recur.services import (
     orders,
     payments,
     quotes,
+    renewal_quotes,
     subscriptions,
 )
 from recur.services.actor import Actor
@@ -81,6 +82,9 @@ class Loaders:
         )
         self.subscription: DataLoader[int, models.Subscription | None] = _by_key(
             lambda ids: subscriptions.subscriptions_by_id(db, actor, ids), None
+        )
+        self.agreed_renewal: DataLoader[int, models.Order | None] = _by_key(
+            lambda ids: renewal_quotes.agreed_renewals(db, ids), None
         )
         self.subscription_items: DataLoader[int, list[models.SubscriptionItem]] = _by_key(
             lambda ids: subscriptions.items_by_subscription(db, ids), []

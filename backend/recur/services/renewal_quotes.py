@@ -11,10 +11,11 @@ so changes during the rest of the term are prorated on what the customer has now
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -165,6 +166,24 @@ async def agreed_renewal(session: AsyncSession, subscription: Subscription) -> O
         Order.start_date == subscription.current_term_end,
     )
     return (await session.scalars(statement)).first()
+
+
+async def agreed_renewals(db: Database, subscription_ids: Sequence[int]) -> dict[int, Order]:
+    """Each subscription's agreed renewal, if it has one (callers reach it through a visible
+    subscription)."""
+    statement = (
+        select(Order)
+        .join(
+            Subscription,
+            and_(
+                Subscription.id == Order.subscription_id,
+                Subscription.current_term_end == Order.start_date,
+            ),
+        )
+        .where(Order.subscription_id.in_(set(subscription_ids)), Order.kind == QuoteKind.RENEWAL)
+    )
+    async with db.session() as session:
+        return {order.subscription_id or 0: order for order in await session.scalars(statement)}
 
 
 async def check_quote(session: AsyncSession, quote: Quote) -> Subscription:

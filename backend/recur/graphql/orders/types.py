@@ -127,6 +127,14 @@ class Subscription(Node):
     def canceled_on(self) -> date | None:
         return self.model_.canceled_on
 
+    @strawberry.field(
+        description="The renewal the customer accepted for the next term, not begun yet: the "
+        "billing run takes it up at term end instead of renewing automatically."
+    )
+    async def agreed_renewal(self, info: Info) -> Order | None:
+        order = await info.context.loaders.agreed_renewal.load(self.model_.id)
+        return Order.from_model(order) if order else None
+
     @strawberry.field(description="When the next period is billed; null after the term.")
     async def next_billing_date(self, info: Info) -> date | None:
         items = await info.context.loaders.subscription_items.load(self.model_.id)

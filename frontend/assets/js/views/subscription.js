@@ -9,6 +9,7 @@ import { changePanel, lastDay } from "./subscription-change.js";
 const SUBSCRIPTION = `query Subscription($id: ID!) {
   subscription(id: $id) {
     id number status currency startDate termMonths currentTermEnd autoRenew canceledOn nextBillingDate account { name }
+    agreedRenewal { id number startDate termMonths quote { id number } }
     items { id quantity discountPercent product { name sku } price { id billingPeriod } netAmount ${MONEY} }
     monthlyRecurringRevenue ${MONEY}
     events { id action effectiveDate occurredAt summary before after actorName amountNow ${MONEY}
@@ -96,7 +97,7 @@ function view(s, { role, reload, navigate }) {
             ["Term", `${s.termMonths} months`],
             ["Term ends", formatDate(lastDay(s.currentTermEnd))],
             ["Next billing", s.nextBillingDate ? formatDate(s.nextBillingDate) : "None: the term is over"],
-            ["Renewal", s.canceledOn ? `Cancelled on ${formatDate(s.canceledOn)}` : s.autoRenew ? `Renews on ${formatDate(s.currentTermEnd)}` : `Ends on ${formatDate(lastDay(s.currentTermEnd))}`],
+            ["Renewal", renewal(s)],
             ["Currency", s.currency],
           ]),
           mayChange ? renewalToggle(s, reload) : null,
@@ -108,21 +109,27 @@ function view(s, { role, reload, navigate }) {
   );
 }
 
-/** Auto-renew on or off; off is how a customer cancels: it runs to the end of the term. */
+/** How the term ends: cancelled, renewed as agreed on a quote, automatically, or not. */
+function renewal(s) {
+  if (s.canceledOn) return `Cancelled on ${formatDate(s.canceledOn)}`;
+  const agreed = s.agreedRenewal;
+  if (agreed) {
+    return [`Agreed: ${agreed.termMonths} months from ${formatDate(agreed.startDate)}, as quoted in `, h("a", { href: path("/quotes", agreed.quote.id) }, agreed.quote.number)];
+  }
+  return s.autoRenew ? `Renews on ${formatDate(s.currentTermEnd)}` : `Ends on ${formatDate(lastDay(s.currentTermEnd))}`;
+}
+
+/** Auto-renew on or off; off is how a customer cancels: it runs to the end of the term. With a
+ * renewal agreed, it is about the term after the agreed one. */
 function renewalToggle(s, reload) {
-  const end = formatDate(lastDay(s.currentTermEnd));
-  const button = h("button", { class: s.autoRenew ? "button button--block button--danger" : "button button--block", type: "button" }, s.autoRenew ? "Cancel at term end" : "Turn auto-renew back on");
+  const { label, danger, dialog, done } = s.agreedRenewal ? afterAgreed(s) : atTermEnd(s);
+  const button = h("button", { class: `button button--block${danger ? " button--danger" : ""}`, type: "button" }, label);
   button.addEventListener("click", async () => {
-    const ok = await confirmDialog(
-      s.autoRenew
-        ? { title: `Cancel ${s.number} at term end?`, body: `It will not renew. You keep every item until ${end}, the last day of the term, and nothing more is billed after it. You can turn auto-renew back on until then.`, confirm: "Cancel at term end", cancel: "Keep it" }
-        : { title: `Renew ${s.number} automatically?`, body: `It renews on ${formatDate(s.currentTermEnd)} for another ${s.termMonths} months at the prices then in force.`, confirm: "Turn auto-renew on" },
-    );
-    if (!ok) return;
+    if (!(await confirmDialog(dialog))) return;
     button.disabled = true;
     try {
       await mutate(AUTO_RENEW, { id: s.id, on: !s.autoRenew }, "setAutoRenew");
-      toast(s.autoRenew ? `${s.number} ends on ${end}.` : `${s.number} renews automatically.`);
+      toast(done);
       await reload();
     } catch (error) {
       toast(error.message, "error");
@@ -130,6 +137,37 @@ function renewalToggle(s, reload) {
     }
   });
   return button;
+}
+
+function atTermEnd(s) {
+  const end = formatDate(lastDay(s.currentTermEnd));
+  return s.autoRenew
+    ? {
+        label: "Cancel at term end",
+        danger: true,
+        dialog: { title: `Cancel ${s.number} at term end?`, body: `It will not renew. You keep every item until ${end}, the last day of the term, and nothing more is billed after it. You can turn auto-renew back on until then.`, confirm: "Cancel at term end", cancel: "Keep it" },
+        done: `${s.number} ends on ${end}.`,
+      }
+    : {
+        label: "Turn auto-renew back on",
+        dialog: { title: `Renew ${s.number} automatically?`, body: `It renews on ${formatDate(s.currentTermEnd)} for another ${s.termMonths} months at the prices then in force.`, confirm: "Turn auto-renew on" },
+        done: `${s.number} renews automatically.`,
+      };
+}
+
+function afterAgreed(s) {
+  const { quote, startDate, termMonths } = s.agreedRenewal;
+  return s.autoRenew
+    ? {
+        label: "Don't renew after the agreed term",
+        dialog: { title: `End ${s.number} after the agreed term?`, body: `The term agreed in ${quote.number} still begins on ${formatDate(startDate)}; when it ends, ${s.number} will not renew.`, confirm: "Don't renew", cancel: "Keep renewing" },
+        done: `${s.number} ends after the agreed term.`,
+      }
+    : {
+        label: "Renew automatically after the agreed term",
+        dialog: { title: `Renew ${s.number} after the agreed term?`, body: `When the term agreed in ${quote.number} ends, ${s.number} renews automatically for another ${termMonths} months.`, confirm: "Renew automatically" },
+        done: `${s.number} renews automatically after the agreed term.`,
+      };
 }
 
 /** Staff end a subscription today: the unused part of the current periods is credited. */
