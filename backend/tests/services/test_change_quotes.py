@@ -378,6 +378,22 @@ async def test_an_accepted_renewal_quote_replaces_the_automatic_renewal(db) -> N
     assert renewals == 1  # no automatic renewal next to the agreed one
     assert billed == [D("514.50"), D("945.00")]  # the first period of the agreed term
 
+    # A change in the agreed term is prorated on its prices and runs to its end.
+    june = date(2027, 6, 10)
+    done = await amendments.change_subscription(
+        db,
+        rep,
+        subscription_id=subscription.id,
+        effective_date=june,
+        changes=[ItemChangeRequest(item_id=items["SEAT-STD"].id, quantity=45)],
+        today=june,
+        now=datetime(2027, 6, 10, 10, tzinfo=UTC),
+    )
+    # 45 × 26.25 × 0.9 = 1,063.13: +118.13 a period, 20 of [May 31, Jun 30)'s 30 days left.
+    first = min(done.charges, key=lambda charge: charge.period_start)
+    assert (first.period_start, first.amount) == (june, D("78.75"))
+    assert max(c.period_end for c in done.charges if c.period_end) == date(2029, 5, 31)
+
 
 async def test_a_renewal_quote_cannot_be_accepted_once_the_term_renewed_without_it(db) -> None:
     rep = await _actor(db, "rita@recur.example")
