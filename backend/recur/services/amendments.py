@@ -56,7 +56,7 @@ from recur.services.grouping import grouped
 from recur.services.invoicing import bill_charges
 from recur.services.numbering import Sequence as NumberSequence
 from recur.services.numbering import next_number
-from recur.services.quotes import get_quote, require_sales
+from recur.services.quotes import get_quote, lines_of_items, require_sales, subscription_quote
 from recur.services.subscriptions import describe_items, monthly_recurring
 
 STAFF_CHANGERS = frozenset({Role.REP, Role.MANAGER, Role.FINANCE, Role.ADMIN})
@@ -214,22 +214,13 @@ async def _apply(
         actor.role is not Role.CUSTOMER, subscription, term, effective, active, prices, today
     )
     planned = await _plan(session, subscription, term, active, prices, requests)
-    quote = Quote(
+    quote = subscription_quote(
+        subscription,
         number=await next_number(session, NumberSequence.QUOTE),
-        account_id=subscription.account_id,
         kind=QuoteKind.AMENDMENT,
         status=QuoteStatus.ACCEPTED,
-        currency=subscription.currency,
         start_date=effective,
         term_months=term.months,
-        version=1,
-        is_cart=False,
-        created_by_id=actor.user_id,
-        uplift_percent=Decimal(0),
-        subscription_id=subscription.id,
-        note=summary or f"Change of {subscription.number}",
-        created_at=now,
-        updated_at=now,
         lines=[
             QuoteLine(
                 position=position,
@@ -241,6 +232,9 @@ async def _apply(
             )
             for position, plan in enumerate(planned, start=1)
         ],
+        now=now,
+        created_by_id=actor.user_id,
+        note=summary or f"Change of {subscription.number}",
     )
     session.add(quote)
     await session.flush()
@@ -745,33 +739,16 @@ async def create_amendment_quote(
         term = await _current_term(session, subscription)
         running = sorted(_running(subscription), key=lambda item: item.id)
         effective = min(max(today, term.start), date.fromordinal(term.end.toordinal() - 1))
-        quote = Quote(
+        quote = subscription_quote(
+            subscription,
             number=await next_number(session, NumberSequence.QUOTE),
-            account_id=subscription.account_id,
             kind=QuoteKind.AMENDMENT,
             status=QuoteStatus.DRAFT,
-            currency=subscription.currency,
             start_date=effective,
             term_months=term.months,
-            version=1,
-            is_cart=False,
+            lines=lines_of_items(running),
+            now=now,
             created_by_id=actor.user_id,
-            uplift_percent=Decimal(0),
-            subscription_id=subscription.id,
-            note="",
-            created_at=now,
-            updated_at=now,
-            lines=[
-                QuoteLine(
-                    position=position,
-                    product_id=item.product_id,
-                    price_id=item.price_id,
-                    quantity=item.quantity,
-                    discount_percent=item.discount_percent,
-                    subscription_item_id=item.id,
-                )
-                for position, item in enumerate(running, start=1)
-            ],
         )
         session.add(quote)
         await session.flush()

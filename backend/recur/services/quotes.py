@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
@@ -17,11 +17,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from recur.core import quotes as rules
-from recur.core.lifecycle import EDITABLE, QuoteStatus
+from recur.core.lifecycle import EDITABLE, QuoteKind, QuoteStatus
 from recur.core.money import Money
 from recur.core.roles import Role
 from recur.db.engine import Database
-from recur.db.models import Account, Price, Quote, QuoteEvent, QuoteLine
+from recur.db.models import (
+    Account,
+    Price,
+    Quote,
+    QuoteEvent,
+    QuoteLine,
+    Subscription,
+    SubscriptionItem,
+)
 from recur.services.accounts import visible_accounts
 from recur.services.actor import Actor
 from recur.services.catalog import price_spec
@@ -103,6 +111,56 @@ async def prices_for(session: AsyncSession, quotes: Sequence[Quote]) -> dict[int
         return {}
     statement = select(Price).where(Price.id.in_(ids)).options(selectinload(Price.tiers))
     return {price.id: price for price in await session.scalars(statement)}
+
+
+def subscription_quote(
+    subscription: Subscription,
+    *,
+    number: str,
+    kind: QuoteKind,
+    status: QuoteStatus,
+    start_date: date,
+    term_months: int,
+    lines: list[QuoteLine],
+    now: datetime,
+    created_by_id: int | None = None,
+    uplift_percent: Decimal = Decimal(0),
+    note: str = "",
+) -> Quote:
+    """An AMENDMENT or RENEWAL quote against ``subscription``, in its currency."""
+    return Quote(
+        number=number,
+        account_id=subscription.account_id,
+        kind=kind,
+        status=status,
+        currency=subscription.currency,
+        start_date=start_date,
+        term_months=term_months,
+        version=1,
+        is_cart=False,
+        created_by_id=created_by_id,
+        uplift_percent=uplift_percent,
+        subscription_id=subscription.id,
+        note=note,
+        created_at=now,
+        updated_at=now,
+        lines=lines,
+    )
+
+
+def lines_of_items(items: Sequence[SubscriptionItem]) -> list[QuoteLine]:
+    """Quote lines repeating subscription items as they are, each pointing at its item."""
+    return [
+        QuoteLine(
+            position=position,
+            product_id=item.product_id,
+            price_id=item.price_id,
+            quantity=item.quantity,
+            discount_percent=item.discount_percent,
+            subscription_item_id=item.id,
+        )
+        for position, item in enumerate(items, start=1)
+    ]
 
 
 # ---- access -------------------------------------------------------------------------------

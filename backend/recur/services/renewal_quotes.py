@@ -32,7 +32,6 @@ from recur.db.models import (
     Price,
     Product,
     Quote,
-    QuoteLine,
     Subscription,
     SubscriptionEvent,
     SubscriptionItem,
@@ -47,9 +46,11 @@ from recur.services.quotes import (
     PricedQuote,
     get_quote,
     line_terms,
+    lines_of_items,
     price_quote,
     record,
     require_sales,
+    subscription_quote,
 )
 from recur.services.subscriptions import describe_items, monthly_recurring
 
@@ -103,33 +104,17 @@ async def create_renewal_quote(
         except rules.QuoteRuleError as error:
             raise Invalid.one(error.field, error.message, error.code) from None
         start = subscription.current_term_end
-        quote = Quote(
+        quote = subscription_quote(
+            subscription,
             number=await next_number(session, NumberSequence.QUOTE),
-            account_id=subscription.account_id,
             kind=QuoteKind.RENEWAL,
             status=QuoteStatus.DRAFT,
-            currency=subscription.currency,
             start_date=start,
             term_months=term,
-            version=1,
-            is_cart=False,
+            lines=lines_of_items(running),
+            now=now,
             created_by_id=actor.user_id,
             uplift_percent=uplift,
-            subscription_id=subscription.id,
-            note="",
-            created_at=now,
-            updated_at=now,
-            lines=[
-                QuoteLine(
-                    position=position,
-                    product_id=item.product_id,
-                    price_id=item.price_id,
-                    quantity=item.quantity,
-                    discount_percent=item.discount_percent,
-                    subscription_item_id=item.id,
-                )
-                for position, item in enumerate(running, start=1)
-            ],
         )
         session.add(quote)
         await session.flush()
