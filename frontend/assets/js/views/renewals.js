@@ -86,7 +86,7 @@ function view(renewals, role) {
     h(
       "div",
       { class: "card__body card__body--head" },
-      h("div", {}, h("h2", { id: "renewals-title" }, `Ending in the next ${renewals.withinDays} days`), h("p", { class: "card__sub" }, summary.join(" · "))),
+      h("div", {}, h("h2", {}, `Ending in the next ${renewals.withinDays} days`), h("p", { class: "card__sub" }, summary.join(" · "))),
     ),
     renewalsTable(renewals, role),
   ];
