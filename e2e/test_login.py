@@ -83,13 +83,18 @@ def test_a_customer_abroad_sees_prices_in_their_currency(page: Page, server_url:
 @pytest.mark.parametrize(
     ("email", "summary", "accounts", "links"),
     [
-        ("rita@recur.example", "Accounts you own: 2", ["Acme Corp", "Globex GmbH"], ["Quotes"]),
-        ("sam@recur.example", "Accounts you own: 1", ["Initech"], ["Quotes"]),
+        (
+            "rita@recur.example",
+            "Accounts you own: 2",
+            ["Acme Corp", "Globex GmbH"],
+            ["Quotes", "Renewals"],
+        ),
+        ("sam@recur.example", "Accounts you own: 1", ["Initech"], ["Quotes", "Renewals"]),
         (
             "maria@recur.example",
             "All accounts: 3",
             ["Acme Corp", "Globex GmbH", "Initech"],
-            ["Quotes", "Approvals"],
+            ["Quotes", "Renewals", "Approvals"],
         ),
     ],
 )

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from recur.core.money import round_money
 from recur.core.quotes import DEFAULT_APPROVAL_THRESHOLD
 from recur.db.engine import Database
-from recur.db.models import Account, Invoice, Price, Product, User
-from recur.services import quote_editing
+from recur.db.models import Account, Invoice, Order, Price, Product, User
+from recur.services import amendments, quote_editing
 from recur.services import quote_workflow as workflow
 from recur.services.actor import Actor
 from recur.services.billing import run_billing
@@ -62,6 +62,10 @@ async def load_history(db: Database, today: date) -> None:
     )
     await _acme_buys_online(cast, end_of_month(today - relativedelta(months=6)))
     await _initech_gets_an_approved_discount(cast, end_of_month(today - relativedelta(months=3)))
+    # Two short terms of Globex's come up for renewal within 90 days: one in about 45 days
+    # (it renews automatically), one in about 70 (a pilot that ends unless renewed).
+    await _globex_rents_storage_by_the_quarter(cast, today - timedelta(days=45))
+    await _globex_pilots_text_messages(cast, today - timedelta(days=20))
     await _quotes_in_flight(cast, today)
     await _bill_and_collect(cast, today=today)
 
@@ -164,6 +168,48 @@ async def _initech_gets_an_approved_discount(cast: Cast, start: date) -> None:
     await cast.bill_through(accepted - timedelta(days=1))
     await workflow.accept_quote(
         cast.db, carol, quote_id=quote, threshold=THRESHOLD, today=accepted, now=at(accepted)
+    )
+
+
+async def _globex_rents_storage_by_the_quarter(cast: Cast, start: date) -> None:
+    """Rita sold Globex 20 blocks of cloud storage on a three-month term that renews."""
+    await _globex_accepts_ritas_quote(
+        cast, start=start, term=3, lines=[("STORAGE", "EUR", "MONTH", 20, "0")]
+    )
+
+
+async def _globex_pilots_text_messages(cast: Cast, start: date) -> None:
+    """A three-month pilot of 20,000 text messages a month; Bob turned auto-renew off, so
+    it ends with its term unless Rita agrees a renewal with him."""
+    order = await _globex_accepts_ritas_quote(
+        cast, start=start, term=3, lines=[("SMS", "EUR", "MONTH", 20_000, "0")]
+    )
+    if order.subscription_id is None:
+        raise RuntimeError(f"{order.number} started no subscription")
+    await amendments.set_auto_renew(
+        cast.db,
+        cast.actors["bob"],
+        subscription_id=order.subscription_id,
+        auto_renew=False,
+        today=start,
+        now=at(start),
+    )
+
+
+async def _globex_accepts_ritas_quote(
+    cast: Cast, *, start: date, term: int, lines: list[tuple[str, str, str, int, str]]
+) -> Order:
+    """Rita's quote without discounts, drafted and sent ten days before the start, accepted
+    by Bob five days before it."""
+    rita, bob = cast.actors["rita"], cast.actors["bob"]
+    drafted, accepted = start - timedelta(days=10), start - timedelta(days=5)
+    quote = await _quote(cast, rita, "Globex GmbH", start=start, term=term, on=drafted, lines=lines)
+    await workflow.send_quote(
+        cast.db, rita, quote_id=quote, threshold=THRESHOLD, today=drafted, now=at(drafted)
+    )
+    await cast.bill_through(accepted - timedelta(days=1))
+    return await workflow.accept_quote(
+        cast.db, bob, quote_id=quote, threshold=THRESHOLD, today=accepted, now=at(accepted)
     )
 
 

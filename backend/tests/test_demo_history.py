@@ -21,9 +21,16 @@ async def test_every_demo_account_has_an_order_a_subscription_and_an_invoice(db:
         subscriptions = list(await session.scalars(select(Subscription)))
         invoices = list(await session.scalars(select(Invoice).order_by(Invoice.number)))
         statuses = Counter(q.status for q in await session.scalars(select(Quote)))
-    assert sorted(names[o.account_id] for o in orders) == ["Acme Corp", "Globex GmbH", "Initech"]
+    # Globex has its two-year deal and two three-month terms (storage, a text-message pilot).
+    assert sorted(names[o.account_id] for o in orders) == [
+        "Acme Corp",
+        "Globex GmbH",
+        "Globex GmbH",
+        "Globex GmbH",
+        "Initech",
+    ]
     assert all(s.status is SubscriptionStatus.ACTIVE for s in subscriptions)
-    assert len(subscriptions) == 3
+    assert len(subscriptions) == 5
     assert {names[i.account_id] for i in invoices} == {"Acme Corp", "Globex GmbH", "Initech"}
     assert [i.number for i in invoices] == [f"INV-{n:06d}" for n in range(1, len(invoices) + 1)]
     # Billed day by day as it happened, and mostly paid: one invoice partly, one overdue.
@@ -33,7 +40,7 @@ async def test_every_demo_account_has_an_order_a_subscription_and_an_invoice(db:
     assert any(i.amount_paid == 0 and i.due_date < DEMO_TODAY for i in unpaid)
     assert sum(i.status is InvoiceStatus.PAID for i in invoices) > len(invoices) / 2
     assert statuses == {
-        QuoteStatus.ACCEPTED: 3,
+        QuoteStatus.ACCEPTED: 5,
         QuoteStatus.SENT: 1,
         QuoteStatus.PENDING_APPROVAL: 1,
     }

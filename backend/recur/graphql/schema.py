@@ -39,6 +39,7 @@ from recur.graphql.subscriptions.mutations import (
     SubscriptionChangesMutation,
     SubscriptionChangesQuery,
 )
+from recur.graphql.subscriptions.renewals import RenewalsQuery
 
 #: How deep a query may nest, how many aliases and tokens it may have: enough for any
 #: screen of the app, far too little for a query built to exhaust the server.
@@ -64,6 +65,7 @@ Query = merge_types(
         AgingQuery,
         CreditNotesQuery,
         SubscriptionChangesQuery,
+        RenewalsQuery,
     ),
 )
 Mutation = merge_types(

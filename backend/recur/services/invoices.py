@@ -57,13 +57,12 @@ async def invoices_by_id(db: Database, actor: Actor, ids: Sequence[int]) -> dict
 
 
 async def invoices_by_number(db: Database, actor: Actor, numbers: Sequence[str]) -> list[Invoice]:
-    statement = (
-        select(Invoice)
-        .where(Invoice.number.in_(set(numbers)), visible_invoices(actor))
-        .order_by(Invoice.id)
-    )
+    """The visible invoices among ``numbers``, in the order asked for (a billing run lists
+    its invoices in the order its accounts were billed, which is not always number order)."""
+    statement = select(Invoice).where(Invoice.number.in_(set(numbers)), visible_invoices(actor))
     async with db.session() as session:
-        return list(await session.scalars(statement))
+        found = {invoice.number: invoice for invoice in await session.scalars(statement)}
+    return [found[number] for number in numbers if number in found]
 
 
 async def first_invoice_by_order(db: Database, order_ids: Sequence[int]) -> dict[int, Invoice]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -35,6 +35,12 @@ async def _acme_subscription(db: Database) -> Subscription:
     return subscription
 
 
+async def _end_earlier_terms(db: Database, subscription: Subscription) -> None:
+    """The demo's shorter Globex terms end before Acme's: a run the day before lets them
+    renew or expire first, so the run on Acme's term end is about Acme alone."""
+    await billing.run_billing(db, as_of=subscription.current_term_end - timedelta(days=1), now=NOW)
+
+
 async def test_an_auto_renewing_subscription_renews_for_another_term_at_its_uplift(db) -> None:
     subscription = await _acme_subscription(db)
     async with db.session() as session, session.begin():
@@ -50,6 +56,7 @@ async def test_an_auto_renewing_subscription_renews_for_another_term_at_its_upli
             )
         }
     term_end = subscription.current_term_end
+    await _end_earlier_terms(db, subscription)
     result = await billing.run_billing(db, as_of=term_end, now=NOW)
     again = await billing.run_billing(db, as_of=term_end, now=NOW)
 
@@ -93,6 +100,7 @@ async def test_a_subscription_without_auto_renew_expires_at_term_end(db) -> None
         await session.execute(
             update(Subscription).where(Subscription.id == subscription.id).values(auto_renew=False)
         )
+    await _end_earlier_terms(db, subscription)
     result = await billing.run_billing(db, as_of=subscription.current_term_end, now=NOW)
     assert (result.renewed, result.expired) == (0, 1)
     async with db.session() as session:

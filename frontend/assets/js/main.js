@@ -25,6 +25,7 @@ route("/cart", () => ({ load: () => import("./views/cart.js"), roles: ["CUSTOMER
 route("/orders/:id", () => ({ load: () => import("./views/order.js"), roles: EVERYONE }));
 route("/quotes", () => ({ load: () => import("./views/quotes.js"), roles: ["CUSTOMER", ...SALES] }));
 route("/quotes/:id", () => ({ load: () => import("./views/quote.js"), roles: EVERYONE }));
+route("/renewals", () => ({ load: () => import("./views/renewals.js"), roles: STAFF }));
 route("/approvals", () => ({ load: () => import("./views/approvals.js"), roles: ["MANAGER", "ADMIN"] }));
 route("/subscriptions", () => ({ load: () => import("./views/subscriptions.js"), roles: EVERYONE }));
 route("/subscriptions/:id", () => ({ load: () => import("./views/subscription.js"), roles: EVERYONE }));
@@ -45,6 +46,7 @@ function navItems(viewer) {
   }
   items.push(["/accounts", "Accounts"], ["/subscriptions", "Subscriptions"]);
   if (SALES.includes(role)) items.push(["/quotes", "Quotes"]);
+  items.push(["/renewals", "Renewals"]);
   if (role === "MANAGER" || role === "ADMIN") items.push(["/approvals", "Approvals"]);
   if (role === "FINANCE" || role === "ADMIN") items.push(["/invoices", "Invoices"], ["/billing", "Billing"]);
   return items;

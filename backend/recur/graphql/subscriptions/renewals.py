@@ -1,0 +1,109 @@
+"""Renewals coming up, for sales: what ends soon, how it renews, what is at stake."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from recur.core.renewals import DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, RenewalStatus
+from recur.core.roles import Role
+from recur.graphql.core.context import Info
+from recur.graphql.core.money import Money, money
+from recur.graphql.core.permissions import IsUser, has_role
+from recur.graphql.orders.types import Subscription
+from recur.graphql.quotes.types import Quote
+from recur.services import upcoming_renewals
+
+strawberry.enum(
+    RenewalStatus,
+    description="AGREED: a renewal quote was accepted, its terms replace the automatic "
+    "renewal. QUOTED: a renewal quote is drafted, in approval or sent. AUTO_RENEWS: no "
+    "renewal quote; the billing run renews at term end. EXPIRES: no renewal quote and "
+    "auto-renew is off; the subscription ends with its term.",
+)
+
+
+@strawberry.type(description="An active subscription whose term ends soon, and how it renews.")
+class UpcomingRenewal:
+    subscription: Subscription
+    renewal_status: RenewalStatus
+    renewal_quote: Quote | None = strawberry.field(
+        description="The accepted renewal quote for the next term, else the newest open one."
+    )
+
+
+@strawberry.type(description="What is due in one currency.")
+class RenewalTotal:
+    currency: str
+    count: int = strawberry.field(description="How many subscriptions.")
+    monthly_recurring_revenue: Money = strawberry.field(
+        description="Their monthly recurring revenue together: what is at stake."
+    )
+
+
+@strawberry.type(description="Renewals due within a window, and in total per currency.")
+class UpcomingRenewals:
+    as_of: date = strawberry.field(description="Today, by the app's clock.")
+    within_days: int
+    through: date = strawberry.field(description="The last term end included.")
+    entries: list[UpcomingRenewal] = strawberry.field(
+        description="By term end, then number; terms already ended (not yet renewed or "
+        "expired by the billing run) come first."
+    )
+    totals: list[RenewalTotal] = strawberry.field(description="One per currency, by currency.")
+
+
+@strawberry.type
+class RenewalsQuery:
+    @strawberry.field(
+        description="Active subscriptions whose term ends within the next withinDays days "
+        f"(1 to {MAX_WINDOW_DAYS}; null: {DEFAULT_WINDOW_DAYS}), or has ended and awaits the "
+        "billing run. Staff; reps see the accounts they own.",
+        permission_classes=[
+            IsUser,
+            has_role(Role.REP, Role.MANAGER, Role.FINANCE, Role.ADMIN),
+        ],
+    )
+    async def renewals(
+        self, info: Info, within_days: int | None = DEFAULT_WINDOW_DAYS
+    ) -> UpcomingRenewals:
+        ctx = info.context
+        due = await upcoming_renewals.upcoming_renewals(
+            ctx.db,
+            ctx.actor,
+            today=ctx.clock.today(),
+            within_days=DEFAULT_WINDOW_DAYS if within_days is None else within_days,
+        )
+        _prime(info, due)
+        return UpcomingRenewals(
+            as_of=due.as_of,
+            within_days=due.within_days,
+            through=due.through,
+            entries=[
+                UpcomingRenewal(
+                    subscription=Subscription.from_model(entry.subscription),
+                    renewal_status=entry.status,
+                    renewal_quote=Quote.from_model(entry.quote) if entry.quote else None,
+                )
+                for entry in due.entries
+            ],
+            totals=[
+                RenewalTotal(
+                    currency=total.currency,
+                    count=total.count,
+                    monthly_recurring_revenue=money(total.monthly_recurring, total.currency),
+                )
+                for total in due.totals
+            ],
+        )
+
+
+def _prime(info: Info, due: upcoming_renewals.UpcomingRenewals) -> None:
+    """The items and prices the service read to total the revenue: a subscription's
+    ``items`` and ``monthlyRecurringRevenue`` then cost no more queries."""
+    loaders = info.context.loaders
+    for entry in due.entries:
+        loaders.subscription_items.prime(entry.subscription.id, entry.items)
+    for price in due.prices.values():
+        loaders.price.prime(price.id, price)
