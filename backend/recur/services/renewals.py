@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from recur.core.lifecycle import QuoteKind, QuoteStatus, SubscriptionStatus
 from recur.core.periods import term_end
@@ -102,13 +102,16 @@ async def renew(session: AsyncSession, subscription: Subscription, *, now: datet
     start = subscription.current_term_end
     # Items an amendment removed (or swapped away) are not renewed.
     running = [item for item in subscription.items if item.ended_on is None]
+    # The prices with their tiers in one statement (a handful of rows).
     prices = {
         price.id: price
-        for price in await session.scalars(
-            select(Price)
-            .where(Price.id.in_({item.price_id for item in running}))
-            .options(selectinload(Price.tiers))
-        )
+        for price in (
+            await session.scalars(
+                select(Price)
+                .where(Price.id.in_({item.price_id for item in running}))
+                .options(joinedload(Price.tiers))
+            )
+        ).unique()
     }
     quote = Quote(
         number=await next_number(session, NumberSequence.QUOTE),
