@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from recur.core.lifecycle import InvoiceStatus
 from recur.db.engine import Database
 from recur.db.models import Account, Charge, CreditNote, CreditNoteLine, Invoice, InvoiceLine, Order
-from recur.services.invoicing import bill_charges
+from recur.services.invoicing import LineContext, bill_charges, with_line_context
 from recur.services.renewals import renew_or_expire, subscriptions_at_term_end
 
 log = logging.getLogger("recur.billing")
@@ -168,8 +168,9 @@ async def _count_accounts_to_bill(db: Database, as_of: date) -> int:
 
 async def _due_charges(
     db: Database, session: AsyncSession, account_id: int, as_of: date, due: AccountDue | None
-) -> list[Charge]:
-    """The account's charges due and not billed, read under its lock.
+) -> tuple[list[Charge], LineContext | None]:
+    """The account's charges due and not billed, read under its lock; with their context
+    (what their lines say) when they are those of ``due``, read in the same statement.
 
     Those its batch read (``due``), if the account has had no new invoice or credit note
     since: whatever bills, credits or voids charges an account already has (a billing run, a
@@ -183,21 +184,23 @@ async def _due_charges(
     if due is not None:
         rows = (
             await session.execute(
-                select(Charge, _document_count(account_id))
+                with_line_context(select(Charge, _document_count(account_id)))
                 .where(Charge.id.in_(due.charge_ids))
                 .order_by(Charge.period_start, Charge.id)
             )
         ).all()
         if rows and rows[0][1] == due.documents:
-            return [charge for charge, _ in rows if charge.netted_on is None]
-    return list(
-        await session.scalars(
-            select(Charge)
-            .join(Order, Charge.order_id == Order.id)
-            .where(Order.account_id == account_id, *_due_uninvoiced(as_of))
-            .order_by(Charge.period_start, Charge.id)
-        )
+            context = LineContext()
+            for charge, _, *columns in rows:
+                context.add(charge.id, *columns)
+            return [charge for charge, *_ in rows if charge.netted_on is None], context
+    charges = await session.scalars(
+        select(Charge)
+        .join(Order, Charge.order_id == Order.id)
+        .where(Order.account_id == account_id, *_due_uninvoiced(as_of))
+        .order_by(Charge.period_start, Charge.id)
     )
+    return list(charges), None
 
 
 async def bill_account(
@@ -219,11 +222,18 @@ async def bill_account(
         account = (await session.scalars(lock)).first()
         if account is None:
             return None
-        charges = net_out(await _due_charges(db, session, account_id, as_of, due), as_of)
+        due_charges, context = await _due_charges(db, session, account_id, as_of, due)
+        charges = net_out(due_charges, as_of)
         if not charges:
             return None
         return await bill_charges(
-            session, account, charges, issue_date=as_of, now=now, reason="Scheduled credits"
+            session,
+            account,
+            charges,
+            issue_date=as_of,
+            now=now,
+            reason="Scheduled credits",
+            context=context,
         )
 
 

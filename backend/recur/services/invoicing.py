@@ -8,11 +8,12 @@ charge or credit), and by the billing run (everything due).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core.catalog import BillingPeriod
@@ -36,17 +37,27 @@ from recur.services.payments import apply_credit
 
 PERIOD_WORDS = {BillingPeriod.MONTH: "monthly", BillingPeriod.YEAR: "yearly"}
 
+#: A select of any columns.
+AnySelect = Select[*tuple[Any, ...]]
+
 
 @dataclass(frozen=True)
-class _Context:
+class LineContext:
     """What the lines of a document need to explain themselves."""
 
-    products: dict[int, Product]
-    orders: dict[int, Order]
-    quotes: dict[int, Quote]
+    products: dict[int, Product] = field(default_factory=dict)
+    orders: dict[int, Order] = field(default_factory=dict)
+    quotes: dict[int, Quote] = field(default_factory=dict)
     #: Per charge id, how many invoice lines have billed the charge before (all of them on
     #: invoices voided since, or it would not be billed again).
-    invoiced_before: dict[int, int]
+    invoiced_before: dict[int, int] = field(default_factory=dict)
+
+    def add(self, charge_id: int, product: Product, order: Order, quote: Quote, count: int) -> None:
+        """One charge's context: the four columns :func:`with_line_context` adds."""
+        self.products[product.id] = product
+        self.orders[order.id] = order
+        self.quotes[quote.id] = quote
+        self.invoiced_before[charge_id] = count
 
     def description(self, charge: Charge) -> str:
         return _description(self.products[charge.product_id], charge)
@@ -56,27 +67,38 @@ class _Context:
         return explain(charge, self.products[charge.product_id], self.quotes[order.quote_id], order)
 
 
-async def _context(session: AsyncSession, charges: Sequence[Charge]) -> _Context:
-    """The context of ``charges`` (flushed: they have ids), in one query."""
+def with_line_context(statement: AnySelect) -> AnySelect:
+    """``statement``, a select of charges, with their context as four more columns (product,
+    order, quote, invoice lines before: :meth:`LineContext.add`), so that whoever reads the
+    charges to bill them reads their context in the same statement."""
     invoiced_before = (
         select(func.count())
         .where(InvoiceLine.charge_id == Charge.id)
         .correlate(Charge)
         .scalar_subquery()
     )
-    context = _Context({}, {}, {}, {})
-    for charge_id, product, order, quote, count in await session.execute(
-        select(Charge.id, Product, Order, Quote, invoiced_before)
+    return (
+        statement.add_columns(Product, Order, Quote, invoiced_before)
         .join(Product, Product.id == Charge.product_id)
         .join(Order, Order.id == Charge.order_id)
         .join(Quote, Quote.id == Order.quote_id)
-        .where(Charge.id.in_([c.id for c in charges]))
+    )
+
+
+async def _context(session: AsyncSession, charges: Sequence[Charge]) -> LineContext:
+    """The context of ``charges`` (flushed: they have ids), in one query."""
+    context = LineContext()
+    for charge_id, *columns in await session.execute(
+        with_line_context(select(Charge.id)).where(Charge.id.in_([c.id for c in charges]))
     ):
-        context.products[product.id] = product
-        context.orders[order.id] = order
-        context.quotes[quote.id] = quote
-        context.invoiced_before[charge_id] = count
+        context.add(charge_id, *columns)
     return context
+
+
+def _single_order(charges: Sequence[Charge]) -> int | None:
+    """The order all of ``charges`` belong to, if they belong to one."""
+    orders = {charge.order_id for charge in charges}
+    return orders.pop() if len(orders) == 1 else None
 
 
 def _ordered(charges: Sequence[Charge]) -> list[Charge]:
@@ -92,9 +114,11 @@ async def bill_charges(
     now: datetime,
     reason: str,
     issued_by_user_id: int | None = None,
+    context: LineContext | None = None,
 ) -> Invoice | CreditNote:
     """An invoice for ``charges``, or, when they add up to less than zero (an amendment's
-    credits), a credit note for them. ``reason`` is the credit note's."""
+    credits), a credit note for them. ``reason`` is the credit note's. ``context``: the
+    charges' context if the caller has read it (:func:`with_line_context`)."""
     if sum((c.amount for c in charges), Decimal(0)) < 0:
         return await issue_credit_note(
             session,
@@ -104,8 +128,11 @@ async def bill_charges(
             now=now,
             reason=reason,
             issued_by_user_id=issued_by_user_id,
+            context=context,
         )
-    return await issue_invoice(session, account, charges, issue_date=issue_date, now=now)
+    return await issue_invoice(
+        session, account, charges, issue_date=issue_date, now=now, context=context
+    )
 
 
 async def issue_invoice(
@@ -115,14 +142,16 @@ async def issue_invoice(
     *,
     issue_date: date,
     now: datetime,
+    context: LineContext | None = None,
 ) -> Invoice:
     """An invoice billing ``charges`` exactly as scheduled, tax on the subtotal once."""
-    context = await _context(session, charges)
+    if context is None:
+        context = await _context(session, charges)
     totals = invoice_totals([c.amount for c in charges], account.tax_rate_percent, account.currency)
     invoice = Invoice(
         number=await next_number(session, NumberSequence.INVOICE),
         account_id=account.id,
-        order_id=next(iter(context.orders)) if len(context.orders) == 1 else None,
+        order_id=_single_order(charges),
         status=InvoiceStatus.OPEN if totals.total > 0 else InvoiceStatus.PAID,
         currency=account.currency,
         issue_date=issue_date,
@@ -173,17 +202,19 @@ async def issue_credit_note(
     now: datetime,
     reason: str,
     issued_by_user_id: int | None = None,
+    context: LineContext | None = None,
 ) -> CreditNote:
     """A credit note for scheduled credits (negative charges): each line credits one charge,
     tax on the subtotal once, applied at once to the account's open invoices."""
-    context = await _context(session, charges)
+    if context is None:
+        context = await _context(session, charges)
     credited = [-c.amount for c in charges]
     totals = invoice_totals(credited, account.tax_rate_percent, account.currency)
     note = CreditNote(
         number=await next_number(session, NumberSequence.CREDIT_NOTE),
         account_id=account.id,
         invoice_id=None,
-        order_id=next(iter(context.orders)) if len(context.orders) == 1 else None,
+        order_id=_single_order(charges),
         issued_by_user_id=issued_by_user_id,
         reason=reason,
         currency=account.currency,

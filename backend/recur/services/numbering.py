@@ -41,6 +41,8 @@ async def next_number(session: AsyncSession, sequence: Sequence) -> str:
         .where(NumberSequence.name == sequence.value)
         .values(last_value=NumberSequence.last_value + 1)
         .returning(NumberSequence.last_value)
+        # No session holds the counters as objects: nothing to bring up to date.
+        .execution_options(synchronize_session=False)
     )
     value = (await session.execute(statement)).scalar_one()
     return f"{PREFIXES[sequence]}-{value:06d}"

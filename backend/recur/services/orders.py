@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -110,25 +111,34 @@ async def _start_subscription(
     return items
 
 
+def charge_values(
+    order: Order, scheduled: ScheduledCharge, priced: PricedLine, items: dict[int, SubscriptionItem]
+) -> dict[str, Any]:
+    """The columns of the charge ``scheduled`` for a line of ``order`` (flushed, as are the
+    quote line and its item): for a bulk insert when nothing needs the charges' ids."""
+    item = items.get(priced.line.id)
+    return {
+        "order_id": order.id,
+        "quote_line_id": priced.line.id,
+        "subscription_item_id": item.id if item else None,
+        "product_id": priced.line.product_id,
+        "price_id": priced.price.id,
+        "billing_period": scheduled.billing_period,
+        "period_index": scheduled.period_index,
+        "period_start": scheduled.period_start,
+        "period_end": scheduled.period_end,
+        "quantity": scheduled.quantity,
+        "list_amount": priced.amounts.list_amount,
+        "discount_percent": priced.line.discount_percent,
+        "amount": scheduled.amount,
+    }
+
+
 def charge_row(
     order: Order, scheduled: ScheduledCharge, priced: PricedLine, items: dict[int, SubscriptionItem]
 ) -> Charge:
-    item = items.get(priced.line.id)
-    return Charge(
-        order_id=order.id,
-        quote_line_id=priced.line.id,
-        subscription_item_id=item.id if item else None,
-        product_id=priced.line.product_id,
-        price_id=priced.price.id,
-        billing_period=scheduled.billing_period,
-        period_index=scheduled.period_index,
-        period_start=scheduled.period_start,
-        period_end=scheduled.period_end,
-        quantity=scheduled.quantity,
-        list_amount=priced.amounts.list_amount,
-        discount_percent=priced.line.discount_percent,
-        amount=scheduled.amount,
-    )
+    """The same charge as :func:`charge_values`, as an object to add to the session."""
+    return Charge(**charge_values(order, scheduled, priced, items))
 
 
 async def orders_by_id(db: Database, actor: Actor, ids: Sequence[int]) -> dict[int, Order]:

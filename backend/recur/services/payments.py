@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core.lifecycle import InvoiceStatus
@@ -193,6 +193,15 @@ async def apply_credit(session: AsyncSession, account_id: int, *, now: datetime)
     """Settle the account's open invoices, oldest due first, from its credit: unapplied
     credit notes first, then unapplied payments, oldest first. Runs inside the caller's
     transaction (the account row is theirs)."""
+    # Most accounts have no credit: one look for any, before reading (and locking) it.
+    credit = or_(
+        select(CreditNote.id)
+        .where(CreditNote.account_id == account_id, CreditNote.unapplied > 0)
+        .exists(),
+        select(Payment.id).where(Payment.account_id == account_id, Payment.unapplied > 0).exists(),
+    )
+    if not await session.scalar(select(credit)):
+        return
     notes = list(
         await session.scalars(
             select(CreditNote)

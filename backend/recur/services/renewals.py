@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from recur.core.lifecycle import QuoteKind, QuoteStatus, SubscriptionStatus
 from recur.core.periods import term_end
@@ -25,6 +25,7 @@ from recur.core.schedule import charge_schedule
 from recur.db.engine import Database
 from recur.db.models import (
     Account,
+    Charge,
     Order,
     Price,
     Quote,
@@ -36,7 +37,7 @@ from recur.db.models import (
 from recur.services import renewal_quotes
 from recur.services.numbering import Sequence as NumberSequence
 from recur.services.numbering import next_number
-from recur.services.orders import charge_row
+from recur.services.orders import charge_values
 from recur.services.quotes import line_terms, price_quote
 
 #: Renewals are not discounted anew, so no approval threshold applies.
@@ -103,17 +104,24 @@ async def renew_or_expire(
 
 
 async def renew(session: AsyncSession, subscription: Subscription, *, now: datetime) -> Order:
-    """The next term of ``subscription``: a RENEWAL quote, accepted, and its order."""
+    """The next term of ``subscription``: a RENEWAL quote, accepted, and its order.
+
+    Written in three steps: the quote with its lines (the charges need the lines' ids), then
+    its event, the order and the updated subscription (the charges need the order's id),
+    then the charges of the new term in one executemany."""
     start = subscription.current_term_end
     # Items an amendment removed (or swapped away) are not renewed.
     running = [item for item in subscription.items if item.ended_on is None]
+    # The prices with their tiers in one statement (a handful of rows).
     prices = {
         price.id: price
-        for price in await session.scalars(
-            select(Price)
-            .where(Price.id.in_({item.price_id for item in running}))
-            .options(selectinload(Price.tiers))
-        )
+        for price in (
+            await session.scalars(
+                select(Price)
+                .where(Price.id.in_({item.price_id for item in running}))
+                .options(joinedload(Price.tiers))
+            )
+        ).unique()
     }
     quote = Quote(
         number=await next_number(session, NumberSequence.QUOTE),
@@ -143,18 +151,13 @@ async def renew(session: AsyncSession, subscription: Subscription, *, now: datet
     )
     session.add(quote)
     await session.flush()
-    session.add(
-        QuoteEvent(
-            quote_id=quote.id,
-            actor_id=None,
-            action="RENEW",
-            from_status=None,
-            to_status=QuoteStatus.ACCEPTED,
-            comment=f"Term of {subscription.number} ended on {start.isoformat()}",
-            created_at=now,
-        )
-    )
     priced = price_quote(quote, prices, NO_APPROVAL)
+    items = dict(zip((line.id for line in quote.lines), running, strict=True))
+    schedule = charge_schedule(
+        [(str(p.line.id), line_terms(p.line, p.price, quote.uplift_percent)) for p in priced.lines],
+        start,
+        subscription.term_months,
+    )
     order = Order(
         number=await next_number(session, NumberSequence.ORDER),
         quote_id=quote.id,
@@ -166,17 +169,19 @@ async def renew(session: AsyncSession, subscription: Subscription, *, now: datet
         subscription_id=subscription.id,
         created_at=now,
     )
-    session.add(order)
-    await session.flush()
-    items = dict(zip((line.id for line in quote.lines), running, strict=True))
-    schedule = charge_schedule(
-        [(str(p.line.id), line_terms(p.line, p.price, quote.uplift_percent)) for p in priced.lines],
-        start,
-        subscription.term_months,
-    )
-    by_line = {str(p.line.id): p for p in priced.lines}
     session.add_all(
-        charge_row(order, scheduled, by_line[scheduled.line_key], items) for scheduled in schedule
+        [
+            QuoteEvent(
+                quote_id=quote.id,
+                actor_id=None,
+                action="RENEW",
+                from_status=None,
+                to_status=QuoteStatus.ACCEPTED,
+                comment=f"Term of {subscription.number} ended on {start.isoformat()}",
+                created_at=now,
+            ),
+            order,
+        ]
     )
     for priced_line in priced.lines:
         item: SubscriptionItem = items[priced_line.line.id]
@@ -184,4 +189,14 @@ async def renew(session: AsyncSession, subscription: Subscription, *, now: datet
         item.uplift_percent = quote.uplift_percent
     subscription.current_term_end = term_end(start, subscription.term_months)
     await session.flush()
+    # One executemany: nothing here needs the charges' ids (SQLite, which cannot return them
+    # in order from one multi-row INSERT, would otherwise insert them one at a time).
+    by_line = {str(p.line.id): p for p in priced.lines}
+    await session.execute(
+        insert(Charge),
+        [
+            charge_values(order, scheduled, by_line[scheduled.line_key], items)
+            for scheduled in schedule
+        ],
+    )
     return order
