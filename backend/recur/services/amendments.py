@@ -13,7 +13,7 @@ shows *is* the invoice or credit note the change makes, to the cent.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -50,14 +50,14 @@ from recur.db.models import (
 from recur.services import renewal_quotes
 from recur.services.accounts import visible_accounts
 from recur.services.actor import Actor
-from recur.services.catalog import price_spec
+from recur.services.catalog import load_prices, price_spec
 from recur.services.errors import Forbidden, Invalid, NotAuthenticated, Problem
 from recur.services.grouping import grouped
 from recur.services.invoicing import bill_charges
 from recur.services.numbering import Sequence as NumberSequence
 from recur.services.numbering import next_number
 from recur.services.quotes import get_quote, lines_of_items, require_sales, subscription_quote
-from recur.services.subscriptions import describe_items, monthly_recurring
+from recur.services.subscriptions import describe_items, locked_subscription, monthly_recurring
 
 STAFF_CHANGERS = frozenset({Role.REP, Role.MANAGER, Role.FINANCE, Role.ADMIN})
 
@@ -117,26 +117,38 @@ async def change_subscription(
     """Change a subscription (or, with ``preview``, show exactly what the change would do and
     write nothing)."""
     _require_changer(actor)
+
+    async def change(session: AsyncSession) -> ChangeOutcome:
+        subscription, account = await _lock(session, actor, subscription_id)
+        return await _apply(
+            session,
+            actor,
+            subscription,
+            account,
+            effective_date or today,
+            changes,
+            today=today,
+            now=now,
+        )
+
+    if preview:
+        return await _rolled_back(db, change)
+    async with db.transaction() as session:
+        return await change(session)
+
+
+async def _rolled_back(
+    db: Database, work: Callable[[AsyncSession], Awaitable[ChangeOutcome]]
+) -> ChangeOutcome:
+    """What ``work`` did, in a transaction rolled back afterwards: a preview."""
     try:
         async with db.transaction() as session:
-            subscription, account = await _lock(session, actor, subscription_id)
-            outcome = await _apply(
-                session,
-                actor,
-                subscription,
-                account,
-                effective_date or today,
-                changes,
-                today=today,
-                now=now,
-            )
-            if preview:
-                # Detached before the rollback, the objects keep what they were told.
-                session.expunge_all()
-                raise _Preview(outcome)
+            outcome = await work(session)
+            # Detached before the rollback, the objects keep what they were told.
+            session.expunge_all()
+            raise _Preview(outcome)
     except _Preview as rolled_back:
         return rolled_back.outcome
-    return outcome
 
 
 def _require_changer(actor: Actor) -> None:
@@ -163,14 +175,8 @@ async def _lock(
         raise Invalid.one(
             "subscriptionId", "There is no such subscription.", "UNKNOWN_SUBSCRIPTION"
         )
-    subscription = (
-        await session.scalars(
-            select(Subscription)
-            .where(Subscription.id == subscription_id)
-            .options(selectinload(Subscription.items))
-            .with_for_update()
-        )
-    ).one()
+    subscription = await locked_subscription(session, subscription_id)
+    assert subscription is not None  # its account was just found through it
     return subscription, account
 
 
@@ -207,7 +213,7 @@ async def _apply(
     _require_active(subscription)
     term = await _current_term(session, subscription)
     active = _running(subscription)
-    prices = await _prices(
+    prices = await load_prices(
         session, {item.price_id for item in active} | {r.price_id for r in requests if r.price_id}
     )
     _check_effective_date(
@@ -376,7 +382,7 @@ async def _carry_out(
         amount_now = -credit_note.total
 
     after_items = _running(subscription)
-    prices.update(await _prices(session, {i.price_id for i in after_items} - set(prices)))
+    prices.update(await load_prices(session, {i.price_id for i in after_items} - set(prices)))
     monthly_after = monthly_recurring(after_items, prices, subscription.currency)
     planned = [plan for _line, plan in changes]
     products = await _products(session, {plan.price.product_id for plan in planned})
@@ -448,13 +454,6 @@ async def _current_term(session: AsyncSession, subscription: Subscription) -> Te
         )
     ).one()
     return Term(row.start_date, row.term_months)
-
-
-async def _prices(session: AsyncSession, ids: set[int]) -> dict[int, Price]:
-    if not ids:
-        return {}
-    statement = select(Price).where(Price.id.in_(ids)).options(selectinload(Price.tiers))
-    return {price.id: price for price in await session.scalars(statement)}
 
 
 async def _products(session: AsyncSession, ids: set[int]) -> dict[int, Product]:
@@ -779,7 +778,7 @@ async def check_effective_date(session: AsyncSession, quote: Quote, today: date)
     subscription = await _subscription_of(session, quote)
     term = await _current_term(session, subscription)
     active = _running(subscription)
-    prices = await _prices(session, {item.price_id for item in active})
+    prices = await load_prices(session, {item.price_id for item in active})
     _check_effective_date(True, subscription, term, quote.start_date, active, prices, today)
 
 
@@ -794,22 +793,21 @@ async def accept_quote(
 async def preview_quote(
     db: Database, actor: Actor, *, quote_id: int, today: date, now: datetime
 ) -> ChangeOutcome:
-    """What accepting an open amendment quote would do today, to the cent; writes nothing."""
-    try:
-        async with db.transaction() as session:
-            quote = (
-                await session.scalars(
-                    select(Quote)
-                    .where(Quote.id == quote_id)
-                    .options(selectinload(Quote.lines))
-                    .with_for_update()
-                )
-            ).one()
-            outcome = await _carry_out_quote(session, actor, quote, today=today, now=now)
-            session.expunge_all()
-            raise _Preview(outcome)
-    except _Preview as rolled_back:
-        return rolled_back.outcome
+    """What accepting an open amendment quote would do today, to the cent; writes nothing
+    (callers reach the quote through one the actor sees)."""
+
+    async def accept(session: AsyncSession) -> ChangeOutcome:
+        quote = (
+            await session.scalars(
+                select(Quote)
+                .where(Quote.id == quote_id)
+                .options(selectinload(Quote.lines))
+                .with_for_update()
+            )
+        ).one()
+        return await _carry_out_quote(session, actor, quote, today=today, now=now)
+
+    return await _rolled_back(db, accept)
 
 
 async def _carry_out_quote(
@@ -840,13 +838,10 @@ async def _carry_out_quote(
 
 async def _subscription_of(session: AsyncSession, quote: Quote) -> Subscription:
     subscription = (
-        await session.scalars(
-            select(Subscription)
-            .where(Subscription.id == quote.subscription_id)
-            .options(selectinload(Subscription.items))
-            .with_for_update()
-        )
-    ).first()
+        await locked_subscription(session, quote.subscription_id)
+        if quote.subscription_id is not None
+        else None
+    )
     if subscription is None:
         raise Invalid.one("quoteId", f"{quote.number} changes no subscription.", "NOT_AMENDMENT")
     return subscription
@@ -866,7 +861,7 @@ async def _quote_plan(
         )
     term = await _current_term(session, subscription)
     active = _running(subscription)
-    prices = await _prices(
+    prices = await load_prices(
         session, {item.price_id for item in active} | {line.price_id for line in quote.lines}
     )
     _check_effective_date(True, subscription, term, quote.start_date, active, prices, today)

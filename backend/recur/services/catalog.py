@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from recur.core.catalog import ProductKind
@@ -108,11 +109,17 @@ async def prices_by_product(
 
 async def prices_by_id(db: Database, ids: Sequence[int]) -> dict[int, Price]:
     """Prices with their tiers, in two queries."""
-    if not ids:
-        return {}
-    statement = select(Price).where(Price.id.in_(set(ids))).options(selectinload(Price.tiers))
     async with db.session() as session:
-        return {price.id: price for price in await session.scalars(statement)}
+        return await load_prices(session, ids)
+
+
+async def load_prices(session: AsyncSession, ids: Iterable[int]) -> dict[int, Price]:
+    """Prices with their tiers, in the caller's session (two queries, none for no ids)."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    statement = select(Price).where(Price.id.in_(wanted)).options(selectinload(Price.tiers))
+    return {price.id: price for price in await session.scalars(statement)}
 
 
 def price_spec(price: Price) -> PriceSpec:

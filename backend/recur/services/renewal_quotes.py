@@ -38,6 +38,7 @@ from recur.db.models import (
 )
 from recur.services.accounts import visible_accounts
 from recur.services.actor import Actor
+from recur.services.catalog import load_prices
 from recur.services.errors import Invalid
 from recur.services.numbering import Sequence as NumberSequence
 from recur.services.numbering import next_number
@@ -52,7 +53,7 @@ from recur.services.quotes import (
     require_sales,
     subscription_quote,
 )
-from recur.services.subscriptions import describe_items, monthly_recurring
+from recur.services.subscriptions import describe_items, locked_subscription, monthly_recurring
 
 #: Agreed once, a renewal's prices are not checked against the approval threshold again.
 NO_APPROVAL = Decimal(100)
@@ -174,14 +175,9 @@ async def agreed_renewals(db: Database, subscription_ids: Sequence[int]) -> dict
 async def check_quote(session: AsyncSession, quote: Quote) -> Subscription:
     """The subscription a renewal quote renews, if it can still be agreed: active, the term
     it follows still running, and no other renewal agreed for it."""
-    subscription = (
-        await session.scalars(
-            select(Subscription)
-            .where(Subscription.id == quote.subscription_id)
-            .options(selectinload(Subscription.items))
-            .with_for_update()
-        )
-    ).one()
+    subscription = await locked_subscription(session, quote.subscription_id or 0)
+    if subscription is None:
+        raise Invalid.one("quoteId", f"{quote.number} renews no subscription.", "NOT_RENEWAL")
     if subscription.status is not SubscriptionStatus.ACTIVE:
         raise Invalid.one(
             "quoteId",
@@ -234,7 +230,7 @@ async def accept_quote(
         if line.subscription_item_id in items
     }
     session.add_all(_charges(order, priced, by_line))
-    prices = await _prices(session, {item.price_id for item in subscription.items})
+    prices = await load_prices(session, {item.price_id for item in subscription.items})
     running = [item for item in subscription.items if item.ended_on is None]
     new_end = term_end(quote.start_date, quote.term_months)
     session.add(
@@ -282,7 +278,7 @@ async def take_up(
             select(Quote).where(Quote.id == order.quote_id).options(selectinload(Quote.lines))
         )
     ).one()
-    prices = await _prices(
+    prices = await load_prices(
         session,
         {line.price_id for line in quote.lines} | {item.price_id for item in subscription.items},
     )
@@ -345,11 +341,6 @@ async def take_up(
         )
     )
     await session.flush()
-
-
-async def _prices(session: AsyncSession, ids: set[int]) -> dict[int, Price]:
-    statement = select(Price).where(Price.id.in_(ids)).options(selectinload(Price.tiers))
-    return {price.id: price for price in await session.scalars(statement)}
 
 
 async def _described(session: AsyncSession, entries: list[tuple[Price, int]]) -> str:

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from recur.core.lifecycle import QuoteKind, QuoteStatus, SubscriptionStatus
 from recur.core.periods import term_end
@@ -39,6 +39,7 @@ from recur.services.numbering import Sequence as NumberSequence
 from recur.services.numbering import next_number
 from recur.services.orders import charge_values
 from recur.services.quotes import line_terms, price_quote
+from recur.services.subscriptions import locked_subscription
 
 #: Renewals are not discounted anew, so no approval threshold applies.
 NO_APPROVAL = Decimal(100)
@@ -76,13 +77,7 @@ async def renew_or_expire(
     is skipped (it is being handled there)."""
     renewed = expired = 0
     async with db.transaction() as session:
-        statement = (
-            select(Subscription)
-            .where(Subscription.id == subscription_id)
-            .options(selectinload(Subscription.items))
-            .with_for_update(skip_locked=True)
-        )
-        subscription = (await session.scalars(statement)).first()
+        subscription = await locked_subscription(session, subscription_id, skip_locked=True)
         while (
             subscription is not None
             and subscription.status is SubscriptionStatus.ACTIVE

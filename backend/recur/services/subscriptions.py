@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from recur.core.catalog import BillingPeriod
 from recur.core.lifecycle import SubscriptionStatus
@@ -20,6 +22,20 @@ from recur.services.errors import NotAuthenticated
 from recur.services.grouping import grouped
 from recur.services.invoicing import PERIOD_WORDS
 from recur.services.pagination import Page, PageRequest, paginate
+
+
+async def locked_subscription(
+    session: AsyncSession, subscription_id: int, *, skip_locked: bool = False
+) -> Subscription | None:
+    """The subscription with its items, locked for the caller's transaction (``None`` when
+    it does not exist or, with ``skip_locked``, another transaction holds it)."""
+    statement = (
+        select(Subscription)
+        .where(Subscription.id == subscription_id)
+        .options(selectinload(Subscription.items))
+        .with_for_update(skip_locked=skip_locked)
+    )
+    return (await session.scalars(statement)).first()
 
 
 def visible_subscriptions(actor: Actor) -> ColumnElement[bool]:
