@@ -27,7 +27,7 @@ class Order(TimestampMixin, Base):
     currency: Mapped[str] = mapped_column(String(3))
     start_date: Mapped[date] = mapped_column(Date)
     term_months: Mapped[int] = mapped_column(Integer)
-    subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscriptions.id"))
+    subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscriptions.id"), index=True)
 
     charges: Mapped[list[Charge]] = relationship(
         back_populates="order", order_by="Charge.id", cascade="all, delete-orphan"
@@ -84,7 +84,7 @@ class Subscription(TimestampMixin, Base):
     currency: Mapped[str] = mapped_column(String(3))
     start_date: Mapped[date] = mapped_column(Date)
     term_months: Mapped[int] = mapped_column(Integer)
-    current_term_end: Mapped[date] = mapped_column(Date)
+    current_term_end: Mapped[date] = mapped_column(Date, index=True)
     auto_renew: Mapped[bool] = mapped_column(Boolean, default=True)
     uplift_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2), default=Decimal(0))
     #: The day it was cancelled immediately (rep or finance), if it was.

@@ -36,7 +36,7 @@ class Quote(TimestampMixin, Base):
     #: A renewal's price rise in percent, applied to every line's list price.
     uplift_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2), default=Decimal(0))
     #: The subscription an AMENDMENT or RENEWAL quote changes.
-    subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscriptions.id"))
+    subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscriptions.id"), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     lines: Mapped[list[QuoteLine]] = relationship(
