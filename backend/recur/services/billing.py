@@ -23,14 +23,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, distinct, func, select
+from sqlalchemy import ColumnElement, bindparam, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core.lifecycle import InvoiceStatus
 from recur.db.engine import Database
 from recur.db.models import Account, Charge, CreditNote, CreditNoteLine, Invoice, InvoiceLine, Order
 from recur.services.invoicing import LineContext, bill_charges, with_line_context
-from recur.services.renewals import renew_or_expire, subscriptions_at_term_end
+from recur.services.payments import has_credit
+from recur.services.renewals import TermEnd, renew_or_expire, subscriptions_at_term_end
 
 log = logging.getLogger("recur.billing")
 
@@ -100,11 +101,29 @@ class AccountDue:
     documents: int
 
 
-def _document_count(account_id: int) -> ColumnElement[int]:
+def _document_count(account_id: ColumnElement[int]) -> ColumnElement[int]:
     """How many invoices and credit notes the account has."""
     invoices = select(func.count()).where(Invoice.account_id == account_id).scalar_subquery()
     notes = select(func.count()).where(CreditNote.account_id == account_id).scalar_subquery()
     return invoices + notes
+
+
+# The statements that run for every account, built once (building one costs more than its
+# round trip), their values bound when they run.
+
+#: The account, locked (unless another run holds it), and whether it has credit.
+_LOCK_ACCOUNT = (
+    select(Account, has_credit(Account.id))
+    .where(Account.id == bindparam("account_id"))
+    .with_for_update(of=Account, skip_locked=True)
+)
+
+#: The charges its batch read, with their context and the account's document count.
+_CHARGES_READ = (
+    with_line_context(select(Charge, _document_count(bindparam("account_id"))))
+    .where(Charge.id.in_(bindparam("charge_ids", expanding=True)))
+    .order_by(Charge.period_start, Charge.id)
+)
 
 
 async def accounts_to_bill(
@@ -184,9 +203,7 @@ async def _due_charges(
     if due is not None:
         rows = (
             await session.execute(
-                with_line_context(select(Charge, _document_count(account_id)))
-                .where(Charge.id.in_(due.charge_ids))
-                .order_by(Charge.period_start, Charge.id)
+                _CHARGES_READ, {"account_id": account_id, "charge_ids": due.charge_ids}
             )
         ).all()
         if rows and rows[0][1] == due.documents:
@@ -218,10 +235,10 @@ async def bill_account(
     ``due`` is what :func:`accounts_to_bill` read for the account, if anything: it is used
     when still right (see :func:`_due_charges`), which spares the billed-charges subquery."""
     async with db.transaction() as session:
-        lock = select(Account).where(Account.id == account_id).with_for_update(skip_locked=True)
-        account = (await session.scalars(lock)).first()
-        if account is None:
+        locked = (await session.execute(_LOCK_ACCOUNT, {"account_id": account_id})).first()
+        if locked is None:
             return None
+        account, credit = locked
         due_charges, context = await _due_charges(db, session, account_id, as_of, due)
         charges = net_out(due_charges, as_of)
         if not charges:
@@ -234,6 +251,7 @@ async def bill_account(
             now=now,
             reason="Scheduled credits",
             context=context,
+            credit=credit,
         )
 
 
@@ -256,17 +274,24 @@ def net_out(charges: Sequence[Charge], as_of: date) -> list[Charge]:
 
 
 async def _term_ends(db: Database, result: BillingRunResult, *, as_of: date, now: datetime) -> None:
-    for due in await subscriptions_at_term_end(db, as_of):
+    async def end_term(due: TermEnd) -> tuple[int, int] | FailedAccount:
         try:
-            renewed, expired = await renew_or_expire(db, due.subscription_id, as_of=as_of, now=now)
+            return await renew_or_expire(db, due.subscription_id, as_of=as_of, now=now)
         except Exception as error:  # reported with its account; the run goes on
             log.exception("renewing subscription %s failed", due.number)
-            result.failed_accounts.append(
-                FailedAccount(due.account_id, due.account_name, f"{due.number}: {error}")
-            )
+            return FailedAccount(due.account_id, due.account_name, f"{due.number}: {error}")
+
+    due = await subscriptions_at_term_end(db, as_of)
+    for outcome in await _each(due, end_term, workers=_workers(db)):
+        if isinstance(outcome, FailedAccount):
+            result.failed_accounts.append(outcome)
         else:
-            result.renewed += renewed
-            result.expired += expired
+            result.renewed += outcome[0]
+            result.expired += outcome[1]
+
+
+def _workers(db: Database) -> int:
+    return 1 if db.is_sqlite else CONCURRENT_ACCOUNTS
 
 
 async def _each(items: Sequence[T], work: Callable[[T], Awaitable[R]], *, workers: int) -> list[R]:
@@ -307,7 +332,7 @@ async def run_billing(
             if progress is not None:
                 progress(done, max(total, done))
 
-    workers = 1 if db.is_sqlite else CONCURRENT_ACCOUNTS
+    workers = _workers(db)
     async for batch in accounts_to_bill(db, as_of):
         for outcome in await _each(batch, bill, workers=workers):
             if isinstance(outcome, FailedAccount):

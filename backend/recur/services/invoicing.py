@@ -20,6 +20,7 @@ from recur.core.catalog import BillingPeriod
 from recur.core.invoices import due_date, invoice_totals
 from recur.core.lifecycle import InvoiceStatus
 from recur.core.money import Money
+from recur.db.base import table_of
 from recur.db.models import (
     Account,
     Charge,
@@ -39,6 +40,10 @@ PERIOD_WORDS = {BillingPeriod.MONTH: "monthly", BillingPeriod.YEAR: "yearly"}
 
 #: A select of any columns.
 AnySelect = Select[*tuple[Any, ...]]
+
+#: Into the table, not through the model: the ORM's bulk path costs more than the rows, and
+#: nothing needs the lines as objects.
+_INSERT_LINES = insert(table_of(InvoiceLine))
 
 
 @dataclass(frozen=True)
@@ -115,10 +120,12 @@ async def bill_charges(
     reason: str,
     issued_by_user_id: int | None = None,
     context: LineContext | None = None,
+    credit: bool | None = None,
 ) -> Invoice | CreditNote:
     """An invoice for ``charges``, or, when they add up to less than zero (an amendment's
     credits), a credit note for them. ``reason`` is the credit note's. ``context``: the
-    charges' context if the caller has read it (:func:`with_line_context`)."""
+    charges' context if the caller has read it (:func:`with_line_context`); ``credit``:
+    whether the account has credit, if the caller has read it (``payments.has_credit``)."""
     if sum((c.amount for c in charges), Decimal(0)) < 0:
         return await issue_credit_note(
             session,
@@ -131,7 +138,7 @@ async def bill_charges(
             context=context,
         )
     return await issue_invoice(
-        session, account, charges, issue_date=issue_date, now=now, context=context
+        session, account, charges, issue_date=issue_date, now=now, context=context, credit=credit
     )
 
 
@@ -143,8 +150,10 @@ async def issue_invoice(
     issue_date: date,
     now: datetime,
     context: LineContext | None = None,
+    credit: bool | None = None,
 ) -> Invoice:
-    """An invoice billing ``charges`` exactly as scheduled, tax on the subtotal once."""
+    """An invoice billing ``charges`` exactly as scheduled, tax on the subtotal once, paid
+    from the account's credit if it has any."""
     if context is None:
         context = await _context(session, charges)
     totals = invoice_totals([c.amount for c in charges], account.tax_rate_percent, account.currency)
@@ -168,7 +177,7 @@ async def issue_invoice(
     # One executemany: nothing here needs the lines' ids (SQLite, which cannot return them
     # in order from one multi-row INSERT, would otherwise insert them one at a time).
     await session.execute(
-        insert(InvoiceLine),
+        _INSERT_LINES,
         [
             {
                 "invoice_id": invoice.id,
@@ -189,7 +198,7 @@ async def issue_invoice(
         ],
     )
     # Account credit (an earlier overpayment) pays the new invoice at once.
-    await apply_credit(session, account.id, now=now)
+    await apply_credit(session, account.id, now=now, credit=credit)
     return invoice
 
 

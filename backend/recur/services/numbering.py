@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from recur.db.base import table_of
 from recur.db.models import NumberSequence
 
 
@@ -34,15 +35,20 @@ PREFIXES = {
 }
 
 
+_sequences = table_of(NumberSequence)
+
+#: Built once: the statement runs for every document, and a statement object built anew
+#: each time costs more than its round trip. On the table, not the model: no session holds
+#: the counters as objects, so there is nothing to bring up to date.
+_TAKE_NEXT = (
+    update(_sequences)
+    .where(_sequences.c.name == bindparam("sequence"))
+    .values(last_value=_sequences.c.last_value + 1)
+    .returning(_sequences.c.last_value)
+)
+
+
 async def next_number(session: AsyncSession, sequence: Sequence) -> str:
     """The next number of ``sequence``, e.g. ``INV-000042``."""
-    statement = (
-        update(NumberSequence)
-        .where(NumberSequence.name == sequence.value)
-        .values(last_value=NumberSequence.last_value + 1)
-        .returning(NumberSequence.last_value)
-        # No session holds the counters as objects: nothing to bring up to date.
-        .execution_options(synchronize_session=False)
-    )
-    value = (await session.execute(statement)).scalar_one()
+    value = (await session.execute(_TAKE_NEXT, {"sequence": sequence.value})).scalar_one()
     return f"{PREFIXES[sequence]}-{value:06d}"

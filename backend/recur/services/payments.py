@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core.lifecycle import InvoiceStatus
@@ -189,18 +189,31 @@ async def pay_invoice(
         return await session.get_one(Payment, payment_id)
 
 
-async def apply_credit(session: AsyncSession, account_id: int, *, now: datetime) -> None:
-    """Settle the account's open invoices, oldest due first, from its credit: unapplied
-    credit notes first, then unapplied payments, oldest first. Runs inside the caller's
-    transaction (the account row is theirs)."""
-    # Most accounts have no credit: one look for any, before reading (and locking) it.
-    credit = or_(
+def has_credit(account_id: ColumnExpressionArgument[int]) -> ColumnElement[bool]:
+    """Whether the account has credit: a credit note or payment with an unapplied rest."""
+    return or_(
         select(CreditNote.id)
         .where(CreditNote.account_id == account_id, CreditNote.unapplied > 0)
         .exists(),
         select(Payment.id).where(Payment.account_id == account_id, Payment.unapplied > 0).exists(),
     )
-    if not await session.scalar(select(credit)):
+
+
+#: Built once: the billing run asks it for every account.
+_HAS_CREDIT = select(has_credit(bindparam("account_id")))
+
+
+async def apply_credit(
+    session: AsyncSession, account_id: int, *, now: datetime, credit: bool | None = None
+) -> None:
+    """Settle the account's open invoices, oldest due first, from its credit: unapplied
+    credit notes first, then unapplied payments, oldest first. Runs inside the caller's
+    transaction (the account row is theirs). ``credit``: whether the account has any, if
+    the caller has read it (:func:`has_credit`) under the account's lock."""
+    # Most accounts have no credit: one look for any, before reading (and locking) it.
+    if credit is None:
+        credit = bool(await session.scalar(_HAS_CREDIT, {"account_id": account_id}))
+    if not credit:
         return
     notes = list(
         await session.scalars(
