@@ -28,7 +28,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core.lifecycle import InvoiceStatus
 from recur.db.engine import Database
-from recur.db.models import Account, Charge, CreditNote, CreditNoteLine, Invoice, InvoiceLine, Order
+from recur.db.models import (
+    Account,
+    Charge,
+    CreditNote,
+    CreditNoteLine,
+    Invoice,
+    InvoiceLine,
+    Order,
+    Price,
+)
 from recur.services.invoicing import LineContext, bill_charges, with_line_context
 from recur.services.payments import has_credit
 from recur.services.renewals import TermEnd, renew_or_expire, subscriptions_at_term_end
@@ -274,9 +283,13 @@ def net_out(charges: Sequence[Charge], as_of: date) -> list[Charge]:
 
 
 async def _term_ends(db: Database, result: BillingRunResult, *, as_of: date, now: datetime) -> None:
+    prices: dict[int, Price] = {}  # read once a run: a price in use is never edited
+
     async def end_term(due: TermEnd) -> tuple[int, int] | FailedAccount:
         try:
-            return await renew_or_expire(db, due.subscription_id, as_of=as_of, now=now)
+            return await renew_or_expire(
+                db, due.subscription_id, as_of=as_of, now=now, prices=prices
+            )
         except Exception as error:  # reported with its account; the run goes on
             log.exception("renewing subscription %s failed", due.number)
             return FailedAccount(due.account_id, due.account_name, f"{due.number}: {error}")

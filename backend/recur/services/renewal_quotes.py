@@ -12,10 +12,10 @@ so changes during the rest of the term are prorated on what the customer has now
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, ScalarSelect, and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -144,14 +144,31 @@ async def _visible_subscription(
     return subscription
 
 
+def _agreed_for(
+    subscription_id: ColumnExpressionArgument[int] | int,
+    term_end: ColumnExpressionArgument[date] | date,
+) -> tuple[ColumnElement[bool], ...]:
+    """Orders that renew the subscription for the term after the one ending on ``term_end``:
+    accepted renewal quotes (an automatic renewal's order starts once that term has ended,
+    when the term end has moved on)."""
+    return (
+        Order.subscription_id == subscription_id,
+        Order.kind == QuoteKind.RENEWAL,
+        Order.start_date == term_end,
+    )
+
+
+def agreed_renewal_id() -> ScalarSelect[int]:
+    """The id of the subscription's agreed renewal order (``NULL`` if none), correlated to
+    ``Subscription``: to read with the subscription."""
+    agreed = _agreed_for(Subscription.id, Subscription.current_term_end)
+    return select(Order.id).where(*agreed).limit(1).scalar_subquery()
+
+
 async def agreed_renewal(session: AsyncSession, subscription: Subscription) -> Order | None:
     """The renewal order a customer accepted for the next term, not yet taken up."""
-    statement = select(Order).where(
-        Order.subscription_id == subscription.id,
-        Order.kind == QuoteKind.RENEWAL,
-        Order.start_date == subscription.current_term_end,
-    )
-    return (await session.scalars(statement)).first()
+    agreed = _agreed_for(subscription.id, subscription.current_term_end)
+    return (await session.scalars(select(Order).where(*agreed))).first()
 
 
 async def agreed_renewals(db: Database, subscription_ids: Sequence[int]) -> dict[int, Order]:
@@ -159,14 +176,8 @@ async def agreed_renewals(db: Database, subscription_ids: Sequence[int]) -> dict
     subscription)."""
     statement = (
         select(Order)
-        .join(
-            Subscription,
-            and_(
-                Subscription.id == Order.subscription_id,
-                Subscription.current_term_end == Order.start_date,
-            ),
-        )
-        .where(Order.subscription_id.in_(set(subscription_ids)), Order.kind == QuoteKind.RENEWAL)
+        .join(Subscription, and_(*_agreed_for(Subscription.id, Subscription.current_term_end)))
+        .where(Order.subscription_id.in_(set(subscription_ids)))
     )
     async with db.session() as session:
         return {order.subscription_id or 0: order for order in await session.scalars(statement)}

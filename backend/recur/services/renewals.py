@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from recur.core.lifecycle import QuoteKind, QuoteStatus, SubscriptionStatus
 from recur.core.periods import term_end
 from recur.core.schedule import charge_schedule
+from recur.db.base import table_of
 from recur.db.engine import Database
 from recur.db.models import (
     Account,
@@ -39,10 +40,12 @@ from recur.services.numbering import Sequence as NumberSequence
 from recur.services.numbering import next_number
 from recur.services.orders import charge_values
 from recur.services.quotes import line_terms, price_quote
-from recur.services.subscriptions import locked_subscription
 
 #: Renewals are not discounted anew, so no approval threshold applies.
 NO_APPROVAL = Decimal(100)
+
+#: Into the table, not through the model (nothing needs the charges as objects).
+_INSERT_CHARGES = insert(table_of(Charge))
 
 
 @dataclass(frozen=True)
@@ -68,56 +71,86 @@ async def subscriptions_at_term_end(db: Database, as_of: date) -> list[TermEnd]:
         return [TermEnd(*row) for row in await session.execute(statement)]
 
 
+#: Built once (the run locks every subscription at its term end): the subscription with
+#: its items, locked unless another run holds it, and its agreed renewal's order id.
+_LOCK_DUE = (
+    select(Subscription, renewal_quotes.agreed_renewal_id())
+    .where(Subscription.id == bindparam("subscription_id"))
+    .options(selectinload(Subscription.items))
+    .with_for_update(of=Subscription, skip_locked=True)
+)
+
+#: Prices with their tiers, in one statement (a handful of rows).
+_PRICES = (
+    select(Price)
+    .where(Price.id.in_(bindparam("ids", expanding=True)))
+    .options(joinedload(Price.tiers))
+)
+
+
 async def renew_or_expire(
-    db: Database, subscription_id: int, *, as_of: date, now: datetime
+    db: Database,
+    subscription_id: int,
+    *,
+    as_of: date,
+    now: datetime,
+    prices: dict[int, Price] | None = None,
 ) -> tuple[int, int]:
     """Renew the subscription for every term that ended by ``as_of``, or expire it.
 
     Returns ``(renewals, expirations)``. One transaction; a subscription another run holds
-    is skipped (it is being handled there)."""
+    is skipped (it is being handled there). ``prices``: the prices read so far, shared by a
+    run's renewals (a price in use is never edited), and added to."""
     renewed = expired = 0
     async with db.transaction() as session:
-        subscription = await locked_subscription(session, subscription_id, skip_locked=True)
+        locked = (await session.execute(_LOCK_DUE, {"subscription_id": subscription_id})).first()
+        if locked is None:
+            return renewed, expired
+        subscription = locked[0]
+        agreed_id: int | None = locked[1]
         while (
-            subscription is not None
-            and subscription.status is SubscriptionStatus.ACTIVE
+            subscription.status is SubscriptionStatus.ACTIVE
             and subscription.current_term_end <= as_of
         ):
-            agreed = await renewal_quotes.agreed_renewal(session, subscription)
-            if agreed is not None:
+            if agreed_id is not None:
                 # A renewal quote the customer accepted replaces the automatic renewal.
-                await renewal_quotes.take_up(session, subscription, agreed, now=now)
+                order = await session.get_one(Order, agreed_id)
+                await renewal_quotes.take_up(session, subscription, order, now=now)
                 renewed += 1
-                continue
-            if not subscription.auto_renew:
+            elif not subscription.auto_renew:
                 subscription.status = SubscriptionStatus.EXPIRED
                 expired += 1
                 break
-            await renew(session, subscription, now=now)
-            renewed += 1
+            else:
+                await renew(session, subscription, now=now, prices=prices)
+                renewed += 1
+            if subscription.current_term_end <= as_of:  # more than one term ended: rare
+                agreed = await renewal_quotes.agreed_renewal(session, subscription)
+                agreed_id = agreed.id if agreed is not None else None
     return renewed, expired
 
 
-async def renew(session: AsyncSession, subscription: Subscription, *, now: datetime) -> Order:
+async def renew(
+    session: AsyncSession,
+    subscription: Subscription,
+    *,
+    now: datetime,
+    prices: dict[int, Price] | None = None,
+) -> Order:
     """The next term of ``subscription``: a RENEWAL quote, accepted, and its order.
 
     Written in three steps: the quote with its lines (the charges need the lines' ids), then
     its event, the order and the updated subscription (the charges need the order's id),
-    then the charges of the new term in one executemany."""
+    then the charges of the new term in one executemany. ``prices``: as for
+    :func:`renew_or_expire`."""
     start = subscription.current_term_end
     # Items an amendment removed (or swapped away) are not renewed.
     running = [item for item in subscription.items if item.ended_on is None]
-    # The prices with their tiers in one statement (a handful of rows).
-    prices = {
-        price.id: price
-        for price in (
-            await session.scalars(
-                select(Price)
-                .where(Price.id.in_({item.price_id for item in running}))
-                .options(joinedload(Price.tiers))
-            )
-        ).unique()
-    }
+    prices = {} if prices is None else prices
+    missing = {item.price_id for item in running} - prices.keys()
+    if missing:
+        found = await session.scalars(_PRICES, {"ids": missing})
+        prices.update((price.id, price) for price in found.unique())
     quote = Quote(
         number=await next_number(session, NumberSequence.QUOTE),
         account_id=subscription.account_id,
@@ -188,7 +221,7 @@ async def renew(session: AsyncSession, subscription: Subscription, *, now: datet
     # in order from one multi-row INSERT, would otherwise insert them one at a time).
     by_line = {str(p.line.id): p for p in priced.lines}
     await session.execute(
-        insert(Charge),
+        _INSERT_CHARGES,
         [
             charge_values(order, scheduled, by_line[scheduled.line_key], items)
             for scheduled in schedule
