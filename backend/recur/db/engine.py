@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from recur.db import sqlite
+
 
 class Database:
     """An engine and the session factory bound to it."""
@@ -52,8 +54,13 @@ class Database:
 
 
 def _engine_options(url: str) -> dict[str, Any]:
-    if make_url(url).get_backend_name() == "sqlite":
-        return {"connect_args": {"timeout": 30}}
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        options: dict[str, Any] = {"connect_args": {"timeout": 30}}
+        module = sqlite.dbapi() if parsed.get_driver_name() == "aiosqlite" else None
+        if module is not None:  # one hand-off to aiosqlite's thread per statement
+            options["module"] = module
+        return options
     return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
 
 
