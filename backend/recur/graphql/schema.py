@@ -30,6 +30,7 @@ from recur.graphql.catalog.queries import CatalogQuery
 from recur.graphql.catalog.types import Price, Product
 from recur.graphql.core.errors import should_mask_error
 from recur.graphql.core.nul_guard import RejectNulCharacters
+from recur.graphql.core.operation_name import RequireOperationName
 from recur.graphql.core.result_cache import CatalogResultCache
 from recur.graphql.orders.types import Invoice, Order, Subscription
 from recur.graphql.quotes.mutations import QuotesMutation
@@ -103,6 +104,7 @@ schema = strawberry.Schema(
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         RejectNulCharacters,
+        RequireOperationName,
         CatalogResultCache,
         lambda: MaskErrors(should_mask_error=should_mask_error),
     ],

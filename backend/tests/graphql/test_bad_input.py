@@ -341,6 +341,33 @@ async def test_a_nul_character_written_in_the_query_is_refused_too(http: httpx.A
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
+TWO_OPERATIONS = """
+query Skus { products(first: 1) { edges { node { sku } } } }
+mutation Out { logout { userErrors { code } } }
+"""
+
+
+async def test_several_operations_without_operation_name_are_refused_not_the_first_run(
+    http: httpx.AsyncClient,
+) -> None:
+    response = await http.post("/graphql", json={"query": TWO_OPERATIONS})
+
+    assert_clean(response)
+    body = response.json()
+    assert body["data"] is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
+    assert "operationName" in body["errors"][0]["message"]
+
+
+async def test_several_operations_run_the_one_named(http: httpx.AsyncClient) -> None:
+    response = await http.post("/graphql", json={"query": TWO_OPERATIONS, "operationName": "Skus"})
+
+    assert_clean(response)
+    body = response.json()
+    assert "errors" not in body
+    assert len(body["data"]["products"]["edges"]) == 1
+
+
 # --- login --------------------------------------------------------------------------------
 
 
