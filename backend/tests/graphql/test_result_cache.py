@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 import httpx
@@ -9,6 +10,7 @@ from sqlalchemy import update
 
 from recur.app import create_app
 from recur.db.models import Product
+from recur.graphql.core.result_cache import ResultCache
 from tests.graphql.test_statement_count import counting_statements
 
 PRODUCTS = "{ products(first: 50) { edges { node { sku name prices { unitAmount } } } } }"
@@ -53,3 +55,32 @@ async def test_the_cache_can_be_switched_off(settings, db, clock) -> None:
         await _rename_sandbox(db)
         body = (await http.post("/graphql", json={"query": PRODUCTS})).json()
     assert "Sandbox (renamed)" in _names(body)
+
+
+async def test_requests_missing_the_same_entry_at_once_read_the_database_once(gql, db) -> None:
+    with counting_statements(db) as alone:
+        expected = await gql(PRODUCTS)
+    assert alone  # a miss reads the catalog
+    # The same read as another cache entry, asked by five visitors at the same moment.
+    other = PRODUCTS.replace("first: 50", "first: 40")
+    with counting_statements(db) as together:
+        bodies = await asyncio.gather(*(gql(other) for _ in range(5)))
+    assert len(together) == len(alone)
+    assert all(body == bodies[0] for body in bodies)
+    assert _names(bodies[0]) == _names(expected)
+
+
+async def test_a_failed_computation_lets_the_waiting_requests_compute(db) -> None:
+    cache = ResultCache(ttl_seconds=5)
+    key = ("{ products { sku } }", "{}", None)
+    hit, computes = await cache.get_or_claim(key)
+    assert (hit, computes) == (None, True)
+    waiting = asyncio.ensure_future(cache.get_or_claim(key))
+    await asyncio.sleep(0)
+    assert not waiting.done()  # waits for the request computing it
+    cache.settle(key, None)  # that request failed: nothing kept
+    assert await waiting == (None, False)
+    # The next request computes it afresh, and its result is kept for the others.
+    assert await cache.get_or_claim(key) == (None, True)
+    cache.settle(key, {"data": 1})
+    assert await cache.get_or_claim(key) == ({"data": 1}, False)

@@ -6,14 +6,19 @@ the same query gets the same answer. Results are kept for a few seconds
 the catalog shows everywhere within that time even with several instances; catalog writes
 in this process clear the cache at once. Anything that depends on who asks is never cached:
 only anonymous requests, only queries whose every root field is a catalog field.
+
+When an entry is missing (or has just expired), the first request computes it and requests
+for the same key that arrive meanwhile wait for its result instead of all reading the
+database at once (no stampede each time a popular entry expires).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 from graphql import FieldNode
@@ -24,19 +29,27 @@ from strawberry.types.graphql import OperationType
 CATALOG_ROOT_FIELDS = frozenset({"products", "product", "categories", "currencies", "__typename"})
 
 
+Key = tuple[str, str, str | None]
+
+#: How long a request waits for another computing the same result before computing it too.
+WAIT_SECONDS = 5.0
+
+
 class ResultCache:
     """A bounded map from (query, variables, operation) to a result, each kept ``ttl`` s."""
 
     def __init__(self, ttl_seconds: float, max_entries: int = 512) -> None:
         self.ttl = ttl_seconds
         self.max_entries = max_entries
-        self._entries: OrderedDict[tuple[str, str, str | None], tuple[float, Any]] = OrderedDict()
+        self._entries: OrderedDict[Key, tuple[float, Any]] = OrderedDict()
+        #: Results being computed, by key: requests for them wait instead of computing.
+        self._computing: dict[Key, asyncio.Future[Any]] = {}
 
     @property
     def enabled(self) -> bool:
         return self.ttl > 0
 
-    def get(self, key: tuple[str, str, str | None]) -> Any | None:
+    def get(self, key: Key) -> Any | None:
         entry = self._entries.get(key)
         if entry is None:
             return None
@@ -47,7 +60,7 @@ class ResultCache:
         self._entries.move_to_end(key)
         return result
 
-    def put(self, key: tuple[str, str, str | None], result: Any) -> None:
+    def put(self, key: Key, result: Any) -> None:
         self._entries[key] = (time.monotonic() + self.ttl, result)
         self._entries.move_to_end(key)
         while len(self._entries) > self.max_entries:
@@ -56,23 +69,56 @@ class ResultCache:
     def clear(self) -> None:
         self._entries.clear()
 
+    async def get_or_claim(self, key: Key) -> tuple[Any | None, bool]:
+        """The cached result, if any (waiting for a request that is computing it); else
+        ``(None, True)`` when the caller is to compute it and then :meth:`settle` the key,
+        or ``(None, False)`` when the other request failed or took too long."""
+        result = self.get(key)
+        if result is not None:
+            return result, False
+        computing = self._computing.get(key)
+        if computing is None:
+            self._computing[key] = asyncio.get_running_loop().create_future()
+            return None, True
+        try:
+            return await asyncio.wait_for(asyncio.shield(computing), WAIT_SECONDS), False
+        except TimeoutError:
+            return None, False
+
+    def settle(self, key: Key, result: Any | None) -> None:
+        """End the computation the caller claimed: keep ``result`` (``None``: nothing to
+        keep) and hand it to the requests waiting for it."""
+        if result is not None:
+            self.put(key, result)
+        computing = self._computing.pop(key, None)
+        if computing is not None and not computing.done():
+            computing.set_result(result)
+
 
 class CatalogResultCache(SchemaExtension):
     """Serve anonymous catalog queries from the context's :class:`ResultCache`."""
 
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
         cache: ResultCache | None = getattr(execution.context, "result_cache", None)
         key = self._key() if cache is not None and cache.enabled else None
-        hit = cache.get(key) if cache is not None and key is not None else None
+        if cache is None or key is None:
+            yield
+            return
+        hit, computes = await cache.get_or_claim(key)
         if hit is not None:
             execution.result = hit
-        yield
-        result = execution.result
-        if cache is not None and key is not None and hit is None and result and not result.errors:
-            cache.put(key, result)
+        kept = None
+        try:
+            yield
+            result = execution.result
+            if computes and result and not result.errors:
+                kept = result
+        finally:
+            if computes:
+                cache.settle(key, kept)
 
-    def _key(self) -> tuple[str, str, str | None] | None:
+    def _key(self) -> Key | None:
         execution = self.execution_context
         if not execution.context.actor.is_anonymous or execution.query is None:
             return None
