@@ -32,7 +32,7 @@ from recur.db.models import (
 )
 from recur.services.accounts import visible_accounts
 from recur.services.actor import Actor
-from recur.services.catalog import price_spec
+from recur.services.catalog import load_prices, price_spec
 from recur.services.errors import Forbidden, Invalid, NotAuthenticated, Problem
 from recur.services.pagination import Page, PageRequest, paginate
 
@@ -106,11 +106,7 @@ def price_quote(quote: Quote, prices: dict[int, Price], threshold: Decimal) -> P
 
 async def prices_for(session: AsyncSession, quotes: Sequence[Quote]) -> dict[int, Price]:
     """The prices (with tiers) of every line of ``quotes``, in one query."""
-    ids = {line.price_id for quote in quotes for line in quote.lines}
-    if not ids:
-        return {}
-    statement = select(Price).where(Price.id.in_(ids)).options(selectinload(Price.tiers))
-    return {price.id: price for price in await session.scalars(statement)}
+    return await load_prices(session, {line.price_id for quote in quotes for line in quote.lines})
 
 
 def subscription_quote(

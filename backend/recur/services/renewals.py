@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from recur.core.lifecycle import QuoteKind, QuoteStatus, SubscriptionStatus
 from recur.core.periods import term_end
@@ -29,17 +29,17 @@ from recur.db.models import (
     Charge,
     Order,
     Price,
-    Quote,
     QuoteEvent,
     QuoteLine,
     Subscription,
     SubscriptionItem,
 )
 from recur.services import renewal_quotes
+from recur.services.catalog import load_prices
 from recur.services.numbering import Sequence as NumberSequence
 from recur.services.numbering import next_number
 from recur.services.orders import charge_values
-from recur.services.quotes import line_terms, price_quote
+from recur.services.quotes import line_terms, price_quote, subscription_quote
 
 #: Renewals are not discounted anew, so no approval threshold applies.
 NO_APPROVAL = Decimal(100)
@@ -78,13 +78,6 @@ _LOCK_DUE = (
     .where(Subscription.id == bindparam("subscription_id"))
     .options(selectinload(Subscription.items))
     .with_for_update(of=Subscription, skip_locked=True)
-)
-
-#: Prices with their tiers, in one statement (a handful of rows).
-_PRICES = (
-    select(Price)
-    .where(Price.id.in_(bindparam("ids", expanding=True)))
-    .options(joinedload(Price.tiers))
 )
 
 
@@ -147,25 +140,17 @@ async def renew(
     # Items an amendment removed (or swapped away) are not renewed.
     running = [item for item in subscription.items if item.ended_on is None]
     prices = {} if prices is None else prices
-    missing = {item.price_id for item in running} - prices.keys()
-    if missing:
-        found = await session.scalars(_PRICES, {"ids": missing})
-        prices.update((price.id, price) for price in found.unique())
-    quote = Quote(
+    prices.update(await load_prices(session, {i.price_id for i in running} - prices.keys()))
+    quote = subscription_quote(
+        subscription,
         number=await next_number(session, NumberSequence.QUOTE),
-        account_id=subscription.account_id,
         kind=QuoteKind.RENEWAL,
         status=QuoteStatus.ACCEPTED,
-        currency=subscription.currency,
         start_date=start,
         term_months=subscription.term_months,
-        version=1,
-        is_cart=False,
         uplift_percent=subscription.uplift_percent,
-        subscription_id=subscription.id,
         note=f"Automatic renewal of {subscription.number}",
-        created_at=now,
-        updated_at=now,
+        now=now,
         lines=[
             QuoteLine(
                 position=position,
