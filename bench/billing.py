@@ -470,7 +470,7 @@ class Generator:
         """One invoice, as ``issue_invoice`` makes it."""
         from recur.core.invoices import due_date, invoice_totals
         from recur.core.lifecycle import InvoiceStatus
-        from recur.services.invoicing import _description, explain
+        from recur.services.invoicing import describe_charge, explain
 
         totals = invoice_totals(
             [charge.amount for charge, *_ in entries], account.tax_rate_percent, account.currency
@@ -506,7 +506,7 @@ class Generator:
                     "position": position,
                     "charge_id": charge.id,
                     "subscription_item_id": charge.subscription_item_id,
-                    "description": _description(product, charge),
+                    "description": describe_charge(product, charge),
                     "period_start": charge.period_start,
                     "period_end": charge.period_end,
                     "quantity": charge.quantity,
@@ -639,7 +639,7 @@ def child_run(args: argparse.Namespace) -> int:
     import tracemalloc
 
     from recur.db.engine import Database
-    from recur.services import billing
+    from recur.services.billing import run as billing
 
     if args.tracemalloc:
         tracemalloc.start()

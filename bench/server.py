@@ -26,9 +26,8 @@ from starlette.routing import Route
 from recur.app import create_app
 from recur.graphql.core.ids import to_global_id
 from recur.graphql.core.money import unit_amount
-from recur.services.actor import ANONYMOUS
 from recur.services.catalog import list_products, prices_by_product
-from recur.services.pagination import PageRequest
+from recur.services.common import ANONYMOUS, PageRequest
 
 PAGE_SIZE = 50
 

@@ -4,6 +4,7 @@ the invoice, and the renewal for the next term on new terms, accepted by the cus
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 from playwright.sync_api import Browser, Page, expect
 
@@ -14,6 +15,13 @@ def _open_acme_subscription(page: Page, server_url: str) -> None:
     page.goto(f"{server_url}/subscriptions")
     page.get_by_role("link", name="SUB-000002").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Subscription SUB-000002")
+
+
+def _next_term_start(page: Page) -> str:
+    """The day after the term shown on the subscription page ends, as the app writes dates."""
+    ends = page.get_by_role("complementary", name="Terms").locator("dt:text-is('Term ends') + dd")
+    day = datetime.strptime(ends.inner_text().strip(), "%b %d, %Y") + timedelta(days=1)
+    return f"{day:%b} {day.day}, {day.year}"
 
 
 def _send(page: Page) -> str:
@@ -29,6 +37,7 @@ def test_a_reps_renewal_quote_is_accepted_and_replaces_the_automatic_renewal(
     log_in(page, server_url, "rita@recur.example")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Subscriptions").click()
     page.get_by_role("link", name="SUB-000002").click()
+    renews_on = _next_term_start(page)
     page.get_by_role("button", name="Prepare renewal quote").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Term (months)").fill("24")
@@ -62,7 +71,7 @@ def test_a_reps_renewal_quote_is_accepted_and_replaces_the_automatic_renewal(
         history = alice.get_by_role("table", name=re.compile("^History of"))
         expect(history).to_contain_text(f"as agreed in {number}")
         terms = alice.get_by_role("complementary", name="Terms")
-        expect(terms).to_contain_text(f"Agreed: 24 months from May 31, 2027, as quoted in {number}")
+        expect(terms).to_contain_text(f"Agreed: 24 months from {renews_on}, as quoted in {number}")
         expect(
             terms.get_by_role("button", name="Don't renew after the agreed term")
         ).to_be_visible()

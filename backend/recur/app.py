@@ -18,7 +18,7 @@ from recur.clock import Clock, SystemClock
 from recur.db.engine import Database
 from recur.graphql.schema import schema
 from recur.scheduler import DailyBilling
-from recur.services.payment_provider import PaymentProvider, SandboxProvider
+from recur.services.payments import PaymentProvider, SandboxProvider
 from recur.settings import Settings
 from recur.web.documents import credit_note_pdf, invoice_pdf
 from recur.web.graphql_view import RecurGraphQL

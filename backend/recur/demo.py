@@ -1,4 +1,4 @@
-"""The demo data of API.md: users of every role, three accounts, a partner, a catalog.
+"""The demo data the README lists: users of every role, three accounts, a partner, a catalog.
 
 Loaded only into an empty database, never over existing data.
 """
@@ -30,9 +30,9 @@ from recur.db.models import (
 )
 from recur.demo_history import load_history
 
-DEMO_PASSWORD = "recur-demo"  # noqa: S105  (published in API.md)
+DEMO_PASSWORD = "recur-demo"  # noqa: S105  (published in the README)
 PARTNER_CLIENT_ID = "northwind"
-PARTNER_CLIENT_SECRET = "northwind-demo-secret"  # noqa: S105  (published in API.md)
+PARTNER_CLIENT_SECRET = "northwind-demo-secret"  # noqa: S105  (published in docs/partners.md)
 
 MONTH, YEAR, ONCE = BillingPeriod.MONTH, BillingPeriod.YEAR, BillingPeriod.ONE_TIME
 SUB, ONE = ProductKind.SUBSCRIPTION, ProductKind.ONE_TIME

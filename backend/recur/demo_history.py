@@ -16,10 +16,9 @@ from recur.core.money import round_money
 from recur.core.quotes import DEFAULT_APPROVAL_THRESHOLD
 from recur.db.engine import Database
 from recur.db.models import Account, Invoice, Order, Price, Product, User
-from recur.services import amendments, quote_editing
-from recur.services import quote_workflow as workflow
-from recur.services.actor import Actor
+from recur.services import quotes, subscriptions, workflow
 from recur.services.billing import run_billing
+from recur.services.common import Actor
 from recur.services.payments import record_payment
 
 THRESHOLD = DEFAULT_APPROVAL_THRESHOLD
@@ -97,7 +96,7 @@ async def _acme_buys_online(cast: Cast, day: date) -> None:
         ("SEAT-STD", "MONTH", 25),
         ("ONBOARD", "ONE_TIME", 1),
     ):
-        await quote_editing.add_to_cart(
+        await quotes.add_to_cart(
             cast.db,
             alice,
             price_id=cast.price(sku, "USD", period),
@@ -186,7 +185,7 @@ async def _globex_pilots_text_messages(cast: Cast, start: date) -> None:
     )
     if order.subscription_id is None:
         raise RuntimeError(f"{order.number} started no subscription")
-    await amendments.set_auto_renew(
+    await subscriptions.set_auto_renew(
         cast.db,
         cast.actors["bob"],
         subscription_id=order.subscription_id,
@@ -295,7 +294,7 @@ async def _quote(
     on: date,
     lines: list[tuple[str, str, str, int, str]],
 ) -> int:
-    quote = await quote_editing.create_quote(
+    quote = await quotes.create_quote(
         cast.db,
         rep,
         account_id=cast.accounts[account],
@@ -305,7 +304,7 @@ async def _quote(
         now=at(on),
     )
     for sku, currency, period, quantity, discount in lines:
-        await quote_editing.add_quote_line(
+        await quotes.add_quote_line(
             cast.db,
             rep,
             quote_id=quote.id,

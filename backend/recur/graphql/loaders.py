@@ -10,19 +10,9 @@ from strawberry.dataloader import DataLoader
 
 from recur.db import models
 from recur.db.engine import Database
-from recur.services import (
-    accounts,
-    amendments,
-    catalog,
-    credit_notes,
-    invoices,
-    orders,
-    payments,
-    quotes,
-    renewal_quotes,
-    subscriptions,
-)
-from recur.services.actor import Actor
+from recur.services import accounts, catalog, orders, payments, quotes, subscriptions
+from recur.services.billing import credit_notes, invoices
+from recur.services.common import Actor
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -84,7 +74,7 @@ class Loaders:
             lambda ids: subscriptions.subscriptions_by_id(db, actor, ids), None
         )
         self.agreed_renewal: DataLoader[int, models.Order | None] = _by_key(
-            lambda ids: renewal_quotes.agreed_renewals(db, ids), None
+            lambda ids: subscriptions.agreed_renewals(db, ids), None
         )
         self.subscription_items: DataLoader[int, list[models.SubscriptionItem]] = _by_key(
             lambda ids: subscriptions.items_by_subscription(db, ids), []
@@ -99,7 +89,7 @@ class Loaders:
             lambda ids: invoices.lines_by_invoice(db, ids), []
         )
         self.subscription_events: DataLoader[int, list[models.SubscriptionEvent]] = _by_key(
-            lambda ids: amendments.events_by_subscription(db, ids), []
+            lambda ids: subscriptions.events_by_subscription(db, ids), []
         )
         self.subscription_item: DataLoader[int, models.SubscriptionItem | None] = _by_key(
             lambda ids: subscriptions.items_by_id(db, ids), None

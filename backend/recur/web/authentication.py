@@ -13,8 +13,8 @@ from starlette.requests import Request
 
 from recur.auth.tokens import TokenSigner
 from recur.db.engine import Database
-from recur.services.actor import ANONYMOUS, Actor
-from recur.services.auth import actor_for_token
+from recur.services.accounts import actor_for_token
+from recur.services.common import ANONYMOUS, Actor
 from recur.web.session_cookie import SESSION_COOKIE, csrf_header_valid
 
 

@@ -20,8 +20,8 @@ from starlette.responses import JSONResponse, Response
 
 from recur.db.engine import Database
 from recur.documents import BillingDocument, Party, render_pdf
-from recur.services.actor import Actor
-from recur.services.documents import credit_note_document, invoice_document
+from recur.services.billing import credit_note_document, invoice_document
+from recur.services.common import Actor
 from recur.settings import Settings
 from recur.web.authentication import request_actor
 

@@ -15,8 +15,8 @@ from recur.db.engine import Database
 from recur.graphql.core.context import Context
 from recur.graphql.core.result_cache import ResultCache
 from recur.graphql.loaders import Loaders
-from recur.services.actor import Actor
-from recur.services.payment_provider import PaymentProvider
+from recur.services.common import Actor
+from recur.services.payments import PaymentProvider
 from recur.settings import Settings
 from recur.web.authentication import request_actor
 

@@ -1,4 +1,4 @@
-"""The access matrix of DESIGN.md ("Who may do what"), asked through the API.
+"""The access matrix of docs/domain.md ("Who may do what"), asked through the API.
 
 Every demo user, an anonymous visitor and the Northwind partner client read the three demo
 accounts: each sees exactly what its role allows, and an account it may not see answers
@@ -26,7 +26,7 @@ ALL_ACCOUNTS = [ACME, GLOBEX, INITECH]
 ANONYMOUS = "anonymous"
 PARTNER = "northwind"
 
-#: Who sees which accounts (DESIGN.md); ``None``: not logged in, refused.
+#: Who sees which accounts (docs/domain.md); ``None``: not logged in, refused.
 VISIBLE: dict[str, list[str] | None] = {
     ANONYMOUS: None,
     "alice@acme.example": [ACME],

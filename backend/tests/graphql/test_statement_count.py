@@ -12,8 +12,8 @@ from sqlalchemy import event, select
 
 from recur.db.engine import Database
 from recur.db.models import Price, Product, User
-from recur.services import quote_editing
-from recur.services.actor import Actor
+from recur.services import quotes
+from recur.services.common import Actor
 
 CATALOG_PAGE = """
 query($first: Int!) {
@@ -104,11 +104,11 @@ async def _make_quotes(db: Database, count: int) -> None:
     actor = Actor(user_id=rita.id, role=rita.role)
     now = datetime(2026, 11, 24, tzinfo=UTC)
     for _ in range(count):
-        quote = await quote_editing.create_quote(
+        quote = await quotes.create_quote(
             db, actor, account_id=acme, start_date=None, term_months=12, today=now.date(), now=now
         )
         for price in prices:
-            await quote_editing.add_quote_line(
+            await quotes.add_quote_line(
                 db,
                 actor,
                 quote_id=quote.id,

@@ -9,9 +9,7 @@ from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import Account, Partner, User
 from recur.services import accounts
-from recur.services.actor import ANONYMOUS, Actor
-from recur.services.errors import Forbidden, NotAuthenticated
-from recur.services.pagination import PageRequest
+from recur.services.common import ANONYMOUS, Actor, Forbidden, NotAuthenticated, PageRequest
 
 
 async def _ids(db: Database) -> tuple[dict[str, int], dict[str, User], int]:

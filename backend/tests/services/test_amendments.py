@@ -36,10 +36,9 @@ from recur.db.models import (
     SubscriptionItem,
     User,
 )
-from recur.services import amendments, billing
-from recur.services.actor import Actor
-from recur.services.amendments import ItemChangeRequest as Change
-from recur.services.errors import Forbidden, Invalid
+from recur.services import billing, subscriptions
+from recur.services.common import Actor, Forbidden, Invalid
+from recur.services.subscriptions import ItemChangeRequest as Change
 
 NOW = datetime(2026, 11, 24, 10, tzinfo=UTC)
 TODAY = NOW.date()
@@ -84,7 +83,7 @@ async def _price(db: Database, sku: str, period: str = "MONTH") -> int:
 
 async def _change(db, who: str, changes, effective=None, preview=False, today=TODAY):
     subscription_id, _ = await _acme(db)
-    return await amendments.change_subscription(
+    return await subscriptions.change_subscription(
         db,
         await _actor(db, who),
         subscription_id=subscription_id,
@@ -278,7 +277,7 @@ async def test_cancelling_now_credits_unused_time_and_at_term_end_turns_auto_ren
     subscription_id, _ = await _acme(db)
     alice = await _actor(db, "alice@acme.example")
     with pytest.raises(Forbidden):
-        await amendments.cancel_subscription(
+        await subscriptions.cancel_subscription(
             db,
             alice,
             subscription_id=subscription_id,
@@ -287,7 +286,7 @@ async def test_cancelling_now_credits_unused_time_and_at_term_end_turns_auto_ren
             today=TODAY,
             now=NOW,
         )
-    at_end, note = await amendments.cancel_subscription(
+    at_end, note = await subscriptions.cancel_subscription(
         db,
         alice,
         subscription_id=subscription_id,
@@ -300,7 +299,7 @@ async def test_cancelling_now_credits_unused_time_and_at_term_end_turns_auto_ren
     assert note is None
 
     rita = await _actor(db, "rita@recur.example")
-    now, note = await amendments.cancel_subscription(
+    now, note = await subscriptions.cancel_subscription(
         db,
         rita,
         subscription_id=subscription_id,
@@ -377,7 +376,7 @@ async def test_invoiced_minus_credited_is_what_the_seats_were_worth(db, steps) -
             await billing.run_billing(db, as_of=day, now=NOW)
             continue
         day = min(day + timedelta(days=b), TERM_END - timedelta(days=1))
-        outcome = await amendments.change_subscription(
+        outcome = await subscriptions.change_subscription(
             db,
             rep,
             subscription_id=subscription_id,

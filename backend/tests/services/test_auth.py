@@ -10,8 +10,9 @@ from sqlalchemy import select, update
 from recur.auth.tokens import TokenSigner
 from recur.db.engine import Database
 from recur.db.models import User
-from recur.services import auth
-from recur.services.errors import Invalid
+from recur.services import accounts
+from recur.services.accounts import authentication
+from recur.services.common import Invalid
 from tests.conftest import NOW, SECRET
 
 SIGNER = TokenSigner(SECRET)
@@ -29,13 +30,13 @@ async def test_unknown_email_spends_a_hash_verification_and_answers_like_a_wrong
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spent: list[str] = []
-    real = auth.verify_nothing
-    monkeypatch.setattr(auth, "verify_nothing", lambda p: spent.append(p) or real(p))
+    real = authentication.verify_nothing
+    monkeypatch.setattr(authentication, "verify_nothing", lambda p: spent.append(p) or real(p))
 
     with pytest.raises(Invalid) as unknown:
-        await auth.login(db, SIGNER, "nobody@acme.example", "recur-demo", now=NOW, ttl=TTL)
+        await accounts.login(db, SIGNER, "nobody@acme.example", "recur-demo", now=NOW, ttl=TTL)
     with pytest.raises(Invalid) as wrong:
-        await auth.login(db, SIGNER, "alice@acme.example", "wrong", now=NOW, ttl=TTL)
+        await accounts.login(db, SIGNER, "alice@acme.example", "wrong", now=NOW, ttl=TTL)
 
     assert spent == ["recur-demo"]
     assert unknown.value.problems == wrong.value.problems
@@ -47,19 +48,19 @@ async def test_a_deactivated_user_cannot_log_in(db: Database) -> None:
             update(User).where(User.email == "carol@initech.example").values(active=False)
         )
     with pytest.raises(Invalid):
-        await auth.login(db, SIGNER, "carol@initech.example", "recur-demo", now=NOW, ttl=TTL)
+        await accounts.login(db, SIGNER, "carol@initech.example", "recur-demo", now=NOW, ttl=TTL)
 
 
 async def test_a_token_stands_for_its_user_until_logout(db: Database) -> None:
-    result = await auth.login(db, SIGNER, "rita@recur.example", "recur-demo", now=NOW, ttl=TTL)
-    actor = await auth.actor_for_token(db, SIGNER, result.token, now=NOW)
+    result = await accounts.login(db, SIGNER, "rita@recur.example", "recur-demo", now=NOW, ttl=TTL)
+    actor = await accounts.actor_for_token(db, SIGNER, result.token, now=NOW)
     assert actor.user_id == result.user.id and actor.role == "REP"
 
-    await auth.logout(db, actor, now=NOW)
-    assert (await auth.actor_for_token(db, SIGNER, result.token, now=NOW)).is_anonymous
+    await accounts.logout(db, actor, now=NOW)
+    assert (await accounts.actor_for_token(db, SIGNER, result.token, now=NOW)).is_anonymous
 
 
 async def test_a_token_expires(db: Database) -> None:
-    result = await auth.login(db, SIGNER, "rita@recur.example", "recur-demo", now=NOW, ttl=TTL)
+    result = await accounts.login(db, SIGNER, "rita@recur.example", "recur-demo", now=NOW, ttl=TTL)
     later = NOW + TTL + timedelta(seconds=1)
-    assert (await auth.actor_for_token(db, SIGNER, result.token, now=later)).is_anonymous
+    assert (await accounts.actor_for_token(db, SIGNER, result.token, now=later)).is_anonymous

@@ -16,8 +16,8 @@ from recur.auth.passwords import hash_secret
 from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import Account, Charge, Invoice, InvoiceLine, Price, Product, User
-from recur.services import quote_editing, quote_workflow
-from recur.services.actor import Actor
+from recur.services import quotes, workflow
+from recur.services.common import Actor
 
 TODAY = date(2026, 11, 24)
 STARTED = TODAY - timedelta(days=100)  # about three monthly periods due per account
@@ -58,10 +58,8 @@ async def make_book(db: Database, size: int) -> None:
     when = datetime.combine(STARTED, datetime.min.time(), tzinfo=UTC)
     for actor in actors:
         for price in prices:
-            await quote_editing.add_to_cart(
-                db, actor, price_id=price, quantity=2, today=STARTED, now=when
-            )
-        await quote_workflow.checkout(
+            await quotes.add_to_cart(db, actor, price_id=price, quantity=2, today=STARTED, now=when)
+        await workflow.checkout(
             db,
             actor,
             quote_id=None,

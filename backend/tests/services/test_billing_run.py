@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from recur.db.engine import Database
 from recur.db.models import Account, Charge, Invoice, InvoiceLine, Order
 from recur.services import billing
+from recur.services.billing import run as billing_run
 
 NOW = datetime(2026, 11, 24, 10, tzinfo=UTC)
 #: The demo history is billed up to 2026-11-24; by this day the monthly plans are due again.
@@ -77,21 +78,21 @@ async def test_a_failing_account_is_reported_and_the_others_are_billed(
 ) -> None:
     async with db.session() as session:
         initech = await session.scalar(select(Account.id).where(Account.name == "Initech"))
-    real = billing.bill_charges
+    real = billing_run.bill_charges
 
     async def flaky(session, account, charges, **kwargs):  # type: ignore[no-untyped-def]
         if account.id == initech:
             raise RuntimeError("tax service unavailable")
         return await real(session, account, charges, **kwargs)
 
-    monkeypatch.setattr(billing, "bill_charges", flaky)
+    monkeypatch.setattr(billing_run, "bill_charges", flaky)
     result = await billing.run_billing(db, as_of=TODAY, now=NOW)
     assert [(f.name, f.error) for f in result.failed_accounts] == [
         ("Initech", "tax service unavailable")
     ]
     assert result.invoices_created >= 1
 
-    monkeypatch.setattr(billing, "bill_charges", real)
+    monkeypatch.setattr(billing_run, "bill_charges", real)
     retry = await billing.run_billing(db, as_of=TODAY, now=NOW)
     assert retry.invoices_created == 1 and retry.failed_accounts == []
     assert await _uninvoiced_due(db, TODAY) == 0

@@ -30,11 +30,9 @@ from recur.db.models import (
     SubscriptionItem,
     User,
 )
-from recur.services import amendments, billing, quote_editing, renewal_quotes
-from recur.services import quote_workflow as workflow
-from recur.services.actor import Actor
-from recur.services.amendments import ItemChangeRequest
-from recur.services.errors import Forbidden, Invalid
+from recur.services import billing, quotes, subscriptions, workflow
+from recur.services.common import Actor, Forbidden, Invalid
+from recur.services.subscriptions import ItemChangeRequest
 
 NOW = datetime(2026, 11, 24, 10, tzinfo=UTC)
 TODAY = NOW.date()
@@ -95,7 +93,7 @@ async def _items(db: Database, subscription_id: int) -> dict[str, SubscriptionIt
 
 async def _edit(db: Database, rep: Actor, quote: Quote, sku: str, **change) -> Quote:
     line = (await _lines(db, quote.id))[sku]
-    return await quote_editing.update_quote_line(
+    return await quotes.update_quote_line(
         db,
         rep,
         line_id=line.id,
@@ -125,7 +123,7 @@ async def _send_and_accept(db: Database, quote: Quote) -> Order:
 async def test_a_reps_amendment_quote_with_discounts_is_billed_as_its_preview_said(db) -> None:
     rep = await _actor(db, "rita@recur.example")
     subscription = await _acme(db)
-    quote = await amendments.create_amendment_quote(
+    quote = await subscriptions.create_amendment_quote(
         db, rep, subscription_id=subscription.id, today=TODAY, now=NOW
     )
     assert (quote.kind, quote.status, quote.start_date) == (
@@ -140,7 +138,7 @@ async def test_a_reps_amendment_quote_with_discounts_is_billed_as_its_preview_sa
 
     # 35 seats at 10 % off, and Revenue Analytics ($199) at 15 % off.
     quote = await _edit(db, rep, quote, "SEAT-STD", quantity=35, discount=D(10))
-    quote = await quote_editing.add_quote_line(
+    quote = await quotes.add_quote_line(
         db,
         rep,
         quote_id=quote.id,
@@ -150,7 +148,9 @@ async def test_a_reps_amendment_quote_with_discounts_is_billed_as_its_preview_sa
         expected_version=quote.version,
         now=NOW,
     )
-    preview = await amendments.preview_quote(db, rep, quote_id=quote.id, today=TODAY, now=NOW)
+    preview = await subscriptions.preview_amendment_quote(
+        db, rep, quote_id=quote.id, today=TODAY, now=NOW
+    )
     order = await _send_and_accept(db, quote)
 
     assert order.kind is QuoteKind.AMENDMENT
@@ -177,13 +177,15 @@ async def test_a_reps_amendment_quote_with_discounts_is_billed_as_its_preview_sa
 
 async def test_the_preview_of_an_amendment_quote_writes_nothing(db) -> None:
     rep = await _actor(db, "rita@recur.example")
-    quote = await amendments.create_amendment_quote(
+    quote = await subscriptions.create_amendment_quote(
         db, rep, subscription_id=(await _acme(db)).id, today=TODAY, now=NOW
     )
     quote = await _edit(db, rep, quote, "SEAT-STD", quantity=30)
     async with db.session() as session:
         before = await session.scalar(select(func.count()).select_from(Charge))
-    preview = await amendments.preview_quote(db, rep, quote_id=quote.id, today=TODAY, now=NOW)
+    preview = await subscriptions.preview_amendment_quote(
+        db, rep, quote_id=quote.id, today=TODAY, now=NOW
+    )
     async with db.session() as session:
         after = await session.scalar(select(func.count()).select_from(Charge))
     # 5 seats × 25 = 125.00 a period × 6/30 = 25.00, plus 2.06 tax.
@@ -194,11 +196,11 @@ async def test_the_preview_of_an_amendment_quote_writes_nothing(db) -> None:
 async def test_removing_an_items_line_keeps_it_at_zero_and_credits_the_unused_days(db) -> None:
     rep = await _actor(db, "rita@recur.example")
     subscription = await _acme(db)
-    quote = await amendments.create_amendment_quote(
+    quote = await subscriptions.create_amendment_quote(
         db, rep, subscription_id=subscription.id, today=TODAY, now=NOW
     )
     seats = (await _lines(db, quote.id))["SEAT-STD"]
-    quote = await quote_editing.remove_quote_line(
+    quote = await quotes.remove_quote_line(
         db, rep, line_id=seats.id, expected_version=quote.version, now=NOW
     )
     assert (await _lines(db, quote.id))["SEAT-STD"].quantity == 0
@@ -217,7 +219,7 @@ async def test_removing_an_items_line_keeps_it_at_zero_and_credits_the_unused_da
 
 async def test_an_amendment_quote_that_changes_nothing_cannot_be_sent(db) -> None:
     rep = await _actor(db, "rita@recur.example")
-    quote = await amendments.create_amendment_quote(
+    quote = await subscriptions.create_amendment_quote(
         db, rep, subscription_id=(await _acme(db)).id, today=TODAY, now=NOW
     )
     with pytest.raises(Invalid) as refused:
@@ -229,7 +231,7 @@ async def test_an_amendment_quote_that_changes_nothing_cannot_be_sent(db) -> Non
 
 async def test_a_deep_discount_on_an_amendment_waits_for_a_managers_approval(db) -> None:
     rep = await _actor(db, "rita@recur.example")
-    quote = await amendments.create_amendment_quote(
+    quote = await subscriptions.create_amendment_quote(
         db, rep, subscription_id=(await _acme(db)).id, today=TODAY, now=NOW
     )
     quote = await _edit(db, rep, quote, "SEAT-STD", quantity=40, discount=D(30))
@@ -249,13 +251,13 @@ async def test_a_deep_discount_on_an_amendment_waits_for_a_managers_approval(db)
 
 async def test_the_start_date_of_an_amendment_is_its_effective_date_within_the_term(db) -> None:
     rep = await _actor(db, "rita@recur.example")
-    quote = await amendments.create_amendment_quote(
+    quote = await subscriptions.create_amendment_quote(
         db, rep, subscription_id=(await _acme(db)).id, today=TODAY, now=NOW
     )
 
     async def terms(**change) -> str:
         with pytest.raises(Invalid) as refused:
-            await quote_editing.update_terms(
+            await workflow.update_terms(
                 db,
                 rep,
                 quote_id=quote.id,
@@ -272,7 +274,7 @@ async def test_the_start_date_of_an_amendment_is_its_effective_date_within_the_t
     assert await terms(start=date(2026, 10, 30)) == "BACKDATED"  # before Oct 31
     assert await terms(term=24) == "FIXED_TERM"
     assert await terms(uplift=D(5)) == "NOT_RENEWAL"
-    moved = await quote_editing.update_terms(
+    moved = await workflow.update_terms(
         db,
         rep,
         quote_id=quote.id,
@@ -289,11 +291,11 @@ async def test_customers_do_not_prepare_amendment_or_renewal_quotes(db) -> None:
     alice = await _actor(db, "alice@acme.example")
     subscription = await _acme(db)
     with pytest.raises(Forbidden):
-        await amendments.create_amendment_quote(
+        await subscriptions.create_amendment_quote(
             db, alice, subscription_id=subscription.id, today=TODAY, now=NOW
         )
     with pytest.raises(Forbidden):
-        await renewal_quotes.create_renewal_quote(
+        await subscriptions.create_renewal_quote(
             db,
             alice,
             subscription_id=subscription.id,
@@ -306,7 +308,7 @@ async def test_customers_do_not_prepare_amendment_or_renewal_quotes(db) -> None:
 async def test_a_rep_cannot_quote_another_reps_subscription(db) -> None:
     sam = await _actor(db, "sam@recur.example")
     with pytest.raises(Invalid) as refused:
-        await amendments.create_amendment_quote(
+        await subscriptions.create_amendment_quote(
             db, sam, subscription_id=(await _acme(db)).id, today=TODAY, now=NOW
         )
     assert refused.value.problems[0].code == "UNKNOWN_SUBSCRIPTION"
@@ -316,7 +318,7 @@ async def test_a_rep_cannot_quote_another_reps_subscription(db) -> None:
 
 
 async def _renewal(db: Database, **terms) -> Quote:
-    return await renewal_quotes.create_renewal_quote(
+    return await subscriptions.create_renewal_quote(
         db,
         await _actor(db, "rita@recur.example"),
         subscription_id=(await _acme(db)).id,
@@ -379,7 +381,7 @@ async def test_an_accepted_renewal_quote_replaces_the_automatic_renewal(db) -> N
 
     # A change in the agreed term is prorated on its prices and runs to its end.
     june = date(2027, 6, 10)
-    done = await amendments.change_subscription(
+    done = await subscriptions.change_subscription(
         db,
         rep,
         subscription_id=subscription.id,
@@ -439,7 +441,7 @@ async def test_renewal_terms_are_checked(db) -> None:
     rep = await _actor(db, "rita@recur.example")
     quote = await _renewal(db)
     with pytest.raises(Invalid) as moved:
-        await quote_editing.update_terms(
+        await workflow.update_terms(
             db,
             rep,
             quote_id=quote.id,
@@ -457,7 +459,7 @@ async def test_changes_during_the_term_stay_in_it_when_a_renewal_is_agreed(db) -
     await _send_and_accept(db, await _renewal(db, term=24))
     seats = (await _items(db, subscription.id))["SEAT-STD"]
 
-    done = await amendments.change_subscription(
+    done = await subscriptions.change_subscription(
         db,
         await _actor(db, "alice@acme.example"),
         subscription_id=subscription.id,
@@ -476,7 +478,7 @@ async def test_cancelling_now_calls_off_an_agreed_renewal(db) -> None:
     subscription = await _acme(db)
     order = await _send_and_accept(db, await _renewal(db))
 
-    await amendments.cancel_subscription(
+    await subscriptions.cancel_subscription(
         db,
         await _actor(db, "rita@recur.example"),
         subscription_id=subscription.id,

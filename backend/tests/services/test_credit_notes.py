@@ -32,9 +32,8 @@ from recur.db.models import (
     PaymentApplication,
     User,
 )
-from recur.services import billing, credit_notes, payments
-from recur.services.actor import Actor
-from recur.services.errors import Forbidden, Invalid
+from recur.services import billing, payments
+from recur.services.common import Actor, Forbidden, Invalid
 
 NOW = datetime(2026, 11, 24, 10, tzinfo=UTC)
 TODAY = NOW.date()
@@ -61,7 +60,7 @@ async def _invoices(db: Database, account: str, status: InvoiceStatus) -> list[I
 
 async def _void(db: Database, invoice: Invoice, reason: str = "Billed to the wrong entity"):
     fiona = await _actor(db, "fiona@recur.example")
-    return await credit_notes.void_invoice(
+    return await billing.void_invoice(
         db, fiona, invoice_id=invoice.id, reason=reason, today=TODAY, now=NOW
     )
 
@@ -205,7 +204,7 @@ async def test_a_void_is_refused_for_a_void_invoice_a_blank_reason_and_non_finan
     for email in ("alice@acme.example", "rita@recur.example", "maria@recur.example"):
         actor = await _actor(db, email)
         with pytest.raises(Forbidden):
-            await credit_notes.void_invoice(
+            await billing.void_invoice(
                 db, actor, invoice_id=acme.id, reason="no", today=TODAY, now=NOW
             )
     async with db.session() as session:
@@ -337,7 +336,7 @@ async def test_invoices_minus_credit_notes_equal_the_schedules_whatever_happens(
                     )
                 )
             if candidates:
-                await credit_notes.void_invoice(
+                await billing.void_invoice(
                     db,
                     finance,
                     invoice_id=candidates[value % len(candidates)],

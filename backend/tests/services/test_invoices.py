@@ -7,8 +7,8 @@ from sqlalchemy import select
 from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import Invoice, User
-from recur.services.actor import Actor
-from recur.services.invoices import invoices_by_number
+from recur.services.billing import invoices_by_number
+from recur.services.common import Actor
 
 
 async def test_invoices_by_number_come_in_the_order_asked_for(db: Database) -> None:

@@ -12,10 +12,8 @@ from recur.core.lifecycle import QuoteStatus
 from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import Charge, Invoice, InvoiceLine, Order, Price, Product, QuoteEvent, User
-from recur.services import quote_editing, quotes
-from recur.services import quote_workflow as workflow
-from recur.services.actor import Actor
-from recur.services.errors import Invalid
+from recur.services import quotes, workflow
+from recur.services.common import Actor, Invalid
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -48,8 +46,8 @@ async def test_a_customer_checks_out_a_cart_and_gets_order_subscription_and_invo
     alice = await actor(db, "alice@acme.example")
     seats = await price_id(db, "SEAT-STD", "USD", "MONTH")
     onboarding = await price_id(db, "ONBOARD", "USD", "ONE_TIME")
-    await quote_editing.add_to_cart(db, alice, price_id=seats, quantity=10, today=TODAY, now=NOW)
-    cart = await quote_editing.add_to_cart(
+    await quotes.add_to_cart(db, alice, price_id=seats, quantity=10, today=TODAY, now=NOW)
+    cart = await quotes.add_to_cart(
         db, alice, price_id=onboarding, quantity=1, today=TODAY, now=NOW
     )
     assert [line.quantity for line in cart.lines] == [10, 1]
@@ -111,10 +109,10 @@ async def test_a_rep_discounts_30_percent_the_manager_approves_the_customer_acce
     acme = await account_id(db, "alice@acme.example")
     pro = await price_id(db, "SEAT-PRO", "USD", "YEAR")
 
-    quote = await quote_editing.create_quote(
+    quote = await quotes.create_quote(
         db, rita, account_id=acme, start_date=None, term_months=24, today=TODAY, now=NOW
     )
-    quote = await quote_editing.add_quote_line(
+    quote = await quotes.add_quote_line(
         db,
         rita,
         quote_id=quote.id,
@@ -165,10 +163,10 @@ async def test_a_stale_edit_is_refused_and_an_edit_after_approval_needs_approval
     rita, maria = await actor(db, "rita@recur.example"), await actor(db, "maria@recur.example")
     acme = await account_id(db, "alice@acme.example")
     seats = await price_id(db, "SEAT-STD", "USD", "MONTH")
-    quote = await quote_editing.create_quote(
+    quote = await quotes.create_quote(
         db, rita, account_id=acme, start_date=None, term_months=12, today=TODAY, now=NOW
     )
-    quote = await quote_editing.add_quote_line(
+    quote = await quotes.add_quote_line(
         db,
         rita,
         quote_id=quote.id,
@@ -180,18 +178,18 @@ async def test_a_stale_edit_is_refused_and_an_edit_after_approval_needs_approval
     )
     line_id = quote.lines[0].id
     seen = quote.version
-    await quote_editing.update_quote_line(
+    await quotes.update_quote_line(
         db, maria, line_id=line_id, quantity=6, discount=None, expected_version=seen, now=NOW
     )
     with pytest.raises(Invalid) as stale:
-        await quote_editing.update_quote_line(
+        await quotes.update_quote_line(
             db, rita, line_id=line_id, quantity=7, discount=None, expected_version=seen, now=NOW
         )
     assert stale.value.problems[0].code == "STALE_VERSION"
 
     await workflow.submit_for_approval(db, rita, quote_id=quote.id, threshold=THRESHOLD, now=NOW)
     approved = await workflow.approve_quote(db, maria, quote_id=quote.id, now=NOW)
-    edited = await quote_editing.update_quote_line(
+    edited = await quotes.update_quote_line(
         db,
         rita,
         line_id=line_id,
@@ -209,14 +207,14 @@ async def test_bad_lines_are_refused_with_the_field_and_nothing_is_written(db) -
     euro = await price_id(db, "SEAT-STD", "EUR", "MONTH")
     yearly = await price_id(db, "SEAT-STD", "USD", "YEAR")
     monthly = await price_id(db, "SEAT-STD", "USD", "MONTH")
-    quote = await quote_editing.create_quote(
+    quote = await quotes.create_quote(
         db, rita, account_id=acme, start_date=None, term_months=18, today=TODAY, now=NOW
     )
 
     async def refused(**kwargs: object) -> tuple[str, ...]:
         arguments = {"price_id": monthly, "quantity": 1, "discount": Decimal(0), **kwargs}
         with pytest.raises(Invalid) as error:
-            await quote_editing.add_quote_line(
+            await quotes.add_quote_line(
                 db, rita, quote_id=quote.id, expected_version=None, now=NOW, **arguments
             )  # type: ignore[arg-type]
         return tuple(p.field[-1] for p in error.value.problems if p.field)
@@ -234,10 +232,10 @@ async def test_an_expired_quote_cannot_be_accepted(db) -> None:
     rita, alice = await actor(db, "rita@recur.example"), await actor(db, "alice@acme.example")
     acme = await account_id(db, "alice@acme.example")
     seats = await price_id(db, "SEAT-STD", "USD", "MONTH")
-    quote = await quote_editing.create_quote(
+    quote = await quotes.create_quote(
         db, rita, account_id=acme, start_date=None, term_months=12, today=TODAY, now=NOW
     )
-    await quote_editing.add_quote_line(
+    await quotes.add_quote_line(
         db,
         rita,
         quote_id=quote.id,
@@ -262,13 +260,13 @@ async def test_an_expired_quote_cannot_be_accepted(db) -> None:
 async def test_a_customer_cannot_discount_or_touch_another_accounts_quote(db) -> None:
     rita, carol = await actor(db, "rita@recur.example"), await actor(db, "carol@initech.example")
     acme = await account_id(db, "alice@acme.example")
-    quote = await quote_editing.create_quote(
+    quote = await quotes.create_quote(
         db, rita, account_id=acme, start_date=None, term_months=12, today=TODAY, now=NOW
     )
     assert await quotes.get_quote(db, carol, quote.id) is None
     sam = await actor(db, "sam@recur.example")
     with pytest.raises(Invalid):
-        await quote_editing.create_quote(
+        await quotes.create_quote(
             db, sam, account_id=acme, start_date=None, term_months=12, today=TODAY, now=NOW
         )
     assert carol.role is Role.CUSTOMER

@@ -40,10 +40,8 @@ from recur.db.models import (
     User,
 )
 from recur.demo import CATALOG
-from recur.services import quote_editing, quotes
-from recur.services import quote_workflow as workflow
-from recur.services.actor import Actor
-from recur.services.errors import Invalid
+from recur.services import quotes, workflow
+from recur.services.common import Actor, Invalid
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -321,20 +319,20 @@ async def check_out_cart(
     customer = await actor(db, party.customer)
     leftover = await quotes.get_cart(db, customer)  # from an example that failed part-way
     for line in leftover.lines if leftover else []:
-        await quote_editing.remove_cart_line(db, customer, line_id=line.id, now=NOW)
+        await quotes.remove_cart_line(db, customer, line_id=line.id, now=NOW)
     lines: Lines = {}
     cart_id = None
     for pick in s.picks:
         price = prices[(pick.sku, pick.period)]
         if not merge(lines, price, pick):
             with pytest.raises(Invalid) as refused:
-                await quote_editing.add_to_cart(
+                await quotes.add_to_cart(
                     db, customer, price_id=price.id, quantity=pick.quantity, today=TODAY, now=NOW
                 )
             assert refused_for_quantity(refused.value), refused.value.problems
             note("a merged line over the quantity limit is refused")
             continue
-        cart = await quote_editing.add_to_cart(
+        cart = await quotes.add_to_cart(
             db, customer, price_id=price.id, quantity=pick.quantity, today=TODAY, now=NOW
         )
         assert cart_id in (None, cart.id)
@@ -353,7 +351,7 @@ async def check_out_cart(
 
 
 async def add_line(db: Database, rep: Actor, quote: Quote, price: Price, pick: Pick) -> Quote:
-    return await quote_editing.add_quote_line(
+    return await quotes.add_quote_line(
         db,
         rep,
         quote_id=quote.id,
@@ -369,7 +367,7 @@ async def accept_rep_quote(
     db: Database, party: Party, prices: dict[tuple[str, BillingPeriod], Price], s: Scenario
 ) -> tuple[Order, Lines]:
     rep, customer = await actor(db, party.rep), await actor(db, party.customer)
-    quote = await quote_editing.create_quote(
+    quote = await quotes.create_quote(
         db,
         rep,
         account_id=customer.account_id or 0,

@@ -21,9 +21,8 @@ from recur.core.lifecycle import QuoteKind, QuoteStatus, SubscriptionStatus
 from recur.core.renewals import RenewalStatus
 from recur.db.engine import Database
 from recur.db.models import Partner, Quote, QuoteLine, Subscription, User
-from recur.services.actor import ANONYMOUS, READ_SCOPE, Actor
-from recur.services.errors import Forbidden, Invalid, NotAuthenticated
-from recur.services.upcoming_renewals import UpcomingRenewals, upcoming_renewals
+from recur.services.common import ANONYMOUS, READ_SCOPE, Actor, Forbidden, Invalid, NotAuthenticated
+from recur.services.subscriptions import UpcomingRenewals, upcoming_renewals
 from tests.databases import DEMO_TODAY
 
 TODAY = DEMO_TODAY

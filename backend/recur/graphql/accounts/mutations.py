@@ -10,9 +10,8 @@ from recur.graphql.accounts.types import Viewer
 from recur.graphql.core.context import Info
 from recur.graphql.core.errors import UserError, user_errors
 from recur.graphql.loaders import Loaders
-from recur.services import auth
-from recur.services.actor import Actor
-from recur.services.errors import Invalid
+from recur.services import accounts
+from recur.services.common import Actor, Invalid
 from recur.web.session_cookie import clear_session_cookies, csrf_token_for, set_session_cookies
 
 
@@ -46,7 +45,7 @@ class AccountsMutation:
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         ctx = info.context
         try:
-            result = await auth.login(
+            result = await accounts.login(
                 ctx.db,
                 ctx.signer,
                 input.email,
@@ -80,6 +79,6 @@ class AccountsMutation:
     @strawberry.mutation(description="End the session: its token and cookie stop working.")
     async def logout(self, info: Info) -> LogoutPayload:
         ctx = info.context
-        await auth.logout(ctx.db, ctx.actor, now=ctx.clock.now())
+        await accounts.logout(ctx.db, ctx.actor, now=ctx.clock.now())
         clear_session_cookies(ctx.response, ctx.settings)
         return LogoutPayload(user_errors=[])

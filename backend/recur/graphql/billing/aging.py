@@ -14,7 +14,7 @@ from recur.graphql.accounts.types import Account
 from recur.graphql.core.context import Info
 from recur.graphql.core.money import Money, money
 from recur.graphql.core.permissions import IsUser, has_role
-from recur.services import invoices
+from recur.services import billing
 
 
 @strawberry.type(description="Open balances by how long they are overdue.")
@@ -76,7 +76,7 @@ class AgingQuery:
     async def receivables_aging(self, info: Info, as_of: date | None = None) -> ReceivablesAging:
         ctx = info.context
         day = as_of or ctx.clock.today()
-        rows = await invoices.receivables_aging(ctx.db, ctx.actor, as_of=day)
+        rows = await billing.receivables_aging(ctx.db, ctx.actor, as_of=day)
         totals: dict[str, Aging] = defaultdict(Aging)
         for row in rows:
             for label, amount in row.aging.buckets.items():

@@ -17,8 +17,8 @@ from recur.graphql.core.node import Node, register_node
 from recur.graphql.core.pagination import Connection, page_request, to_connection
 from recur.graphql.core.permissions import IsAuthenticated, IsUser, has_role
 from recur.graphql.orders.types import Invoice, InvoiceLine
-from recur.services import credit_notes
-from recur.services.errors import Invalid
+from recur.services import billing
+from recur.services.common import Invalid
 
 
 @strawberry.type(description="How much of a credit note went to one invoice.")
@@ -134,7 +134,7 @@ class CreditNotesQuery:
     ) -> Connection[CreditNote]:
         ctx = info.context
         account = None if account_id is None else (pk_of(account_id, "Account") or 0)
-        page = await credit_notes.list_credit_notes(
+        page = await billing.list_credit_notes(
             ctx.db, ctx.actor, account_id=account, page=page_request(first, after)
         )
         return to_connection(page, CreditNote.from_model)
@@ -169,7 +169,7 @@ class CreditNotesMutation:
             invoice_id = pk_of(input.invoice_id, "Invoice")
             if invoice_id is None:
                 raise Invalid.one("invoiceId", "There is no such invoice.", "UNKNOWN_INVOICE")
-            invoice, note = await credit_notes.void_invoice(
+            invoice, note = await billing.void_invoice(
                 ctx.db,
                 ctx.actor,
                 invoice_id=invoice_id,

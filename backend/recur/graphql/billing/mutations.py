@@ -15,8 +15,8 @@ from recur.graphql.core.ids import pk_of, to_global_id
 from recur.graphql.core.pagination import Connection, page_request, to_connection
 from recur.graphql.core.permissions import IsAuthenticated, IsUser, has_role
 from recur.graphql.orders.types import Invoice
-from recur.services import billing, invoices, payments
-from recur.services.errors import Invalid
+from recur.services import billing, payments
+from recur.services.common import Invalid
 
 
 @strawberry.type(description="An account the run could not bill, and why.")
@@ -61,7 +61,7 @@ class BillingMutation:
         ctx = info.context
         as_of = (input.as_of if input else None) or ctx.clock.today()
         result = await billing.run_billing(ctx.db, as_of=as_of, now=ctx.clock.now())
-        created = await invoices.invoices_by_number(ctx.db, ctx.actor, result.invoice_numbers)
+        created = await billing.invoices_by_number(ctx.db, ctx.actor, result.invoice_numbers)
         return RunBillingPayload(
             run=BillingRun(
                 as_of=result.as_of,

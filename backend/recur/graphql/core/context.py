@@ -13,8 +13,8 @@ from recur.auth.tokens import TokenSigner
 from recur.clock import Clock
 from recur.db.engine import Database
 from recur.graphql.core.result_cache import ResultCache
-from recur.services.actor import Actor
-from recur.services.payment_provider import PaymentProvider
+from recur.services.common import Actor
+from recur.services.payments import PaymentProvider
 from recur.settings import Settings
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ import logging
 import strawberry
 from graphql import GraphQLError
 
-from recur.services.errors import Invalid, ServiceError
+from recur.services.common import Invalid, ServiceError
 
 log = logging.getLogger("recur.graphql")
 

@@ -7,7 +7,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from recur.services.pagination import Page, PageRequest
+from recur.services.common import Page, PageRequest
 
 NodeType = TypeVar("NodeType")
 

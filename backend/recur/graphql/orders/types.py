@@ -16,7 +16,7 @@ from recur.graphql.core.context import Info
 from recur.graphql.core.ids import to_global_id
 from recur.graphql.core.money import Money, money
 from recur.graphql.core.node import Node, register_node
-from recur.services import subscriptions as subscription_rules
+from recur.services import subscriptions
 
 if TYPE_CHECKING:
     from recur.graphql.billing.credit_notes import CreditNote, CreditNoteApplication
@@ -106,7 +106,7 @@ class Subscription(Node):
         items = await info.context.loaders.subscription_items.load(self.model_.id)
         prices = await info.context.loaders.price.load_many([i.price_id for i in items])
         by_id = {p.id: p for p in prices if p is not None}
-        amount = subscription_rules.monthly_recurring(items, by_id, self.currency)
+        amount = subscriptions.monthly_recurring(items, by_id, self.currency)
         return Money(amount=amount, currency=self.currency)
 
     @strawberry.field(
@@ -140,9 +140,7 @@ class Subscription(Node):
         items = await info.context.loaders.subscription_items.load(self.model_.id)
         prices = await info.context.loaders.price.load_many([i.price_id for i in items])
         periods = [p.billing_period for p in prices if p is not None]
-        return subscription_rules.next_billing_date(
-            self.model_, periods, info.context.clock.today()
-        )
+        return subscriptions.next_billing_date(self.model_, periods, info.context.clock.today())
 
 
 @strawberry.type(description="One line of an invoice, copied from the order's charge schedule.")

@@ -15,9 +15,8 @@ from recur.graphql.core.ids import pk_of
 from recur.graphql.core.permissions import IsUser
 from recur.graphql.orders.types import Order
 from recur.graphql.quotes.types import Quote
-from recur.services import amendments, quote_editing, renewal_quotes
-from recur.services import quote_workflow as workflow
-from recur.services.errors import Invalid
+from recur.services import quotes, subscriptions, workflow
+from recur.services.common import Invalid
 
 T = TypeVar("T")
 
@@ -168,7 +167,7 @@ class QuotesMutation:
     async def add_to_cart(self, info: Info, input: AddToCartInput) -> CartPayload:
         ctx = info.context
         cart, errors = await _attempt(
-            lambda: quote_editing.add_to_cart(
+            lambda: quotes.add_to_cart(
                 ctx.db,
                 ctx.actor,
                 price_id=_pk(input.price_id, "Price", "priceId"),
@@ -183,7 +182,7 @@ class QuotesMutation:
     async def update_cart_line(self, info: Info, input: UpdateCartLineInput) -> CartPayload:
         ctx = info.context
         cart, errors = await _attempt(
-            lambda: quote_editing.update_cart_line(
+            lambda: quotes.update_cart_line(
                 ctx.db,
                 ctx.actor,
                 line_id=_pk(input.line_id, "QuoteLine", "lineId"),
@@ -197,7 +196,7 @@ class QuotesMutation:
     async def remove_cart_line(self, info: Info, input: RemoveCartLineInput) -> CartPayload:
         ctx = info.context
         cart, errors = await _attempt(
-            lambda: quote_editing.remove_cart_line(
+            lambda: quotes.remove_cart_line(
                 ctx.db,
                 ctx.actor,
                 line_id=_pk(input.line_id, "QuoteLine", "lineId"),
@@ -242,7 +241,7 @@ class QuotesMutation:
     async def create_quote(self, info: Info, input: CreateQuoteInput) -> QuotePayload:
         ctx = info.context
         quote, errors = await _attempt(
-            lambda: quote_editing.create_quote(
+            lambda: quotes.create_quote(
                 ctx.db,
                 ctx.actor,
                 account_id=_pk(input.account_id, "Account", "accountId"),
@@ -265,7 +264,7 @@ class QuotesMutation:
     ) -> QuotePayload:
         ctx = info.context
         quote, errors = await _attempt(
-            lambda: amendments.create_amendment_quote(
+            lambda: subscriptions.create_amendment_quote(
                 ctx.db,
                 ctx.actor,
                 subscription_id=_pk(input.subscription_id, "Subscription", "subscriptionId"),
@@ -285,7 +284,7 @@ class QuotesMutation:
     ) -> QuotePayload:
         ctx = info.context
         quote, errors = await _attempt(
-            lambda: renewal_quotes.create_renewal_quote(
+            lambda: subscriptions.create_renewal_quote(
                 ctx.db,
                 ctx.actor,
                 subscription_id=_pk(input.subscription_id, "Subscription", "subscriptionId"),
@@ -300,7 +299,7 @@ class QuotesMutation:
     async def add_quote_line(self, info: Info, input: AddQuoteLineInput) -> QuotePayload:
         ctx = info.context
         quote, errors = await _attempt(
-            lambda: quote_editing.add_quote_line(
+            lambda: quotes.add_quote_line(
                 ctx.db,
                 ctx.actor,
                 quote_id=_pk(input.quote_id, "Quote", "quoteId"),
@@ -319,7 +318,7 @@ class QuotesMutation:
     async def update_quote_line(self, info: Info, input: UpdateQuoteLineInput) -> QuotePayload:
         ctx = info.context
         quote, errors = await _attempt(
-            lambda: quote_editing.update_quote_line(
+            lambda: quotes.update_quote_line(
                 ctx.db,
                 ctx.actor,
                 line_id=_pk(input.line_id, "QuoteLine", "lineId"),
@@ -335,7 +334,7 @@ class QuotesMutation:
     async def remove_quote_line(self, info: Info, input: RemoveQuoteLineInput) -> QuotePayload:
         ctx = info.context
         quote, errors = await _attempt(
-            lambda: quote_editing.remove_quote_line(
+            lambda: quotes.remove_quote_line(
                 ctx.db,
                 ctx.actor,
                 line_id=_pk(input.line_id, "QuoteLine", "lineId"),
@@ -352,7 +351,7 @@ class QuotesMutation:
     async def update_quote(self, info: Info, input: UpdateQuoteInput) -> QuotePayload:
         ctx = info.context
         quote, errors = await _attempt(
-            lambda: quote_editing.update_terms(
+            lambda: workflow.update_terms(
                 ctx.db,
                 ctx.actor,
                 quote_id=_pk(input.quote_id, "Quote", "quoteId"),

@@ -13,7 +13,7 @@ from recur.graphql.core.pagination import Connection, page_request, to_connectio
 from recur.graphql.core.permissions import IsAuthenticated
 from recur.graphql.orders.types import Invoice, Subscription
 from recur.graphql.quotes.types import Quote
-from recur.services import invoices, quotes, subscriptions
+from recur.services import billing, quotes, subscriptions
 
 
 def _account_filter(account_id: strawberry.ID | None) -> int | None:
@@ -106,7 +106,7 @@ class QuotesQuery:
         overdue: bool = False,
     ) -> Connection[Invoice]:
         ctx = info.context
-        page = await invoices.list_invoices(
+        page = await billing.list_invoices(
             ctx.db,
             ctx.actor,
             status=status,

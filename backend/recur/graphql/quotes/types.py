@@ -17,8 +17,8 @@ from recur.graphql.core.money import Money
 from recur.graphql.core.node import Node, register_node
 from recur.graphql.orders.types import Order, Subscription, SubscriptionItem
 from recur.graphql.subscriptions.preview import SubscriptionChangePreview
-from recur.services import amendments
-from recur.services.errors import Invalid
+from recur.services import subscriptions
+from recur.services.common import Invalid
 from recur.services.quotes import PricedLine, PricedQuote, price_quote
 
 #: History steps customers and partners do not see.
@@ -189,7 +189,7 @@ class Quote(Node):
             return None
         ctx = info.context
         try:
-            outcome = await amendments.preview_quote(
+            outcome = await subscriptions.preview_amendment_quote(
                 ctx.db, ctx.actor, quote_id=quote.id, today=ctx.clock.today(), now=ctx.clock.now()
             )
         except Invalid as invalid:

@@ -19,9 +19,9 @@ from recur.graphql.core.permissions import IsUser
 from recur.graphql.orders.types import Invoice, Order, Subscription
 from recur.graphql.quotes.types import Quote
 from recur.graphql.subscriptions.preview import SubscriptionChangePreview
-from recur.services import amendments
-from recur.services.amendments import ChangeOutcome, ItemChangeRequest
-from recur.services.errors import Invalid, Problem
+from recur.services import subscriptions
+from recur.services.common import Invalid, Problem
+from recur.services.subscriptions import ChangeOutcome, ItemChangeRequest
 
 
 @strawberry.input(description="One item change: see SubscriptionChangeInput.")
@@ -190,7 +190,7 @@ def _subscription_pk(value: strawberry.ID) -> int:
 
 async def _change(info: Info, input: SubscriptionChangeInput, *, preview: bool) -> ChangeOutcome:
     ctx = info.context
-    return await amendments.change_subscription(
+    return await subscriptions.change_subscription(
         ctx.db,
         ctx.actor,
         subscription_id=_subscription_pk(input.subscription_id),
@@ -262,7 +262,7 @@ class SubscriptionChangesMutation:
     ) -> CancelSubscriptionPayload:
         ctx = info.context
         try:
-            subscription, note = await amendments.cancel_subscription(
+            subscription, note = await subscriptions.cancel_subscription(
                 ctx.db,
                 ctx.actor,
                 subscription_id=_subscription_pk(input.subscription_id),
@@ -287,7 +287,7 @@ class SubscriptionChangesMutation:
     async def set_auto_renew(self, info: Info, input: SetAutoRenewInput) -> SetAutoRenewPayload:
         ctx = info.context
         try:
-            subscription = await amendments.set_auto_renew(
+            subscription = await subscriptions.set_auto_renew(
                 ctx.db,
                 ctx.actor,
                 subscription_id=_subscription_pk(input.subscription_id),

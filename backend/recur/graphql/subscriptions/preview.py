@@ -10,8 +10,8 @@ import strawberry
 from recur.graphql.core.errors import UserError, user_errors
 from recur.graphql.core.money import Money, money
 from recur.graphql.orders.types import InvoiceLine
-from recur.services.amendments import ChangeOutcome
-from recur.services.errors import Invalid
+from recur.services.common import Invalid
+from recur.services.subscriptions import ChangeOutcome
 
 
 @strawberry.type(description="What a change does, exactly as it will be billed.")

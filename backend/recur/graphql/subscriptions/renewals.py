@@ -13,7 +13,7 @@ from recur.graphql.core.money import Money, money
 from recur.graphql.core.permissions import IsUser, has_role
 from recur.graphql.orders.types import Subscription
 from recur.graphql.quotes.types import Quote
-from recur.services import upcoming_renewals
+from recur.services import subscriptions
 
 strawberry.enum(
     RenewalStatus,
@@ -69,7 +69,7 @@ class RenewalsQuery:
         self, info: Info, within_days: int | None = DEFAULT_WINDOW_DAYS
     ) -> UpcomingRenewals:
         ctx = info.context
-        due = await upcoming_renewals.upcoming_renewals(
+        due = await subscriptions.upcoming_renewals(
             ctx.db,
             ctx.actor,
             today=ctx.clock.today(),
@@ -99,7 +99,7 @@ class RenewalsQuery:
         )
 
 
-def _prime(info: Info, due: upcoming_renewals.UpcomingRenewals) -> None:
+def _prime(info: Info, due: subscriptions.UpcomingRenewals) -> None:
     """The items and prices the service read to total the revenue: a subscription's
     ``items`` and ``monthlyRecurringRevenue`` then cost no more queries."""
     loaders = info.context.loaders

@@ -1,4 +1,4 @@
-"""Moving quotes through their workflow (DESIGN.md), each step checked and recorded.
+"""Moving quotes through their workflow (docs/domain.md, "Quotes"), each step checked and recorded.
 
 Accepting a quote, or checking out a cart, creates the order in the same transaction, and
 does so once: a second accept or checkout of the same quote answers with the same order.
@@ -16,9 +16,8 @@ from recur.core import quotes as rules
 from recur.core.lifecycle import QuoteAction, QuoteKind, QuoteStatus, WorkflowError, transition
 from recur.db.engine import Database
 from recur.db.models import Account, Order, Quote
-from recur.services import amendments, renewal_quotes
-from recur.services.actor import Actor
-from recur.services.errors import Invalid
+from recur.services import subscriptions
+from recur.services.common import Actor, Invalid
 from recur.services.orders import create_order
 from recur.services.quotes import (
     PricedQuote,
@@ -94,9 +93,11 @@ async def _accept_into_order(
     priced = await _priced(session, quote, threshold)
     await _apply(session, quote, actor, action, now)
     if quote.kind is QuoteKind.AMENDMENT:
-        return await amendments.accept_quote(session, actor, quote, today=today, now=now)
+        return await subscriptions.accept_amendment_quote(
+            session, actor, quote, today=today, now=now
+        )
     if quote.kind is QuoteKind.RENEWAL:
-        return await renewal_quotes.accept_quote(session, actor, priced, now=now)
+        return await subscriptions.accept_renewal_quote(session, actor, priced, now=now)
     account = await session.get_one(Account, quote.account_id)
     return await create_order(session, priced, account, today=today, now=now)
 
@@ -105,10 +106,10 @@ async def _check_start(session: AsyncSession, quote: Quote, today: date) -> None
     """What the quote's start date must be: an amendment's effective date within what staff
     may choose, a renewal's the end of the term it renews, any other's today or later."""
     if quote.kind is QuoteKind.AMENDMENT:
-        await amendments.check_quote(session, quote, today)
+        await subscriptions.check_amendment_quote(session, quote, today)
         return
     if quote.kind is QuoteKind.RENEWAL:
-        await renewal_quotes.check_quote(session, quote)
+        await subscriptions.check_renewal_quote(session, quote)
         return
     try:
         rules.check_start_date(quote.start_date, today)

@@ -34,12 +34,11 @@ from recur.db.models import (
     Subscription,
     SubscriptionItem,
 )
-from recur.services import renewal_quotes
 from recur.services.catalog import load_prices
-from recur.services.numbering import Sequence as NumberSequence
-from recur.services.numbering import next_number
+from recur.services.common import NumberSequence, next_number
 from recur.services.orders import charge_values
 from recur.services.quotes import line_terms, price_quote, subscription_quote
+from recur.services.subscriptions import renewal_quotes
 
 #: Renewals are not discounted anew, so no approval threshold applies.
 NO_APPROVAL = Decimal(100)

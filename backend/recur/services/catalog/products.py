@@ -10,16 +10,16 @@ from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from recur.core.catalog import ProductKind
+from recur.core.catalog import BillingPeriod, ProductKind
 from recur.core.pricing import PriceSpec, Tier, TierCharge, price_amount, tier_breakdown
 from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import Price, Product, product_upgrades
-from recur.services.actor import Actor
-from recur.services.errors import Invalid
-from recur.services.pagination import Page, PageRequest, paginate
+from recur.services.common import Actor, Invalid, Page, PageRequest, paginate
 
 MAX_QUANTITY = 1_000_000
+#: How a billing period reads in descriptions (one-time prices have none).
+PERIOD_WORDS = {BillingPeriod.MONTH: "monthly", BillingPeriod.YEAR: "yearly"}
 
 
 def visible_products(actor: Actor) -> ColumnElement[bool]:

@@ -9,13 +9,19 @@ from sqlalchemy import ColumnElement, false, or_, select, true
 from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import Account, User
-from recur.services.actor import READ_SCOPE, Actor
-from recur.services.errors import Forbidden, NotAuthenticated
-from recur.services.pagination import Page, PageRequest, paginate
+from recur.services.common import (
+    READ_SCOPE,
+    Actor,
+    Forbidden,
+    NotAuthenticated,
+    Page,
+    PageRequest,
+    paginate,
+)
 
 
 def visible_accounts(actor: Actor) -> ColumnElement[bool]:
-    """The SQL condition selecting exactly the accounts ``actor`` may see (DESIGN.md)."""
+    """The SQL condition selecting exactly the accounts ``actor`` may see (docs/domain.md, "Who may do what")."""
     if actor.is_partner:
         if READ_SCOPE not in actor.scopes:
             return false()

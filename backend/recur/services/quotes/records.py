@@ -1,40 +1,40 @@
-"""Quotes and carts: who may see them, reading them, and pricing them with the one
-pricing core; plus what every change shares (versions, history).
+"""Quotes and carts: who may see them, reading them, and what every change shares
+(versions, history).
 
-A customer's cart is a DRAFT quote of their account (``is_cart``). Editing lives in
-``quote_editing``, transitions in ``quote_workflow``, orders in ``orders``.
+A customer's cart is a DRAFT quote of their account (``is_cart``). Pricing lives in
+``pricing``, editing in ``editing`` and ``carts``; moving a quote through its workflow, and
+accepting it into an order, in the ``workflow`` package.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from recur.core import quotes as rules
-from recur.core.lifecycle import EDITABLE, QuoteKind, QuoteStatus
-from recur.core.money import Money
+from recur.core.lifecycle import EDITABLE, QuoteStatus
 from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import (
     Account,
-    Price,
     Quote,
     QuoteEvent,
-    QuoteLine,
-    Subscription,
-    SubscriptionItem,
 )
 from recur.services.accounts import visible_accounts
-from recur.services.actor import Actor
-from recur.services.catalog import load_prices, price_spec
-from recur.services.errors import Forbidden, Invalid, NotAuthenticated, Problem
-from recur.services.pagination import Page, PageRequest, paginate
+from recur.services.common import (
+    Actor,
+    Forbidden,
+    Invalid,
+    NotAuthenticated,
+    Page,
+    PageRequest,
+    Problem,
+    paginate,
+)
 
 DEFAULT_TERM_MONTHS = 12
 #: What a customer may see of their account's quotes: their cart and what sales sent them.
@@ -45,118 +45,6 @@ CUSTOMER_VISIBLE = (
     QuoteStatus.DECLINED,
     QuoteStatus.EXPIRED,
 )
-
-
-# ---- pricing ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PricedLine:
-    line: QuoteLine
-    price: Price
-    amounts: rules.LineAmounts
-
-
-@dataclass(frozen=True)
-class PricedQuote:
-    """A quote with every line priced by the pricing core, and its totals."""
-
-    quote: Quote
-    lines: tuple[PricedLine, ...]
-    totals: rules.QuoteTotals
-    approval_required: bool
-
-
-def line_terms(line: QuoteLine, price: Price, uplift: Decimal = Decimal(0)) -> rules.LineTerms:
-    return rules.LineTerms(
-        price=price_spec(price),
-        billing_period=price.billing_period,
-        quantity=line.quantity,
-        discount_percent=line.discount_percent,
-        uplift_percent=uplift,
-    )
-
-
-def price_quote(quote: Quote, prices: dict[int, Price], threshold: Decimal) -> PricedQuote:
-    """Price every line and total the quote (prices must be loaded with their tiers)."""
-    uplift = quote.uplift_percent or Decimal(0)
-    terms = [line_terms(line, prices[line.price_id], uplift) for line in quote.lines]
-    # Quantity 0 is an amendment's line for an item it removes: nothing more to bill.
-    zero = Money.zero(quote.currency).amount
-    removed = rules.LineAmounts(list_amount=zero, net_amount=zero, total_amount=zero)
-    lines = tuple(
-        PricedLine(
-            line,
-            prices[line.price_id],
-            rules.line_amounts(term, quote.term_months) if term.quantity else removed,
-        )
-        for line, term in zip(quote.lines, terms, strict=True)
-    )
-    return PricedQuote(
-        quote=quote,
-        lines=lines,
-        totals=rules.quote_totals(
-            [term for term in terms if term.quantity], quote.term_months, quote.currency
-        ),
-        approval_required=rules.needs_approval(
-            (line.discount_percent for line in quote.lines), threshold
-        ),
-    )
-
-
-async def prices_for(session: AsyncSession, quotes: Sequence[Quote]) -> dict[int, Price]:
-    """The prices (with tiers) of every line of ``quotes``, in one query."""
-    return await load_prices(session, {line.price_id for quote in quotes for line in quote.lines})
-
-
-def subscription_quote(
-    subscription: Subscription,
-    *,
-    number: str,
-    kind: QuoteKind,
-    status: QuoteStatus,
-    start_date: date,
-    term_months: int,
-    lines: list[QuoteLine],
-    now: datetime,
-    created_by_id: int | None = None,
-    uplift_percent: Decimal = Decimal(0),
-    note: str = "",
-) -> Quote:
-    """An AMENDMENT or RENEWAL quote against ``subscription``, in its currency."""
-    return Quote(
-        number=number,
-        account_id=subscription.account_id,
-        kind=kind,
-        status=status,
-        currency=subscription.currency,
-        start_date=start_date,
-        term_months=term_months,
-        version=1,
-        is_cart=False,
-        created_by_id=created_by_id,
-        uplift_percent=uplift_percent,
-        subscription_id=subscription.id,
-        note=note,
-        created_at=now,
-        updated_at=now,
-        lines=lines,
-    )
-
-
-def lines_of_items(items: Sequence[SubscriptionItem]) -> list[QuoteLine]:
-    """Quote lines repeating subscription items as they are, each pointing at its item."""
-    return [
-        QuoteLine(
-            position=position,
-            product_id=item.product_id,
-            price_id=item.price_id,
-            quantity=item.quantity,
-            discount_percent=item.discount_percent,
-            subscription_item_id=item.id,
-        )
-        for position, item in enumerate(items, start=1)
-    ]
 
 
 # ---- access -------------------------------------------------------------------------------
@@ -351,3 +239,11 @@ async def events_by_quote(db: Database, quote_ids: Sequence[int]) -> dict[int, l
         for event in await session.scalars(statement):
             grouped.setdefault(event.quote_id, []).append(event)
     return grouped
+
+
+async def reloaded_quote(db: Database, actor: Actor, quote_id: int) -> Quote:
+    """The quote the actor just wrote, read back for the answer."""
+    quote = await get_quote(db, actor, quote_id)
+    if quote is None:  # only a concurrent delete could do this
+        raise Invalid.one(None, "The quote is gone.", "UNKNOWN_QUOTE")
+    return quote

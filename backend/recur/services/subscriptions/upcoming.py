@@ -27,11 +27,9 @@ from recur.core.renewals import (
 )
 from recur.db.engine import Database
 from recur.db.models import Price, Quote, Subscription, SubscriptionItem
-from recur.services.actor import Actor
 from recur.services.catalog import prices_by_id
-from recur.services.errors import Forbidden, Invalid, NotAuthenticated
-from recur.services.grouping import grouped
-from recur.services.subscriptions import (
+from recur.services.common import Actor, Forbidden, Invalid, NotAuthenticated, grouped
+from recur.services.subscriptions.reads import (
     items_by_subscription,
     monthly_recurring,
     visible_subscriptions,

@@ -14,8 +14,7 @@ from recur.db.models import Account, CreditNoteLine, Invoice, InvoiceLine
 from recur.documents import BillingDocument, DocumentKind, DocumentLine, Party, Settlement
 from recur.documents.document import long_date
 from recur.services.accounts import accounts_by_id
-from recur.services.actor import Actor
-from recur.services.credit_notes import (
+from recur.services.billing.credit_notes import (
     applications_by_credit_note,
     credit_applications_by_invoice,
     credit_notes_by_id,
@@ -23,7 +22,8 @@ from recur.services.credit_notes import (
     credit_notes_by_number,
     lines_by_credit_note,
 )
-from recur.services.invoices import invoices_by_id, invoices_by_number, lines_by_invoice
+from recur.services.billing.invoices import invoices_by_id, invoices_by_number, lines_by_invoice
+from recur.services.common import Actor
 from recur.services.payments import applications_by_invoice, payments_by_id
 
 

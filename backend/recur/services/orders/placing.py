@@ -28,13 +28,9 @@ from recur.db.models import (
     SubscriptionItem,
 )
 from recur.services.accounts import visible_accounts
-from recur.services.actor import Actor
+from recur.services.common import Actor, NumberSequence, next_number
 from recur.services.invoicing import issue_invoice
-from recur.services.numbering import Sequence as NumberSequence
-from recur.services.numbering import next_number
 from recur.services.quotes import PricedLine, PricedQuote, line_terms
-
-PERIOD_WORDS = {BillingPeriod.MONTH: "monthly", BillingPeriod.YEAR: "yearly"}
 
 
 async def create_order(

@@ -27,12 +27,18 @@ from recur.db.models import (
     InvoiceLine,
 )
 from recur.services.accounts import visible_accounts
-from recur.services.actor import Actor
-from recur.services.errors import Forbidden, Invalid, NotAuthenticated
-from recur.services.grouping import grouped
-from recur.services.numbering import Sequence as NumberSequence
-from recur.services.numbering import next_number
-from recur.services.pagination import Page, PageRequest, paginate
+from recur.services.common import (
+    Actor,
+    Forbidden,
+    Invalid,
+    NotAuthenticated,
+    NumberSequence,
+    Page,
+    PageRequest,
+    grouped,
+    next_number,
+    paginate,
+)
 from recur.services.payments import FINANCE, apply_credit
 
 REASON_MAX = 500

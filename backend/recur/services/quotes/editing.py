@@ -1,8 +1,7 @@
-"""Editing quotes and carts: lines, quantities, discounts, start and term.
+"""Editing quotes: lines, quantities and discounts, for carts and reps' quotes alike.
 
-Every edit checks the version the editor saw and raises it (``quotes.bump_version``), so two
-people editing at once never overwrite each other silently. A customer's cart is a DRAFT
-quote of their account, created on the first add.
+Every edit checks the version the editor saw and raises it (``records.bump_version``), so two
+people editing at once never overwrite each other silently.
 """
 
 from __future__ import annotations
@@ -20,26 +19,19 @@ from recur.core.lifecycle import QuoteKind, QuoteStatus, WorkflowError, after_ed
 from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import Account, Price, Product, Quote, QuoteLine
-from recur.services import amendments
 from recur.services.accounts import visible_accounts
-from recur.services.actor import Actor
 from recur.services.catalog import price_spec
-from recur.services.errors import Forbidden, Invalid, Problem
-from recur.services.numbering import Sequence as NumberSequence
-from recur.services.numbering import next_number
-from recur.services.quotes import (
+from recur.services.common import Actor, Invalid, NumberSequence, Problem, next_number
+from recur.services.quotes.pricing import prices_for
+from recur.services.quotes.records import (
     DEFAULT_TERM_MONTHS,
     bump_version,
-    cart_of,
     check_editable,
     check_version,
-    get_quote,
     load_quote,
-    prices_for,
     record,
-    require_customer,
+    reloaded_quote,
     require_sales,
-    require_user,
     rule_problem,
 )
 
@@ -182,7 +174,7 @@ async def add_line(
                 discount_percent=discount,
             )
         )
-    quote.status = _edited(quote.status)
+    quote.status = edited_status(quote.status)
     await bump_version(session, quote, now)
 
 
@@ -207,7 +199,7 @@ async def change_line(
     check_line(quote, price, 1 if removes_item else new_quantity, new_discount, actor, others)
     line.quantity = new_quantity
     line.discount_percent = new_discount
-    quote.status = _edited(quote.status)
+    quote.status = edited_status(quote.status)
     await bump_version(session, quote, now)
 
 
@@ -219,7 +211,7 @@ async def drop_line(session: AsyncSession, quote: Quote, line: QuoteLine, now: d
         line.quantity = 0
     else:
         quote.lines.remove(line)
-    quote.status = _edited(quote.status)
+    quote.status = edited_status(quote.status)
     await bump_version(session, quote, now)
 
 
@@ -227,7 +219,7 @@ def _is_item_line(quote: Quote, line: QuoteLine) -> bool:
     return quote.kind is QuoteKind.AMENDMENT and line.subscription_item_id is not None
 
 
-def _edited(status: QuoteStatus) -> QuoteStatus:
+def edited_status(status: QuoteStatus) -> QuoteStatus:
     try:
         return after_edit(status)
     except WorkflowError as error:
@@ -260,61 +252,7 @@ async def account_for(session: AsyncSession, actor: Actor, account_id: int) -> A
     return account
 
 
-# ---- the cart -----------------------------------------------------------------------------
-
-
-async def add_to_cart(
-    db: Database, actor: Actor, *, price_id: int, quantity: int, today: date, now: datetime
-) -> Quote:
-    """Put a price in the customer's cart, creating the cart on the first add."""
-    require_customer(actor)
-    async with db.session() as session, session.begin():
-        cart = await cart_of(session, actor, for_update=True)
-        if cart is None:
-            account = await account_for(session, actor, actor.account_id or 0)
-            cart = await new_quote(
-                session,
-                actor,
-                account,
-                start_date=today,
-                term_months=DEFAULT_TERM_MONTHS,
-                now=now,
-                is_cart=True,
-            )
-            await session.refresh(cart, ["lines"])
-        await add_line(
-            session, actor, cart, price_id=price_id, quantity=quantity, discount=Decimal(0), now=now
-        )
-    return await _reloaded(db, actor, cart.id)
-
-
-async def update_cart_line(
-    db: Database, actor: Actor, *, line_id: int, quantity: int, now: datetime
-) -> Quote:
-    require_customer(actor)
-    async with db.session() as session, session.begin():
-        cart = await cart_of(session, actor, for_update=True)
-        if cart is None:
-            raise Invalid.one("lineId", "Your cart is empty.", "UNKNOWN_LINE")
-        line = find_line(cart, line_id)
-        if quantity == 0:
-            await drop_line(session, cart, line, now)
-        else:
-            await change_line(session, actor, cart, line, quantity=quantity, discount=None, now=now)
-    return await _reloaded(db, actor, cart.id)
-
-
-async def remove_cart_line(db: Database, actor: Actor, *, line_id: int, now: datetime) -> Quote:
-    require_customer(actor)
-    async with db.session() as session, session.begin():
-        cart = await cart_of(session, actor, for_update=True)
-        if cart is None:
-            raise Invalid.one("lineId", "Your cart is empty.", "UNKNOWN_LINE")
-        await drop_line(session, cart, find_line(cart, line_id), now)
-    return await _reloaded(db, actor, cart.id)
-
-
-# ---- reps' quotes -------------------------------------------------------------------------
+# ---- reps' quotes ---
 
 
 async def create_quote(
@@ -340,7 +278,7 @@ async def create_quote(
         quote = await new_quote(
             session, actor, account, start_date=start, term_months=term, now=now, is_cart=False
         )
-    return await _reloaded(db, actor, quote.id)
+    return await reloaded_quote(db, actor, quote.id)
 
 
 async def add_quote_line(
@@ -363,7 +301,7 @@ async def add_quote_line(
         await add_line(
             session, actor, quote, price_id=price_id, quantity=quantity, discount=discount, now=now
         )
-    return await _reloaded(db, actor, quote_id)
+    return await reloaded_quote(db, actor, quote_id)
 
 
 async def update_quote_line(
@@ -384,7 +322,7 @@ async def update_quote_line(
         await change_line(
             session, actor, quote, line, quantity=quantity, discount=discount, now=now
         )
-    return await _reloaded(db, actor, quote.id)
+    return await reloaded_quote(db, actor, quote.id)
 
 
 async def remove_quote_line(
@@ -395,77 +333,4 @@ async def remove_quote_line(
         quote = await quote_of_line(session, actor, line_id)
         check_version(quote, expected_version)
         await drop_line(session, quote, find_line(quote, line_id), now)
-    return await _reloaded(db, actor, quote.id)
-
-
-async def update_terms(
-    db: Database,
-    actor: Actor,
-    *,
-    quote_id: int,
-    start_date: date | None,
-    term_months: int | None,
-    expected_version: int | None,
-    today: date,
-    now: datetime,
-    uplift_percent: Decimal | None = None,
-) -> Quote:
-    """Change a quote's start date, term or (renewals) uplift: sales on editable quotes,
-    customers on their cart. An amendment's start date is the day it takes effect."""
-    require_user(actor)
-    async with db.transaction() as session:
-        quote = await load_quote(session, actor, quote_id, for_update=True)
-        if quote is None:
-            raise Invalid.one("quoteId", "There is no such quote.", "UNKNOWN_QUOTE")
-        if actor.role is Role.CUSTOMER and not quote.is_cart:
-            raise Forbidden("Ask your sales rep to change the terms of a quote.")
-        if actor.role not in (Role.CUSTOMER, Role.REP, Role.MANAGER, Role.ADMIN):
-            raise Forbidden("Only sales can change quotes.")
-        check_version(quote, expected_version)
-        check_editable(quote)
-        start = quote.start_date if start_date is None else start_date
-        term = quote.term_months if term_months is None else term_months
-        uplift = quote.uplift_percent if uplift_percent is None else uplift_percent
-        _check_kind_terms(quote, start, term, uplift)
-        prices = await prices_for(session, [quote])
-        try:
-            if start_date is not None and quote.kind is QuoteKind.NEW:
-                rules.check_start_date(start, today)
-            rules.check_term(term, [p.billing_period for p in prices.values()])
-            rules.check_uplift(uplift)
-        except rules.QuoteRuleError as error:
-            raise rule_problem(error) from None
-        quote.start_date, quote.term_months, quote.uplift_percent = start, term, uplift
-        if start_date is not None and quote.kind is QuoteKind.AMENDMENT:
-            await amendments.check_effective_date(session, quote, today)
-        quote.status = _edited(quote.status)
-        await bump_version(session, quote, now)
-    return await _reloaded(db, actor, quote_id)
-
-
-def _check_kind_terms(quote: Quote, start: date, term: int, uplift: Decimal) -> None:
-    """An amendment runs to the end of the term it changes; a renewal starts where the term
-    it renews ends; only a renewal raises prices by an uplift."""
-    if quote.kind is QuoteKind.AMENDMENT and term != quote.term_months:
-        raise Invalid.one(
-            "termMonths",
-            "An amendment runs to the end of the subscription's term: its length is fixed.",
-            "FIXED_TERM",
-        )
-    if quote.kind is QuoteKind.RENEWAL and start != quote.start_date:
-        raise Invalid.one(
-            "startDate",
-            f"A renewal starts when the current term ends, on {quote.start_date.isoformat()}.",
-            "FIXED_START",
-        )
-    if quote.kind is not QuoteKind.RENEWAL and uplift != quote.uplift_percent:
-        raise Invalid.one(
-            "upliftPercent", "Only a renewal raises prices by an uplift.", "NOT_RENEWAL"
-        )
-
-
-async def _reloaded(db: Database, actor: Actor, quote_id: int) -> Quote:
-    quote = await get_quote(db, actor, quote_id)
-    if quote is None:  # the actor just wrote it: only a concurrent delete could do this
-        raise Invalid.one(None, "The quote is gone.", "UNKNOWN_QUOTE")
-    return quote
+    return await reloaded_quote(db, actor, quote.id)

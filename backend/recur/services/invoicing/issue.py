@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import Select, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from recur.core.catalog import BillingPeriod
 from recur.core.invoices import due_date, invoice_totals
 from recur.core.lifecycle import InvoiceStatus
 from recur.core.money import Money
@@ -32,11 +31,9 @@ from recur.db.models import (
     Product,
     Quote,
 )
-from recur.services.numbering import Sequence as NumberSequence
-from recur.services.numbering import next_number
+from recur.services.catalog import PERIOD_WORDS
+from recur.services.common import NumberSequence, next_number
 from recur.services.payments import apply_credit
-
-PERIOD_WORDS = {BillingPeriod.MONTH: "monthly", BillingPeriod.YEAR: "yearly"}
 
 #: A select of any columns.
 AnySelect = Select[*tuple[Any, ...]]
@@ -65,7 +62,7 @@ class LineContext:
         self.invoiced_before[charge_id] = count
 
     def description(self, charge: Charge) -> str:
-        return _description(self.products[charge.product_id], charge)
+        return describe_charge(self.products[charge.product_id], charge)
 
     def explanation(self, charge: Charge) -> str:
         order = self.orders[charge.order_id]
@@ -258,7 +255,7 @@ async def issue_credit_note(
     return note
 
 
-def _description(product: Product, charge: Charge) -> str:
+def describe_charge(product: Product, charge: Charge) -> str:
     if charge.period_end is None:
         return product.name
     return f"{product.name} ({PERIOD_WORDS.get(charge.billing_period, '')})"

@@ -26,13 +26,20 @@ from recur.db.models import (
     PaymentApplication,
 )
 from recur.services.accounts import visible_accounts
-from recur.services.actor import Actor
-from recur.services.errors import Forbidden, Invalid, NotAuthenticated, Problem
-from recur.services.grouping import grouped
-from recur.services.numbering import Sequence as NumberSequence
-from recur.services.numbering import next_number
-from recur.services.pagination import Page, PageRequest, paginate
-from recur.services.payment_provider import PaymentProvider
+from recur.services.common import (
+    Actor,
+    Forbidden,
+    Invalid,
+    NotAuthenticated,
+    NumberSequence,
+    Page,
+    PageRequest,
+    Problem,
+    grouped,
+    next_number,
+    paginate,
+)
+from recur.services.payments.provider import PaymentProvider
 
 FINANCE = (Role.FINANCE, Role.ADMIN)
 

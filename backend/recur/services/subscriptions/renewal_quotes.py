@@ -37,23 +37,24 @@ from recur.db.models import (
     SubscriptionItem,
 )
 from recur.services.accounts import visible_accounts
-from recur.services.actor import Actor
 from recur.services.catalog import load_prices
-from recur.services.errors import Invalid
-from recur.services.numbering import Sequence as NumberSequence
-from recur.services.numbering import next_number
+from recur.services.common import Actor, Invalid, NumberSequence, next_number
 from recur.services.orders import charge_row
 from recur.services.quotes import (
     PricedQuote,
-    get_quote,
     line_terms,
     lines_of_items,
     price_quote,
     record,
+    reloaded_quote,
     require_sales,
     subscription_quote,
 )
-from recur.services.subscriptions import describe_items, locked_subscription, monthly_recurring
+from recur.services.subscriptions.reads import (
+    describe_items,
+    locked_subscription,
+    monthly_recurring,
+)
 
 #: Agreed once, a renewal's prices are not checked against the approval threshold again.
 NO_APPROVAL = Decimal(100)
@@ -122,7 +123,7 @@ async def create_renewal_quote(
         comment = f"Renewal of {subscription.number} from {start.isoformat()}"
         await record(session, quote, actor, "CREATE", None, now, comment)
         quote_id = quote.id
-    return await _reloaded(db, actor, quote_id)
+    return await reloaded_quote(db, actor, quote_id)
 
 
 async def _visible_subscription(
@@ -183,7 +184,7 @@ async def agreed_renewals(db: Database, subscription_ids: Sequence[int]) -> dict
         return {order.subscription_id or 0: order for order in await session.scalars(statement)}
 
 
-async def check_quote(session: AsyncSession, quote: Quote) -> Subscription:
+async def check_renewal_quote(session: AsyncSession, quote: Quote) -> Subscription:
     """The subscription a renewal quote renews, if it can still be agreed: active, the term
     it follows still running, and no other renewal agreed for it."""
     subscription = await locked_subscription(session, quote.subscription_id or 0)
@@ -214,13 +215,13 @@ async def check_quote(session: AsyncSession, quote: Quote) -> Subscription:
     return subscription
 
 
-async def accept_quote(
+async def accept_renewal_quote(
     session: AsyncSession, actor: Actor, priced: PricedQuote, *, now: datetime
 ) -> Order:
     """The order of an accepted renewal quote: its charge schedule for the agreed term,
     billed as it falls due; the items change when the term begins."""
     quote = priced.quote
-    subscription = await check_quote(session, quote)
+    subscription = await check_renewal_quote(session, quote)
     order = Order(
         number=await next_number(session, NumberSequence.ORDER),
         quote_id=quote.id,
@@ -358,10 +359,3 @@ async def _described(session: AsyncSession, entries: list[tuple[Price, int]]) ->
     ids = {price.product_id for price, _quantity in entries}
     products = {p.id: p for p in await session.scalars(select(Product).where(Product.id.in_(ids)))}
     return describe_items([(products[price.product_id], price, qty) for price, qty in entries])
-
-
-async def _reloaded(db: Database, actor: Actor, quote_id: int) -> Quote:
-    quote = await get_quote(db, actor, quote_id)
-    if quote is None:  # the actor just made it: only a concurrent delete could do this
-        raise Invalid.one(None, "The quote is gone.", "UNKNOWN_QUOTE")
-    return quote

@@ -13,8 +13,7 @@ from recur.auth.passwords import verify_nothing, verify_secret
 from recur.auth.tokens import InvalidToken, TokenClaims, TokenSigner
 from recur.db.engine import Database
 from recur.db.models import PartnerClient, User, UserSession
-from recur.services.actor import ANONYMOUS, Actor
-from recur.services.errors import Invalid
+from recur.services.common import ANONYMOUS, Actor, Invalid
 
 LOGIN_FAILED = "Email or password is incorrect."
 

@@ -40,7 +40,11 @@ from recur.db.models import (
 )
 from recur.services.invoicing import LineContext, bill_charges, with_line_context
 from recur.services.payments import has_credit
-from recur.services.renewals import TermEnd, renew_or_expire, subscriptions_at_term_end
+from recur.services.subscriptions import (
+    TermEnd,
+    renew_or_expire,
+    subscriptions_at_term_end,
+)
 
 log = logging.getLogger("recur.billing")
 

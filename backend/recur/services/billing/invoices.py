@@ -14,10 +14,15 @@ from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import Account, Invoice, InvoiceLine
 from recur.services.accounts import visible_accounts
-from recur.services.actor import Actor
-from recur.services.errors import Forbidden, NotAuthenticated
-from recur.services.grouping import grouped
-from recur.services.pagination import Page, PageRequest, paginate
+from recur.services.common import (
+    Actor,
+    Forbidden,
+    NotAuthenticated,
+    Page,
+    PageRequest,
+    grouped,
+    paginate,
+)
 
 
 def visible_invoices(actor: Actor) -> ColumnElement[bool]:

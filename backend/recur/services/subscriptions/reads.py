@@ -15,13 +15,17 @@ from recur.core.lifecycle import SubscriptionStatus
 from recur.core.money import round_money
 from recur.core.periods import period_containing
 from recur.db.engine import Database
-from recur.db.models import Account, Price, Product, Subscription, SubscriptionItem
+from recur.db.models import (
+    Account,
+    Price,
+    Product,
+    Subscription,
+    SubscriptionEvent,
+    SubscriptionItem,
+)
 from recur.services.accounts import visible_accounts
-from recur.services.actor import Actor
-from recur.services.errors import NotAuthenticated
-from recur.services.grouping import grouped
-from recur.services.invoicing import PERIOD_WORDS
-from recur.services.pagination import Page, PageRequest, paginate
+from recur.services.catalog import PERIOD_WORDS
+from recur.services.common import Actor, NotAuthenticated, Page, PageRequest, grouped, paginate
 
 
 async def locked_subscription(
@@ -134,3 +138,16 @@ def describe_items(entries: Sequence[tuple[Product, Price, int]]) -> str:
         f"{product.name} ({PERIOD_WORDS.get(price.billing_period, 'one-time')}) × {quantity}"
         for product, price, quantity in entries
     )
+
+
+async def events_by_subscription(
+    db: Database, subscription_ids: Sequence[int]
+) -> dict[int, list[SubscriptionEvent]]:
+    """Each subscription's history, newest first (callers reach it through a visible
+    subscription)."""
+    statement = (
+        select(SubscriptionEvent)
+        .where(SubscriptionEvent.subscription_id.in_(set(subscription_ids)))
+        .order_by(SubscriptionEvent.subscription_id, SubscriptionEvent.id.desc())
+    )
+    return await grouped(db, statement, lambda event: event.subscription_id)

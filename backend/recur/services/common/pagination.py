@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from recur.db.engine import Database
-from recur.services.errors import Invalid
+from recur.services.common.errors import Invalid
 
 T = TypeVar("T")
 

@@ -1,0 +1,35 @@
+"""Finance's side: the billing run (renewals at term end, then every charge due
+invoiced), invoices and receivables, voids and credit notes, the documents.
+
+May call: common, accounts, payments, invoicing, subscriptions.
+"""
+
+from recur.services.billing.credit_notes import (
+    list_credit_notes,
+    void_invoice,
+)
+from recur.services.billing.documents import (
+    credit_note_document,
+    invoice_document,
+)
+from recur.services.billing.invoices import (
+    invoices_by_number,
+    list_invoices,
+    receivables_aging,
+)
+from recur.services.billing.run import (
+    BillingRunResult,
+    run_billing,
+)
+
+__all__ = [
+    "BillingRunResult",
+    "credit_note_document",
+    "invoice_document",
+    "invoices_by_number",
+    "list_credit_notes",
+    "list_invoices",
+    "receivables_aging",
+    "run_billing",
+    "void_invoice",
+]

@@ -1,0 +1,49 @@
+"""What every service shares: the actor asking, the errors services raise, pagination,
+grouping rows by their parent, and document numbers.
+
+May call: nothing else in services.
+"""
+
+from recur.services.common.actor import (
+    ANONYMOUS,
+    READ_SCOPE,
+    Actor,
+)
+from recur.services.common.errors import (
+    Forbidden,
+    Invalid,
+    NotAuthenticated,
+    Problem,
+    ServiceError,
+)
+from recur.services.common.grouping import (
+    grouped,
+)
+from recur.services.common.numbering import (
+    Sequence as NumberSequence,
+)
+from recur.services.common.numbering import (
+    next_number,
+)
+from recur.services.common.pagination import (
+    Page,
+    PageRequest,
+    paginate,
+)
+
+__all__ = [
+    "ANONYMOUS",
+    "READ_SCOPE",
+    "Actor",
+    "Forbidden",
+    "Invalid",
+    "NotAuthenticated",
+    "NumberSequence",
+    "Page",
+    "PageRequest",
+    "Problem",
+    "ServiceError",
+    "grouped",
+    "next_number",
+    "paginate",
+]

@@ -1,0 +1,21 @@
+"""Orders: what an accepted NEW quote becomes — its charge schedule, the subscription it
+starts and its first invoice — and the charge rows every schedule writes.
+
+May call: common, catalog, accounts, invoicing, quotes.
+"""
+
+from recur.services.orders.placing import (
+    charge_row,
+    charge_values,
+    create_order,
+    orders_by_id,
+    orders_by_quote,
+)
+
+__all__ = [
+    "charge_row",
+    "charge_values",
+    "create_order",
+    "orders_by_id",
+    "orders_by_quote",
+]

@@ -1,0 +1,84 @@
+"""Subscriptions: what customers have and how it changes over its terms.
+
+Reads (``reads``); changes planned (``planning``) and carried out through an AMENDMENT quote
+and its order (``changes``); amendment quotes prepared by sales (``amendment_quotes``);
+cancellation (``cancellation``); renewal settings (``renewal_settings``); renewal quotes and
+agreed renewals (``renewal_quotes``); renewals and expirations at term end (``term_end``); the
+renewals coming up for sales (``upcoming``).
+
+May call: common, catalog, accounts, invoicing, quotes.
+"""
+
+from recur.services.subscriptions.amendment_quotes import (
+    accept_amendment_quote,
+    check_amendment_date,
+    check_amendment_quote,
+    create_amendment_quote,
+    preview_amendment_quote,
+)
+from recur.services.subscriptions.cancellation import (
+    cancel_subscription,
+)
+from recur.services.subscriptions.changes import (
+    ChangeOutcome,
+    change_subscription,
+)
+from recur.services.subscriptions.planning import (
+    ItemChangeRequest,
+)
+from recur.services.subscriptions.reads import (
+    events_by_subscription,
+    items_by_id,
+    items_by_subscription,
+    list_subscriptions,
+    monthly_recurring,
+    next_billing_date,
+    subscriptions_by_id,
+)
+from recur.services.subscriptions.renewal_quotes import (
+    accept_renewal_quote,
+    agreed_renewals,
+    check_renewal_quote,
+    create_renewal_quote,
+)
+from recur.services.subscriptions.renewal_settings import (
+    set_auto_renew,
+)
+from recur.services.subscriptions.term_end import (
+    TermEnd,
+    renew_or_expire,
+    subscriptions_at_term_end,
+)
+from recur.services.subscriptions.upcoming import (
+    UpcomingRenewals,
+    upcoming_renewals,
+)
+
+__all__ = [
+    "ChangeOutcome",
+    "ItemChangeRequest",
+    "TermEnd",
+    "UpcomingRenewals",
+    "accept_amendment_quote",
+    "accept_renewal_quote",
+    "agreed_renewals",
+    "cancel_subscription",
+    "change_subscription",
+    "check_amendment_date",
+    "check_amendment_quote",
+    "check_renewal_quote",
+    "create_amendment_quote",
+    "create_renewal_quote",
+    "events_by_subscription",
+    "items_by_id",
+    "items_by_subscription",
+    "list_subscriptions",
+    "monthly_recurring",
+    "next_billing_date",
+    "preview_amendment_quote",
+    "renew_or_expire",
+    "set_auto_renew",
+    "subscriptions_at_term_end",
+    "subscriptions_by_id",
+    "upcoming_renewals",
+]

@@ -1,0 +1,398 @@
+"""Subscription changes through the one pipeline: an AMENDMENT quote, accepted, and its order.
+
+A change — quantities up or down, an add-on (co-terminated), a removal, a swap to another
+price of the product or of a product it upgrades to — takes effect on a date in the current
+term. Its order's charge schedule holds the deltas of ``recur.core.proration``: the prorated
+part of the period the change falls in, then whole periods to the term's end. What falls due
+at once is billed at once: an invoice when it adds up to more than zero, a credit note
+(applied like billing applies it) when less, nothing when it is worth nothing.
+
+The preview runs exactly the same code in a transaction that is rolled back, so the amount it
+shows *is* the invoice or credit note the change makes, to the cent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from recur.core.catalog import BillingPeriod
+from recur.core.lifecycle import QuoteKind, QuoteStatus
+from recur.core.proration import ChangeCharge, Term, amendment_charges
+from recur.core.roles import Role
+from recur.db.engine import Database
+from recur.db.models import (
+    Account,
+    Charge,
+    CreditNote,
+    CreditNoteLine,
+    Invoice,
+    InvoiceLine,
+    Order,
+    Price,
+    Product,
+    Quote,
+    QuoteEvent,
+    QuoteLine,
+    Subscription,
+    SubscriptionEvent,
+    SubscriptionItem,
+)
+from recur.services.catalog import load_prices
+from recur.services.common import Actor, NumberSequence, next_number
+from recur.services.invoicing import bill_charges
+from recur.services.quotes import (
+    subscription_quote,
+)
+from recur.services.subscriptions.planning import (
+    ItemChangeRequest,
+    PlannedChange,
+    check_effective_date,
+    current_term,
+    load_products,
+    lock_for_change,
+    plan_changes,
+    require_active,
+    require_changer,
+    running_items,
+)
+from recur.services.subscriptions.previews import rolled_back
+from recur.services.subscriptions.reads import (
+    describe_items,
+    monthly_recurring,
+)
+
+
+@dataclass
+class ChangeOutcome:
+    """What a change did (or, previewed, would do)."""
+
+    subscription: Subscription
+    effective_date: date
+    quote: Quote
+    order: Order
+    invoice: Invoice | None
+    credit_note: CreditNote | None
+    #: The lines of the invoice or credit note made at once (credit note lines positive).
+    lines: list[InvoiceLine | CreditNoteLine]
+    #: Invoiced (positive) or credited (negative) now, tax included.
+    amount_due_now: Decimal
+    monthly_before: Decimal
+    monthly_after: Decimal
+    event: SubscriptionEvent
+    charges: list[Charge] = field(default_factory=list)
+
+
+# ---- entry points ---------------------------------------------------------------------------
+
+
+async def change_subscription(
+    db: Database,
+    actor: Actor,
+    *,
+    subscription_id: int,
+    effective_date: date | None,
+    changes: Sequence[ItemChangeRequest],
+    today: date,
+    now: datetime,
+    preview: bool = False,
+) -> ChangeOutcome:
+    """Change a subscription (or, with ``preview``, show exactly what the change would do and
+    write nothing)."""
+    require_changer(actor)
+
+    async def change(session: AsyncSession) -> ChangeOutcome:
+        subscription, account = await lock_for_change(session, actor, subscription_id)
+        return await apply_change(
+            session,
+            actor,
+            subscription,
+            account,
+            effective_date or today,
+            changes,
+            today=today,
+            now=now,
+        )
+
+    if preview:
+        return await rolled_back(db, change)
+    async with db.transaction() as session:
+        return await change(session)
+
+
+async def apply_change(
+    session: AsyncSession,
+    actor: Actor,
+    subscription: Subscription,
+    account: Account,
+    effective: date,
+    requests: Sequence[ItemChangeRequest],
+    *,
+    today: date,
+    now: datetime,
+    action: str = "CHANGE",
+    summary: str | None = None,
+) -> ChangeOutcome:
+    """A change asked for directly: its AMENDMENT quote, accepted at once, carried out."""
+    require_active(subscription)
+    term = await current_term(session, subscription)
+    active = running_items(subscription)
+    prices = await load_prices(
+        session, {item.price_id for item in active} | {r.price_id for r in requests if r.price_id}
+    )
+    check_effective_date(
+        actor.role is not Role.CUSTOMER, subscription, term, effective, active, prices, today
+    )
+    planned = await plan_changes(session, subscription, term, active, prices, requests)
+    quote = subscription_quote(
+        subscription,
+        number=await next_number(session, NumberSequence.QUOTE),
+        kind=QuoteKind.AMENDMENT,
+        status=QuoteStatus.ACCEPTED,
+        start_date=effective,
+        term_months=term.months,
+        lines=[
+            QuoteLine(
+                position=position,
+                product_id=plan.price.product_id,
+                price_id=plan.price.id,
+                quantity=plan.quantity,
+                discount_percent=plan.discount_percent,
+                subscription_item_id=plan.item.id if plan.item else None,
+            )
+            for position, plan in enumerate(planned, start=1)
+        ],
+        now=now,
+        created_by_id=actor.user_id,
+        note=summary or f"Change of {subscription.number}",
+    )
+    session.add(quote)
+    await session.flush()
+    session.add(
+        QuoteEvent(
+            quote_id=quote.id,
+            actor_id=actor.user_id,
+            action=action,
+            from_status=None,
+            to_status=QuoteStatus.ACCEPTED,
+            comment=f"Effective {effective.isoformat()}; accepted at once (no approval needed).",
+            created_at=now,
+        )
+    )
+    return await carry_out(
+        session,
+        actor,
+        subscription,
+        account,
+        term,
+        effective,
+        quote,
+        list(zip(quote.lines, planned, strict=True)),
+        prices,
+        today=today,
+        now=now,
+        action=action,
+        summary=summary,
+    )
+
+
+async def carry_out(
+    session: AsyncSession,
+    actor: Actor,
+    subscription: Subscription,
+    account: Account,
+    term: Term,
+    effective: date,
+    quote: Quote,
+    changes: Sequence[tuple[QuoteLine, PlannedChange]],
+    prices: dict[int, Price],
+    *,
+    today: date,
+    now: datetime,
+    action: str = "CHANGE",
+    summary: str | None = None,
+) -> ChangeOutcome:
+    """The order of an accepted amendment: the items as they become, the charge schedule of
+    the deltas, what falls due billed at once, and the event in the history."""
+    monthly_before = monthly_recurring(running_items(subscription), prices, subscription.currency)
+    order = Order(
+        number=await next_number(session, NumberSequence.ORDER),
+        quote_id=quote.id,
+        account_id=subscription.account_id,
+        kind=QuoteKind.AMENDMENT,
+        currency=subscription.currency,
+        start_date=effective,
+        term_months=term.months,
+        subscription_id=subscription.id,
+        created_at=now,
+    )
+    session.add(order)
+    await session.flush()
+
+    # The items after the change; the quote lines point at them.
+    items_by_line: dict[int, SubscriptionItem] = {}
+    for line, plan in changes:
+        if plan.item is None and plan.price.billing_period is BillingPeriod.ONE_TIME:
+            continue  # a one-time add-on is charged, not subscribed to
+        if plan.item is None:
+            item = SubscriptionItem(
+                subscription_id=subscription.id,
+                product_id=plan.price.product_id,
+                price_id=plan.price.id,
+                quantity=plan.quantity,
+                discount_percent=plan.discount_percent,
+                uplift_percent=Decimal(0),
+                net_amount=plan.change.after,
+            )
+            session.add(item)
+            subscription.items.append(item)
+        else:
+            item = plan.item
+            item.quantity = plan.quantity
+            item.discount_percent = plan.discount_percent
+            item.net_amount = plan.change.after
+            if plan.quantity == 0:
+                item.ended_on = effective
+        items_by_line[line.id] = item
+    await session.flush()
+    for line, _planned in changes:
+        if line.id in items_by_line:
+            line.subscription_item_id = items_by_line[line.id].id
+
+    scheduled = amendment_charges(
+        [plan.change for _line, plan in changes], term, effective, subscription.currency
+    )
+    plans = {plan.change.key: (line, plan) for line, plan in changes}
+    charges = [
+        _charge_row(order, charge, *plans[charge.key], items_by_line) for charge in scheduled
+    ]
+    session.add_all(charges)
+    await session.flush()
+
+    # Bill at once what falls due: the part of the period the change falls in.
+    due_now = [c for c in charges if c.period_start <= max(effective, today)]
+    document: Invoice | CreditNote | None = None
+    if due_now:
+        document = await bill_charges(
+            session,
+            account,
+            due_now,
+            issue_date=today,
+            now=now,
+            reason=f"Change of {subscription.number} effective {effective.isoformat()}",
+            issued_by_user_id=actor.user_id,
+        )
+    invoice = document if isinstance(document, Invoice) else None
+    credit_note = document if isinstance(document, CreditNote) else None
+    lines: list[InvoiceLine | CreditNoteLine] = []
+    amount_now = Decimal(0)
+    if invoice is not None:
+        lines = list(
+            await session.scalars(
+                select(InvoiceLine)
+                .where(InvoiceLine.invoice_id == invoice.id)
+                .order_by(InvoiceLine.position)
+            )
+        )
+        amount_now = invoice.total
+    elif credit_note is not None:
+        lines = list(
+            await session.scalars(
+                select(CreditNoteLine)
+                .where(CreditNoteLine.credit_note_id == credit_note.id)
+                .order_by(CreditNoteLine.position)
+            )
+        )
+        amount_now = -credit_note.total
+
+    after_items = running_items(subscription)
+    prices.update(await load_prices(session, {i.price_id for i in after_items} - set(prices)))
+    monthly_after = monthly_recurring(after_items, prices, subscription.currency)
+    planned = [plan for _line, plan in changes]
+    products = await load_products(session, {plan.price.product_id for plan in planned})
+    event = SubscriptionEvent(
+        subscription_id=subscription.id,
+        actor_id=actor.user_id,
+        action=action,
+        effective_date=effective,
+        occurred_at=now,
+        summary=summary or _summary(planned, products),
+        before=describe_items(
+            [(products[p.price.product_id], p.price, p.quantity_before) for p in planned if p.item]
+        ),
+        after=describe_items(
+            [(products[p.price.product_id], p.price, p.quantity) for p in planned if p.quantity]
+        ),
+        monthly_before=monthly_before,
+        monthly_after=monthly_after,
+        amount_now=amount_now,
+        order_id=order.id,
+        quote_id=quote.id,
+        invoice_id=invoice.id if invoice else None,
+        credit_note_id=credit_note.id if credit_note else None,
+    )
+    session.add(event)
+    await session.flush()
+    return ChangeOutcome(
+        subscription=subscription,
+        effective_date=effective,
+        quote=quote,
+        order=order,
+        invoice=invoice,
+        credit_note=credit_note,
+        lines=lines,
+        amount_due_now=amount_now,
+        monthly_before=monthly_before,
+        monthly_after=monthly_after,
+        event=event,
+        charges=charges,
+    )
+
+
+def _charge_row(
+    order: Order,
+    charge: ChangeCharge,
+    line: QuoteLine,
+    plan: PlannedChange,
+    items_by_line: dict[int, SubscriptionItem],
+) -> Charge:
+    return Charge(
+        order_id=order.id,
+        quote_line_id=line.id,
+        subscription_item_id=items_by_line[line.id].id if line.id in items_by_line else None,
+        product_id=plan.price.product_id,
+        price_id=plan.price.id,
+        billing_period=charge.billing_period,
+        period_index=charge.period_index,
+        period_start=charge.period_start,
+        period_end=charge.period_end,
+        quantity=charge.quantity,
+        list_amount=plan.list_amount,
+        discount_percent=plan.discount_percent,
+        amount=charge.amount,
+        quantity_before=plan.quantity_before,
+        period_delta=plan.change.after - plan.change.before,
+        prorated_days=charge.days[0] if charge.days else None,
+        period_days=charge.days[1] if charge.days else None,
+    )
+
+
+def _summary(planned: Sequence[PlannedChange], products: dict[int, Product]) -> str:
+    parts = []
+    for plan in planned:
+        name = products[plan.price.product_id].name
+        if plan.item is None:
+            parts.append(f"added {name} × {plan.quantity}")
+        elif plan.quantity == 0:
+            parts.append(f"removed {name}")
+        elif plan.quantity == plan.quantity_before:
+            parts.append(f"{name} unchanged at {plan.quantity}")
+        else:
+            parts.append(f"{name} {plan.quantity_before} → {plan.quantity}")
+    text = ", ".join(parts)
+    return text[:1].upper() + text[1:] + "."
