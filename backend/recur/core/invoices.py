@@ -1,7 +1,7 @@
 """Invoice arithmetic: totals and tax, due dates, document numbers. Pure functions, no I/O.
 
 An invoice's subtotal is the sum of its (already rounded) lines; tax is the account's rate
-on that subtotal, rounded once; the total is subtotal + tax (see DESIGN.md, "Billing and
+on that subtotal, rounded once; the total is subtotal + tax (see docs/domain.md, "Billing and
 payments").
 """
 

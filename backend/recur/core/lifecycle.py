@@ -1,4 +1,4 @@
-"""The statuses of quotes, subscriptions and invoices, and the quote workflow (DESIGN.md).
+"""The statuses of quotes, subscriptions and invoices, and the quote workflow (docs/domain.md).
 
 Pure rules: which action moves a quote from which status to which, and who may take it.
 Services apply them; nothing here touches the database.

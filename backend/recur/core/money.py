@@ -1,7 +1,7 @@
 """Exact money arithmetic: ``Decimal`` only, rounded once, half-up, to the minor unit.
 
 Never use ``float`` for money. Amounts are computed at full precision and rounded once,
-with :func:`round_money`, to the currency's minor unit (see DESIGN.md, "Money").
+with :func:`round_money`, to the currency's minor unit (see docs/domain.md, "Money").
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Period *k* of a subscription starts at ``anchor + k × period months``, computed from the
 anchor every time (never by chaining one period onto the last), with month-end clamping:
 an anchor on Jan 31 gives Feb 28 (or 29), then Mar 31, never drifting to the 28th (see
-DESIGN.md, "Subscriptions"). Periods are half-open: ``[start, end)``.
+docs/domain.md, "Subscriptions"). Periods are half-open: ``[start, end)``.
 """
 
 from __future__ import annotations

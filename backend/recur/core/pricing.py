@@ -1,7 +1,7 @@
 """Price models and line amounts: pure functions, no I/O.
 
 A :class:`PriceSpec` describes how one price turns a quantity into an amount for one
-billing period (see DESIGN.md, "Catalog and pricing"):
+billing period (see docs/domain.md, "Catalog and pricing"):
 
 - ``FLAT``: ``unit_amount`` per period when quantity >= 1; 0 for quantity 0;
 - ``PER_UNIT``: ``unit_amount`` x quantity;

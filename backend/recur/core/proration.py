@@ -9,7 +9,7 @@ removed), and the billing period ``[s, e)`` containing *D* (anchored on the term
 - every later period of the term: ``new - old``.
 
 These are deltas next to the charges already scheduled, so the charges of all the orders of
-a subscription always add up to what it is worth (see DESIGN.md, "Subscriptions"). A change
+a subscription always add up to what it is worth (see docs/domain.md, "Subscriptions"). A change
 worth nothing schedules nothing. A one-time price added by an amendment is charged once, on
 *D*. An item's price swap is a removal of the old item and an addition of the new one.
 """

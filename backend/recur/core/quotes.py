@@ -2,7 +2,7 @@
 
 Per billing period a line costs ``list = price(quantity)`` (rounded once by the pricing core)
 and ``net = round(list × (1 - discount/100))`` (rounded once, half-up). Totals are sums of
-those rounded amounts, never re-derived (see DESIGN.md, "Quotes" and "Money"):
+those rounded amounts, never re-derived (see docs/domain.md, "Quotes" and "Money"):
 
 - one-time total: Σ net of the one-time lines;
 - MRR: ``round(Σ net of monthly lines + Σ net of yearly lines ÷ 12)``, a metric;

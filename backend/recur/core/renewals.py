@@ -17,7 +17,7 @@ from recur.core.lifecycle import FINAL, QuoteStatus
 
 #: Statuses of a quote still on its way to an answer.
 OPEN = frozenset(QuoteStatus) - FINAL
-#: How far ahead sales looks for renewals by default (DESIGN.md), and at most: a year,
+#: How far ahead sales looks for renewals by default (docs/subscriptions.md), and at most: a year,
 #: leap day included.
 DEFAULT_WINDOW_DAYS = 90
 MAX_WINDOW_DAYS = 366

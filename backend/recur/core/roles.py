@@ -1,4 +1,4 @@
-"""Who may do what: the roles of DESIGN.md."""
+"""Who may do what: the roles of docs/domain.md."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 A recurring line bills its net amount once per billing period of the term, the periods
 anchored on the order's start date; a one-time line bills once, on the start date. Invoices
 are made from the schedule and never priced again, so the schedule sums exactly to the
-quote's total contract value (see DESIGN.md, "One pipeline for every change").
+quote's total contract value (see docs/domain.md, "One pipeline for every change").
 """
 
 from __future__ import annotations

@@ -132,7 +132,7 @@ def half_up(numerator: int, denominator: int) -> int:
 
 
 def list_micros(spec: PriceSpec, quantity: int) -> int:
-    """The unrounded amount for one period, by the DESIGN.md definitions, in micro-units."""
+    """The unrounded amount for one period, by the definitions of docs/domain.md, in micro-units."""
     if spec.model is PricingModel.FLAT:
         assert spec.unit_amount is not None
         return micros(spec.unit_amount)
