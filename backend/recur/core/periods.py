@@ -69,22 +69,44 @@ class Period:
         return isinstance(day, date) and self.start <= day < self.end
 
 
-def term_end(start: date, term_months: int) -> date:
-    """Exclusive end of a term of ``term_months`` months starting on ``start``."""
-    return add_months(start, _require_positive(term_months, "term_months"))
+def months_between(anchor: date, day: date) -> int:
+    """Whole calendar months from ``anchor``'s month to ``day``'s: ``n`` for any
+    ``add_months(anchor, n)``, clamped or not."""
+    return (day.year - anchor.year) * 12 + day.month - anchor.month
 
 
-def billing_periods(anchor: date, period_months: int, term_months: int) -> tuple[Period, ...]:
-    """The billing periods of a term starting on ``anchor``, in order.
+def term_end(start: date, term_months: int, anchor: date | None = None) -> date:
+    """Exclusive end of a term of ``term_months`` months starting on ``start``.
 
-    They tile ``[anchor, term_end(anchor, term_months))`` with no gap or overlap. Raises
-    ``ValueError`` unless ``term_months`` is a positive multiple of ``period_months``.
+    A renewed term keeps the subscription's ``anchor`` day: a term starting on Feb 28 of a
+    subscription anchored on Jan 31 ends on Mar 31, not Mar 28. Without an anchor the term's
+    own start is the anchor.
+    """
+    months = _require_positive(term_months, "term_months")
+    if anchor is None:
+        return add_months(start, months)
+    return add_months(anchor, months_between(anchor, start) + months)
+
+
+def billing_periods(
+    start: date, period_months: int, term_months: int, anchor: date | None = None
+) -> tuple[Period, ...]:
+    """The billing periods of a term starting on ``start``, in order.
+
+    They tile ``[start, term_end(start, term_months, anchor))`` with no gap or overlap; each
+    later period starts ``k × period months`` after the subscription's ``anchor`` (the term's
+    start without one), so month-end anchors survive renewals. Raises ``ValueError`` unless
+    ``term_months`` is a positive multiple of ``period_months``.
     """
     months = _require_positive(period_months, "period_months")
     term = _require_positive(term_months, "term_months")
     if term % months:
         raise ValueError(f"a term of {term} months is not a whole number of {months}-month periods")
-    starts = [period_start(anchor, months, index) for index in range(term // months + 1)]
+    base = start if anchor is None else anchor
+    offset = months_between(base, start)
+    starts = [start] + [
+        add_months(base, offset + index * months) for index in range(1, term // months + 1)
+    ]
     return tuple(Period(s, e) for s, e in pairwise(starts))
 
 

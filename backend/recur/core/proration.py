@@ -78,14 +78,19 @@ class ChangeCharge:
 
 @dataclass(frozen=True)
 class Term:
-    """The subscription's current term: periods are anchored on ``start``."""
+    """The subscription's current term: periods start on ``start`` and then every period's
+    months after the subscription's ``anchor`` (its first day; ``None``: ``start``)."""
 
     start: date
     months: int
+    anchor: date | None = None
 
     @property
     def end(self) -> date:
-        return term_end(self.start, self.months)
+        return term_end(self.start, self.months, self.anchor)
+
+    def periods(self, period_months: int) -> tuple[Period, ...]:
+        return billing_periods(self.start, period_months, self.months, self.anchor)
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day < self.end
@@ -141,7 +146,7 @@ def amendment_charges(
             continue
         if not delta:
             continue
-        for index, period in enumerate(billing_periods(term.start, months, term.months)):
+        for index, period in enumerate(term.periods(months)):
             if period.end <= effective:
                 continue
             if effective in period:
@@ -173,4 +178,4 @@ def current_period(term: Term, billing_period: BillingPeriod, day: date) -> Peri
     months = billing_period.months
     if months is None or day not in term:
         return None
-    return next(p for p in billing_periods(term.start, months, term.months) if day in p)
+    return next(p for p in term.periods(months) if day in p)

@@ -36,9 +36,13 @@ class ScheduledCharge:
 
 
 def charge_schedule(
-    lines: Sequence[tuple[str, LineTerms]], start: date, term_months: int
+    lines: Sequence[tuple[str, LineTerms]],
+    start: date,
+    term_months: int,
+    anchor: date | None = None,
 ) -> tuple[ScheduledCharge, ...]:
-    """The charges of an order's lines over a term starting on ``start``.
+    """The charges of an order's lines over a term starting on ``start`` (its periods kept on
+    the subscription's ``anchor`` day when a renewal's start was clamped to a month's end).
 
     ``lines`` pairs each line with a key unique within the order. Charges are ordered by
     period start, then by line order. Raises :class:`~recur.core.quotes.QuoteRuleError` for
@@ -57,7 +61,7 @@ def charge_schedule(
                 ScheduledCharge(key, 0, start, None, terms.quantity, net, terms.billing_period)
             )
             continue
-        for index, period in enumerate(billing_periods(start, months, term_months)):
+        for index, period in enumerate(billing_periods(start, months, term_months, anchor)):
             charges.append(
                 ScheduledCharge(
                     key,

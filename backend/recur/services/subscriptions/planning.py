@@ -14,7 +14,6 @@ from sqlalchemy.orm import selectinload
 
 from recur.core.catalog import BillingPeriod
 from recur.core.lifecycle import QuoteKind, SubscriptionStatus
-from recur.core.periods import period_containing
 from recur.core.proration import ItemChange, Term
 from recur.core.quotes import MAX_QUANTITY, LineTerms, QuoteRuleError, line_amounts
 from recur.core.roles import Role
@@ -117,7 +116,7 @@ async def current_term(session: AsyncSession, subscription: Subscription) -> Ter
             .limit(1)
         )
     ).one()
-    return Term(row.start_date, row.term_months)
+    return Term(row.start_date, row.term_months, subscription.start_date)
 
 
 async def load_products(session: AsyncSession, ids: set[int]) -> dict[int, Product]:
@@ -152,7 +151,7 @@ def check_effective_date(
         1
     ]
     day = max(min(today, date.fromordinal(last)), term.start)
-    earliest = period_containing(term.start, min(months), day).start
+    earliest = next(p for p in term.periods(min(months)) if day in p).start
     if effective < earliest:
         raise Invalid.one(
             "effectiveDate",

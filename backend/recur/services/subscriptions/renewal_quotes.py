@@ -241,10 +241,10 @@ async def accept_renewal_quote(
         for line in quote.lines
         if line.subscription_item_id in items
     }
-    session.add_all(_charges(order, priced, by_line))
+    session.add_all(_charges(order, priced, by_line, subscription.start_date))
     prices = await load_prices(session, {item.price_id for item in subscription.items})
     running = [item for item in subscription.items if item.ended_on is None]
-    new_end = term_end(quote.start_date, quote.term_months)
+    new_end = term_end(quote.start_date, quote.term_months, subscription.start_date)
     session.add(
         SubscriptionEvent(
             subscription_id=subscription.id,
@@ -269,12 +269,15 @@ async def accept_renewal_quote(
     return order
 
 
-def _charges(order: Order, priced: PricedQuote, items: dict[int, SubscriptionItem]) -> list[Charge]:
+def _charges(
+    order: Order, priced: PricedQuote, items: dict[int, SubscriptionItem], anchor: date
+) -> list[Charge]:
     quote = priced.quote
     schedule = charge_schedule(
         [(str(p.line.id), line_terms(p.line, p.price, quote.uplift_percent)) for p in priced.lines],
         quote.start_date,
         quote.term_months,
+        anchor,
     )
     by_line = {str(p.line.id): p for p in priced.lines}
     return [charge_row(order, charge, by_line[charge.line_key], items) for charge in schedule]
@@ -330,7 +333,7 @@ async def take_up(
             .values(subscription_item_id=item.id)
         )
     subscription.term_months = order.term_months
-    subscription.current_term_end = term_end(start, order.term_months)
+    subscription.current_term_end = term_end(start, order.term_months, subscription.start_date)
     after = [item for item in subscription.items if item.ended_on is None]
     session.add(
         SubscriptionEvent(

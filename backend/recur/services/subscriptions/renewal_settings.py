@@ -42,7 +42,9 @@ async def set_auto_renew(
             agreed = await renewal_quotes.agreed_renewal(session, subscription)
             if agreed is not None:
                 # The next term is signed for; auto-renew is about the one after it.
-                renewed_to = term_end(agreed.start_date, agreed.term_months).isoformat()
+                renewed_to = term_end(
+                    agreed.start_date, agreed.term_months, subscription.start_date
+                ).isoformat()
                 summary = (
                     f"Renews on {end.isoformat()} as agreed, then automatically on {renewed_to}."
                     if auto_renew

@@ -109,7 +109,9 @@ async def renew_or_expire(
                 order = await session.get_one(Order, agreed_id)
                 await renewal_quotes.take_up(session, subscription, order, now=now)
                 renewed += 1
-            elif not subscription.auto_renew:
+            elif not subscription.auto_renew or not any(
+                item.ended_on is None for item in subscription.items
+            ):  # nothing left to renew: it ends with its term
                 subscription.status = SubscriptionStatus.EXPIRED
                 expired += 1
                 break
@@ -169,6 +171,7 @@ async def renew(
         [(str(p.line.id), line_terms(p.line, p.price, quote.uplift_percent)) for p in priced.lines],
         start,
         subscription.term_months,
+        subscription.start_date,
     )
     order = Order(
         number=await next_number(session, NumberSequence.ORDER),
@@ -199,7 +202,9 @@ async def renew(
         item: SubscriptionItem = items[priced_line.line.id]
         item.net_amount = priced_line.amounts.net_amount
         item.uplift_percent = quote.uplift_percent
-    subscription.current_term_end = term_end(start, subscription.term_months)
+    subscription.current_term_end = term_end(
+        start, subscription.term_months, subscription.start_date
+    )
     await session.flush()
     # One executemany: nothing here needs the charges' ids (SQLite, which cannot return them
     # in order from one multi-row INSERT, would otherwise insert them one at a time).
