@@ -38,6 +38,7 @@ from recur.db.models import (
     Order,
     Price,
 )
+from recur.services.common import ServiceError
 from recur.services.invoicing import LineContext, bill_charges, with_line_context
 from recur.services.payments import has_credit
 from recur.services.subscriptions import (
@@ -60,6 +61,15 @@ class FailedAccount:
     account_id: int
     name: str
     error: str
+
+
+#: What a run reports for a failure that is not a business rule: the details (a stack trace,
+#: maybe SQL) go to the server log, never to the people reading the run's result.
+UNEXPECTED = "Unexpected error; the details are in the server log."
+
+
+def _reported(error: Exception) -> str:
+    return error.message if isinstance(error, ServiceError) else UNEXPECTED
 
 
 @dataclass
@@ -296,7 +306,9 @@ async def _term_ends(db: Database, result: BillingRunResult, *, as_of: date, now
             )
         except Exception as error:  # reported with its account; the run goes on
             log.exception("renewing subscription %s failed", due.number)
-            return FailedAccount(due.account_id, due.account_name, f"{due.number}: {error}")
+            return FailedAccount(
+                due.account_id, due.account_name, f"{due.number}: {_reported(error)}"
+            )
 
     due = await subscriptions_at_term_end(db, as_of)
     for outcome in await _each(due, end_term, workers=_workers(db)):
@@ -343,7 +355,7 @@ async def run_billing(
             return await bill_account(db, due.account_id, as_of=as_of, now=now, due=due)
         except Exception as error:  # one account's failure must not stop the others
             log.exception("billing account %s (%s) failed", due.account_id, due.name)
-            return FailedAccount(due.account_id, due.name, str(error))
+            return FailedAccount(due.account_id, due.name, _reported(error))
         finally:
             done += 1
             if progress is not None:

@@ -5,18 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import update
-
-from recur.core.lifecycle import SubscriptionStatus
 from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import (
-    Charge,
     CreditNote,
     Subscription,
 )
 from recur.services.common import Actor, Forbidden
-from recur.services.subscriptions import renewal_quotes
 from recur.services.subscriptions.changes import apply_change
 from recur.services.subscriptions.planning import (
     ItemChangeRequest,
@@ -51,16 +46,9 @@ async def cancel_subscription(
     async with db.transaction() as session:
         subscription, account = await lock_for_change(session, actor, subscription_id)
         running = [item for item in subscription.items if item.ended_on is None]
-        agreed = await renewal_quotes.agreed_renewal(session, subscription)
+        # With every item removed, the change ends the subscription (and calls off a renewal
+        # agreed for the next term).
         summary = f"Cancelled effective {effective.isoformat()}; unused time credited."
-        if agreed is not None:
-            # Nothing of the agreed next term was billed yet: it is called off with the rest.
-            await session.execute(
-                update(Charge)
-                .where(Charge.order_id == agreed.id, Charge.netted_on.is_(None))
-                .values(netted_on=effective)
-            )
-            summary += f" The renewal agreed in order {agreed.number} is called off."
         outcome = await apply_change(
             session,
             actor,
@@ -73,9 +61,6 @@ async def cancel_subscription(
             action="CANCEL",
             summary=summary,
         )
-        subscription.status = SubscriptionStatus.CANCELED
-        subscription.canceled_on = effective
-        subscription.auto_renew = False
         ids = subscription.id, outcome.credit_note.id if outcome.credit_note else None
     async with db.session() as session:
         note = await session.get(CreditNote, ids[1]) if ids[1] else None

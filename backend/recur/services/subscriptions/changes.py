@@ -49,6 +49,7 @@ from recur.services.invoicing import bill_charges
 from recur.services.quotes import (
     subscription_quote,
 )
+from recur.services.subscriptions.ending import end_subscription
 from recur.services.subscriptions.planning import (
     ItemChangeRequest,
     PlannedChange,
@@ -311,6 +312,11 @@ async def carry_out(
         amount_now = -credit_note.total
 
     after_items = running_items(subscription)
+    ended = ""
+    if not after_items:
+        ended = await end_subscription(session, subscription, effective)
+        if action != "CANCEL":
+            ended = f" Nothing is left on {subscription.number}: it ends." + ended
     prices.update(await load_prices(session, {i.price_id for i in after_items} - set(prices)))
     monthly_after = monthly_recurring(after_items, prices, subscription.currency)
     planned = [plan for _line, plan in changes]
@@ -321,7 +327,7 @@ async def carry_out(
         action=action,
         effective_date=effective,
         occurred_at=now,
-        summary=summary or _summary(planned, products),
+        summary=(summary or _summary(planned, products)) + ended,
         before=describe_items(
             [(products[p.price.product_id], p.price, p.quantity_before) for p in planned if p.item]
         ),

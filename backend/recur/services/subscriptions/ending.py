@@ -1,0 +1,31 @@
+"""Ending a subscription before its term is up: when it is cancelled now, or when a change
+leaves nothing on it. Nothing of an agreed next term was billed yet: it is called off too."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from recur.core.lifecycle import SubscriptionStatus
+from recur.db.models import Charge, Subscription
+from recur.services.subscriptions.renewal_quotes import agreed_renewal
+
+
+async def end_subscription(session: AsyncSession, subscription: Subscription, on: date) -> str:
+    """Mark ``subscription`` cancelled on ``on`` and call off a renewal agreed for its next
+    term; the sentence for its history about that renewal ("" without one)."""
+    agreed = await agreed_renewal(session, subscription)
+    called_off = ""
+    if agreed is not None:
+        await session.execute(
+            update(Charge)
+            .where(Charge.order_id == agreed.id, Charge.netted_on.is_(None))
+            .values(netted_on=on)
+        )
+        called_off = f" The renewal agreed in order {agreed.number} is called off."
+    subscription.status = SubscriptionStatus.CANCELED
+    subscription.canceled_on = on
+    subscription.auto_renew = False
+    return called_off
