@@ -1,1 +1,2 @@
-"""Authentication: password hashes, signed tokens, OAuth2 client credentials."""
+"""Authentication: password hashes, signed tokens, OAuth2 client credentials, and the
+browser's session cookie with its CSRF token."""

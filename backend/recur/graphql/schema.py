@@ -18,21 +18,22 @@ from recur.graphql.accounts.mutations import AccountsMutation
 from recur.graphql.accounts.queries import AccountsQuery
 from recur.graphql.accounts.types import Account, User
 from recur.graphql.billing.aging import AgingQuery
-from recur.graphql.billing.credit_notes import CreditNote, CreditNotesMutation, CreditNotesQuery
+from recur.graphql.billing.credit_notes import CreditNotesMutation, CreditNotesQuery
 from recur.graphql.billing.mutations import (
     BillingMutation,
     PayInvoiceMutation,
     PaymentsMutation,
     PaymentsQuery,
 )
-from recur.graphql.billing.types import Payment
+from recur.graphql.billing.types import CreditNote, Invoice, Payment
 from recur.graphql.catalog.queries import CatalogQuery
 from recur.graphql.catalog.types import Price, Product
 from recur.graphql.core.errors import should_mask_error
 from recur.graphql.core.nul_guard import RejectNulCharacters
 from recur.graphql.core.operation_name import RequireOperationName
 from recur.graphql.core.result_cache import CatalogResultCache
-from recur.graphql.orders.types import Invoice, Order, Subscription
+from recur.graphql.orders.types import Order
+from recur.graphql.quotes.cart import CartMutation
 from recur.graphql.quotes.mutations import QuotesMutation
 from recur.graphql.quotes.queries import QuotesQuery
 from recur.graphql.quotes.types import Quote, QuoteLine
@@ -41,6 +42,7 @@ from recur.graphql.subscriptions.mutations import (
     SubscriptionChangesQuery,
 )
 from recur.graphql.subscriptions.renewals import RenewalsQuery
+from recur.graphql.subscriptions.types import Subscription
 
 #: How deep a query may nest, how many aliases and tokens it may have: enough for any
 #: screen of the app, far too little for a query built to exhaust the server.
@@ -73,6 +75,7 @@ Mutation = merge_types(
     "Mutation",
     (
         AccountsMutation,
+        CartMutation,
         QuotesMutation,
         BillingMutation,
         PaymentsMutation,

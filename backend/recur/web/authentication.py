@@ -11,11 +11,11 @@ from datetime import datetime
 
 from starlette.requests import Request
 
+from recur.auth.cookies import SESSION_COOKIE, csrf_header_valid
 from recur.auth.tokens import TokenSigner
 from recur.db.engine import Database
 from recur.services.accounts import actor_for_token
 from recur.services.common import ANONYMOUS, Actor
-from recur.web.session_cookie import SESSION_COOKIE, csrf_header_valid
 
 
 async def request_actor(

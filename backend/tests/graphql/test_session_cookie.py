@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from recur.web.session_cookie import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
+from recur.auth.cookies import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
 
 LOGIN = """mutation { login(input: {email: " Alice@ACME.example ", password: "recur-demo"}) {
   csrfToken viewer { email } userErrors { message } } }"""

@@ -12,10 +12,10 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from recur.auth.cookies import SESSION_COOKIE
 from recur.core.money import Money
 from recur.db.engine import Database
 from recur.db.models import Account, Invoice, InvoiceLine
-from recur.web.session_cookie import SESSION_COOKIE
 from tests.conftest import GraphQL
 from tests.graphql.test_access import ANONYMOUS, PARTNER, VISIBLE, global_id, partner_token
 

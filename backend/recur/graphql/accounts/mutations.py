@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import strawberry
 
+from recur.auth.cookies import clear_session_cookies, csrf_token_for, set_session_cookies
 from recur.graphql.accounts.types import Viewer
 from recur.graphql.core.context import Info
 from recur.graphql.core.errors import UserError, user_errors
 from recur.graphql.loaders import Loaders
 from recur.services import accounts
 from recur.services.common import Actor, Invalid
-from recur.web.session_cookie import clear_session_cookies, csrf_token_for, set_session_cookies
 
 
 @strawberry.input
@@ -67,7 +67,12 @@ class AccountsMutation:
         ctx.loaders = Loaders(ctx.db, ctx.actor)
         csrf = csrf_token_for(ctx.settings.secret_key, result.session_id)
         set_session_cookies(
-            ctx.response, ctx.settings, result.token, csrf, result.expires_at, now=ctx.clock.now()
+            ctx.response,
+            result.token,
+            csrf,
+            result.expires_at,
+            now=ctx.clock.now(),
+            secure=ctx.settings.secure_cookies,
         )
         return LoginPayload(
             token=result.token,
@@ -80,5 +85,5 @@ class AccountsMutation:
     async def logout(self, info: Info) -> LogoutPayload:
         ctx = info.context
         await accounts.logout(ctx.db, ctx.actor, now=ctx.clock.now())
-        clear_session_cookies(ctx.response, ctx.settings)
+        clear_session_cookies(ctx.response, secure=ctx.settings.secure_cookies)
         return LogoutPayload(user_errors=[])

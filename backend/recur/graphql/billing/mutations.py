@@ -8,13 +8,12 @@ from decimal import Decimal
 import strawberry
 
 from recur.core.roles import Role
-from recur.graphql.billing.types import Payment
+from recur.graphql.billing.types import Invoice, Payment
 from recur.graphql.core.context import Info
 from recur.graphql.core.errors import UserError, user_errors
 from recur.graphql.core.ids import pk_of, to_global_id
 from recur.graphql.core.pagination import Connection, page_request, to_connection
 from recur.graphql.core.permissions import IsAuthenticated, IsUser, has_role
-from recur.graphql.orders.types import Invoice
 from recur.services import billing, payments
 from recur.services.common import Invalid
 

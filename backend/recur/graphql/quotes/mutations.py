@@ -1,89 +1,25 @@
-"""Cart, quote and workflow mutations. Refusals are userErrors; nothing is written then."""
+"""Quote mutations: sales draft, approve and send quotes; customers accept or decline them.
+Refusals are userErrors; nothing is written then."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
-from typing import TypeVar
 
 import strawberry
 
 from recur.graphql.core.context import Info
-from recur.graphql.core.errors import UserError, user_errors
-from recur.graphql.core.ids import pk_of
 from recur.graphql.core.permissions import IsUser
 from recur.graphql.orders.types import Order
+from recur.graphql.quotes.common import (
+    OrderPayload,
+    QuotePayload,
+    approval_threshold,
+    attempt,
+    pk_arg,
+)
 from recur.graphql.quotes.types import Quote
 from recur.services import quotes, subscriptions, workflow
-from recur.services.common import Invalid
-
-T = TypeVar("T")
-
-
-def _pk(value: strawberry.ID, type_name: str, field: str) -> int:
-    pk = pk_of(value, type_name)
-    if pk is None:
-        raise Invalid.one(field, f"{field} is not the id of a {type_name}.", "INVALID_ID")
-    return pk
-
-
-async def _attempt(work: Callable[[], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
-    try:
-        return await work(), []
-    except Invalid as invalid:
-        return None, user_errors(invalid)
-
-
-@strawberry.type
-class CartPayload:
-    cart: Quote | None
-    user_errors: list[UserError]
-
-
-@strawberry.type
-class QuotePayload:
-    quote: Quote | None
-    user_errors: list[UserError]
-
-
-@strawberry.type
-class OrderPayload:
-    order: Order | None
-    user_errors: list[UserError]
-
-
-@strawberry.input
-class AddToCartInput:
-    price_id: strawberry.ID
-    quantity: int = 1
-
-
-@strawberry.input
-class UpdateCartLineInput:
-    line_id: strawberry.ID
-    quantity: int = strawberry.field(description="0 removes the line.")
-
-
-@strawberry.input
-class RemoveCartLineInput:
-    line_id: strawberry.ID
-
-
-@strawberry.input
-class CheckoutInput:
-    start_date: date | None = strawberry.field(default=None, description="Default: today.")
-    term_months: int | None = strawberry.field(default=None, description="Default: 12.")
-    quote_id: strawberry.ID | None = strawberry.field(
-        default=None,
-        description="The cart being bought. Send it so that a retry of a checkout that went "
-        "through answers with the same order instead of an error.",
-    )
-
-
-@strawberry.input
-class RequestQuoteInput:
-    note: str = ""
 
 
 @strawberry.input
@@ -156,95 +92,17 @@ class QuoteReasonInput:
     reason: str = ""
 
 
-def _threshold(info: Info) -> Decimal:
-    return Decimal(info.context.settings.approval_threshold_percent)
-
-
 @strawberry.type
 class QuotesMutation:
-    # ---- the cart --------------------------------------------------------------------
-    @strawberry.mutation(permission_classes=[IsUser], description="Put a price in your cart.")
-    async def add_to_cart(self, info: Info, input: AddToCartInput) -> CartPayload:
-        ctx = info.context
-        cart, errors = await _attempt(
-            lambda: quotes.add_to_cart(
-                ctx.db,
-                ctx.actor,
-                price_id=_pk(input.price_id, "Price", "priceId"),
-                quantity=input.quantity,
-                today=ctx.clock.today(),
-                now=ctx.clock.now(),
-            )
-        )
-        return CartPayload(cart=Quote.from_model(cart) if cart else None, user_errors=errors)
-
-    @strawberry.mutation(permission_classes=[IsUser], description="Change a cart line's quantity.")
-    async def update_cart_line(self, info: Info, input: UpdateCartLineInput) -> CartPayload:
-        ctx = info.context
-        cart, errors = await _attempt(
-            lambda: quotes.update_cart_line(
-                ctx.db,
-                ctx.actor,
-                line_id=_pk(input.line_id, "QuoteLine", "lineId"),
-                quantity=input.quantity,
-                now=ctx.clock.now(),
-            )
-        )
-        return CartPayload(cart=Quote.from_model(cart) if cart else None, user_errors=errors)
-
-    @strawberry.mutation(permission_classes=[IsUser], description="Take a line out of the cart.")
-    async def remove_cart_line(self, info: Info, input: RemoveCartLineInput) -> CartPayload:
-        ctx = info.context
-        cart, errors = await _attempt(
-            lambda: quotes.remove_cart_line(
-                ctx.db,
-                ctx.actor,
-                line_id=_pk(input.line_id, "QuoteLine", "lineId"),
-                now=ctx.clock.now(),
-            )
-        )
-        return CartPayload(cart=Quote.from_model(cart) if cart else None, user_errors=errors)
-
-    @strawberry.mutation(
-        permission_classes=[IsUser],
-        description="Buy the cart: the order, subscription and first invoice are made at once.",
-    )
-    async def checkout(self, info: Info, input: CheckoutInput | None = None) -> OrderPayload:
-        ctx = info.context
-        given = input or CheckoutInput()
-        order, errors = await _attempt(
-            lambda: workflow.checkout(
-                ctx.db,
-                ctx.actor,
-                quote_id=_pk(given.quote_id, "Quote", "quoteId") if given.quote_id else None,
-                start_date=given.start_date,
-                term_months=given.term_months,
-                threshold=_threshold(info),
-                today=ctx.clock.today(),
-                now=ctx.clock.now(),
-            )
-        )
-        return OrderPayload(order=Order.from_model(order) if order else None, user_errors=errors)
-
-    @strawberry.mutation(
-        permission_classes=[IsUser], description="Hand your cart to sales for a quote."
-    )
-    async def request_quote(self, info: Info, input: RequestQuoteInput) -> QuotePayload:
-        ctx = info.context
-        quote, errors = await _attempt(
-            lambda: workflow.request_quote(ctx.db, ctx.actor, note=input.note, now=ctx.clock.now())
-        )
-        return QuotePayload(quote=Quote.from_model(quote) if quote else None, user_errors=errors)
-
     # ---- sales ---------------------------------------------------------------------------
     @strawberry.mutation(permission_classes=[IsUser], description="Start a quote for an account.")
     async def create_quote(self, info: Info, input: CreateQuoteInput) -> QuotePayload:
         ctx = info.context
-        quote, errors = await _attempt(
+        quote, errors = await attempt(
             lambda: quotes.create_quote(
                 ctx.db,
                 ctx.actor,
-                account_id=_pk(input.account_id, "Account", "accountId"),
+                account_id=pk_arg(input.account_id, "Account", "accountId"),
                 start_date=input.start_date,
                 term_months=input.term_months,
                 today=ctx.clock.today(),
@@ -263,11 +121,11 @@ class QuotesMutation:
         self, info: Info, input: CreateAmendmentQuoteInput
     ) -> QuotePayload:
         ctx = info.context
-        quote, errors = await _attempt(
+        quote, errors = await attempt(
             lambda: subscriptions.create_amendment_quote(
                 ctx.db,
                 ctx.actor,
-                subscription_id=_pk(input.subscription_id, "Subscription", "subscriptionId"),
+                subscription_id=pk_arg(input.subscription_id, "Subscription", "subscriptionId"),
                 today=ctx.clock.today(),
                 now=ctx.clock.now(),
             )
@@ -283,11 +141,11 @@ class QuotesMutation:
         self, info: Info, input: CreateRenewalQuoteInput
     ) -> QuotePayload:
         ctx = info.context
-        quote, errors = await _attempt(
+        quote, errors = await attempt(
             lambda: subscriptions.create_renewal_quote(
                 ctx.db,
                 ctx.actor,
-                subscription_id=_pk(input.subscription_id, "Subscription", "subscriptionId"),
+                subscription_id=pk_arg(input.subscription_id, "Subscription", "subscriptionId"),
                 term_months=input.term_months,
                 uplift_percent=input.uplift_percent,
                 now=ctx.clock.now(),
@@ -298,12 +156,12 @@ class QuotesMutation:
     @strawberry.mutation(permission_classes=[IsUser], description="Add a line to a quote.")
     async def add_quote_line(self, info: Info, input: AddQuoteLineInput) -> QuotePayload:
         ctx = info.context
-        quote, errors = await _attempt(
+        quote, errors = await attempt(
             lambda: quotes.add_quote_line(
                 ctx.db,
                 ctx.actor,
-                quote_id=_pk(input.quote_id, "Quote", "quoteId"),
-                price_id=_pk(input.price_id, "Price", "priceId"),
+                quote_id=pk_arg(input.quote_id, "Quote", "quoteId"),
+                price_id=pk_arg(input.price_id, "Price", "priceId"),
                 quantity=input.quantity,
                 discount=input.discount_percent,
                 expected_version=input.expected_version,
@@ -317,11 +175,11 @@ class QuotesMutation:
     )
     async def update_quote_line(self, info: Info, input: UpdateQuoteLineInput) -> QuotePayload:
         ctx = info.context
-        quote, errors = await _attempt(
+        quote, errors = await attempt(
             lambda: quotes.update_quote_line(
                 ctx.db,
                 ctx.actor,
-                line_id=_pk(input.line_id, "QuoteLine", "lineId"),
+                line_id=pk_arg(input.line_id, "QuoteLine", "lineId"),
                 quantity=input.quantity,
                 discount=input.discount_percent,
                 expected_version=input.expected_version,
@@ -333,11 +191,11 @@ class QuotesMutation:
     @strawberry.mutation(permission_classes=[IsUser], description="Remove a line from a quote.")
     async def remove_quote_line(self, info: Info, input: RemoveQuoteLineInput) -> QuotePayload:
         ctx = info.context
-        quote, errors = await _attempt(
+        quote, errors = await attempt(
             lambda: quotes.remove_quote_line(
                 ctx.db,
                 ctx.actor,
-                line_id=_pk(input.line_id, "QuoteLine", "lineId"),
+                line_id=pk_arg(input.line_id, "QuoteLine", "lineId"),
                 expected_version=input.expected_version,
                 now=ctx.clock.now(),
             )
@@ -350,11 +208,11 @@ class QuotesMutation:
     )
     async def update_quote(self, info: Info, input: UpdateQuoteInput) -> QuotePayload:
         ctx = info.context
-        quote, errors = await _attempt(
+        quote, errors = await attempt(
             lambda: workflow.update_terms(
                 ctx.db,
                 ctx.actor,
-                quote_id=_pk(input.quote_id, "Quote", "quoteId"),
+                quote_id=pk_arg(input.quote_id, "Quote", "quoteId"),
                 start_date=input.start_date,
                 term_months=input.term_months,
                 uplift_percent=input.uplift_percent,
@@ -370,12 +228,12 @@ class QuotesMutation:
     )
     async def submit_quote_for_approval(self, info: Info, input: QuoteIdInput) -> QuotePayload:
         ctx = info.context
-        quote, errors = await _attempt(
+        quote, errors = await attempt(
             lambda: workflow.submit_for_approval(
                 ctx.db,
                 ctx.actor,
-                quote_id=_pk(input.quote_id, "Quote", "quoteId"),
-                threshold=_threshold(info),
+                quote_id=pk_arg(input.quote_id, "Quote", "quoteId"),
+                threshold=approval_threshold(info),
                 now=ctx.clock.now(),
             )
         )
@@ -384,11 +242,11 @@ class QuotesMutation:
     @strawberry.mutation(permission_classes=[IsUser], description="Managers: approve a quote.")
     async def approve_quote(self, info: Info, input: QuoteIdInput) -> QuotePayload:
         ctx = info.context
-        quote, errors = await _attempt(
+        quote, errors = await attempt(
             lambda: workflow.approve_quote(
                 ctx.db,
                 ctx.actor,
-                quote_id=_pk(input.quote_id, "Quote", "quoteId"),
+                quote_id=pk_arg(input.quote_id, "Quote", "quoteId"),
                 now=ctx.clock.now(),
             )
         )
@@ -399,11 +257,11 @@ class QuotesMutation:
     )
     async def reject_quote(self, info: Info, input: QuoteReasonInput) -> QuotePayload:
         ctx = info.context
-        quote, errors = await _attempt(
+        quote, errors = await attempt(
             lambda: workflow.reject_quote(
                 ctx.db,
                 ctx.actor,
-                quote_id=_pk(input.quote_id, "Quote", "quoteId"),
+                quote_id=pk_arg(input.quote_id, "Quote", "quoteId"),
                 reason=input.reason,
                 now=ctx.clock.now(),
             )
@@ -415,12 +273,12 @@ class QuotesMutation:
     )
     async def send_quote(self, info: Info, input: QuoteIdInput) -> QuotePayload:
         ctx = info.context
-        quote, errors = await _attempt(
+        quote, errors = await attempt(
             lambda: workflow.send_quote(
                 ctx.db,
                 ctx.actor,
-                quote_id=_pk(input.quote_id, "Quote", "quoteId"),
-                threshold=_threshold(info),
+                quote_id=pk_arg(input.quote_id, "Quote", "quoteId"),
+                threshold=approval_threshold(info),
                 today=ctx.clock.today(),
                 now=ctx.clock.now(),
             )
@@ -433,12 +291,12 @@ class QuotesMutation:
     )
     async def accept_quote(self, info: Info, input: QuoteIdInput) -> OrderPayload:
         ctx = info.context
-        order, errors = await _attempt(
+        order, errors = await attempt(
             lambda: workflow.accept_quote(
                 ctx.db,
                 ctx.actor,
-                quote_id=_pk(input.quote_id, "Quote", "quoteId"),
-                threshold=_threshold(info),
+                quote_id=pk_arg(input.quote_id, "Quote", "quoteId"),
+                threshold=approval_threshold(info),
                 today=ctx.clock.today(),
                 now=ctx.clock.now(),
             )
@@ -448,11 +306,11 @@ class QuotesMutation:
     @strawberry.mutation(permission_classes=[IsUser], description="Decline a sent quote.")
     async def decline_quote(self, info: Info, input: QuoteReasonInput) -> QuotePayload:
         ctx = info.context
-        quote, errors = await _attempt(
+        quote, errors = await attempt(
             lambda: workflow.decline_quote(
                 ctx.db,
                 ctx.actor,
-                quote_id=_pk(input.quote_id, "Quote", "quoteId"),
+                quote_id=pk_arg(input.quote_id, "Quote", "quoteId"),
                 reason=input.reason,
                 now=ctx.clock.now(),
             )

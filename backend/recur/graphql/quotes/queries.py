@@ -7,12 +7,13 @@ from decimal import Decimal
 import strawberry
 
 from recur.core.lifecycle import InvoiceStatus, QuoteStatus, SubscriptionStatus
+from recur.graphql.billing.types import Invoice
 from recur.graphql.core.context import Info
 from recur.graphql.core.ids import pk_of
 from recur.graphql.core.pagination import Connection, page_request, to_connection
 from recur.graphql.core.permissions import IsAuthenticated
-from recur.graphql.orders.types import Invoice, Subscription
 from recur.graphql.quotes.types import Quote
+from recur.graphql.subscriptions.types import Subscription
 from recur.services import billing, quotes, subscriptions
 
 

@@ -13,10 +13,12 @@ from recur.graphql.accounts.types import Account, User
 from recur.graphql.catalog.types import Price, Product
 from recur.graphql.core.context import Info
 from recur.graphql.core.ids import to_global_id
+from recur.graphql.core.lazy import register_from_model
 from recur.graphql.core.money import Money
 from recur.graphql.core.node import Node, register_node
-from recur.graphql.orders.types import Order, Subscription, SubscriptionItem
+from recur.graphql.orders.types import Order
 from recur.graphql.subscriptions.preview import SubscriptionChangePreview
+from recur.graphql.subscriptions.types import Subscription, SubscriptionItem
 from recur.services import subscriptions
 from recur.services.common import Invalid
 from recur.services.quotes import PricedLine, PricedQuote, price_quote
@@ -237,3 +239,4 @@ async def _quote_node(info: Info, pk: int) -> Quote | None:
 
 
 register_node("Quote", _quote_node)
+register_from_model("Quote", Quote.from_model)

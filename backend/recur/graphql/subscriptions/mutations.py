@@ -1,24 +1,24 @@
 """``previewSubscriptionChange``, ``changeSubscription``, ``cancelSubscription``,
-``setAutoRenew`` and a subscription's history."""
+and ``setAutoRenew``."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from enum import Enum
 
 import strawberry
 
-from recur.db import models
-from recur.graphql.billing.credit_notes import CreditNote
+from recur.graphql.billing.types import CreditNote, Invoice
 from recur.graphql.core.context import Info
 from recur.graphql.core.errors import UserError, user_errors
-from recur.graphql.core.ids import pk_of, to_global_id
+from recur.graphql.core.ids import pk_of
 from recur.graphql.core.money import Money, money
 from recur.graphql.core.permissions import IsUser
-from recur.graphql.orders.types import Invoice, Order, Subscription
+from recur.graphql.orders.types import Order
 from recur.graphql.quotes.types import Quote
 from recur.graphql.subscriptions.preview import SubscriptionChangePreview
+from recur.graphql.subscriptions.types import Subscription
 from recur.services import subscriptions
 from recur.services.common import Invalid, Problem
 from recur.services.subscriptions import ChangeOutcome, ItemChangeRequest
@@ -97,66 +97,6 @@ class SetAutoRenewInput:
 class SetAutoRenewPayload:
     subscription: Subscription | None
     user_errors: list[UserError]
-
-
-@strawberry.type(description="One change of a subscription, as its history shows it.")
-class SubscriptionEvent:
-    model_: strawberry.Private[models.SubscriptionEvent]
-    currency_: strawberry.Private[str]
-    id: strawberry.ID
-    action: str = strawberry.field(description="CHANGE, CANCEL, AUTO_RENEW_ON or AUTO_RENEW_OFF.")
-    effective_date: date
-    occurred_at: datetime
-    summary: str
-    before: str = strawberry.field(description="The items changed, before.")
-    after: str = strawberry.field(description="The items changed, after.")
-
-    @classmethod
-    def from_model(cls, event: models.SubscriptionEvent, currency: str) -> SubscriptionEvent:
-        return cls(
-            model_=event,
-            currency_=currency,
-            id=to_global_id("SubscriptionEvent", event.id),
-            action=event.action,
-            effective_date=event.effective_date,
-            occurred_at=event.occurred_at,
-            summary=event.summary,
-            before=event.before,
-            after=event.after,
-        )
-
-    @strawberry.field
-    async def actor_name(self, info: Info) -> str | None:
-        if self.model_.actor_id is None:
-            return None
-        user = await info.context.loaders.user.load(self.model_.actor_id)
-        return user.name if user else None
-
-    @strawberry.field(description="Invoiced (positive) or credited (negative) at once.")
-    def amount_now(self) -> Money:
-        return money(self.model_.amount_now, self.currency_)
-
-    @strawberry.field
-    def monthly_recurring_revenue_before(self) -> Money:
-        return money(self.model_.monthly_before, self.currency_)
-
-    @strawberry.field
-    def monthly_recurring_revenue_after(self) -> Money:
-        return money(self.model_.monthly_after, self.currency_)
-
-    @strawberry.field
-    async def invoice(self, info: Info) -> Invoice | None:
-        if self.model_.invoice_id is None:
-            return None
-        invoice = await info.context.loaders.invoice.load(self.model_.invoice_id)
-        return Invoice.from_model(invoice) if invoice else None
-
-    @strawberry.field
-    async def credit_note(self, info: Info) -> CreditNote | None:
-        if self.model_.credit_note_id is None:
-            return None
-        note = await info.context.loaders.credit_note.load(self.model_.credit_note_id)
-        return CreditNote.from_model(note) if note else None
 
 
 def _requests(changes: Sequence[ItemChangeInput]) -> list[ItemChangeRequest]:

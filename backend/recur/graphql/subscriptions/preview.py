@@ -7,9 +7,9 @@ from datetime import date
 
 import strawberry
 
+from recur.graphql.billing.types import InvoiceLine
 from recur.graphql.core.errors import UserError, user_errors
 from recur.graphql.core.money import Money, money
-from recur.graphql.orders.types import InvoiceLine
 from recur.services.common import Invalid
 from recur.services.subscriptions import ChangeOutcome
 

@@ -11,8 +11,8 @@ from recur.core.roles import Role
 from recur.graphql.core.context import Info
 from recur.graphql.core.money import Money, money
 from recur.graphql.core.permissions import IsUser, has_role
-from recur.graphql.orders.types import Subscription
 from recur.graphql.quotes.types import Quote
+from recur.graphql.subscriptions.types import Subscription
 from recur.services import subscriptions
 
 strawberry.enum(

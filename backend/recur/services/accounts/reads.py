@@ -21,7 +21,8 @@ from recur.services.common import (
 
 
 def visible_accounts(actor: Actor) -> ColumnElement[bool]:
-    """The SQL condition selecting exactly the accounts ``actor`` may see (docs/domain.md, "Who may do what")."""
+    """The SQL condition selecting exactly the accounts ``actor`` may see (docs/domain.md,
+    "Who may do what")."""
     if actor.is_partner:
         if READ_SCOPE not in actor.scopes:
             return false()

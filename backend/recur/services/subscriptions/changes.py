@@ -35,7 +35,6 @@ from recur.db.models import (
     InvoiceLine,
     Order,
     Price,
-    Product,
     Quote,
     QuoteEvent,
     QuoteLine,
@@ -61,6 +60,7 @@ from recur.services.subscriptions.planning import (
     require_active,
     require_changer,
     running_items,
+    summarise,
 )
 from recur.services.subscriptions.previews import rolled_back
 from recur.services.subscriptions.reads import (
@@ -327,7 +327,7 @@ async def carry_out(
         action=action,
         effective_date=effective,
         occurred_at=now,
-        summary=(summary or _summary(planned, products)) + ended,
+        summary=(summary or summarise(planned, products)) + ended,
         before=describe_items(
             [(products[p.price.product_id], p.price, p.quantity_before) for p in planned if p.item]
         ),
@@ -386,19 +386,3 @@ def _charge_row(
         prorated_days=charge.days[0] if charge.days else None,
         period_days=charge.days[1] if charge.days else None,
     )
-
-
-def _summary(planned: Sequence[PlannedChange], products: dict[int, Product]) -> str:
-    parts = []
-    for plan in planned:
-        name = products[plan.price.product_id].name
-        if plan.item is None:
-            parts.append(f"added {name} × {plan.quantity}")
-        elif plan.quantity == 0:
-            parts.append(f"removed {name}")
-        elif plan.quantity == plan.quantity_before:
-            parts.append(f"{name} unchanged at {plan.quantity}")
-        else:
-            parts.append(f"{name} {plan.quantity_before} → {plan.quantity}")
-    text = ", ".join(parts)
-    return text[:1].upper() + text[1:] + "."

@@ -338,3 +338,20 @@ async def _check_price(
                 "NOT_AN_UPGRADE",
             )
     return None
+
+
+def summarise(planned: Sequence[PlannedChange], products: dict[int, Product]) -> str:
+    """The change in words, item by item (``Standard Seats 25 → 30, added SSO × 1.``)."""
+    parts = []
+    for plan in planned:
+        name = products[plan.price.product_id].name
+        if plan.item is None:
+            parts.append(f"added {name} × {plan.quantity}")
+        elif plan.quantity == 0:
+            parts.append(f"removed {name}")
+        elif plan.quantity == plan.quantity_before:
+            parts.append(f"{name} unchanged at {plan.quantity}")
+        else:
+            parts.append(f"{name} {plan.quantity_before} → {plan.quantity}")
+    text = ", ".join(parts)
+    return text[:1].upper() + text[1:] + "."

@@ -16,8 +16,6 @@ from datetime import datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
-from recur.settings import Settings
-
 SESSION_COOKIE = "recur_session"
 CSRF_COOKIE = "recur_csrf"
 CSRF_HEADER = "x-csrf-token"
@@ -37,25 +35,25 @@ def csrf_header_valid(request: Request, secret_key: str, session_id: str | None)
 
 def set_session_cookies(
     response: Response,
-    settings: Settings,
     token: str,
     csrf: str,
     expires_at: datetime,
     *,
     now: datetime,
+    secure: bool,
 ) -> None:
     # Max-Age, not an absolute Expires: the browser counts from its own clock, so a clock
     # that differs from the server's neither shortens nor lengthens the session.
     common = {
         "max_age": max(0, int((expires_at - now).total_seconds())),
         "path": "/",
-        "secure": settings.secure_cookies,
+        "secure": secure,
         "samesite": "lax",
     }
     response.set_cookie(SESSION_COOKIE, token, httponly=True, **common)  # type: ignore[arg-type]
     response.set_cookie(CSRF_COOKIE, csrf, httponly=False, **common)  # type: ignore[arg-type]
 
 
-def clear_session_cookies(response: Response, settings: Settings) -> None:
+def clear_session_cookies(response: Response, *, secure: bool) -> None:
     for name in (SESSION_COOKIE, CSRF_COOKIE):
-        response.delete_cookie(name, path="/", secure=settings.secure_cookies, samesite="lax")
+        response.delete_cookie(name, path="/", secure=secure, samesite="lax")

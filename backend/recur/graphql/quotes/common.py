@@ -1,0 +1,50 @@
+"""What the cart and quote mutations share: their payloads, and refusals as userErrors."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from typing import TypeVar
+
+import strawberry
+
+from recur.graphql.core.context import Info
+from recur.graphql.core.errors import UserError, user_errors
+from recur.graphql.core.ids import pk_of
+from recur.graphql.orders.types import Order
+from recur.graphql.quotes.types import Quote
+from recur.services.common import Invalid
+
+T = TypeVar("T")
+
+
+def pk_arg(value: strawberry.ID, type_name: str, field: str) -> int:
+    """The primary key ``value`` names, or a refusal of the input ``field``."""
+    pk = pk_of(value, type_name)
+    if pk is None:
+        raise Invalid.one(field, f"{field} is not the id of a {type_name}.", "INVALID_ID")
+    return pk
+
+
+async def attempt(work: Callable[[], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
+    """The work's result, or its refusal as userErrors (nothing is written then)."""
+    try:
+        return await work(), []
+    except Invalid as invalid:
+        return None, user_errors(invalid)
+
+
+def approval_threshold(info: Info) -> Decimal:
+    return Decimal(info.context.settings.approval_threshold_percent)
+
+
+@strawberry.type
+class QuotePayload:
+    quote: Quote | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class OrderPayload:
+    order: Order | None
+    user_errors: list[UserError]
