@@ -39,6 +39,10 @@ MINOR_UNITS: Mapping[str, int] = MappingProxyType(
 UNIT_AMOUNT_PLACES = 6
 """Maximum number of decimal places of a unit price (e.g. usage prices like 0.0125)."""
 
+MAX_AMOUNT = Decimal(10) ** 12
+"""The largest amount Recur bills on one line over a whole term: a trillion units of the
+currency (amount columns hold nine trillion at six places)."""
+
 
 class CurrencyError(ValueError):
     """An unknown currency code, or money of different currencies combined."""

@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from recur.core.catalog import BillingPeriod
-from recur.core.money import Money, exact_context, minor_unit, round_money
+from recur.core.money import MAX_AMOUNT, Money, exact_context, minor_unit, round_money
 from recur.core.pricing import PriceSpec, price_amount, unrounded_amount
 
 MAX_QUANTITY = 1_000_000
@@ -57,6 +57,9 @@ class LineTerms:
     discount_percent: Decimal = Decimal(0)
     #: A renewal's price rise in percent: the list price is raised by it before discounting.
     uplift_percent: Decimal = Decimal(0)
+    #: An automatic renewal's line: the net amount per period it renews from. The uplift
+    #: raises this amount instead of the price of the quantity.
+    base_amount: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,19 @@ def check_uplift(uplift_percent: Decimal) -> Decimal:
     100 with ≤ 2 places; raises :class:`QuoteRuleError` (field ``upliftPercent``) otherwise.
     """
     return _check_percent(uplift_percent, "upliftPercent", "INVALID_UPLIFT")
+
+
+#: Decimal places of a percent an item carries as its uplift over the list price.
+CARRIED_UPLIFT_PLACES = 6
+
+
+def compound_uplift(carried: Decimal, rise: Decimal) -> Decimal:
+    """The uplift over the list price after one more renewal at ``rise`` percent, on top of
+    the ``carried`` one: ``(1 + carried) × (1 + rise) - 1``, in percent, rounded half-up to
+    :data:`CARRIED_UPLIFT_PLACES` places (5 % twice is 10.25 %, three times 15.7625 %)."""
+    with exact_context():
+        combined = (100 + carried) * (100 + rise) / 100 - 100
+    return combined.quantize(Decimal(1).scaleb(-CARRIED_UPLIFT_PLACES), rounding=ROUND_HALF_UP)
 
 
 def _check_percent(value: Decimal, field: str, code: str) -> Decimal:
@@ -192,15 +208,21 @@ def line_amounts(line: LineTerms, term_months: int) -> LineAmounts:
     """The amounts of one quote line over a term of ``term_months`` months.
 
     ``list`` = the price of the quantity for one period (rounded once; raised by the
-    uplift first, for renewals); ``net`` = ``list × (1 - discount/100)`` rounded once,
-    half-up; ``total`` = ``net`` × periods in the term. Raises :class:`QuoteRuleError` for a
-    bad quantity, discount or term.
+    uplift first, for renewals) — or, for an automatic renewal's line, its
+    ``base_amount`` (the previous term's net) raised by the uplift, rounded once;
+    ``net`` = ``list × (1 - discount/100)`` rounded once, half-up; ``total`` = ``net`` ×
+    periods in the term. Raises :class:`QuoteRuleError` for a bad quantity, discount or
+    term.
     """
     check_quantity(line.quantity)
     check_discount(line.discount_percent)
     periods = periods_in_term(line.billing_period, term_months)
     currency = line.price.currency
-    if line.uplift_percent:
+    if line.base_amount is not None:
+        with exact_context():
+            raised = line.base_amount * (100 + line.uplift_percent)
+        list_amount = round_money(raised.scaleb(-2), currency)
+    elif line.uplift_percent:
         with exact_context():
             raised = unrounded_amount(line.price, line.quantity) * (100 + line.uplift_percent)
         list_amount = round_money(raised.scaleb(-2), currency)
@@ -211,6 +233,13 @@ def line_amounts(line: LineTerms, term_months: int) -> LineAmounts:
     net = round_money(kept, currency)
     with exact_context():
         total = net * periods
+    if max(list_amount, total) > MAX_AMOUNT:
+        raise QuoteRuleError(
+            "quantity",
+            "AMOUNT_TOO_LARGE",
+            f"This line would come to {max(list_amount, total):,} {currency}, more than the "
+            f"{MAX_AMOUNT:,} a line may bill.",
+        )
     return LineAmounts(list_amount=list_amount, net_amount=net, total_amount=total)
 
 

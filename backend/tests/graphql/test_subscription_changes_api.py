@@ -4,7 +4,7 @@ another account's subscription is unknown, and the history records every change.
 from __future__ import annotations
 
 SUBSCRIPTIONS = """{ subscriptions(first: 10) { edges { node { id number autoRenew
-  account { name } items { id quantity product { sku } } } } } }"""
+  renewalUpliftPercent account { name } items { id quantity product { sku } } } } } }"""
 PREVIEW = """query($input: SubscriptionChangeInput!) { previewSubscriptionChange(input: $input) {
   effectiveDate amountDueNow { amount currency } newMonthlyRecurringRevenue { amount }
   monthlyRecurringRevenueBefore { amount } summary
@@ -113,3 +113,30 @@ async def test_auto_renew_and_cancellation_by_role(gql, login) -> None:
         "canceledOn": "2026-11-24",
     }
     assert done["creditNote"]["total"]["amount"] == "241.40"  # 1115 × 6/30 = 223 + 8.25 %
+
+
+UPLIFT = """mutation($id: ID!, $percent: Decimal!) { setRenewalUplift(input: {subscriptionId: $id,
+  upliftPercent: $percent}) { subscription { renewalUpliftPercent events { action summary } }
+  userErrors { field code message } } }"""
+
+
+async def test_sales_set_the_renewal_uplift_and_customers_see_it(gql, login) -> None:
+    alice, rita = await login("alice@acme.example"), await login("rita@recur.example")
+    subscription = await _acme(gql, alice)
+
+    refused = await gql(UPLIFT, {"id": subscription["id"], "percent": "5"}, token=alice)
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+    wrong = await gql(UPLIFT, {"id": subscription["id"], "percent": "100.5"}, token=rita)
+    assert wrong["data"]["setRenewalUplift"]["userErrors"][0]["field"] == [
+        "input",
+        "upliftPercent",
+    ]
+
+    done = await gql(UPLIFT, {"id": subscription["id"], "percent": "3.5"}, token=rita)
+    payload = done["data"]["setRenewalUplift"]
+    assert payload["userErrors"] == []
+    assert payload["subscription"]["renewalUpliftPercent"] == "3.50"
+    assert payload["subscription"]["events"][0]["action"] == "UPLIFT"
+    assert payload["subscription"]["events"][0]["summary"].startswith("Renewal uplift 0 % → 3.5 %")
+    assert (await _acme(gql, alice))["renewalUpliftPercent"] == "3.50"

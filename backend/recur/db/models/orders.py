@@ -106,8 +106,10 @@ class SubscriptionItem(Base):
     discount_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
     #: Net amount per billing period, as quoted.
     net_amount: Mapped[Decimal] = mapped_column(ScaledDecimal(6))
-    #: The renewal uplift its price carries this term (0 for items added during the term).
-    uplift_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2), default=Decimal(0))
+    #: How far above the list price the item's price is this term, in percent: the uplifts of
+    #: its renewals compounded (0 for items added during the term); a quantity change is
+    #: priced at the list price raised by it.
+    uplift_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(6), default=Decimal(0))
     #: The day an amendment removed the item (or swapped its price); ``None`` while it runs.
     ended_on: Mapped[date | None] = mapped_column(Date)
 

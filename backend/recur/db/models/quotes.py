@@ -57,6 +57,9 @@ class QuoteLine(Base):
     #: The subscription item an AMENDMENT line changes (``None``: an item it adds). Its
     #: quantity is the item's new quantity; 0 removes the item.
     subscription_item_id: Mapped[int | None] = mapped_column(ForeignKey("subscription_items.id"))
+    #: An automatic renewal's line: the item's net per period it renews from, raised by the
+    #: quote's uplift instead of the list price (``None`` on every other line).
+    base_amount: Mapped[Decimal | None] = mapped_column(ScaledDecimal(6))
 
     quote: Mapped[Quote] = relationship(back_populates="lines")
 

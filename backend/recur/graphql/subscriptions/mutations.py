@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from enum import Enum
 
 import strawberry
@@ -95,6 +96,18 @@ class SetAutoRenewInput:
 
 @strawberry.type
 class SetAutoRenewPayload:
+    subscription: Subscription | None
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class SetRenewalUpliftInput:
+    subscription_id: strawberry.ID
+    uplift_percent: Decimal = strawberry.field(description="0 to 100, at most two places.")
+
+
+@strawberry.type
+class SetRenewalUpliftPayload:
     subscription: Subscription | None
     user_errors: list[UserError]
 
@@ -238,5 +251,29 @@ class SubscriptionChangesMutation:
         except Invalid as invalid:
             return SetAutoRenewPayload(subscription=None, user_errors=user_errors(invalid))
         return SetAutoRenewPayload(
+            subscription=Subscription.from_model(subscription), user_errors=[]
+        )
+
+    @strawberry.mutation(
+        description="How much each automatic renewal raises the subscription's prices "
+        "(reps, managers, admins; recorded in its history).",
+        permission_classes=[IsUser],
+    )
+    async def set_renewal_uplift(
+        self, info: Info, input: SetRenewalUpliftInput
+    ) -> SetRenewalUpliftPayload:
+        ctx = info.context
+        try:
+            subscription = await subscriptions.set_renewal_uplift(
+                ctx.db,
+                ctx.actor,
+                subscription_id=_subscription_pk(input.subscription_id),
+                uplift_percent=input.uplift_percent,
+                today=ctx.clock.today(),
+                now=ctx.clock.now(),
+            )
+        except Invalid as invalid:
+            return SetRenewalUpliftPayload(subscription=None, user_errors=user_errors(invalid))
+        return SetRenewalUpliftPayload(
             subscription=Subscription.from_model(subscription), user_errors=[]
         )

@@ -72,6 +72,10 @@ class Subscription(Node):
     term_months: int
     current_term_end: date = strawberry.field(description="The first day after the term.")
     auto_renew: bool
+    renewal_uplift_percent: Decimal = strawberry.field(
+        description="How much each automatic renewal raises the ending term's net prices, in "
+        "percent (so uplifts compound)."
+    )
 
     @classmethod
     def from_model(cls, subscription: models.Subscription) -> Subscription:
@@ -85,6 +89,7 @@ class Subscription(Node):
             term_months=subscription.term_months,
             current_term_end=subscription.current_term_end,
             auto_renew=subscription.auto_renew,
+            renewal_uplift_percent=subscription.uplift_percent.quantize(Decimal("0.01")),
         )
 
     @strawberry.field

@@ -47,6 +47,7 @@ def line_terms(line: QuoteLine, price: Price, uplift: Decimal = Decimal(0)) -> r
         quantity=line.quantity,
         discount_percent=line.discount_percent,
         uplift_percent=uplift,
+        base_amount=line.base_amount,
     )
 
 

@@ -43,6 +43,7 @@ from recur.services.subscriptions.renewal_quotes import (
 )
 from recur.services.subscriptions.renewal_settings import (
     set_auto_renew,
+    set_renewal_uplift,
 )
 from recur.services.subscriptions.term_end import (
     TermEnd,
@@ -78,6 +79,7 @@ __all__ = [
     "preview_amendment_quote",
     "renew_or_expire",
     "set_auto_renew",
+    "set_renewal_uplift",
     "subscriptions_at_term_end",
     "subscriptions_by_id",
     "upcoming_renewals",

@@ -1,17 +1,21 @@
-"""Renewal settings: whether a subscription renews at term end."""
+"""Renewal settings: whether a subscription renews at term end, and by how much its prices
+rise when it renews automatically (its uplift)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
+from recur.core import quotes as rules
 from recur.core.lifecycle import SubscriptionStatus
 from recur.core.periods import term_end
+from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import (
     Subscription,
     SubscriptionEvent,
 )
-from recur.services.common import Actor, Invalid
+from recur.services.common import Actor, Forbidden, Invalid
 from recur.services.subscriptions import renewal_quotes
 from recur.services.subscriptions.planning import lock_for_change, require_changer
 
@@ -67,3 +71,61 @@ async def set_auto_renew(
         subscription_id = subscription.id
     async with db.session() as session:
         return await session.get_one(Subscription, subscription_id)
+
+
+#: Who sets a subscription's uplift: sales, for the accounts they see.
+UPLIFT_SETTERS = frozenset({Role.REP, Role.MANAGER, Role.ADMIN})
+
+
+async def set_renewal_uplift(
+    db: Database,
+    actor: Actor,
+    *,
+    subscription_id: int,
+    uplift_percent: Decimal,
+    today: date,
+    now: datetime,
+) -> Subscription:
+    """Set how much each automatic renewal raises the subscription's prices: the net price
+    of every item of the ending term, raised by this percent (so uplifts compound), never the
+    list price read again. Recorded in the subscription's history."""
+    require_changer(actor)
+    if actor.role not in UPLIFT_SETTERS:
+        raise Forbidden("Only sales set a subscription's renewal uplift.")
+    try:
+        rules.check_uplift(uplift_percent)
+    except rules.QuoteRuleError as error:
+        raise Invalid.one("upliftPercent", error.message, error.code) from None
+    async with db.transaction() as session:
+        subscription, _account = await lock_for_change(session, actor, subscription_id)
+        if subscription.status is not SubscriptionStatus.ACTIVE:
+            raise Invalid.one(
+                "subscriptionId",
+                f"{subscription.number} is {subscription.status.value.lower()}.",
+                "NOT_ACTIVE",
+            )
+        before = subscription.uplift_percent
+        if before != uplift_percent:
+            subscription.uplift_percent = uplift_percent
+            session.add(
+                SubscriptionEvent(
+                    subscription_id=subscription.id,
+                    actor_id=actor.user_id,
+                    action="UPLIFT",
+                    effective_date=today,
+                    occurred_at=now,
+                    summary=(
+                        f"Renewal uplift {_percent(before)} → {_percent(uplift_percent)}: "
+                        f"from {subscription.current_term_end.isoformat()}, each automatic "
+                        f"renewal raises the prices of the term before by "
+                        f"{_percent(uplift_percent)}."
+                    ),
+                )
+            )
+        subscription_id = subscription.id
+    async with db.session() as session:
+        return await session.get_one(Subscription, subscription_id)
+
+
+def _percent(value: Decimal) -> str:
+    return f"{value.normalize():f} %"

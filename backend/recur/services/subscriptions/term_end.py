@@ -1,9 +1,11 @@
 """Term ends: an auto-renewing subscription renews, the others expire.
 
 A renewal goes through the same pipeline as any purchase: a ``RENEWAL`` quote of the
-subscription's items at its uplift, accepted by the system, and a ``RENEWAL`` order whose
-charge schedule covers the next term. Its charges are then billed by the billing run like
-any other, so renewing and invoicing the first period of the new term happen in one run.
+subscription's items, each at its net price of the ending term raised by the
+subscription's uplift (so uplifts compound, and the list price is not read again),
+accepted by the system, and a ``RENEWAL`` order whose charge schedule covers the next
+term. Its charges are then billed by the billing run like any other, so renewing and
+invoicing the first period of the new term happen in one run.
 
 A renewal a rep quoted and the customer accepted (``renewal_quotes``) comes first: its
 order, made when it was accepted, replaces the automatic renewal.
@@ -21,6 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from recur.core.lifecycle import QuoteKind, QuoteStatus, SubscriptionStatus
 from recur.core.periods import term_end
+from recur.core.quotes import QuoteRuleError, compound_uplift
 from recur.core.schedule import charge_schedule
 from recur.db.base import table_of
 from recur.db.engine import Database
@@ -35,7 +38,7 @@ from recur.db.models import (
     SubscriptionItem,
 )
 from recur.services.catalog import load_prices
-from recur.services.common import NumberSequence, next_number
+from recur.services.common import Invalid, NumberSequence, next_number
 from recur.services.orders import charge_values
 from recur.services.quotes import line_terms, price_quote, subscription_quote
 from recur.services.subscriptions import renewal_quotes
@@ -93,6 +96,26 @@ async def renew_or_expire(
     Returns ``(renewals, expirations)``. One transaction; a subscription another run holds
     is skipped (it is being handled there). ``prices``: the prices read so far, shared by a
     run's renewals (a price in use is never edited), and added to."""
+    prices = {} if prices is None else prices
+    known = set(prices)
+    try:
+        return await _renew_or_expire(db, subscription_id, as_of=as_of, now=now, prices=prices)
+    except BaseException:
+        # Prices read in the transaction that failed were expired by its rollback: the next
+        # renewals of the run read them again.
+        for price_id in set(prices) - known:
+            del prices[price_id]
+        raise
+
+
+async def _renew_or_expire(
+    db: Database,
+    subscription_id: int,
+    *,
+    as_of: date,
+    now: datetime,
+    prices: dict[int, Price],
+) -> tuple[int, int]:
     renewed = expired = 0
     async with db.transaction() as session:
         locked = (await session.execute(_LOCK_DUE, {"subscription_id": subscription_id})).first()
@@ -153,26 +176,35 @@ async def renew(
         note=f"Automatic renewal of {subscription.number}",
         now=now,
         lines=[
+            # Each line renews the item's net price, raised by the uplift: a discount
+            # agreed earlier is in that net already, and the list price is not read again.
             QuoteLine(
                 position=position,
                 product_id=item.product_id,
                 price_id=item.price_id,
                 quantity=item.quantity,
-                discount_percent=item.discount_percent,
+                discount_percent=Decimal(0),
+                base_amount=item.net_amount,
             )
             for position, item in enumerate(running, start=1)
         ],
     )
     session.add(quote)
     await session.flush()
-    priced = price_quote(quote, prices, NO_APPROVAL)
+    try:
+        priced = price_quote(quote, prices, NO_APPROVAL)
+        schedule = charge_schedule(
+            [
+                (str(p.line.id), line_terms(p.line, p.price, quote.uplift_percent))
+                for p in priced.lines
+            ],
+            start,
+            subscription.term_months,
+            subscription.start_date,
+        )
+    except QuoteRuleError as error:  # e.g. prices raised past what a line may bill
+        raise Invalid.one(None, f"cannot renew: {error.message}", error.code) from None
     items = dict(zip((line.id for line in quote.lines), running, strict=True))
-    schedule = charge_schedule(
-        [(str(p.line.id), line_terms(p.line, p.price, quote.uplift_percent)) for p in priced.lines],
-        start,
-        subscription.term_months,
-        subscription.start_date,
-    )
     order = Order(
         number=await next_number(session, NumberSequence.ORDER),
         quote_id=quote.id,
@@ -201,7 +233,7 @@ async def renew(
     for priced_line in priced.lines:
         item: SubscriptionItem = items[priced_line.line.id]
         item.net_amount = priced_line.amounts.net_amount
-        item.uplift_percent = quote.uplift_percent
+        item.uplift_percent = compound_uplift(item.uplift_percent, quote.uplift_percent)
     subscription.current_term_end = term_end(
         start, subscription.term_months, subscription.start_date
     )

@@ -1,14 +1,14 @@
 // One subscription: its items at their net prices, the term, renewal and the next billing date;
 // changing it with an exact preview; cancelling it; and its history.
 import { MONEY, graphql, mutate } from "../api.js";
-import { confirmDialog, detailList, emptyState, errorState, formatDate, formatDateTime, formatMoney, formatPercent, h, loading, money, pageHead, path, statusBadge, table, toast, totals } from "../ui.js";
+import { confirmDialog, detailList, emptyState, errorState, field, formDialog, formatDate, formatDateTime, formatMoney, formatPercent, h, loading, money, pageHead, path, showFieldErrors, statusBadge, table, toast, totals } from "../ui.js";
 import { PER_PERIOD, lineProduct } from "./pricing.js";
 import { SALES, prepareAmendment, prepareRenewal } from "./change-quotes.js";
 import { changePanel, lastDay } from "./subscription-change.js";
 
 const SUBSCRIPTION = `query Subscription($id: ID!) {
   subscription(id: $id) {
-    id number status currency startDate termMonths currentTermEnd autoRenew canceledOn nextBillingDate account { name }
+    id number status currency startDate termMonths currentTermEnd autoRenew renewalUpliftPercent canceledOn nextBillingDate account { name }
     agreedRenewal { id number startDate termMonths quote { id number } }
     items { id quantity discountPercent product { name sku } price { id billingPeriod } netAmount ${MONEY} }
     monthlyRecurringRevenue ${MONEY}
@@ -18,6 +18,8 @@ const SUBSCRIPTION = `query Subscription($id: ID!) {
 }`;
 const AUTO_RENEW = `mutation AutoRenew($id: ID!, $on: Boolean!) {
   setAutoRenew(input: { subscriptionId: $id, autoRenew: $on }) { subscription { autoRenew } userErrors { field message code } } }`;
+const UPLIFT = `mutation Uplift($id: ID!, $percent: Decimal!) {
+  setRenewalUplift(input: { subscriptionId: $id, upliftPercent: $percent }) { subscription { renewalUpliftPercent } userErrors { field message code } } }`;
 const PREVIEW_CANCEL = `query PreviewCancel($input: SubscriptionChangeInput!) {
   previewSubscriptionChange(input: $input) { amountDueNow ${MONEY} userErrors { message } } }`;
 const CANCEL = `mutation Cancel($id: ID!) {
@@ -98,9 +100,11 @@ function view(s, { role, reload, navigate }) {
             ["Term ends", formatDate(lastDay(s.currentTermEnd))],
             ["Next billing", s.nextBillingDate ? formatDate(s.nextBillingDate) : "None: the term is over"],
             ["Renewal", renewal(s)],
+            ["Price rise at renewal", upliftText(s)],
             ["Currency", s.currency],
           ]),
           mayChange ? renewalToggle(s, reload) : null,
+          active && SALES.includes(role) ? upliftButton(s, reload) : null,
           mayChange && staff ? cancelNow(s, reload) : null,
         ),
         active && SALES.includes(role) ? quoteActions(s, navigate) : null,
@@ -170,6 +174,62 @@ function afterAgreed(s) {
       };
 }
 
+function upliftText(s) {
+  return Number(s.renewalUpliftPercent) ? `${formatPercent(s.renewalUpliftPercent)} at each automatic renewal` : "None: renews at the same prices";
+}
+
+/** Sales set how much each automatic renewal raises the prices of the term before: the
+ * dialog shows what the monthly total becomes at the next one. */
+function upliftButton(s, reload) {
+  const button = h("button", { class: "button button--block", type: "button" }, "Set renewal uplift");
+  button.addEventListener("click", async () => {
+    const input = h("input", { type: "text", inputmode: "decimal", value: String(Number(s.renewalUpliftPercent)), autocomplete: "off" });
+    const effect = h("p", { class: "field__hint", "aria-live": "polite" });
+    const monthly = Number(s.monthlyRecurringRevenue.amount);
+    const show = () => {
+      const percent = Number(input.value.trim() || "0");
+      effect.textContent = Number.isFinite(percent) && percent >= 0 && percent <= 100
+        ? `Monthly total ${formatMoney(monthly.toFixed(2), s.currency)} now; about ${formatMoney((monthly * (1 + percent / 100)).toFixed(2), s.currency)} after the next automatic renewal.`
+        : "";
+    };
+    const fields = { upliftPercent: field("Uplift %", input, "0 to 100. Each automatic renewal raises every item's net price of the ending term by it, so uplifts compound.") };
+    input.addEventListener("input", () => {
+      fields.upliftPercent.showError(null);
+      show();
+    });
+    const agreed = s.agreedRenewal;
+    if (!agreed) show();
+    const saved = await formDialog({
+      title: `Renewal uplift of ${s.number}`,
+      intro: agreed
+        ? `The next term is agreed in ${agreed.quote.number} at its own prices; the uplift raises them at each automatic renewal after it.`
+        : `Applies from the renewal on ${formatDate(s.currentTermEnd)}. A renewal quote the customer accepts sets its own prices instead.`,
+      fields: agreed ? [fields.upliftPercent] : [fields.upliftPercent, effect],
+      confirm: "Save uplift",
+      onSubmit: async () => {
+        const percent = input.value.trim() || "0";
+        if (!/^\d+(\.\d{1,2})?$/.test(percent) || Number(percent) > 100) {
+          const error = new Error("Check the highlighted field.");
+          error.fieldMessage = () => "Enter an uplift from 0 to 100 %, like 5 or 3.5.";
+          error.shownInFields = showFieldErrors(error, fields) || true;
+          throw error;
+        }
+        try {
+          return await mutate(UPLIFT, { id: s.id, percent }, "setRenewalUplift");
+        } catch (error) {
+          error.shownInFields = showFieldErrors(error, fields);
+          throw error;
+        }
+      },
+    });
+    if (!saved) return;
+    const percent = saved.subscription.renewalUpliftPercent;
+    toast(Number(percent) ? `Each automatic renewal of ${s.number} raises its prices ${formatPercent(percent)}.` : `${s.number} renews at the same prices.`);
+    await reload();
+  });
+  return button;
+}
+
 /** Staff end a subscription today: the unused part of the current periods is credited. */
 function cancelNow(s, reload) {
   const button = h("button", { class: "button button--block button--danger", type: "button" }, "Cancel now");
@@ -232,7 +292,7 @@ function history(s) {
         { label: "When", cell: (e) => [h("div", {}, formatDateTime(e.occurredAt)), h("div", { class: "line-meta" }, e.actorName ? `by ${e.actorName}` : "by Recur")] },
         { label: "Change", cell: (e) => [h("div", { class: "line-name" }, e.summary), e.before || e.after ? h("p", { class: "line-explanation" }, `${e.before || "—"} → ${e.after || "—"}, from ${formatDate(e.effectiveDate)}`) : null] },
         { label: "Now", numeric: true, cell: (e) => (Number(e.amountNow.amount) ? [money(e.amountNow.amount, e.amountNow.currency), h("div", { class: "line-meta" }, documentLink(e))] : h("span", { class: "muted" }, "—")) },
-        { label: "Monthly after", numeric: true, cell: (e) => (e.action.startsWith("AUTO_RENEW") ? h("span", { class: "muted" }, "—") : money(e.monthlyRecurringRevenueAfter.amount, e.monthlyRecurringRevenueAfter.currency)) },
+        { label: "Monthly after", numeric: true, cell: (e) => (e.action.startsWith("AUTO_RENEW") || e.action === "UPLIFT" ? h("span", { class: "muted" }, "—") : money(e.monthlyRecurringRevenueAfter.amount, e.monthlyRecurringRevenueAfter.currency)) },
       ],
       s.events,
       { caption: `History of ${s.number}`, stack: true },
