@@ -102,6 +102,8 @@ def test_a_reps_amendment_quote_bills_exactly_its_preview(
     expect(due).to_have_text(re.compile(r"^\$[\d,]+\.\d{2}$"))
     amount = due.inner_text()
     expect(preview).to_contain_text("SSO & SCIM, quantity 0 → 1 (net of its 15 % discount)")
+    value = preview.locator(".totals__row").filter(has_text="Contract value of the term")
+    expect(value.locator("dd")).to_have_text(re.compile(r"^\$[\d,.]+ → \$[\d,.]+ \(\+\$[\d,.]+\)$"))
     screenshot("amendment-quote")
     url = _send(page)
 
@@ -113,4 +115,39 @@ def test_a_reps_amendment_quote_bills_exactly_its_preview(
         alice.get_by_role("button", name="Accept and order").click()
         invoiced = alice.get_by_role("region", name="Invoiced now")
         expect(invoiced.locator(".figure")).to_have_text(amount)
+    assert errors == []
+
+
+def test_a_rep_sets_the_renewal_uplift_and_the_customer_sees_it(
+    page: Page, browser: Browser, server_url: str, screenshot
+) -> None:
+    errors = watch_console(page)
+    log_in(page, server_url, "rita@recur.example")
+    _open_acme_subscription(page, server_url)
+    page.get_by_role("button", name="Set renewal uplift").click()
+    dialog = page.get_by_role("dialog")
+    uplift = dialog.get_by_label("Uplift %")
+    uplift.fill("150")
+    dialog.get_by_role("button", name="Save uplift").click()
+    expect(dialog).to_contain_text("Enter an uplift from 0 to 100 %")
+    uplift.fill("5")
+    expect(dialog).not_to_contain_text("Enter an uplift from 0 to 100 %")
+    # With the next term agreed on a quote, the uplift is about the renewals after it.
+    expect(dialog).to_contain_text(
+        re.compile("after the next automatic renewal|each automatic renewal after it")
+    )
+    screenshot("renewal-uplift-dialog")
+    dialog.get_by_role("button", name="Save uplift").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    terms = page.get_by_role("complementary", name="Terms")
+    expect(terms).to_contain_text("5 % at each automatic renewal")
+    history = page.get_by_role("table", name=re.compile("^History of"))
+    expect(history).to_contain_text("Renewal uplift 0 % → 5 %")
+
+    with person(browser, server_url, "alice@acme.example") as alice:
+        _open_acme_subscription(alice, server_url)
+        expect(alice.get_by_role("complementary", name="Terms")).to_contain_text(
+            "5 % at each automatic renewal"
+        )
+        expect(alice.get_by_role("button", name="Set renewal uplift")).to_have_count(0)
     assert errors == []

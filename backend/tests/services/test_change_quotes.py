@@ -167,6 +167,23 @@ async def test_a_reps_amendment_quote_with_discounts_is_billed_as_its_preview_sa
     # 6 of 30 days left: 32.50 + 33.83 = 66.33, tax 8.25 % = 5.47.
     assert (invoice.subtotal, invoice.tax, invoice.total) == (D("66.33"), D("5.47"), D("71.80"))
     assert preview.amount_due_now == invoice.total
+    # What the amendment adds to the contract is its schedule, to the cent: the prorated
+    # 66.33 now and 162.50 + 169.15 for every later period of the term.
+    async with db.session() as session:
+        scheduled = list(
+            await session.scalars(select(Charge.amount).where(Charge.order_id == order.id))
+        )
+        term_value = await session.scalar(
+            select(func.sum(Charge.amount))
+            .join(Order, Order.id == Charge.order_id)
+            .where(
+                Order.subscription_id == subscription.id,
+                Charge.period_start < subscription.current_term_end,
+            )
+        )
+    assert preview.contract_value_change == sum(scheduled)
+    assert sorted(set(scheduled)) == [D("32.50"), D("33.83"), D("162.50"), D("169.15")]
+    assert preview.contract_value_before + preview.contract_value_change == term_value
     assert accepted.status is QuoteStatus.ACCEPTED
     items = await _items(db, subscription.id)
     assert (items["SEAT-STD"].quantity, items["SEAT-STD"].discount_percent) == (35, D(10))

@@ -25,6 +25,17 @@ class SubscriptionChangePreview:
     )
     monthly_recurring_revenue_before: Money | None
     new_monthly_recurring_revenue: Money | None
+    contract_value_before: Money | None = strawberry.field(
+        description="What the current term's charge schedules bill in all, before the change "
+        "(tax excluded)."
+    )
+    contract_value_change: Money | None = strawberry.field(
+        description="What the change's own schedule adds to the term (negative: takes off): "
+        "the prorated part now plus every later period, exactly as it will be billed."
+    )
+    contract_value_after: Money | None = strawberry.field(
+        description="The term's contract value after the change: before plus the change."
+    )
     summary: str | None
     user_errors: list[UserError]
 
@@ -37,6 +48,11 @@ class SubscriptionChangePreview:
             amount_due_now=money(outcome.amount_due_now, currency),
             monthly_recurring_revenue_before=money(outcome.monthly_before, currency),
             new_monthly_recurring_revenue=money(outcome.monthly_after, currency),
+            contract_value_before=money(outcome.contract_value_before, currency),
+            contract_value_change=money(outcome.contract_value_change, currency),
+            contract_value_after=money(
+                outcome.contract_value_before + outcome.contract_value_change, currency
+            ),
             summary=outcome.event.summary,
             user_errors=[],
         )
@@ -49,6 +65,9 @@ class SubscriptionChangePreview:
             amount_due_now=None,
             monthly_recurring_revenue_before=None,
             new_monthly_recurring_revenue=None,
+            contract_value_before=None,
+            contract_value_change=None,
+            contract_value_after=None,
             summary=None,
             user_errors=user_errors(invalid),
         )

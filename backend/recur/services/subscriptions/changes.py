@@ -64,6 +64,7 @@ from recur.services.subscriptions.planning import (
 )
 from recur.services.subscriptions.previews import rolled_back
 from recur.services.subscriptions.reads import (
+    contract_value,
     describe_items,
     monthly_recurring,
 )
@@ -87,6 +88,13 @@ class ChangeOutcome:
     monthly_after: Decimal
     event: SubscriptionEvent
     charges: list[Charge] = field(default_factory=list)
+    #: What the current term's schedules bill in all, before the change (tax excluded).
+    contract_value_before: Decimal = Decimal(0)
+
+    @property
+    def contract_value_change(self) -> Decimal:
+        """What the change adds to (or takes from) the term: its schedule, to the cent."""
+        return sum((charge.amount for charge in self.charges), Decimal(0))
 
 
 # ---- entry points ---------------------------------------------------------------------------
@@ -265,6 +273,7 @@ async def carry_out(
         if line.id in items_by_line:
             line.subscription_item_id = items_by_line[line.id].id
 
+    value_before = await contract_value(session, subscription.id, term.start, term.end)
     scheduled = amendment_charges(
         [plan.change for _line, plan in changes], term, effective, subscription.currency
     )
@@ -357,6 +366,7 @@ async def carry_out(
         monthly_after=monthly_after,
         event=event,
         charges=charges,
+        contract_value_before=value_before,
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +17,8 @@ from recur.core.periods import period_containing
 from recur.db.engine import Database
 from recur.db.models import (
     Account,
+    Charge,
+    Order,
     Price,
     Product,
     Subscription,
@@ -151,3 +153,20 @@ async def events_by_subscription(
         .order_by(SubscriptionEvent.subscription_id, SubscriptionEvent.id.desc())
     )
     return await grouped(db, statement, lambda event: event.subscription_id)
+
+
+async def contract_value(
+    session: AsyncSession, subscription_id: int, start: date, end: date
+) -> Decimal:
+    """What the subscription's charge schedules bill for periods starting in ``[start, end)``
+    (a term), changes included, tax excluded."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(Charge.amount), 0))
+        .join(Order, Order.id == Charge.order_id)
+        .where(
+            Order.subscription_id == subscription_id,
+            Charge.period_start >= start,
+            Charge.period_start < end,
+        )
+    )
+    return Decimal(total or 0)

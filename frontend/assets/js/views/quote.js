@@ -9,13 +9,14 @@ import {
 } from "../ui.js";
 import { period } from "./invoice.js";
 import { PERIOD_LABEL, PER_PERIOD, lineProduct, priceSummary } from "./pricing.js";
-import { lastDay } from "./subscription-change.js";
+import { contractValue, lastDay } from "./subscription-change.js";
 
 const FIELDS = `id number kind status version isCart startDate termMonths upliftPercent expiresOn note currency account { name }
   subscription { id number currentTermEnd }
   lines { id quantity discountPercent product { name sku } price { billingPeriod } listAmount ${MONEY} netAmount ${MONEY} totalAmount ${MONEY}
     subscriptionItem { id quantity discountPercent } }
-  changePreview { effectiveDate amountDueNow ${MONEY} monthlyRecurringRevenueBefore ${MONEY} newMonthlyRecurringRevenue ${MONEY} summary
+  changePreview { effectiveDate amountDueNow ${MONEY} monthlyRecurringRevenueBefore ${MONEY} newMonthlyRecurringRevenue ${MONEY}
+    contractValueBefore ${MONEY} contractValueChange ${MONEY} contractValueAfter ${MONEY} summary
     lines { description periodStart periodEnd quantity explanation amount ${MONEY} } userErrors { message code } }
   oneTimeTotal ${MONEY} monthlyRecurringTotal ${MONEY} totalContractValue ${MONEY} approvalRequired order { id number }
   history { action toStatus comment at actor { name } }`;
@@ -342,6 +343,7 @@ export function render({ params, session, navigate }) {
           : null,
         totals([
           ["Monthly total", `${formatMoney(p.monthlyRecurringRevenueBefore.amount, quote.currency)} → ${formatMoney(p.newMonthlyRecurringRevenue.amount, quote.currency)}`],
+          ["Contract value of the term", contractValue(p, quote.currency)],
           [due > 0 ? "Invoiced on acceptance (tax included)" : due < 0 ? "Credited on acceptance (tax included)" : "Billed on acceptance", due ? amount : "Nothing"],
         ]),
         h(

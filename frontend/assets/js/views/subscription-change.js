@@ -8,7 +8,8 @@ import { period } from "./invoice.js";
 
 const PREVIEW = `query Preview($input: SubscriptionChangeInput!) {
   previewSubscriptionChange(input: $input) {
-    effectiveDate amountDueNow ${MONEY} newMonthlyRecurringRevenue ${MONEY} monthlyRecurringRevenueBefore ${MONEY} summary
+    effectiveDate amountDueNow ${MONEY} newMonthlyRecurringRevenue ${MONEY} monthlyRecurringRevenueBefore ${MONEY}
+    contractValueBefore ${MONEY} contractValueChange ${MONEY} contractValueAfter ${MONEY} summary
     lines { description periodStart periodEnd quantity explanation amount ${MONEY} }
     userErrors { field message code }
   }
@@ -176,6 +177,7 @@ function previewView(s, p, input) {
       : null,
     totals([
       ["Monthly total", `${formatMoney(p.monthlyRecurringRevenueBefore.amount, s.currency)} → ${formatMoney(p.newMonthlyRecurringRevenue.amount, s.currency)}`],
+          ["Contract value of the term", contractValue(p, s.currency)],
       [due > 0 ? "Due now (tax included)" : due < 0 ? "Credited now (tax included)" : "Due now", amount],
     ]),
     h(
@@ -191,6 +193,14 @@ function previewView(s, p, input) {
 }
 
 /** The last day of a term whose end is exclusive. */
+/** The term's contract value before → after a change, and the change itself: the change's own
+ * schedule, the prorated part now and every later period, exactly as it will be billed. */
+export function contractValue(p, currency) {
+  const change = Number(p.contractValueChange.amount);
+  const signed = `${change < 0 ? "−" : "+"}${formatMoney(Math.abs(change).toFixed(2), currency)}`;
+  return `${formatMoney(p.contractValueBefore.amount, currency)} → ${formatMoney(p.contractValueAfter.amount, currency)} (${change ? signed : "no change"})`;
+}
+
 export function lastDay(end) {
   return new Date(Date.parse(end) - 86_400_000).toISOString().slice(0, 10);
 }
