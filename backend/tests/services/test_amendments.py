@@ -120,9 +120,14 @@ async def test_adding_seats_charges_the_days_left_now_and_the_preview_is_the_inv
     assert done.invoice.subtotal == Decimal("25.00")
     assert done.invoice.total == Decimal("27.06")
     assert preview.amount_due_now == done.amount_due_now == done.invoice.total
+    # The same lines, but the preview names no number: those its rolled-back run took were
+    # never issued.
+    numbers = f": amendment quote {done.quote.number}, order {done.order.number}."
+    unnumbered = "; its quote and order are numbered when it is confirmed."
     assert [(line.amount, line.explanation) for line in preview.lines] == [
-        (line.amount, line.explanation) for line in done.lines
+        (line.amount, line.explanation.replace(numbers, unnumbered)) for line in done.lines
     ]
+    assert not any("ORD-" in line.explanation or "Q-" in line.explanation for line in preview.lines)
     assert "quantity 25 → 30" in done.lines[0].explanation
     assert "× 6/30 days" in done.lines[0].explanation
     assert (done.monthly_before, done.monthly_after) == (Decimal("1115.00"), Decimal("1240.00"))

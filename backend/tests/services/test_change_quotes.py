@@ -167,6 +167,13 @@ async def test_a_reps_amendment_quote_with_discounts_is_billed_as_its_preview_sa
     # 6 of 30 days left: 32.50 + 33.83 = 66.33, tax 8.25 % = 5.47.
     assert (invoice.subtotal, invoice.tax, invoice.total) == (D("66.33"), D("5.47"), D("71.80"))
     assert preview.amount_due_now == invoice.total
+    # The preview cites the quote, which exists, but no order number: it has none yet.
+    assert all(
+        line.explanation.endswith(
+            f"amendment quote {quote.number}; its order is numbered on acceptance."
+        )
+        for line in preview.lines
+    )
     # What the amendment adds to the contract is its schedule, to the cent: the prorated
     # 66.33 now and 162.50 + 169.15 for every later period of the term.
     async with db.session() as session:

@@ -42,7 +42,7 @@ from recur.services.subscriptions.planning import (
     running_items,
     terms_of,
 )
-from recur.services.subscriptions.previews import rolled_back
+from recur.services.subscriptions.previews import rolled_back, unnumbered
 from recur.services.subscriptions.reads import (
     locked_subscription,
 )
@@ -133,7 +133,9 @@ async def preview_amendment_quote(
         ).one()
         return await _carry_out_quote(session, actor, quote, today=today, now=now)
 
-    return await rolled_back(db, accept)
+    outcome = await rolled_back(db, accept)
+    unnumbered(outcome.lines, order=outcome.order.number)
+    return outcome
 
 
 async def _carry_out_quote(

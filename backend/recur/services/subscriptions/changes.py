@@ -62,7 +62,7 @@ from recur.services.subscriptions.planning import (
     running_items,
     summarise,
 )
-from recur.services.subscriptions.previews import rolled_back
+from recur.services.subscriptions.previews import rolled_back, unnumbered
 from recur.services.subscriptions.reads import (
     contract_value,
     describe_items,
@@ -129,7 +129,9 @@ async def change_subscription(
         )
 
     if preview:
-        return await rolled_back(db, change)
+        outcome = await rolled_back(db, change)
+        unnumbered(outcome.lines, order=outcome.order.number, quote=outcome.quote.number)
+        return outcome
     async with db.transaction() as session:
         return await change(session)
 

@@ -3,8 +3,8 @@ preview shows is exactly what the change would do, to the cent."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Generic, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,3 +31,23 @@ async def rolled_back(db: Database, work: Callable[[AsyncSession], Awaitable[T]]
             raise _Preview(outcome)
     except _Preview as preview:
         return preview.outcome  # type: ignore[no-any-return]
+
+
+class _Explained(Protocol):
+    explanation: str
+
+
+def unnumbered(lines: Iterable[_Explained], *, order: str, quote: str | None = None) -> None:
+    """Drop from a preview's line explanations the numbers its rolled-back run took: they were
+    never issued, and the change confirmed later takes the next ones. ``quote``: the
+    amendment quote's number when it too was made by the preview (a direct change)."""
+    for line in lines:
+        if quote is not None:
+            line.explanation = line.explanation.replace(
+                f": amendment quote {quote}, order {order}.",
+                "; its quote and order are numbered when it is confirmed.",
+            )
+        else:
+            line.explanation = line.explanation.replace(
+                f", order {order}.", "; its order is numbered on acceptance."
+            )
