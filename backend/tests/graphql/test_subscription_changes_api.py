@@ -3,8 +3,10 @@ another account's subscription is unknown, and the history records every change.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 SUBSCRIPTIONS = """{ subscriptions(first: 10) { edges { node { id number autoRenew
-  renewalUpliftPercent account { name } items { id quantity product { sku } } } } } }"""
+  renewalUpliftPercent currentTermEnd termEndsOn account { name } items { id quantity product { sku } } } } } }"""
 PREVIEW = """query($input: SubscriptionChangeInput!) { previewSubscriptionChange(input: $input) {
   effectiveDate amountDueNow { amount currency } newMonthlyRecurringRevenue { amount }
   monthlyRecurringRevenueBefore { amount } summary
@@ -140,3 +142,9 @@ async def test_sales_set_the_renewal_uplift_and_customers_see_it(gql, login) -> 
     assert payload["subscription"]["events"][0]["action"] == "UPLIFT"
     assert payload["subscription"]["events"][0]["summary"].startswith("Renewal uplift 0 % → 3.5 %")
     assert (await _acme(gql, alice))["renewalUpliftPercent"] == "3.50"
+
+
+async def test_a_term_ends_on_its_last_day_of_service(gql, login) -> None:
+    subscription = await _acme(gql, await login("alice@acme.example"))
+    first_day_after = date.fromisoformat(subscription["currentTermEnd"])
+    assert date.fromisoformat(subscription["termEndsOn"]) == first_day_after - timedelta(days=1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
@@ -71,6 +71,10 @@ class Subscription(Node):
     start_date: date
     term_months: int
     current_term_end: date = strawberry.field(description="The first day after the term.")
+    term_ends_on: date = strawberry.field(
+        description="The last day of service of the current term: the day before "
+        "currentTermEnd. Pages and documents say when a term ends with this day."
+    )
     auto_renew: bool
     renewal_uplift_percent: Decimal = strawberry.field(
         description="How much each automatic renewal raises the ending term's net prices, in "
@@ -88,6 +92,7 @@ class Subscription(Node):
             start_date=subscription.start_date,
             term_months=subscription.term_months,
             current_term_end=subscription.current_term_end,
+            term_ends_on=subscription.current_term_end - timedelta(days=1),
             auto_renew=subscription.auto_renew,
             renewal_uplift_percent=subscription.uplift_percent.quantize(Decimal("0.01")),
         )

@@ -5,7 +5,7 @@ import { detailList, emptyState, errorState, formatDate, h, loading, money, page
 const ORDER = `query Order($id: ID!) {
   node(id: $id) { ... on Order {
     id number startDate termMonths account { name } quote { id number kind }
-    subscription { id number status nextBillingDate currentTermEnd monthlyRecurringRevenue ${MONEY} }
+    subscription { id number status nextBillingDate termEndsOn monthlyRecurringRevenue ${MONEY} }
     invoice { id number status issueDate dueDate total ${MONEY} }
   } }
 }`;
@@ -66,7 +66,7 @@ function view(order) {
                 ["Subscription", link("/subscriptions", subscription)],
                 ["Status", statusBadge(subscription.status)],
                 ["Next billing", formatDate(subscription.nextBillingDate)],
-                ["Term ends", formatDate(subscription.currentTermEnd)],
+                ["Term ends", formatDate(subscription.termEndsOn)],
               ]),
               h("div", {}, button("/subscriptions", subscription, "View subscription")),
             ]

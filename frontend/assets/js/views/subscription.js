@@ -8,7 +8,7 @@ import { changePanel, lastDay } from "./subscription-change.js";
 
 const SUBSCRIPTION = `query Subscription($id: ID!) {
   subscription(id: $id) {
-    id number status currency startDate termMonths currentTermEnd autoRenew renewalUpliftPercent canceledOn nextBillingDate account { name }
+    id number status currency startDate termMonths currentTermEnd termEndsOn autoRenew renewalUpliftPercent canceledOn nextBillingDate account { name }
     agreedRenewal { id number startDate termMonths quote { id number } }
     items { id quantity discountPercent product { name sku } price { id billingPeriod } netAmount ${MONEY} }
     monthlyRecurringRevenue ${MONEY}
@@ -97,7 +97,7 @@ function view(s, { role, reload, navigate }) {
           detailList([
             ["Started", formatDate(s.startDate)],
             ["Term", `${s.termMonths} months`],
-            ["Term ends", formatDate(lastDay(s.currentTermEnd))],
+            ["Term ends", formatDate(s.termEndsOn)],
             ["Next billing", s.nextBillingDate ? formatDate(s.nextBillingDate) : "None: the term is over"],
             ["Renewal", renewal(s)],
             ["Price rise at renewal", upliftText(s)],

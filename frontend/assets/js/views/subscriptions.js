@@ -6,7 +6,7 @@ const SUBSCRIPTIONS = `query Subscriptions($after: String) {
   subscriptions(first: 50, after: $after) {
     pageInfo { hasNextPage endCursor }
     edges { node {
-      id number status startDate currentTermEnd nextBillingDate account { name } items { id }
+      id number status startDate termEndsOn nextBillingDate account { name } items { id }
       monthlyRecurringRevenue ${MONEY}
     } }
   }
@@ -29,7 +29,7 @@ export function render({ session }) {
           staff && { label: "Account", cell: (s) => s.account?.name ?? "—" },
           { label: "Status", cell: (s) => statusBadge(s.status) },
           { label: "Items", numeric: true, cell: (s) => String(s.items.length) },
-          { label: "Term", cell: (s) => `${formatDate(s.startDate)} – ${formatDate(s.currentTermEnd)}` },
+          { label: "Term", cell: (s) => `${formatDate(s.startDate)} – ${formatDate(s.termEndsOn)}` },
           { label: "Next billing", cell: (s) => formatDate(s.nextBillingDate) },
           { label: "Monthly", numeric: true, cell: (s) => money(s.monthlyRecurringRevenue.amount, s.monthlyRecurringRevenue.currency) },
         ].filter(Boolean),
