@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 SUBSCRIPTIONS = """{ subscriptions(first: 10) { edges { node { id number autoRenew
-  renewalUpliftPercent currentTermEnd termEndsOn account { name } items { id quantity product { sku } } } } } }"""
+  renewalUpliftPercent currentTermEnd termEndsOn account { name }
+  items { id quantity product { sku } } } } } }"""
 PREVIEW = """query($input: SubscriptionChangeInput!) { previewSubscriptionChange(input: $input) {
   effectiveDate amountDueNow { amount currency } newMonthlyRecurringRevenue { amount }
   monthlyRecurringRevenueBefore { amount } summary
