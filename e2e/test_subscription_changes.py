@@ -4,6 +4,7 @@ confirms, and the invoice made is the preview; the history says what happened.""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
@@ -61,3 +62,33 @@ def test_fewer_seats_say_what_is_lost_and_what_is_credited(page: Page, server_ur
     expect(preview.locator(".totals__row").filter(has_text="Credited now")).to_be_visible()
     expect(preview.get_by_text(re.compile("A credit note of .* is issued now"))).to_be_visible()
     shot(page, "change-downgrade-preview")
+
+
+def test_a_change_for_a_later_day_waits_for_it_and_can_be_called_off(
+    page: Page, server_url: str, screenshot
+) -> None:
+    errors = watch_console(page)
+    log_in(page, server_url, "alice@acme.example")
+    page.goto(f"{server_url}/subscriptions")
+    page.get_by_role("link", name=re.compile(r"^SUB-\d+$")).last.click()
+    seats = page.get_by_label("New quantity of Standard Seats")
+    before = int(seats.input_value())
+    later = date.today() + timedelta(days=10)
+    page.get_by_label("Effective").fill(later.isoformat())
+    seats.fill(str(before + 3))
+    preview = page.locator(".preview")
+    expect(preview).to_contain_text("nothing is billed now and your items stay as they are")
+    page.get_by_role("button", name="Confirm change").click()
+
+    waiting = page.get_by_role("region", name="Scheduled changes")
+    expect(waiting).to_contain_text(f"Standard Seats {before} → {before + 3}")
+    # What is in effect today is unchanged.
+    expect(page.get_by_label("New quantity of Standard Seats")).to_have_value(str(before))
+    screenshot("scheduled-change")
+
+    waiting.get_by_role("button", name="Call off").click()
+    page.get_by_role("dialog").get_by_role("button", name="Call it off").click()
+    expect(page.get_by_role("region", name="Scheduled changes")).to_have_count(0)
+    history = page.get_by_role("table", name=re.compile("^History of"))
+    expect(history.get_by_role("row").nth(1)).to_contain_text("is called off")
+    assert errors == []

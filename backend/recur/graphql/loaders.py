@@ -91,6 +91,9 @@ class Loaders:
         self.subscription_events: DataLoader[int, list[models.SubscriptionEvent]] = _by_key(
             lambda ids: subscriptions.events_by_subscription(db, ids), []
         )
+        self.scheduled_changes: DataLoader[int, list[models.ScheduledChange]] = _by_key(
+            lambda ids: subscriptions.scheduled_by_subscription(db, ids), []
+        )
         self.subscription_item: DataLoader[int, models.SubscriptionItem | None] = _by_key(
             lambda ids: subscriptions.items_by_id(db, ids), None
         )

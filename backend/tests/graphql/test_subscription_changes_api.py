@@ -149,3 +149,39 @@ async def test_a_term_ends_on_its_last_day_of_service(gql, login) -> None:
     subscription = await _acme(gql, await login("alice@acme.example"))
     first_day_after = date.fromisoformat(subscription["currentTermEnd"])
     assert date.fromisoformat(subscription["termEndsOn"]) == first_day_after - timedelta(days=1)
+
+
+SCHEDULED = """query($id: ID!) { subscription(id: $id) { items { quantity product { sku } }
+  scheduledChanges { id effectiveDate description } } }"""
+CALL_OFF = """mutation($input: CancelScheduledChangeInput!) { cancelScheduledChange(input: $input) {
+  subscription { scheduledChanges { id } events { action summary } }
+  userErrors { field code } } }"""
+
+
+async def test_a_later_change_is_listed_until_it_is_called_off(gql, login) -> None:
+    alice = await login("alice@acme.example")
+    subscription = await _acme(gql, alice)
+    change = {**_seats(subscription, 30), "effectiveDate": "2026-12-15"}
+    done = (await gql(CHANGE, {"input": change}, token=alice))["data"]["changeSubscription"]
+    assert done["userErrors"] == [] and done["invoice"] is None
+    assert done["amountDueNow"]["amount"] == "0.00"
+
+    seen = (await gql(SCHEDULED, {"id": subscription["id"]}, token=alice))["data"]
+    seats = next(i for i in seen["subscription"]["items"] if i["product"]["sku"] == "SEAT-STD")
+    assert seats["quantity"] == 25  # until Dec 15
+    (waiting,) = seen["subscription"]["scheduledChanges"]
+    assert (waiting["effectiveDate"], waiting["description"]) == (
+        "2026-12-15",
+        "Standard Seats 25 → 30",
+    )
+
+    unknown = {"subscriptionId": subscription["id"], "scheduledChangeId": "bm9wZQ=="}
+    wrong = (await gql(CALL_OFF, {"input": unknown}, token=alice))["data"]
+    assert wrong["cancelScheduledChange"]["userErrors"] == [
+        {"field": ["input", "scheduledChangeId"], "code": "UNKNOWN_SCHEDULED_CHANGE"}
+    ]
+    off = {"subscriptionId": subscription["id"], "scheduledChangeId": waiting["id"]}
+    called_off = (await gql(CALL_OFF, {"input": off}, token=alice))["data"]
+    payload = called_off["cancelScheduledChange"]
+    assert payload["userErrors"] == [] and payload["subscription"]["scheduledChanges"] == []
+    assert payload["subscription"]["events"][0]["action"] == "CHANGE_CALLED_OFF"

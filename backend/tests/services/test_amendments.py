@@ -197,14 +197,30 @@ async def test_effective_dates_customers_from_today_staff_back_to_the_period_sta
     # The rep may backdate to the period's first day: the whole month's delta.
     done = await _change(db, "rita@recur.example", seats, effective=date(2026, 10, 31))
     assert done.invoice is not None and done.invoice.subtotal == Decimal("25.00")
-    # The last day of the period charges one day.
+    # A change for a later day is scheduled: nothing is billed now and the item keeps its
+    # quantity until that day, when the run bills the one day left of the period.
     last = await _change(
         db,
         "alice@acme.example",
         [Change(item_id=items["SEAT-STD"], quantity=56)],
         effective=date(2026, 11, 29),
     )
-    assert last.invoice is not None and last.invoice.subtotal == Decimal("25.00")  # 750 × 1/30
+    assert (last.invoice, last.credit_note, last.amount_due_now) == (None, None, 0)
+    first = min(last.charges, key=lambda c: c.period_start)
+    assert (first.period_start, first.amount) == (date(2026, 11, 29), Decimal("25.00"))  # 750/30
+    assert await _seats(db, items["SEAT-STD"]) == 26
+    await billing.run_billing(db, as_of=date(2026, 11, 29), now=NOW)
+    assert await _seats(db, items["SEAT-STD"]) == 56
+    async with db.session() as session:
+        billed = await session.scalar(
+            select(InvoiceLine.amount).where(InvoiceLine.charge_id == first.id)
+        )
+    assert billed == Decimal("25.00")
+
+
+async def _seats(db: Database, item_id: int) -> int:
+    async with db.session() as session:
+        return (await session.get_one(SubscriptionItem, item_id)).quantity
 
 
 async def test_add_ons_co_terminate_and_swaps_move_to_an_upgrade(db) -> None:

@@ -8,6 +8,8 @@ After each billing run, checked against arithmetic done here in integer cents:
   anchor holds across renewals), and the terms follow each other without a gap;
 - each automatic renewal bills the item's net price of the ending term raised by the uplift,
   rounded once, half-up;
+- a change made for a later day waits for it: the item is unchanged until then, another
+  change of it before then is refused, and the billing run applies it on its day;
 - every charge due is billed exactly once — by an invoice line of its amount, a credit note
   line of its opposite, or closed as netted — and nothing that is not due is billed;
 - a subscription emptied of its items is cancelled on that day, and no run fails on it.
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -32,10 +35,12 @@ from recur.db.models import (
     CreditNoteLine,
     InvoiceLine,
     Order,
+    ScheduledChange,
     Subscription,
     SubscriptionItem,
 )
 from recur.services import billing, quotes, subscriptions, workflow
+from recur.services.common import Invalid
 from recur.services.subscriptions import ItemChangeRequest
 from tests.services.test_quote_to_order import THRESHOLD, actor, price_id
 
@@ -53,6 +58,7 @@ class Change:
     term: int  # in which term (0: the first)
     day: int  # days after the term's start (kept inside the term)
     quantity: int  # the seats' new quantity; 0 removes the last item
+    ahead: int = 0  # made this many days before its day (then scheduled), not before the term
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,7 @@ def lifecycles(draw: st.DrawFn) -> Lifecycle:
                 term=st.integers(min_value=0, max_value=renewals),
                 day=st.integers(min_value=0, max_value=400),
                 quantity=st.one_of(st.integers(min_value=1, max_value=300), st.just(0)),
+                ahead=st.one_of(st.just(0), st.integers(min_value=1, max_value=60)),
             ),
             max_size=3,
         )
@@ -91,6 +98,14 @@ def lifecycles(draw: st.DrawFn) -> Lifecycle:
 
 JAN_31_AT_5_PERCENT = Lifecycle(
     date(2027, 1, 31), 1, 10, Decimal(5), 4, (Change(2, 30, 11), Change(3, 5, 0))
+)
+SCHEDULED_THEN_REFUSED = Lifecycle(
+    date(2027, 3, 31),
+    3,
+    40,
+    Decimal("3.5"),
+    2,
+    (Change(0, 40, 60, ahead=30), Change(0, 35, 20), Change(1, 50, 0, ahead=45)),
 )
 LEAP_DAY_YEARLY_TERMS = Lifecycle(date(2028, 2, 29), 12, 7, Decimal("3.5"), 2, ())
 
@@ -213,28 +228,52 @@ async def live(db: Database, life: Lifecycle) -> None:
     rita = await actor(db, "rita@recur.example")
     anchor = life.start
     emptied = False
+    clock = life.start  # changes are made in the order of the days they are made on
     for term in range(life.renewals + 1):
         term_start = anchor + relativedelta(months=term * life.term)
         term_end = anchor + relativedelta(months=(term + 1) * life.term)
+        waiting: tuple[date, int] | None = None  # a scheduled change: its day, its quantity
         for change in (c for c in life.changes if c.term == term and not emptied):
             day = min(term_start + timedelta(days=change.day), term_end - timedelta(days=1))
+            made = max(day - timedelta(days=change.ahead), term_start, clock)
+            if made > day:
+                continue  # its day has passed by the time it could be made
+            clock = made
+            if waiting is not None and waiting[0] <= made:
+                waiting = None  # applied by now (the change applies what is due first)
             nets = await running_nets(db, subscription_id)
             (item_id,) = nets
-            await subscriptions.change_subscription(
-                db,
-                rita,
+            request = dict(
                 subscription_id=subscription_id,
                 effective_date=day,
                 changes=[ItemChangeRequest(item_id=item_id, quantity=change.quantity)],
-                today=day,
-                now=at(day),
+                today=made,
+                now=at(made),
             )
+            if waiting is not None:
+                with pytest.raises(Invalid) as refused:
+                    await subscriptions.change_subscription(db, rita, **request)
+                assert refused.value.problems[0].code == "CHANGE_SCHEDULED"
+                continue
+            await subscriptions.change_subscription(db, rita, **request)
+            if day > made:
+                waiting = (day, change.quantity)
+                assert await running_nets(db, subscription_id) == nets  # not before its day
             if change.quantity == 0:
                 emptied = True
-                async with db.session() as session:
-                    ended = await session.get_one(Subscription, subscription_id)
-                assert (ended.status, ended.canceled_on) == (SubscriptionStatus.CANCELED, day)
+                if day == made:
+                    async with db.session() as session:
+                        ended = await session.get_one(Subscription, subscription_id)
+                    assert (ended.status, ended.canceled_on) == (SubscriptionStatus.CANCELED, day)
         before = await running_nets(db, subscription_id)
+        async with db.session() as session:
+            for change in await session.scalars(
+                select(ScheduledChange).where(
+                    ScheduledChange.subscription_id == subscription_id,
+                    ScheduledChange.status == "PENDING",
+                )
+            ):  # the run applies it before it renews
+                before = {change.subscription_item_id: cents(change.net_amount)}
         async with db.session() as session:
             renewals_before = await session.scalar(
                 select(func.count())
@@ -292,6 +331,7 @@ async def live(db: Database, life: Lifecycle) -> None:
 )
 @example(life=JAN_31_AT_5_PERCENT)
 @example(life=LEAP_DAY_YEARLY_TERMS)
+@example(life=SCHEDULED_THEN_REFUSED)
 @given(life=lifecycles())
 async def test_lifecycles_keep_the_anchor_compound_the_uplift_and_bill_each_charge_once(
     db: Database, life: Lifecycle

@@ -13,6 +13,7 @@ from recur.db.models.numbering import NumberSequence
 from recur.db.models.orders import (
     Charge,
     Order,
+    ScheduledChange,
     Subscription,
     SubscriptionEvent,
     SubscriptionItem,
@@ -40,6 +41,7 @@ __all__ = [
     "Quote",
     "QuoteEvent",
     "QuoteLine",
+    "ScheduledChange",
     "Subscription",
     "SubscriptionEvent",
     "SubscriptionItem",

@@ -140,3 +140,27 @@ class SubscriptionEvent(Base):
     quote_id: Mapped[int | None] = mapped_column(ForeignKey("quotes.id"))
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
     credit_note_id: Mapped[int | None] = mapped_column(ForeignKey("credit_notes.id"))
+
+
+class ScheduledChange(Base):
+    """One item change effective after the day it was made: the item stays as it is until
+    then (``PENDING``), and changes on its day (``APPLIED``) unless called off first
+    (``CANCELED``). Its order's charges, from that day on, are written when it is made."""
+
+    __tablename__ = "scheduled_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    quote_line_id: Mapped[int] = mapped_column(ForeignKey("quote_lines.id"))
+    effective_date: Mapped[date] = mapped_column(Date, index=True)
+    #: The item it changes or removes; ``None`` for an item it adds.
+    subscription_item_id: Mapped[int | None] = mapped_column(ForeignKey("subscription_items.id"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    price_id: Mapped[int] = mapped_column(ForeignKey("prices.id"))
+    quantity: Mapped[int] = mapped_column(Integer)  # after; 0 removes the item
+    discount_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
+    net_amount: Mapped[Decimal] = mapped_column(ScaledDecimal(6))  # per period, after
+    #: In words, e.g. "Standard Seats 10 → 20".
+    description: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), default="PENDING", index=True)

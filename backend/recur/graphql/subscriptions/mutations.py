@@ -101,6 +101,18 @@ class SetAutoRenewPayload:
 
 
 @strawberry.input
+class CancelScheduledChangeInput:
+    subscription_id: strawberry.ID
+    scheduled_change_id: strawberry.ID
+
+
+@strawberry.type
+class CancelScheduledChangePayload:
+    subscription: Subscription | None
+    user_errors: list[UserError]
+
+
+@strawberry.input
 class SetRenewalUpliftInput:
     subscription_id: strawberry.ID
     uplift_percent: Decimal = strawberry.field(description="0 to 100, at most two places.")
@@ -275,5 +287,29 @@ class SubscriptionChangesMutation:
         except Invalid as invalid:
             return SetRenewalUpliftPayload(subscription=None, user_errors=user_errors(invalid))
         return SetRenewalUpliftPayload(
+            subscription=Subscription.from_model(subscription), user_errors=[]
+        )
+
+    @strawberry.mutation(
+        description="Call off a change scheduled for a later day, with the other item changes "
+        "made with it: nothing of it is billed.",
+        permission_classes=[IsUser],
+    )
+    async def cancel_scheduled_change(
+        self, info: Info, input: CancelScheduledChangeInput
+    ) -> CancelScheduledChangePayload:
+        ctx = info.context
+        try:
+            subscription = await subscriptions.cancel_scheduled_change(
+                ctx.db,
+                ctx.actor,
+                subscription_id=_subscription_pk(input.subscription_id),
+                scheduled_change_id=pk_of(input.scheduled_change_id, "ScheduledChange") or 0,
+                today=ctx.clock.today(),
+                now=ctx.clock.now(),
+            )
+        except Invalid as invalid:
+            return CancelScheduledChangePayload(subscription=None, user_errors=user_errors(invalid))
+        return CancelScheduledChangePayload(
             subscription=Subscription.from_model(subscription), user_errors=[]
         )

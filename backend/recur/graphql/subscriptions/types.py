@@ -61,6 +61,21 @@ class SubscriptionItem(Node):
         return Price.from_model(price) if price else None
 
 
+@strawberry.type(description="A change of one item, waiting for the day it takes effect.")
+class ScheduledChange:
+    id: strawberry.ID
+    effective_date: date
+    description: str = strawberry.field(description='In words, e.g. "Standard Seats 10 → 20".')
+
+    @classmethod
+    def from_model(cls, change: models.ScheduledChange) -> ScheduledChange:
+        return cls(
+            id=to_global_id("ScheduledChange", change.id),
+            effective_date=change.effective_date,
+            description=change.description,
+        )
+
+
 @strawberry.type(description="What a customer subscribes to, for a term, billed in advance.")
 class Subscription(Node):
     model_: strawberry.Private[models.Subscription]
@@ -122,6 +137,14 @@ class Subscription(Node):
     async def events(self, info: Info) -> list[SubscriptionEvent]:
         events = await info.context.loaders.subscription_events.load(self.model_.id)
         return [SubscriptionEvent.from_model(event, self.currency) for event in events]
+
+    @strawberry.field(
+        description="Changes made for a later day, soonest first: the items in effect change "
+        "on that day; until then they can be called off (cancelScheduledChange)."
+    )
+    async def scheduled_changes(self, info: Info) -> list[ScheduledChange]:
+        changes = await info.context.loaders.scheduled_changes.load(self.model_.id)
+        return [ScheduledChange.from_model(change) for change in changes]
 
     @strawberry.field(description="The day it was cancelled immediately, if it was.")
     def canceled_on(self) -> date | None:

@@ -43,6 +43,7 @@ from recur.services.invoicing import LineContext, bill_charges, with_line_contex
 from recur.services.payments import has_credit
 from recur.services.subscriptions import (
     TermEnd,
+    apply_due_changes,
     renew_or_expire,
     subscriptions_at_term_end,
 )
@@ -345,6 +346,8 @@ async def run_billing(
     """Renew or expire subscriptions whose term ended, then invoice every account's charges
     due by ``as_of``; failures are reported, not fatal."""
     result = BillingRunResult(as_of=as_of)
+    # Changes scheduled up to the date take effect first: renewals renew what is in effect.
+    await apply_due_changes(db, as_of)
     await _term_ends(db, result, as_of=as_of, now=now)
     total = await _count_accounts_to_bill(db, as_of) if progress is not None else 0
     done = 0

@@ -16,9 +16,7 @@ from recur.services.subscriptions.amendment_quotes import (
     create_amendment_quote,
     preview_amendment_quote,
 )
-from recur.services.subscriptions.cancellation import (
-    cancel_subscription,
-)
+from recur.services.subscriptions.cancellation import cancel_scheduled_change, cancel_subscription
 from recur.services.subscriptions.changes import (
     ChangeOutcome,
     change_subscription,
@@ -45,6 +43,7 @@ from recur.services.subscriptions.renewal_settings import (
     set_auto_renew,
     set_renewal_uplift,
 )
+from recur.services.subscriptions.scheduled import apply_due_changes, scheduled_by_subscription
 from recur.services.subscriptions.term_end import (
     TermEnd,
     renew_or_expire,
@@ -63,6 +62,8 @@ __all__ = [
     "accept_amendment_quote",
     "accept_renewal_quote",
     "agreed_renewals",
+    "apply_due_changes",
+    "cancel_scheduled_change",
     "cancel_subscription",
     "change_subscription",
     "check_amendment_date",
@@ -78,6 +79,7 @@ __all__ = [
     "next_billing_date",
     "preview_amendment_quote",
     "renew_or_expire",
+    "scheduled_by_subscription",
     "set_auto_renew",
     "set_renewal_uplift",
     "subscriptions_at_term_end",

@@ -46,6 +46,10 @@ from recur.services.subscriptions.previews import rolled_back, unnumbered
 from recur.services.subscriptions.reads import (
     locked_subscription,
 )
+from recur.services.subscriptions.scheduled import (
+    apply_due,
+    refuse_changes_to_scheduled,
+)
 
 
 async def create_amendment_quote(
@@ -59,7 +63,7 @@ async def create_amendment_quote(
     """
     require_sales(actor)
     async with db.transaction() as session:
-        subscription, _account = await lock_for_change(session, actor, subscription_id)
+        subscription, _account = await lock_for_change(session, actor, subscription_id, today)
         require_active(subscription)
         term = await current_term(session, subscription)
         running = sorted(running_items(subscription), key=lambda item: item.id)
@@ -95,13 +99,13 @@ async def create_amendment_quote(
 async def check_amendment_quote(session: AsyncSession, quote: Quote, today: date) -> None:
     """Raise what would stop an amendment quote from being carried out now: an effective
     date outside what staff may choose, items gone, or no change at all."""
-    subscription = await _subscription_of(session, quote)
+    subscription = await _subscription_of(session, quote, today)
     await _quote_plan(session, subscription, quote, today)
 
 
 async def check_amendment_date(session: AsyncSession, quote: Quote, today: date) -> None:
     """An amendment quote's start date is a day staff may choose for a change now."""
-    subscription = await _subscription_of(session, quote)
+    subscription = await _subscription_of(session, quote, today)
     term = await current_term(session, subscription)
     active = running_items(subscription)
     prices = await load_prices(session, {item.price_id for item in active})
@@ -147,7 +151,7 @@ async def _carry_out_quote(
             select(Account).where(Account.id == quote.account_id).with_for_update()
         )
     ).one()
-    subscription = await _subscription_of(session, quote)
+    subscription = await _subscription_of(session, quote, today)
     term, prices, changes = await _quote_plan(session, subscription, quote, today)
     return await carry_out(
         session,
@@ -164,7 +168,7 @@ async def _carry_out_quote(
     )
 
 
-async def _subscription_of(session: AsyncSession, quote: Quote) -> Subscription:
+async def _subscription_of(session: AsyncSession, quote: Quote, today: date) -> Subscription:
     subscription = (
         await locked_subscription(session, quote.subscription_id)
         if quote.subscription_id is not None
@@ -172,6 +176,7 @@ async def _subscription_of(session: AsyncSession, quote: Quote) -> Subscription:
     )
     if subscription is None:
         raise Invalid.one("quoteId", f"{quote.number} changes no subscription.", "NOT_AMENDMENT")
+    await apply_due(session, subscription, today)
     return subscription
 
 
@@ -246,6 +251,9 @@ async def _quote_plan(
         )
     if problems:
         raise Invalid(problems)
+    await refuse_changes_to_scheduled(
+        session, subscription.id, {plan.item.id for _line, plan in changes if plan.item is not None}
+    )
     if not changes:
         raise Invalid.one(
             None,

@@ -21,7 +21,6 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from recur.core.catalog import BillingPeriod
 from recur.core.lifecycle import QuoteKind, QuoteStatus
 from recur.core.proration import ChangeCharge, Term, amendment_charges
 from recur.core.roles import Role
@@ -67,6 +66,13 @@ from recur.services.subscriptions.reads import (
     contract_value,
     describe_items,
     monthly_recurring,
+)
+from recur.services.subscriptions.scheduled import (
+    change_items,
+    describe_changes,
+    items_after,
+    refuse_changes_to_scheduled,
+    schedule,
 )
 
 
@@ -116,7 +122,7 @@ async def change_subscription(
     require_changer(actor)
 
     async def change(session: AsyncSession) -> ChangeOutcome:
-        subscription, account = await lock_for_change(session, actor, subscription_id)
+        subscription, account = await lock_for_change(session, actor, subscription_id, today)
         return await apply_change(
             session,
             actor,
@@ -160,6 +166,9 @@ async def apply_change(
         actor.role is not Role.CUSTOMER, subscription, term, effective, active, prices, today
     )
     planned = await plan_changes(session, subscription, term, active, prices, requests)
+    await refuse_changes_to_scheduled(
+        session, subscription.id, {plan.item.id for plan in planned if plan.item is not None}
+    )
     quote = subscription_quote(
         subscription,
         number=await next_number(session, NumberSequence.QUOTE),
@@ -245,36 +254,14 @@ async def carry_out(
     session.add(order)
     await session.flush()
 
-    # The items after the change; the quote lines point at them.
-    items_by_line: dict[int, SubscriptionItem] = {}
-    for line, plan in changes:
-        if plan.item is None and plan.price.billing_period is BillingPeriod.ONE_TIME:
-            continue  # a one-time add-on is charged, not subscribed to
-        if plan.item is None:
-            item = SubscriptionItem(
-                subscription_id=subscription.id,
-                product_id=plan.price.product_id,
-                price_id=plan.price.id,
-                quantity=plan.quantity,
-                discount_percent=plan.discount_percent,
-                uplift_percent=Decimal(0),
-                net_amount=plan.change.after,
-            )
-            session.add(item)
-            subscription.items.append(item)
-        else:
-            item = plan.item
-            item.quantity = plan.quantity
-            item.discount_percent = plan.discount_percent
-            item.net_amount = plan.change.after
-            if plan.quantity == 0:
-                item.ended_on = effective
-        items_by_line[line.id] = item
-    await session.flush()
-    for line, _planned in changes:
-        if line.id in items_by_line:
-            line.subscription_item_id = items_by_line[line.id].id
-
+    # The items after the change, now or, for a later day, when that day comes.
+    later = effective > today
+    if later:
+        items_by_line = {line.id: plan.item for line, plan in changes if plan.item is not None}
+        descriptions = await describe_changes(session, changes)
+        schedule(session, subscription, order, effective, changes, descriptions)
+    else:
+        items_by_line = await change_items(session, subscription, changes, effective)
     value_before = await contract_value(session, subscription.id, term.start, term.end)
     scheduled = amendment_charges(
         [plan.change for _line, plan in changes], term, effective, subscription.currency
@@ -286,8 +273,9 @@ async def carry_out(
     session.add_all(charges)
     await session.flush()
 
-    # Bill at once what falls due: the part of the period the change falls in.
-    due_now = [c for c in charges if c.period_start <= max(effective, today)]
+    # Bill at once what falls due: the part of the period the change falls in (a change
+    # scheduled for a later day is billed from that day on, by the billing run).
+    due_now = [c for c in charges if c.period_start <= today]
     document: Invoice | CreditNote | None = None
     if due_now:
         document = await bill_charges(
@@ -322,9 +310,11 @@ async def carry_out(
         )
         amount_now = -credit_note.total
 
-    after_items = running_items(subscription)
+    after_items = items_after(subscription, changes) if later else running_items(subscription)
     ended = ""
-    if not after_items:
+    if later:
+        ended = f" Scheduled: it takes effect on {effective.isoformat()}."
+    elif not after_items:
         ended = await end_subscription(session, subscription, effective)
         if action != "CANCEL":
             ended = f" Nothing is left on {subscription.number}: it ends." + ended

@@ -32,6 +32,7 @@ from recur.services.common import Actor, Forbidden, Invalid, NotAuthenticated, P
 from recur.services.subscriptions.reads import (
     locked_subscription,
 )
+from recur.services.subscriptions.scheduled import apply_due
 
 STAFF_CHANGERS = frozenset({Role.REP, Role.MANAGER, Role.FINANCE, Role.ADMIN})
 
@@ -54,10 +55,11 @@ def require_changer(actor: Actor) -> None:
 
 
 async def lock_for_change(
-    session: AsyncSession, actor: Actor, subscription_id: int
+    session: AsyncSession, actor: Actor, subscription_id: int, today: date
 ) -> tuple[Subscription, Account]:
-    """The subscription and its account, locked (account first, as billing locks it); an
-    invisible one answers like an unknown one."""
+    """The subscription and its account, locked (account first, as billing locks it), with
+    the changes scheduled up to ``today`` applied; an invisible one answers like an unknown
+    one."""
     account = (
         await session.scalars(
             select(Account)
@@ -72,6 +74,7 @@ async def lock_for_change(
         )
     subscription = await locked_subscription(session, subscription_id)
     assert subscription is not None  # its account was just found through it
+    await apply_due(session, subscription, today)
     return subscription, account
 
 

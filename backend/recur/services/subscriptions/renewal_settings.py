@@ -33,7 +33,7 @@ async def set_auto_renew(
     end (all a customer may do)."""
     require_changer(actor)
     async with db.transaction() as session:
-        subscription, _account = await lock_for_change(session, actor, subscription_id)
+        subscription, _account = await lock_for_change(session, actor, subscription_id, today)
         if subscription.status is not SubscriptionStatus.ACTIVE:
             raise Invalid.one(
                 "subscriptionId",
@@ -97,7 +97,7 @@ async def set_renewal_uplift(
     except rules.QuoteRuleError as error:
         raise Invalid.one("upliftPercent", error.message, error.code) from None
     async with db.transaction() as session:
-        subscription, _account = await lock_for_change(session, actor, subscription_id)
+        subscription, _account = await lock_for_change(session, actor, subscription_id, today)
         if subscription.status is not SubscriptionStatus.ACTIVE:
             raise Invalid.one(
                 "subscriptionId",

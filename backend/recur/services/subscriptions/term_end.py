@@ -42,6 +42,7 @@ from recur.services.common import Invalid, NumberSequence, next_number
 from recur.services.orders import charge_values
 from recur.services.quotes import line_terms, price_quote, subscription_quote
 from recur.services.subscriptions import renewal_quotes
+from recur.services.subscriptions.scheduled import apply_due
 
 #: Renewals are not discounted anew, so no approval threshold applies.
 NO_APPROVAL = Decimal(100)
@@ -123,6 +124,8 @@ async def _renew_or_expire(
             return renewed, expired
         subscription = locked[0]
         agreed_id: int | None = locked[1]
+        # Changes scheduled within the ending term take effect before it renews.
+        await apply_due(session, subscription, as_of)
         while (
             subscription.status is SubscriptionStatus.ACTIVE
             and subscription.current_term_end <= as_of

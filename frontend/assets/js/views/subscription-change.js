@@ -95,7 +95,16 @@ export function changePanel(s, { staff, reload }) {
     try {
       const done = await mutate(CHANGE, { input: current }, "changeSubscription");
       const amount = formatMoney(Math.abs(Number(done.amountDueNow.amount)).toFixed(2), done.amountDueNow.currency);
-      toast(done.invoice ? `Changed. ${done.invoice.number} bills ${amount} now.` : done.creditNote ? `Changed. ${done.creditNote.number} credits ${amount}.` : "Changed. Nothing is due now.");
+      const later = current.effectiveDate && current.effectiveDate > todayISO();
+      toast(
+        later
+          ? `Scheduled for ${formatDate(current.effectiveDate)}: nothing is billed until then.`
+          : done.invoice
+            ? `Changed. ${done.invoice.number} bills ${amount} now.`
+            : done.creditNote
+              ? `Changed. ${done.creditNote.number} credits ${amount}.`
+              : "Changed. Nothing is due now.",
+      );
       await reload();
     } catch (error) {
       problem.show(error instanceof ApiError ? error.message : String(error));
@@ -177,13 +186,15 @@ function previewView(s, p, input) {
       : null,
     totals([
       ["Monthly total", `${formatMoney(p.monthlyRecurringRevenueBefore.amount, s.currency)} → ${formatMoney(p.newMonthlyRecurringRevenue.amount, s.currency)}`],
-          ["Contract value of the term", contractValue(p, s.currency)],
+      ["Contract value of the term", contractValue(p, s.currency)],
       [due > 0 ? "Due now (tax included)" : due < 0 ? "Credited now (tax included)" : "Due now", amount],
     ]),
     h(
       "p",
       { class: "muted" },
-      due > 0
+      p.effectiveDate > todayISO()
+        ? `Scheduled for ${formatDate(p.effectiveDate)}: nothing is billed now and your items stay as they are until then. From that day each period bills the new amounts, the first prorated. You can call it off until then.`
+        : due > 0
         ? `An invoice of ${amount} is issued now; from the next period on, each period bills the new amounts until the term ends on ${formatDate(lastDay(s.currentTermEnd))}.`
         : due < 0
           ? `A credit note of ${amount} is issued now and pays your open invoices first; what is left is account credit for the next ones.`
@@ -192,7 +203,6 @@ function previewView(s, p, input) {
   );
 }
 
-/** The last day of a term whose end is exclusive. */
 /** The term's contract value before → after a change, and the change itself: the change's own
  * schedule, the prorated part now and every later period, exactly as it will be billed. */
 export function contractValue(p, currency) {
@@ -201,6 +211,7 @@ export function contractValue(p, currency) {
   return `${formatMoney(p.contractValueBefore.amount, currency)} → ${formatMoney(p.contractValueAfter.amount, currency)} (${change ? signed : "no change"})`;
 }
 
+/** The last day of a term whose end is exclusive. */
 export function lastDay(end) {
   return new Date(Date.parse(end) - 86_400_000).toISOString().slice(0, 10);
 }

@@ -10,6 +10,7 @@ const SUBSCRIPTION = `query Subscription($id: ID!) {
   subscription(id: $id) {
     id number status currency startDate termMonths currentTermEnd termEndsOn autoRenew renewalUpliftPercent canceledOn nextBillingDate account { name }
     agreedRenewal { id number startDate termMonths quote { id number } }
+    scheduledChanges { id effectiveDate description }
     items { id quantity discountPercent product { name sku } price { id billingPeriod } netAmount ${MONEY} }
     monthlyRecurringRevenue ${MONEY}
     events { id action effectiveDate occurredAt summary before after actorName amountNow ${MONEY}
@@ -20,6 +21,8 @@ const AUTO_RENEW = `mutation AutoRenew($id: ID!, $on: Boolean!) {
   setAutoRenew(input: { subscriptionId: $id, autoRenew: $on }) { subscription { autoRenew } userErrors { field message code } } }`;
 const UPLIFT = `mutation Uplift($id: ID!, $percent: Decimal!) {
   setRenewalUplift(input: { subscriptionId: $id, upliftPercent: $percent }) { subscription { renewalUpliftPercent } userErrors { field message code } } }`;
+const CALL_OFF = `mutation CallOff($id: ID!, $change: ID!) {
+  cancelScheduledChange(input: { subscriptionId: $id, scheduledChangeId: $change }) { subscription { id } userErrors { field message code } } }`;
 const PREVIEW_CANCEL = `query PreviewCancel($input: SubscriptionChangeInput!) {
   previewSubscriptionChange(input: $input) { amountDueNow ${MONEY} userErrors { message } } }`;
 const CANCEL = `mutation Cancel($id: ID!) {
@@ -83,6 +86,7 @@ function view(s, { role, reload, navigate }) {
             : emptyState("No items", "Nothing recurring is left on this subscription."),
           h("div", { class: "card__body card__section" }, totals([["Monthly recurring revenue", money(s.monthlyRecurringRevenue.amount, s.currency)]])),
         ),
+        scheduled(s, mayChange, reload),
         mayChange && s.items.length ? changePanel(s, { staff, reload }) : null,
         history(s),
       ),
@@ -278,6 +282,49 @@ function quoteActions(s, navigate) {
   );
 }
 
+/** Changes made for a later day: the items change on that day; until then they can be
+ * called off, and nothing of them is billed. */
+function scheduled(s, mayChange, reload) {
+  if (!s.scheduledChanges.length) return null;
+  const callOff = (change) => {
+    const button = h("button", { class: "button button--small", type: "button" }, "Call off");
+    button.addEventListener("click", async () => {
+      const ok = await confirmDialog({
+        title: `Call off the change of ${formatDate(change.effectiveDate)}?`,
+        body: `${change.description} will not happen, with any other item change made with it. Nothing of it has been billed.`,
+        confirm: "Call it off",
+        cancel: "Keep it",
+      });
+      if (!ok) return;
+      button.disabled = true;
+      try {
+        await mutate(CALL_OFF, { id: s.id, change: change.id }, "cancelScheduledChange");
+        toast(`The change of ${formatDate(change.effectiveDate)} is called off.`);
+        await reload();
+      } catch (error) {
+        toast(error.message, "error");
+        button.disabled = false;
+      }
+    });
+    return button;
+  };
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "scheduled-title" },
+    h("div", { class: "card__body card__body--head" }, h("h2", { id: "scheduled-title" }, "Scheduled changes")),
+    table(
+      [
+        { label: "From", cell: (c) => formatDate(c.effectiveDate) },
+        { label: "Change", cell: (c) => c.description },
+        ...(mayChange ? [{ label: "", numeric: true, cell: callOff }] : []),
+      ],
+      s.scheduledChanges,
+      { caption: `Changes of ${s.number} waiting for their day`, stack: true },
+    ),
+    h("p", { class: "card__body muted" }, "The items above are what is in effect today; each change takes effect on its day and is billed from then on."),
+  );
+}
+
 /** Every change, newest first. */
 function history(s) {
   if (!s.events.length) return null;
@@ -292,7 +339,7 @@ function history(s) {
         { label: "When", cell: (e) => [h("div", {}, formatDateTime(e.occurredAt)), h("div", { class: "line-meta" }, e.actorName ? `by ${e.actorName}` : "by Recur")] },
         { label: "Change", cell: (e) => [h("div", { class: "line-name" }, e.summary), e.before || e.after ? h("p", { class: "line-explanation" }, `${e.before || "—"} → ${e.after || "—"}, from ${formatDate(e.effectiveDate)}`) : null] },
         { label: "Now", numeric: true, cell: (e) => (Number(e.amountNow.amount) ? [money(e.amountNow.amount, e.amountNow.currency), h("div", { class: "line-meta" }, documentLink(e))] : h("span", { class: "muted" }, "—")) },
-        { label: "Monthly after", numeric: true, cell: (e) => (e.action.startsWith("AUTO_RENEW") || e.action === "UPLIFT" ? h("span", { class: "muted" }, "—") : money(e.monthlyRecurringRevenueAfter.amount, e.monthlyRecurringRevenueAfter.currency)) },
+        { label: "Monthly after", numeric: true, cell: (e) => (e.action.startsWith("AUTO_RENEW") || ["UPLIFT", "CHANGE_CALLED_OFF"].includes(e.action) ? h("span", { class: "muted" }, "—") : money(e.monthlyRecurringRevenueAfter.amount, e.monthlyRecurringRevenueAfter.currency)) },
       ],
       s.events,
       { caption: `History of ${s.number}`, stack: true },
