@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from e2e.people import log_in, shot, watch_console
+from e2e.people import log_in, person, shot, watch_console
 
 
 def test_a_customer_adds_seats_and_is_invoiced_exactly_the_preview(
@@ -51,17 +51,37 @@ def test_a_customer_adds_seats_and_is_invoiced_exactly_the_preview(
     assert errors == []
 
 
-def test_fewer_seats_say_what_is_lost_and_what_is_credited(page: Page, server_url: str) -> None:
+def test_a_customers_decrease_waits_for_the_renewal_and_a_rep_reduces_at_once(
+    page: Page, browser: Browser, server_url: str
+) -> None:
+    errors = watch_console(page)
     log_in(page, server_url, "alice@acme.example")
     page.goto(f"{server_url}/subscriptions")
     page.get_by_role("link", name=re.compile(r"^SUB-\d+$")).last.click()
     seats = page.get_by_label("New quantity of Standard Seats")
+    before = int(seats.input_value())
     seats.fill("2")
     preview = page.locator(".preview")
     expect(preview.get_by_text("You lose:")).to_be_visible()
-    expect(preview.locator(".totals__row").filter(has_text="Credited now")).to_be_visible()
-    expect(preview.get_by_text(re.compile("A credit note of .* is issued now"))).to_be_visible()
+    expect(preview).to_contain_text("Decreases take effect at the renewal on")
+    expect(preview.locator(".totals__row").filter(has_text="Credited now")).to_have_count(0)
     shot(page, "change-downgrade-preview")
+    page.get_by_role("button", name="Confirm change").click()
+    waiting = page.get_by_role("region", name="Scheduled changes")
+    expect(waiting).to_contain_text(f"Standard Seats {before} → 2")
+    expect(page.get_by_label("New quantity of Standard Seats")).to_have_value(str(before))
+    waiting.get_by_role("button", name="Call off").click()
+    page.get_by_role("dialog").get_by_role("button", name="Call it off").click()
+    expect(page.get_by_role("region", name="Scheduled changes")).to_have_count(0)
+
+    # Sales may reduce mid-term: the unused days are credited at once.
+    with person(browser, server_url, "rita@recur.example") as rita:
+        rita.goto(page.url)
+        rita.get_by_label("New quantity of Standard Seats").fill(str(before - 1))
+        credit = rita.locator(".preview .totals__row").filter(has_text="Credited now")
+        expect(credit.locator("dd")).to_have_text(re.compile(r"^\$[\d,]+\.\d{2}$"))
+        expect(rita.locator(".preview")).to_contain_text("A credit note of")
+    assert errors == []
 
 
 def test_a_change_for_a_later_day_waits_for_it_and_can_be_called_off(

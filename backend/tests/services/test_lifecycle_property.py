@@ -258,7 +258,15 @@ async def live(db: Database, life: Lifecycle) -> None:
             await subscriptions.change_subscription(db, rita, **request)
             if day > made:
                 waiting = (day, change.quantity)
-                assert await running_nets(db, subscription_id) == nets  # not before its day
+                async with db.session() as session:  # it waits for its day
+                    pending = await session.scalar(
+                        select(ScheduledChange).where(
+                            ScheduledChange.subscription_id == subscription_id,
+                            ScheduledChange.status == "PENDING",
+                        )
+                    )
+                assert pending is not None
+                assert (pending.effective_date, pending.quantity) == (day, change.quantity)
             if change.quantity == 0:
                 emptied = True
                 if day == made:

@@ -25,7 +25,15 @@ from recur.db.models import (
 from recur.services import billing, subscriptions
 from recur.services.common import Invalid
 from recur.services.subscriptions import ItemChangeRequest as Change
-from tests.services.test_amendments import NOW, TODAY, _acme, _actor, _change, _price
+from tests.services.test_amendments import (
+    NOW,
+    TERM_END,
+    TODAY,
+    _acme,
+    _actor,
+    _change,
+    _price,
+)
 
 DAY = date(2026, 12, 15)
 
@@ -188,3 +196,61 @@ async def test_a_scheduled_removal_of_every_item_ends_the_subscription_on_its_da
     async with db.session() as session:
         ended = await session.get_one(Subscription, subscription_id)
     assert (ended.status, ended.canceled_on) == (SubscriptionStatus.CANCELED, DAY)
+
+
+# ---- commitments -----------------------------------------------------------------------------
+
+
+async def test_a_customers_decrease_waits_for_the_renewal_and_credits_nothing(
+    db: Database,
+) -> None:
+    subscription_id, items = await _acme(db)
+    fewer = [Change(item_id=items["SEAT-STD"], quantity=5)]
+
+    preview = await _change(db, "alice@acme.example", fewer, preview=True)
+    assert preview.effective_date == TERM_END  # shown before the customer confirms
+    assert preview.amount_due_now == 0 and preview.contract_value_change == 0
+
+    done = await _change(db, "alice@acme.example", fewer)
+    assert (done.invoice, done.credit_note, done.charges) == (None, None, [])
+    assert (await _seats(db)).quantity == 25  # the committed 25 until the term ends
+    waiting = (await subscriptions.scheduled_by_subscription(db, [subscription_id]))[
+        subscription_id
+    ]
+    assert [(c.effective_date, c.description) for c in waiting] == [
+        (TERM_END, "Standard Seats 25 → 5")
+    ]
+
+    # At the renewal the new term starts with 5 seats: 5 × $25.
+    await billing.run_billing(db, as_of=TERM_END, now=NOW)
+    assert (await _seats(db)).quantity == 5
+    async with db.session() as session:
+        renewed = await session.scalar(
+            select(Charge.amount).where(
+                Charge.subscription_item_id == items["SEAT-STD"],
+                Charge.period_start == TERM_END,
+            )
+        )
+    assert renewed == Decimal("125.00")
+
+
+async def test_a_customer_increases_at_once_but_not_together_with_a_decrease(
+    db: Database,
+) -> None:
+    _, items = await _acme(db)
+    sso = await _price(db, "SSO")
+    with pytest.raises(Invalid) as mixed:
+        await _change(
+            db,
+            "alice@acme.example",
+            [Change(item_id=items["SEAT-STD"], quantity=20), Change(price_id=sso, quantity=1)],
+        )
+    assert mixed.value.problems[0].code == "MIXED_CHANGE"
+
+    more = await _change(db, "alice@acme.example", [Change(item_id=items["SEAT-STD"], quantity=30)])
+    assert more.effective_date == TODAY and more.invoice is not None
+    # Staff reduce at once.
+    reduced = await _change(
+        db, "rita@recur.example", [Change(item_id=items["SEAT-STD"], quantity=26)]
+    )
+    assert reduced.credit_note is not None

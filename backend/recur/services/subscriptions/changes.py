@@ -53,6 +53,7 @@ from recur.services.subscriptions.planning import (
     PlannedChange,
     check_effective_date,
     current_term,
+    deferred_to_renewal,
     load_products,
     lock_for_change,
     plan_changes,
@@ -169,6 +170,7 @@ async def apply_change(
     await refuse_changes_to_scheduled(
         session, subscription.id, {plan.item.id for plan in planned if plan.item is not None}
     )
+    effective = deferred_to_renewal(actor, requests, planned, term) or effective
     quote = subscription_quote(
         subscription,
         number=await next_number(session, NumberSequence.QUOTE),
@@ -263,8 +265,12 @@ async def carry_out(
     else:
         items_by_line = await change_items(session, subscription, changes, effective)
     value_before = await contract_value(session, subscription.id, term.start, term.end)
-    scheduled = amendment_charges(
-        [plan.change for _line, plan in changes], term, effective, subscription.currency
+    scheduled = (  # nothing to bill for a change at the renewal: the new term bills it
+        amendment_charges(
+            [plan.change for _line, plan in changes], term, effective, subscription.currency
+        )
+        if effective < term.end
+        else ()
     )
     plans = {plan.change.key: (line, plan) for line, plan in changes}
     charges = [

@@ -358,3 +358,38 @@ def summarise(planned: Sequence[PlannedChange], products: dict[int, Product]) ->
             parts.append(f"{name} {plan.quantity_before} → {plan.quantity}")
     text = ", ".join(parts)
     return text[:1].upper() + text[1:] + "."
+
+
+def deferred_to_renewal(
+    actor: Actor,
+    requests: Sequence[ItemChangeRequest],
+    planned: Sequence[PlannedChange],
+    term: Term,
+) -> date | None:
+    """The day a customer's change takes effect when it is a decrease: the renewal.
+
+    Customers may increase at any time; a decrease — fewer, removed, or moved to a price worth
+    less a month — waits for the end of the term they committed to (staff reduce mid-term with
+    an amendment quote). A change that does both is refused: they take effect on different
+    days."""
+    if actor.role is not Role.CUSTOMER:
+        return None
+    plans = iter(planned)
+    ups = downs = 0
+    for request in requests:
+        swap = request.item_id is not None and request.price_id is not None
+        group = [next(plans), next(plans)] if swap else [next(plans)]
+        worth = sum(_monthly(p.change.after, p) - _monthly(p.change.before, p) for p in group)
+        ups, downs = ups + (worth > 0), downs + (worth < 0)
+    if downs and ups:
+        raise Invalid.one(
+            "changes",
+            "Increases take effect now and decreases at the renewal: make them as two changes.",
+            "MIXED_CHANGE",
+        )
+    return term.end if downs else None
+
+
+def _monthly(amount: Decimal, plan: PlannedChange) -> Decimal:
+    months = plan.price.billing_period.months
+    return amount / months if months else Decimal(0)

@@ -98,15 +98,7 @@ async def renew_or_expire(
     is skipped (it is being handled there). ``prices``: the prices read so far, shared by a
     run's renewals (a price in use is never edited), and added to."""
     prices = {} if prices is None else prices
-    known = set(prices)
-    try:
-        return await _renew_or_expire(db, subscription_id, as_of=as_of, now=now, prices=prices)
-    except BaseException:
-        # Prices read in the transaction that failed were expired by its rollback: the next
-        # renewals of the run read them again.
-        for price_id in set(prices) - known:
-            del prices[price_id]
-        raise
+    return await _renew_or_expire(db, subscription_id, as_of=as_of, now=now, prices=prices)
 
 
 async def _renew_or_expire(
@@ -167,7 +159,16 @@ async def renew(
     # Items an amendment removed (or swapped away) are not renewed.
     running = [item for item in subscription.items if item.ended_on is None]
     prices = {} if prices is None else prices
-    prices.update(await load_prices(session, {i.price_id for i in running} - prices.keys()))
+    read = await load_prices(session, {i.price_id for i in running} - prices.keys())
+    for price in read.values():
+        # Shared with the run's other renewals, some in other sessions at the same time: out
+        # of this one, so that its rollback, should it fail, expires nothing they read.
+        for tier in price.tiers:
+            session.expunge(tier)
+        session.expunge(price)
+    prices.update(read)
+    # This renewal's own view: another one of the run may add to the shared dict meanwhile.
+    prices = {item.price_id: prices[item.price_id] for item in running}
     quote = subscription_quote(
         subscription,
         number=await next_number(session, NumberSequence.QUOTE),

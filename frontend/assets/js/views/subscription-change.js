@@ -192,7 +192,9 @@ function previewView(s, p, input) {
     h(
       "p",
       { class: "muted" },
-      p.effectiveDate > todayISO()
+      p.effectiveDate === s.currentTermEnd
+        ? `Decreases take effect at the renewal on ${formatDate(p.effectiveDate)}: you keep everything you committed to, and are billed for it, until the term ends on ${formatDate(lastDay(s.currentTermEnd))}; the new term starts with the change. You can call it off until then.`
+        : p.effectiveDate > todayISO()
         ? `Scheduled for ${formatDate(p.effectiveDate)}: nothing is billed now and your items stay as they are until then. From that day each period bills the new amounts, the first prorated. You can call it off until then.`
         : due > 0
         ? `An invoice of ${amount} is issued now; from the next period on, each period bills the new amounts until the term ends on ${formatDate(lastDay(s.currentTermEnd))}.`
