@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import update
-
 from recur.core.roles import Role
 from recur.db.engine import Database
-from recur.db.models import Charge, CreditNote, Subscription, SubscriptionEvent
+from recur.db.models import CreditNote, Subscription, SubscriptionEvent
 from recur.services.common import Actor, Forbidden, Invalid
 from recur.services.subscriptions.changes import apply_change
 from recur.services.subscriptions.planning import (
@@ -19,7 +17,7 @@ from recur.services.subscriptions.planning import (
     require_changer,
 )
 from recur.services.subscriptions.renewal_settings import set_auto_renew
-from recur.services.subscriptions.scheduled import CANCELED, call_off_pending, pending_changes
+from recur.services.subscriptions.scheduled import call_off, call_off_pending, pending_changes
 
 
 async def cancel_subscription(
@@ -93,13 +91,7 @@ async def cancel_scheduled_change(
                 "UNKNOWN_SCHEDULED_CHANGE",
             )
         called_off = [c for c in pending if c.order_id == chosen.order_id]
-        for change in called_off:
-            change.status = CANCELED
-        await session.execute(
-            update(Charge)
-            .where(Charge.order_id == chosen.order_id, Charge.netted_on.is_(None))
-            .values(netted_on=today)
-        )
+        await call_off(session, called_off, today)
         session.add(
             SubscriptionEvent(
                 subscription_id=subscription.id,

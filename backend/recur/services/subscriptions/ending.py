@@ -13,17 +13,24 @@ from recur.db.models import Charge, Subscription
 from recur.services.subscriptions.renewal_quotes import agreed_renewal
 
 
+async def close_unbilled(session: AsyncSession, order_ids: set[int], on: date) -> None:
+    """Close the charges of ``order_ids`` not billed yet, without a document: what is called
+    off (a change that waited, an agreed renewal) is never billed."""
+    if order_ids:
+        await session.execute(
+            update(Charge)
+            .where(Charge.order_id.in_(order_ids), Charge.netted_on.is_(None))
+            .values(netted_on=on)
+        )
+
+
 async def end_subscription(session: AsyncSession, subscription: Subscription, on: date) -> str:
     """Mark ``subscription`` cancelled on ``on`` and call off a renewal agreed for its next
     term; the sentence for its history about that renewal ("" without one)."""
     agreed = await agreed_renewal(session, subscription)
     called_off = ""
     if agreed is not None:
-        await session.execute(
-            update(Charge)
-            .where(Charge.order_id == agreed.id, Charge.netted_on.is_(None))
-            .values(netted_on=on)
-        )
+        await close_unbilled(session, {agreed.id}, on)
         called_off = f" The renewal agreed in order {agreed.number} is called off."
     subscription.status = SubscriptionStatus.CANCELED
     subscription.canceled_on = on

@@ -31,7 +31,7 @@ from recur.db.models import (
     SubscriptionItem,
 )
 from recur.services.common import Invalid, Problem, grouped
-from recur.services.subscriptions.ending import end_subscription
+from recur.services.subscriptions.ending import close_unbilled, end_subscription
 from recur.services.subscriptions.reads import locked_subscription
 
 if TYPE_CHECKING:
@@ -82,17 +82,15 @@ async def change_items(
         if plan.item is None and plan.price.billing_period is BillingPeriod.ONE_TIME:
             continue  # a one-time add-on is charged, not subscribed to
         if plan.item is None:
-            item = SubscriptionItem(
-                subscription_id=subscription.id,
-                product_id=plan.price.product_id,
-                price_id=plan.price.id,
-                quantity=plan.quantity,
-                discount_percent=plan.discount_percent,
-                uplift_percent=Decimal(0),
-                net_amount=plan.change.after,
+            item = _add_item(
+                session,
+                subscription,
+                plan.price.product_id,
+                plan.price.id,
+                plan.quantity,
+                plan.discount_percent,
+                plan.change.after,
             )
-            session.add(item)
-            subscription.items.append(item)
         else:
             item = plan.item
             item.quantity = plan.quantity
@@ -106,6 +104,30 @@ async def change_items(
         if line.id in items_by_line:
             line.subscription_item_id = items_by_line[line.id].id
     return items_by_line
+
+
+def _add_item(
+    session: AsyncSession,
+    subscription: Subscription,
+    product_id: int,
+    price_id: int,
+    quantity: int,
+    discount_percent: Decimal,
+    net_amount: Decimal,
+) -> SubscriptionItem:
+    """An item added during the term: at the price it was added at, with no uplift."""
+    item = SubscriptionItem(
+        subscription_id=subscription.id,
+        product_id=product_id,
+        price_id=price_id,
+        quantity=quantity,
+        discount_percent=discount_percent,
+        uplift_percent=Decimal(0),
+        net_amount=net_amount,
+    )
+    session.add(item)
+    subscription.items.append(item)
+    return item
 
 
 def items_after(
@@ -202,17 +224,15 @@ async def apply_due(session: AsyncSession, subscription: Subscription, today: da
     items = {item.id: item for item in subscription.items}
     for change in due:
         if change.subscription_item_id is None:
-            item = SubscriptionItem(
-                subscription_id=subscription.id,
-                product_id=change.product_id,
-                price_id=change.price_id,
-                quantity=change.quantity,
-                discount_percent=change.discount_percent,
-                uplift_percent=Decimal(0),
-                net_amount=change.net_amount,
+            item = _add_item(
+                session,
+                subscription,
+                change.product_id,
+                change.price_id,
+                change.quantity,
+                change.discount_percent,
+                change.net_amount,
             )
-            session.add(item)
-            subscription.items.append(item)
             await session.flush()
             await session.execute(
                 update(Charge)
@@ -261,18 +281,16 @@ async def apply_due_changes(db: Database, as_of: date) -> int:
     return applied
 
 
+async def call_off(session: AsyncSession, changes: Sequence[ScheduledChange], on: date) -> None:
+    """Call off waiting changes: their charges are closed unbilled."""
+    for change in changes:
+        change.status = CANCELED
+    await close_unbilled(session, {change.order_id for change in changes}, on)
+
+
 async def call_off_pending(session: AsyncSession, subscription: Subscription, on: date) -> None:
     """Cancelling now ends what is in effect; the changes still waiting go with it."""
-    pending = await pending_changes(session, subscription.id)
-    for change in pending:
-        change.status = CANCELED
-    orders = {change.order_id for change in pending}
-    if orders:
-        await session.execute(
-            update(Charge)
-            .where(Charge.order_id.in_(orders), Charge.netted_on.is_(None))
-            .values(netted_on=on)
-        )
+    await call_off(session, await pending_changes(session, subscription.id), on)
 
 
 async def scheduled_by_subscription(

@@ -208,9 +208,10 @@ function previewView(s, p, input) {
 /** The term's contract value before → after a change, and the change itself: the change's own
  * schedule, the prorated part now and every later period, exactly as it will be billed. */
 export function contractValue(p, currency) {
-  const change = Number(p.contractValueChange.amount);
-  const signed = `${change < 0 ? "−" : "+"}${formatMoney(Math.abs(change).toFixed(2), currency)}`;
-  return `${formatMoney(p.contractValueBefore.amount, currency)} → ${formatMoney(p.contractValueAfter.amount, currency)} (${change ? signed : "no change"})`;
+  const amount = p.contractValueChange.amount;
+  const credit = amount.startsWith("-");
+  const signed = `${credit ? "−" : "+"}${formatMoney(credit ? amount.slice(1) : amount, currency)}`;
+  return `${formatMoney(p.contractValueBefore.amount, currency)} → ${formatMoney(p.contractValueAfter.amount, currency)} (${Number(amount) ? signed : "no change"})`;
 }
 
 /** The last day of a term whose end is exclusive. */
