@@ -562,7 +562,7 @@ async def write_book(database_url: str, accounts: int, month: date, as_of: date,
     db = Database(database_url)
     try:
         await upgrade(db)
-        async with db.session() as session, session.begin():
+        async with db.transaction() as session:
             _catalog(session)
         async with db.session() as session:
             prices = {
@@ -577,14 +577,14 @@ async def write_book(database_url: str, accounts: int, month: date, as_of: date,
             for _ in range(min(CHUNK_ACCOUNTS, accounts - first)):
                 generator.account()
             rows = generator.take_rows()
-            async with db.engine.begin() as connection:
+            async with db.begin() as connection:
                 for name in TABLES:
                     if rows[name]:
                         await connection.execute(tables[name].insert(), rows[name])
         book = generator.book
         book.last_invoice_id = book.history_invoices
         book.last_line_id = book.history_lines
-        async with db.engine.begin() as connection:
+        async with db.begin() as connection:
             for sequence, counter in generator.numbers.items():
                 await connection.execute(
                     update(NumberSequence)
@@ -774,13 +774,13 @@ async def measure_ceiling(database_url: str, book: Book) -> dict[str, Any]:
                     select(lines).where(lines.c.id > book.last_line_id)
                 )
             ]
-        async with db.engine.begin() as connection:
+        async with db.begin() as connection:
             await connection.execute(delete(lines).where(lines.c.id > book.last_line_id))
             await connection.execute(delete(invoices).where(invoices.c.id > book.last_invoice_id))
         if not db.is_sqlite:
             await vacuum_analyze(db)
         started = time.perf_counter()
-        async with db.engine.begin() as connection:
+        async with db.begin() as connection:
             await connection.execute(invoices.insert(), invoice_rows)
             await connection.execute(lines.insert(), line_rows)
         seconds = time.perf_counter() - started

@@ -230,7 +230,7 @@ async def load_demo(db: Database, today: date | None = None) -> bool:
     """
     if not await is_empty(db):
         return False
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         products = _catalog(session)
         await session.flush()
         await session.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -27,6 +29,7 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _configure_sqlite)
             event.listen(self.engine.sync_engine, "begin", _begin_sqlite)
+            event.listen(self.engine.sync_engine, "before_cursor_execute", _refuse_deferred_write)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -48,6 +51,13 @@ class Database:
         async with self.session() as session, session.begin():
             await session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
             yield session
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
+        """A connection in a write transaction, for Core statements (migrations, bulk
+        writes): like :meth:`transaction`, with the write lock taken at once on SQLite."""
+        async with self.engine.execution_options(sqlite_begin="IMMEDIATE").begin() as connection:
+            yield connection
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -77,4 +87,29 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 def _begin_sqlite(connection: Any) -> None:
     mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    connection.info["sqlite_begin"] = mode
     connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+#: Statements that write: they belong in a transaction that holds the write lock.
+_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+class DeferredWrite(RuntimeError):
+    """A write in a transaction begun without the write lock (see :meth:`Database.transaction`)."""
+
+
+def _refuse_deferred_write(
+    connection: Any, _cursor: Any, statement: str, *_args: Any, **_kwargs: Any
+) -> None:
+    """Every write on SQLite goes through :meth:`Database.transaction` (``BEGIN IMMEDIATE``).
+
+    A deferred transaction that reads and then writes must upgrade its read lock, and SQLite
+    cannot wait for that: when another connection writes meanwhile it fails at once with
+    "database is locked", whatever the busy timeout. Refusing such writes outright turns a
+    failure that shows only under concurrency into one every test sees.
+    """
+    if connection.info.get("sqlite_begin") == "DEFERRED" and _WRITES.match(statement):
+        raise DeferredWrite(
+            "write outside Database.transaction(): SQLite would fail it under concurrency"
+        )

@@ -28,7 +28,7 @@ async def upgrade(database: Database, revision: str = "head") -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
-    async with database.engine.begin() as connection:
+    async with database.begin() as connection:
         await connection.run_sync(run)
 
 

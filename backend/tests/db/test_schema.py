@@ -20,7 +20,7 @@ AMOUNTS = [Decimal("0.0125"), Decimal("0.000001"), Decimal("123456789.123456"), 
 
 
 async def _add_prices(db: Database, amounts: list[Decimal | float]) -> list[int]:
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         product = Product(sku="T-1", name="Test", category="Test", kind=ProductKind.SUBSCRIPTION)
         for amount in amounts:
             product.prices.append(

@@ -30,7 +30,7 @@ things = Table(
 @pytest.fixture
 async def database(tmp_path: Path) -> AsyncIterator[Database]:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'driver.db'}")
-    async with db.engine.begin() as connection:
+    async with db.begin() as connection:
         await connection.run_sync(metadata.create_all)
     yield db
     await db.dispose()
@@ -59,18 +59,18 @@ async def test_the_engine_uses_the_cursor(database: Database) -> None:
 
 
 async def test_a_statement_is_one_hand_off(database: Database, hand_offs: list[str]) -> None:
-    async with database.engine.connect() as connection:
+    async with database.begin() as connection:
         await connection.execute(text("SELECT 1"))  # the connection is checked out first
         hand_offs.clear()
         rows = (await connection.execute(select(things.c.id, things.c.name))).all()
         await connection.execute(insert(things), [{"name": "a"}, {"name": "b"}])
     assert rows == []
-    # A select, an executemany, and the rollback when the connection goes back.
-    assert hand_offs == ["_run", "_run", "rollback"]
+    # A select, an executemany, the commit, and the reset when the connection goes back.
+    assert hand_offs == ["_run", "_run", "commit", "rollback"]
 
 
 async def test_rows_counts_and_ids_are_what_sqlalchemy_expects(database: Database) -> None:
-    async with database.engine.begin() as connection:
+    async with database.begin() as connection:
         inserted = await connection.execute(insert(things).values(name="first"))
         assert inserted.inserted_primary_key == (1,)
         returned = await connection.execute(
@@ -93,7 +93,7 @@ async def test_rows_counts_and_ids_are_what_sqlalchemy_expects(database: Databas
 
 
 async def test_a_streamed_result_still_streams(database: Database) -> None:
-    async with database.engine.begin() as connection:
+    async with database.begin() as connection:
         await connection.execute(insert(things), [{"name": f"s{i}"} for i in range(50)])
     async with database.engine.connect() as connection:
         stream = await connection.stream(select(things.c.name).order_by(things.c.id))
@@ -103,10 +103,10 @@ async def test_a_streamed_result_still_streams(database: Database) -> None:
 
 
 async def test_errors_are_sqlalchemys(database: Database) -> None:
-    async with database.engine.begin() as connection:
+    async with database.begin() as connection:
         await connection.execute(insert(things).values(name="same"))
     with pytest.raises(IntegrityError, match="UNIQUE"):
-        async with database.engine.begin() as connection:
+        async with database.begin() as connection:
             await connection.execute(insert(things).values(name="same"))
     with pytest.raises(OperationalError, match="no such table"):
         async with database.engine.connect() as connection:

@@ -131,7 +131,7 @@ async def test_graduated_tiers_add_each_reached_tiers_flat_fee(gql) -> None:
 
 
 async def _archive_first_usd_price(db: Database, sku: str) -> None:
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         price_id = await session.scalar(
             select(Price.id)
             .join(Product)
@@ -158,7 +158,7 @@ async def test_archived_prices_are_history_for_staff_only(gql, login, db) -> Non
 
 
 async def test_retired_products_are_hidden_except_from_admins(gql, login, db) -> None:
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         await session.execute(update(Product).where(Product.sku == "SANDBOX").values(active=False))
 
     anonymous = await gql(PRODUCTS, {"first": 50})

@@ -17,7 +17,7 @@ PRODUCTS = "{ products(first: 50) { edges { node { sku name prices { unitAmount 
 
 
 async def _rename_sandbox(db) -> None:
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         await session.execute(
             update(Product).where(Product.sku == "SANDBOX").values(name="Sandbox (renamed)")
         )

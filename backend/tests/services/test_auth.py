@@ -43,7 +43,7 @@ async def test_unknown_email_spends_a_hash_verification_and_answers_like_a_wrong
 
 
 async def test_a_deactivated_user_cannot_log_in(db: Database) -> None:
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         await session.execute(
             update(User).where(User.email == "carol@initech.example").values(active=False)
         )

@@ -134,7 +134,7 @@ async def test_an_active_subscription_with_no_items_left_expires_at_term_end(
 ) -> None:
     """Books written before removals ended subscriptions: nothing to renew, so it expires."""
     subscription = await _month_end_subscription(db)
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         for item in await session.scalars(
             select(SubscriptionItem).where(SubscriptionItem.subscription_id == subscription.id)
         ):
@@ -255,7 +255,7 @@ async def test_a_renewal_past_the_most_a_line_may_bill_is_refused_with_the_reaso
     """At 100 % a month, a price doubles every renewal; it stops at a trillion, said so."""
     subscription = await _month_end_subscription(db)
     await _set_uplift(db, "maria@recur.example", subscription.id, "100")
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         item = await session.scalar(
             select(SubscriptionItem).where(SubscriptionItem.subscription_id == subscription.id)
         )
@@ -285,7 +285,7 @@ async def test_a_refused_renewal_does_not_stop_the_next_one_on_the_same_price(
     refused = await _month_end_subscription(db)
     renewed = await _month_end_subscription(db, seats=3)
     await _set_uplift(db, "maria@recur.example", refused.id, "100")
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         item = await session.scalar(
             select(SubscriptionItem).where(SubscriptionItem.subscription_id == refused.id)
         )

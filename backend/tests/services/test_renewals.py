@@ -43,7 +43,7 @@ async def _end_earlier_terms(db: Database, subscription: Subscription) -> None:
 
 async def test_an_auto_renewing_subscription_renews_for_another_term_at_its_uplift(db) -> None:
     subscription = await _acme_subscription(db)
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         await session.execute(
             update(Subscription)
             .where(Subscription.id == subscription.id)
@@ -96,7 +96,7 @@ async def test_an_auto_renewing_subscription_renews_for_another_term_at_its_upli
 
 async def test_a_subscription_without_auto_renew_expires_at_term_end(db) -> None:
     subscription = await _acme_subscription(db)
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         await session.execute(
             update(Subscription).where(Subscription.id == subscription.id).values(auto_renew=False)
         )

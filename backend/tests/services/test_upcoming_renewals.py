@@ -40,7 +40,7 @@ async def actor(db: Database, email: str) -> Actor:
 
 async def set_subscription(db: Database, number: str, **values: object) -> None:
     """Change a demo subscription's columns (a term end, its status, auto-renew)."""
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         await session.execute(
             update(Subscription).where(Subscription.number == number).values(**values)
         )
@@ -58,7 +58,7 @@ async def add_quote(
 ) -> str:
     """A quote of the subscription's items for the term starting on ``start`` (default: the
     coming term), written directly as another feature would; returns its number."""
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         subscription = await session.scalar(
             select(Subscription)
             .where(Subscription.number == number)

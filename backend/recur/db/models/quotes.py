@@ -5,16 +5,28 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recur.core.lifecycle import QuoteKind, QuoteStatus
 from recur.db.base import Base, TimestampMixin, utcnow
 from recur.db.types import ScaledDecimal, UTCDateTime
 
+#: At most one open cart per account, whatever the concurrency (docs/quote-to-order.md).
+ONE_CART_PER_ACCOUNT = text("is_cart AND status = 'DRAFT'")
+
 
 class Quote(TimestampMixin, Base):
     __tablename__ = "quotes"
+    __table_args__ = (
+        Index(
+            "uq_quotes_one_cart_per_account",
+            "account_id",
+            unique=True,
+            sqlite_where=ONE_CART_PER_ACCOUNT,
+            postgresql_where=ONE_CART_PER_ACCOUNT,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)

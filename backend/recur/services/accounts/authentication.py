@@ -44,11 +44,11 @@ async def login(
             raise Invalid.one(None, LOGIN_FAILED, "LOGIN_FAILED")
         if not user.active:
             raise Invalid.one(None, LOGIN_FAILED, "LOGIN_FAILED")
-        login_session = UserSession(
-            id=secrets.token_urlsafe(24), user_id=user.id, expires_at=now + ttl, created_at=now
-        )
+    login_session = UserSession(
+        id=secrets.token_urlsafe(24), user_id=user.id, expires_at=now + ttl, created_at=now
+    )
+    async with db.transaction() as session:
         session.add(login_session)
-        await session.commit()
     token = signer.issue(f"user:{user.id}", now=now, ttl=ttl, session_id=login_session.id)
     return LoginResult(
         user=user, token=token, session_id=login_session.id, expires_at=login_session.expires_at
@@ -59,11 +59,10 @@ async def logout(db: Database, actor: Actor, *, now: datetime) -> None:
     """Revoke the actor's session: its token stops working at once."""
     if actor.session_id is None:
         return
-    async with db.session() as session:
+    async with db.transaction() as session:
         login_session = await session.get(UserSession, actor.session_id)
         if login_session is not None and login_session.revoked_at is None:
             login_session.revoked_at = now
-            await session.commit()
 
 
 async def actor_for_token(db: Database, signer: TokenSigner, token: str, *, now: datetime) -> Actor:

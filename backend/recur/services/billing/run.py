@@ -135,11 +135,13 @@ def _document_count(account_id: ColumnElement[int]) -> ColumnElement[int]:
 # The statements that run for every account, built once (building one costs more than its
 # round trip), their values bound when they run.
 
-#: The account, locked (unless another run holds it), and whether it has credit.
+#: The account, locked, and whether it has credit. A run waits for an account another
+#: holds rather than passing it by: the other may be billing only the charges it read, not
+#: those a renewal (of this run, say) scheduled since, which would then wait for the next day.
 _LOCK_ACCOUNT = (
     select(Account, has_credit(Account.id))
     .where(Account.id == bindparam("account_id"))
-    .with_for_update(of=Account, skip_locked=True)
+    .with_for_update(of=Account)
 )
 
 #: The charges its batch read, with their context and the account's document count.
@@ -222,7 +224,8 @@ async def _due_charges(
     meanwhile. Charges
     netted meanwhile by another run (no document) are left out. Otherwise, or without
     ``due``, they are read again. Charges scheduled since without a document (another run's
-    renewal) wait for the next run, as if they had been scheduled just after this one.
+    renewal) are left to the run that scheduled them: it reads its batch after renewing, and
+    waits for this account's lock behind this run.
     """
     if due is not None:
         rows = (
@@ -254,7 +257,7 @@ async def bill_account(
 ) -> Invoice | CreditNote | None:
     """Invoice everything due for one account, in one transaction — or, when what is due
     adds up to less than zero (scheduled credits of a downgrade), issue a credit note for
-    it; ``None`` if nothing is due (or another run holds the account right now).
+    it; ``None`` if nothing is due (another run may have billed it meanwhile).
 
     ``due`` is what :func:`accounts_to_bill` read for the account, if anything: it is used
     when still right (see :func:`_due_charges`), which spares the billed-charges subquery."""

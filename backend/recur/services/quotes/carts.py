@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from recur.db.engine import Database
 from recur.db.models import Quote
 from recur.services.common import Actor, Invalid
@@ -29,31 +31,43 @@ async def add_to_cart(
 ) -> Quote:
     """Put a price in the customer's cart, creating the cart on the first add."""
     require_customer(actor)
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         cart = await cart_of(session, actor, for_update=True)
         if cart is None:
-            account = await account_for(session, actor, actor.account_id or 0)
-            cart = await new_quote(
-                session,
-                actor,
-                account,
-                start_date=today,
-                term_months=DEFAULT_TERM_MONTHS,
-                now=now,
-                is_cart=True,
-            )
-            await session.refresh(cart, ["lines"])
+            cart = await _new_cart(session, actor, today=today, now=now)
         await add_line(
             session, actor, cart, price_id=price_id, quantity=quantity, discount=Decimal(0), now=now
         )
     return await reloaded_quote(db, actor, cart.id)
 
 
+async def _new_cart(session: AsyncSession, actor: Actor, *, today: date, now: datetime) -> Quote:
+    """The account's cart, made now unless a concurrent first add made it meanwhile.
+
+    The account's row lock makes concurrent first adds take turns, so the second finds the
+    first's cart instead of making another (which the one-cart index would refuse anyway).
+    """
+    account = await account_for(session, actor, actor.account_id or 0, for_update=True)
+    cart = await cart_of(session, actor, for_update=True)
+    if cart is None:
+        cart = await new_quote(
+            session,
+            actor,
+            account,
+            start_date=today,
+            term_months=DEFAULT_TERM_MONTHS,
+            now=now,
+            is_cart=True,
+        )
+        await session.refresh(cart, ["lines"])
+    return cart
+
+
 async def update_cart_line(
     db: Database, actor: Actor, *, line_id: int, quantity: int, now: datetime
 ) -> Quote:
     require_customer(actor)
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         cart = await cart_of(session, actor, for_update=True)
         if cart is None:
             raise Invalid.one("lineId", "Your cart is empty.", "UNKNOWN_LINE")
@@ -67,7 +81,7 @@ async def update_cart_line(
 
 async def remove_cart_line(db: Database, actor: Actor, *, line_id: int, now: datetime) -> Quote:
     require_customer(actor)
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         cart = await cart_of(session, actor, for_update=True)
         if cart is None:
             raise Invalid.one("lineId", "Your cart is empty.", "UNKNOWN_LINE")

@@ -241,12 +241,13 @@ async def quote_of_line(session: AsyncSession, actor: Actor, line_id: int) -> Qu
     return quote
 
 
-async def account_for(session: AsyncSession, actor: Actor, account_id: int) -> Account:
-    account = (
-        await session.scalars(
-            select(Account).where(Account.id == account_id, visible_accounts(actor))
-        )
-    ).first()
+async def account_for(
+    session: AsyncSession, actor: Actor, account_id: int, *, for_update: bool = False
+) -> Account:
+    statement = select(Account).where(Account.id == account_id, visible_accounts(actor))
+    if for_update:
+        statement = statement.with_for_update()
+    account = (await session.scalars(statement)).first()
     if account is None:
         raise Invalid.one("accountId", "There is no such account.", "UNKNOWN_ACCOUNT")
     return account
@@ -273,7 +274,7 @@ async def create_quote(
         rules.check_term(term, [])
     except rules.QuoteRuleError as error:
         raise rule_problem(error) from None
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         account = await account_for(session, actor, account_id)
         quote = await new_quote(
             session, actor, account, start_date=start, term_months=term, now=now, is_cart=False
@@ -293,7 +294,7 @@ async def add_quote_line(
     now: datetime,
 ) -> Quote:
     require_sales(actor)
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         quote = await load_quote(session, actor, quote_id, for_update=True)
         if quote is None:
             raise Invalid.one("quoteId", "There is no such quote.", "UNKNOWN_QUOTE")
@@ -315,7 +316,7 @@ async def update_quote_line(
     now: datetime,
 ) -> Quote:
     require_sales(actor)
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         quote = await quote_of_line(session, actor, line_id)
         check_version(quote, expected_version)
         line = find_line(quote, line_id)
@@ -329,7 +330,7 @@ async def remove_quote_line(
     db: Database, actor: Actor, *, line_id: int, expected_version: int | None, now: datetime
 ) -> Quote:
     require_sales(actor)
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         quote = await quote_of_line(session, actor, line_id)
         check_version(quote, expected_version)
         await drop_line(session, quote, find_line(quote, line_id), now)
