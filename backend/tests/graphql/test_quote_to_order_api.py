@@ -15,7 +15,8 @@ ADD = """mutation($price: ID!, $q: Int!) { addToCart(input: {priceId: $price, qu
 CHECKOUT = """mutation($quote: ID) { checkout(input: {quoteId: $quote, termMonths: 12}) {
   order { id number subscription { number status items { quantity netAmount { amount } } }
           invoice { number status subtotal { amount } tax { amount } total { amount }
-                    balanceDue { amount } lines { description amount { amount } explanation } } }
+                    balanceDue { amount } lines { description quantity unitAmount { amount }
+                                          amount { amount } explanation } } }
   userErrors { field message code } } }"""
 QUOTE_FIELDS = """id number status version approvalRequired expiresOn
   lines { id quantity discountPercent listAmount { amount } netAmount { amount }
@@ -51,6 +52,9 @@ async def test_a_customer_fills_a_cart_and_checks_out_once(gql, login) -> None:
     assert order["subscription"]["status"] == "ACTIVE"
     assert order["subscription"]["items"] == [{"quantity": 10, "netAmount": {"amount": "250.00"}}]
     assert all(order["number"] in line["explanation"] for line in invoice["lines"])
+    # Ten seats at $25 and the onboarding at $2,500: each line says its price per unit.
+    units = sorted((line["quantity"], line["unitAmount"]["amount"]) for line in invoice["lines"])
+    assert units == [(1, "2500.00"), (10, "25.00")]
     assert (await gql("{ cart { id } }", token=alice))["data"]["cart"] is None
 
 

@@ -15,12 +15,13 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from recur.core.lifecycle import QuoteKind, QuoteStatus, SubscriptionStatus
 from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import (
+    Account,
     Charge,
     CreditNote,
     CreditNoteLine,
@@ -155,6 +156,37 @@ async def test_fewer_seats_credit_the_days_left_as_a_credit_note_applied_oldest_
     assert done.amount_due_now == Decimal("-108.25")
     # Acme's partly paid invoice takes the credit at once.
     assert done.credit_note.unapplied < done.credit_note.total
+
+
+async def test_a_credit_gives_back_tax_at_the_rate_of_the_invoice_it_credits(db) -> None:
+    subscription_id, items = await _acme(db)
+    async with db.transaction() as session:  # Acme's rate rises after its November invoice
+        await session.execute(
+            update(Account)
+            .where(Account.id == (await session.get(Subscription, subscription_id)).account_id)
+            .values(tax_rate_percent=Decimal("20"))
+        )
+    down = await _change(db, "rita@recur.example", [Change(item_id=items["SEAT-STD"], quantity=5)])
+    assert down.credit_note is not None
+    assert down.credit_note.tax_rate_percent == Decimal("8.25")  # November's invoice's rate
+    assert (down.credit_note.subtotal, down.credit_note.total) == (
+        Decimal("100.00"),
+        Decimal("108.25"),
+    )
+    # A rise and a fall at once: the rise is invoiced at today's rate, the fall credited at
+    # the rate it was invoiced at, on a note of its own; what is due now counts both.
+    both = [
+        Change(item_id=items["SEAT-STD"], quantity=10),
+        Change(item_id=items["PLAT-CORE"], quantity=0),
+    ]
+    preview = await _change(db, "rita@recur.example", both, preview=True)
+    done = await _change(db, "rita@recur.example", both)
+    assert done.invoice is not None and done.credit_note is not None
+    assert done.invoice.tax_rate_percent == Decimal("20")
+    assert done.invoice.subtotal == Decimal("25.00")  # 5 seats × $25 × 6/30
+    assert done.credit_note.tax_rate_percent == Decimal("8.25")
+    assert done.amount_due_now == done.invoice.total - done.credit_note.total
+    assert preview.amount_due_now == done.amount_due_now
 
 
 async def test_a_change_worth_nothing_and_two_changes_on_one_day(db) -> None:

@@ -15,7 +15,7 @@ from recur.graphql.accounts.types import Account
 from recur.graphql.core.context import Info
 from recur.graphql.core.ids import to_global_id
 from recur.graphql.core.lazy import FromModel
-from recur.graphql.core.money import Money, money
+from recur.graphql.core.money import Money, money, percent, unit_amount
 from recur.graphql.core.node import Node, register_node
 
 if TYPE_CHECKING:
@@ -57,11 +57,17 @@ class InvoiceLine:
             explanation=line.explanation,
         )
 
-    @strawberry.field
+    @strawberry.field(
+        description="Net amount per unit of a line billing a whole period or a one-time item "
+        "(amount ÷ quantity, to six places); null for a change's prorated line, which its "
+        "explanation works out."
+    )
     def unit_amount(self) -> Money | None:
         if self.model_.unit_amount is None:
             return None
-        return Money(amount=self.model_.unit_amount.normalize(), currency=self.currency_)
+        return Money(
+            amount=unit_amount(self.model_.unit_amount, self.currency_), currency=self.currency_
+        )
 
     @strawberry.field
     def amount(self) -> Money:
@@ -134,13 +140,13 @@ class Invoice(Node):
     def subtotal(self) -> Money:
         return money(self.model_.subtotal, self.currency)
 
-    @strawberry.field(description="The account's tax rate on the subtotal, rounded once.")
+    @strawberry.field(description="The tax rate on the subtotal, rounded once.")
     def tax(self) -> Money:
         return money(self.model_.tax, self.currency)
 
-    @strawberry.field
+    @strawberry.field(description="The rate the tax was worked out at (8.25, 20.00).")
     def tax_rate_percent(self) -> Decimal:
-        return self.model_.tax_rate_percent.normalize()
+        return percent(self.model_.tax_rate_percent)
 
     @strawberry.field
     def total(self) -> Money:

@@ -254,22 +254,23 @@ async def bill_account(
     as_of: date,
     now: datetime,
     due: AccountDue | None = None,
-) -> Invoice | CreditNote | None:
+) -> list[Invoice | CreditNote]:
     """Invoice everything due for one account, in one transaction — or, when what is due
     adds up to less than zero (scheduled credits of a downgrade), issue a credit note for
-    it; ``None`` if nothing is due (another run may have billed it meanwhile).
+    it (see ``invoicing.bill_charges``); nothing if nothing is due (another run may have
+    billed it meanwhile).
 
     ``due`` is what :func:`accounts_to_bill` read for the account, if anything: it is used
     when still right (see :func:`_due_charges`), which spares the billed-charges subquery."""
     async with db.transaction() as session:
         locked = (await session.execute(_LOCK_ACCOUNT, {"account_id": account_id})).first()
         if locked is None:
-            return None
+            return []
         account, credit = locked
         due_charges, context = await _due_charges(db, session, account_id, as_of, due)
         charges = net_out(due_charges, as_of)
         if not charges:
-            return None
+            return []
         return await bill_charges(
             session,
             account,
@@ -355,7 +356,7 @@ async def run_billing(
     total = await _count_accounts_to_bill(db, as_of) if progress is not None else 0
     done = 0
 
-    async def bill(due: AccountDue) -> Invoice | CreditNote | FailedAccount | None:
+    async def bill(due: AccountDue) -> list[Invoice | CreditNote] | FailedAccount:
         nonlocal done
         try:
             return await bill_account(db, due.account_id, as_of=as_of, now=now, due=due)
@@ -372,11 +373,13 @@ async def run_billing(
         for outcome in await _each(batch, bill, workers=workers):
             if isinstance(outcome, FailedAccount):
                 result.failed_accounts.append(outcome)
-            elif isinstance(outcome, Invoice):
-                result.invoices_created += 1
-                result.invoice_numbers.append(outcome.number)
-            elif isinstance(outcome, CreditNote):
-                result.credit_note_numbers.append(outcome.number)
+                continue
+            for document in outcome:
+                if isinstance(document, Invoice):
+                    result.invoices_created += 1
+                    result.invoice_numbers.append(document.number)
+                else:
+                    result.credit_note_numbers.append(document.number)
     log.info(
         "billing run as of %s: %d invoices, %d failed accounts",
         as_of,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, insert, select
@@ -118,13 +118,34 @@ async def bill_charges(
     issued_by_user_id: int | None = None,
     context: LineContext | None = None,
     credit: bool | None = None,
-) -> Invoice | CreditNote:
+) -> list[Invoice | CreditNote]:
     """An invoice for ``charges``, or, when they add up to less than zero (an amendment's
-    credits), a credit note for them. ``reason`` is the credit note's. ``context``: the
-    charges' context if the caller has read it (:func:`with_line_context`); ``credit``:
-    whether the account has credit, if the caller has read it (``payments.has_credit``)."""
+    credits), a credit note for them; before it, a credit note of its own for the credits
+    of periods invoiced at another tax rate than today's, one per rate. The documents in
+    the order made. ``reason`` is the credit notes'. ``context``: the charges' context if
+    the caller has read it (:func:`with_line_context`); ``credit``: whether the account has
+    credit, if the caller has read it (``payments.has_credit``)."""
+    documents: list[Invoice | CreditNote] = []
+    # Credits of what was invoiced at another rate than today's: a note of their own each.
+    for rate, credits in (await _credits_at_other_rates(session, account, charges)).items():
+        documents.append(
+            await issue_credit_note(
+                session,
+                account,
+                credits,
+                issue_date=issue_date,
+                now=now,
+                reason=reason,
+                issued_by_user_id=issued_by_user_id,
+                context=context,
+                tax_rate_percent=rate,
+            )
+        )
+        charges = [charge for charge in charges if charge not in credits]
+    if not charges:
+        return documents
     if sum((c.amount for c in charges), Decimal(0)) < 0:
-        return await issue_credit_note(
+        note = await issue_credit_note(
             session,
             account,
             charges,
@@ -134,9 +155,50 @@ async def bill_charges(
             issued_by_user_id=issued_by_user_id,
             context=context,
         )
-    return await issue_invoice(
-        session, account, charges, issue_date=issue_date, now=now, context=context, credit=credit
+        return [*documents, note]
+    invoice = await issue_invoice(
+        session,
+        account,
+        charges,
+        issue_date=issue_date,
+        now=now,
+        context=context,
+        credit=None if documents else credit,  # the notes may have left credit
     )
+    return [*documents, invoice]
+
+
+async def _credits_at_other_rates(
+    session: AsyncSession, account: Account, charges: Sequence[Charge]
+) -> dict[Decimal, list[Charge]]:
+    """The credits among ``charges`` whose period was invoiced at another tax rate than the
+    account's today, by that rate: a credit gives back the tax the customer paid, at the
+    rate of the invoice it credits (docs/billing.md)."""
+    credits = {
+        (charge.subscription_item_id, charge.period_end): charge
+        for charge in charges
+        if charge.amount < 0 and charge.subscription_item_id is not None
+    }
+    if not credits:
+        return {}
+    billed = await session.execute(
+        select(Charge.subscription_item_id, Charge.period_end, Invoice.tax_rate_percent)
+        .join(InvoiceLine, InvoiceLine.charge_id == Charge.id)
+        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+        .where(
+            Charge.subscription_item_id.in_({item for item, _ in credits}),
+            Charge.amount > 0,
+            Invoice.status != InvoiceStatus.VOID,
+        )
+        .order_by(Invoice.id)
+    )
+    rates = {(item, end): rate for item, end, rate in billed}  # the latest invoice's
+    by_rate: dict[Decimal, list[Charge]] = {}
+    for key, charge in credits.items():
+        rate = rates.get(key, account.tax_rate_percent)
+        if rate != account.tax_rate_percent:
+            by_rate.setdefault(rate, []).append(charge)
+    return by_rate
 
 
 async def issue_invoice(
@@ -187,7 +249,7 @@ async def issue_invoice(
                 "period_start": charge.period_start,
                 "period_end": charge.period_end,
                 "quantity": charge.quantity,
-                "unit_amount": None,
+                "unit_amount": unit_amount(charge),
                 "amount": charge.amount,
                 "explanation": context.explanation(charge),
             }
@@ -209,13 +271,17 @@ async def issue_credit_note(
     reason: str,
     issued_by_user_id: int | None = None,
     context: LineContext | None = None,
+    tax_rate_percent: Decimal | None = None,
 ) -> CreditNote:
     """A credit note for scheduled credits (negative charges): each line credits one charge,
-    tax on the subtotal once, applied at once to the account's open invoices."""
+    tax on the subtotal once (at ``tax_rate_percent``, by default the account's), applied at
+    once to the account's open invoices."""
     if context is None:
         context = await _context(session, charges)
+    if tax_rate_percent is None:
+        tax_rate_percent = account.tax_rate_percent
     credited = [-c.amount for c in charges]
-    totals = invoice_totals(credited, account.tax_rate_percent, account.currency)
+    totals = invoice_totals(credited, tax_rate_percent, account.currency)
     note = CreditNote(
         number=await next_number(session, NumberSequence.CREDIT_NOTE),
         account_id=account.id,
@@ -225,7 +291,7 @@ async def issue_credit_note(
         reason=reason,
         currency=account.currency,
         issue_date=issue_date,
-        tax_rate_percent=account.tax_rate_percent,
+        tax_rate_percent=tax_rate_percent,
         subtotal=totals.subtotal,
         tax=totals.tax,
         total=totals.total,
@@ -244,7 +310,7 @@ async def issue_credit_note(
             period_start=charge.period_start,
             period_end=charge.period_end,
             quantity=charge.quantity,
-            unit_amount=None,
+            unit_amount=None if (unit := unit_amount(charge)) is None else -unit,
             amount=-charge.amount,
             explanation=context.explanation(charge),
         )
@@ -253,6 +319,21 @@ async def issue_credit_note(
     await session.flush()
     await apply_credit(session, account.id, now=now)
     return note
+
+
+#: Unit amounts are kept to the places of the price they come from.
+UNIT_PLACES = Decimal("0.000001")
+
+
+def unit_amount(charge: Charge) -> Decimal | None:
+    """The net amount per unit of a line billing a whole period (or a one-time item): its
+    amount ÷ its quantity, to six places. ``None`` for a change's prorated delta, whose
+    explanation says how it was worked out, and for no quantity."""
+    if charge.quantity_before is not None or charge.prorated_days is not None:
+        return None
+    if charge.quantity <= 0:
+        return None
+    return (charge.amount / charge.quantity).quantize(UNIT_PLACES, rounding=ROUND_HALF_UP)
 
 
 def describe_charge(product: Product, charge: Charge) -> str:

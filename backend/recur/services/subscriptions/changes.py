@@ -282,9 +282,9 @@ async def carry_out(
     # Bill at once what falls due: the part of the period the change falls in (a change
     # scheduled for a later day is billed from that day on, by the billing run).
     due_now = [c for c in charges if c.period_start <= today]
-    document: Invoice | CreditNote | None = None
+    documents: list[Invoice | CreditNote] = []
     if due_now:
-        document = await bill_charges(
+        documents = await bill_charges(
             session,
             account,
             due_now,
@@ -293,10 +293,11 @@ async def carry_out(
             reason=f"Change of {subscription.number} effective {effective.isoformat()}",
             issued_by_user_id=actor.user_id,
         )
-    invoice = document if isinstance(document, Invoice) else None
-    credit_note = document if isinstance(document, CreditNote) else None
+    invoice = next((d for d in documents if isinstance(d, Invoice)), None)
+    credit_note = next((d for d in reversed(documents) if isinstance(d, CreditNote)), None)
     lines: list[InvoiceLine | CreditNoteLine] = []
-    amount_now = Decimal(0)
+    # Every document counts; a credit of a period taxed at another rate has its own note.
+    amount_now = sum((d.total if d is invoice else -d.total for d in documents), Decimal(0))
     if invoice is not None:
         lines = list(
             await session.scalars(
@@ -305,7 +306,6 @@ async def carry_out(
                 .order_by(InvoiceLine.position)
             )
         )
-        amount_now = invoice.total
     elif credit_note is not None:
         lines = list(
             await session.scalars(
@@ -314,7 +314,6 @@ async def carry_out(
                 .order_by(CreditNoteLine.position)
             )
         )
-        amount_now = -credit_note.total
 
     after_items = items_after(subscription, changes) if later else running_items(subscription)
     ended = ""
