@@ -291,3 +291,14 @@ def quote_totals(lines: Iterable[LineTerms], term_months: int, currency: str) ->
 def needs_approval(discounts: Iterable[Decimal], threshold: Decimal) -> bool:
     """Whether any discount percent is strictly above ``threshold``."""
     return any(discount > threshold for discount in discounts)
+
+
+def reduction_needs_approval(
+    contract_change: Decimal, contract_before: Decimal, threshold: Decimal
+) -> bool:
+    """Whether a mid-term change takes more off the term's contract value than
+    ``threshold`` percent of it (a manager approves such a reduction, docs/subscriptions.md)."""
+    if contract_change >= 0 or contract_before <= 0:
+        return False
+    with exact_context():
+        return -contract_change * 100 > contract_before * threshold

@@ -103,3 +103,37 @@ async def test_customers_and_other_reps_cannot_prepare_them(gql, login) -> None:
     unknown = (await gql(RENEW, {"id": subscription}, token=sam))["data"]["createRenewalQuote"]
     assert unknown["quote"] is None
     assert unknown["userErrors"][0]["code"] == "UNKNOWN_SUBSCRIPTION"
+
+
+VALUES = """query($id: ID!) { quote(id: $id) { status totalContractValue { amount }
+  changePreview { contractValueChange { amount } } order { number } } }"""
+SEND = """mutation($id: ID!) { sendQuote(input: {quoteId: $id}) { userErrors { code } } }"""
+ACCEPT = """mutation($id: ID!) { acceptQuote(input: {quoteId: $id}) {
+  order { number } userErrors { code } } }"""
+
+
+async def test_an_amendment_quotes_contract_value_is_what_its_order_schedules(gql, login) -> None:
+    rita = await login("rita@recur.example")
+    quote = (await gql(AMEND, {"id": await _acme_subscription(gql, rita)}, token=rita))["data"][
+        "createAmendmentQuote"
+    ]["quote"]
+    seats = next(line for line in quote["lines"] if line["product"]["sku"] == "SEAT-STD")
+    await gql(
+        UPDATE_LINE, {"line": seats["id"], "version": quote["version"], "quantity": 30}, token=rita
+    )
+    open_quote = (await gql(VALUES, {"id": quote["id"]}, token=rita))["data"]["quote"]
+    change = open_quote["changePreview"]["contractValueChange"]["amount"]
+    # Five more seats at $25 for the six days left of November and the six months after.
+    assert change == "775.00"
+    assert open_quote["totalContractValue"]["amount"] == change
+
+    assert (await gql(SEND, {"id": quote["id"]}, token=rita))["data"]["sendQuote"][
+        "userErrors"
+    ] == []
+    alice = await login("alice@acme.example")
+    accepted = (await gql(ACCEPT, {"id": quote["id"]}, token=alice))["data"]["acceptQuote"]
+    assert accepted["userErrors"] == []
+    done = (await gql(VALUES, {"id": quote["id"]}, token=alice))["data"]["quote"]
+    assert done["order"] == accepted["order"]
+    assert done["changePreview"] is None
+    assert done["totalContractValue"]["amount"] == change

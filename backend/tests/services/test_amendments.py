@@ -304,9 +304,28 @@ async def test_bad_changes_are_refused_with_every_problem_and_nothing_written(db
     assert await _counts(db) == before
 
 
+async def test_a_rep_takes_off_no_more_than_the_threshold_without_a_manager(db) -> None:
+    _, items = await _acme(db)
+    removal = [Change(item_id=items["SEAT-STD"], quantity=0)]
+    # The seats are most of what is left of Acme's term: more than 20 % of its contract value.
+    for preview in (True, False):
+        with pytest.raises(Invalid) as refused:
+            await _change(db, "rita@recur.example", removal, preview=preview)
+        assert refused.value.problems[0].code == "APPROVAL_REQUIRED"
+        assert "amendment quote" in refused.value.problems[0].message
+    assert (await _acme(db))[1] == items  # nothing changed
+    # A small reduction is the rep's to make; a manager may make the large one.
+    small = await _change(
+        db, "rita@recur.example", [Change(item_id=items["SEAT-STD"], quantity=24)]
+    )
+    assert small.credit_note is not None
+    large = await _change(db, "maria@recur.example", removal)
+    assert large.credit_note is not None
+
+
 async def test_removing_an_item_stops_its_billing(db) -> None:
     _, items = await _acme(db)
-    done = await _change(db, "rita@recur.example", [Change(item_id=items["SEAT-STD"], quantity=0)])
+    done = await _change(db, "maria@recur.example", [Change(item_id=items["SEAT-STD"], quantity=0)])
     assert done.credit_note is not None and done.credit_note.subtotal == Decimal("125.00")
     assert done.monthly_after == Decimal("490.00")
     run = await billing.run_billing(db, as_of=date(2027, 1, 5), now=NOW)
@@ -412,7 +431,7 @@ async def test_invoiced_minus_credited_is_what_the_seats_were_worth(db, steps) -
     seat_item = items.get("SEAT-STD")
     if seat_item is None:  # an earlier example of the shared database changed it away
         return
-    rep = await _actor(db, "rita@recur.example")
+    rep = await _actor(db, "maria@recur.example")  # a manager: any reduction mid-term
     async with db.session() as session:
         quantity = await session.scalar(
             select(SubscriptionItem.quantity).where(SubscriptionItem.id == seat_item)

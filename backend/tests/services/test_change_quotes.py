@@ -228,6 +228,19 @@ async def test_removing_an_items_line_keeps_it_at_zero_and_credits_the_unused_da
         db, rep, line_id=seats.id, expected_version=quote.version, now=NOW
     )
     assert (await _lines(db, quote.id))["SEAT-STD"].quantity == 0
+    # It takes the seats off the contract for the rest of the term, far more than the
+    # threshold: a manager approves it before it goes out.
+    with pytest.raises(Invalid) as refused:
+        await workflow.send_quote(
+            db, rep, quote_id=quote.id, threshold=THRESHOLD, today=TODAY, now=NOW
+        )
+    assert refused.value.problems[0].code == "APPROVAL_REQUIRED"
+    submitted = await workflow.submit_for_approval(
+        db, rep, quote_id=quote.id, threshold=THRESHOLD, now=NOW, today=TODAY
+    )
+    assert submitted.status is QuoteStatus.PENDING_APPROVAL
+    maria = await _actor(db, "maria@recur.example")
+    await workflow.approve_quote(db, maria, quote_id=quote.id, now=NOW)
 
     order = await _send_and_accept(db, quote)
 

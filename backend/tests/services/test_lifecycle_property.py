@@ -225,7 +225,7 @@ async def live(db: Database, life: Lifecycle) -> None:
     subscription_id = await start(db, life)
     async with db.session() as session:
         number = (await session.get_one(Subscription, subscription_id)).number
-    rita = await actor(db, "rita@recur.example")
+    maria = await actor(db, "maria@recur.example")  # a manager: any reduction mid-term
     anchor = life.start
     emptied = False
     clock = life.start  # changes are made in the order of the days they are made on
@@ -252,10 +252,10 @@ async def live(db: Database, life: Lifecycle) -> None:
             )
             if waiting is not None:
                 with pytest.raises(Invalid) as refused:
-                    await subscriptions.change_subscription(db, rita, **request)
+                    await subscriptions.change_subscription(db, maria, **request)
                 assert refused.value.problems[0].code == "CHANGE_SCHEDULED"
                 continue
-            await subscriptions.change_subscription(db, rita, **request)
+            await subscriptions.change_subscription(db, maria, **request)
             if day > made:
                 waiting = (day, change.quantity)
                 async with db.session() as session:  # it waits for its day

@@ -110,10 +110,10 @@ async def test_removing_every_item_ends_the_subscription_and_billing_runs_on(
         )
     assert item is not None
     day = date(2027, 2, 10)
-    rita = await actor(db, "rita@recur.example")
+    maria = await actor(db, "maria@recur.example")
     await subscriptions.change_subscription(
         db,
-        rita,
+        maria,
         subscription_id=subscription.id,
         effective_date=day,
         changes=[ItemChangeRequest(item_id=item.id, quantity=0)],

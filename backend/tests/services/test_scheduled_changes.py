@@ -182,7 +182,7 @@ async def test_a_scheduled_removal_of_every_item_ends_the_subscription_on_its_da
     subscription_id, items = await _acme(db)
     await _change(
         db,
-        "rita@recur.example",
+        "maria@recur.example",
         [Change(item_id=item_id, quantity=0) for item_id in items.values()],
         effective=DAY,
     )

@@ -224,7 +224,9 @@ class QuotesMutation:
         return QuotePayload(quote=Quote.from_model(quote) if quote else None, user_errors=errors)
 
     @strawberry.mutation(
-        permission_classes=[IsUser], description="Ask a manager to approve deep discounts."
+        permission_classes=[IsUser],
+        description="Ask a manager to approve deep discounts, or an amendment that takes more "
+        "than the approval threshold off the contract.",
     )
     async def submit_quote_for_approval(self, info: Info, input: QuoteIdInput) -> QuotePayload:
         ctx = info.context
@@ -235,6 +237,7 @@ class QuotesMutation:
                 quote_id=pk_arg(input.quote_id, "Quote", "quoteId"),
                 threshold=approval_threshold(info),
                 now=ctx.clock.now(),
+                today=ctx.clock.today(),
             )
         )
         return QuotePayload(quote=Quote.from_model(quote) if quote else None, user_errors=errors)

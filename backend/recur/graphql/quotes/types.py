@@ -8,20 +8,22 @@ from decimal import Decimal
 import strawberry
 
 from recur.core.lifecycle import FINAL, QuoteKind, QuoteStatus
+from recur.core.quotes import reduction_needs_approval
 from recur.db import models
 from recur.graphql.accounts.types import Account, User
 from recur.graphql.catalog.types import Price, Product
 from recur.graphql.core.context import Info
 from recur.graphql.core.ids import to_global_id
 from recur.graphql.core.lazy import register_from_model
-from recur.graphql.core.money import Money
+from recur.graphql.core.money import Money, money
 from recur.graphql.core.node import Node, register_node
 from recur.graphql.orders.types import Order
 from recur.graphql.subscriptions.preview import SubscriptionChangePreview
 from recur.graphql.subscriptions.types import Subscription, SubscriptionItem
-from recur.services import subscriptions
+from recur.services import orders, subscriptions
 from recur.services.common import Invalid
 from recur.services.quotes import PricedLine, PricedQuote, price_quote
+from recur.services.subscriptions import ChangeOutcome
 
 #: History steps customers and partners do not see.
 INTERNAL_ACTIONS = frozenset({"SUBMIT", "APPROVE", "REJECT"})
@@ -172,14 +174,37 @@ class Quote(Node):
         totals = (await priced(info, self.model_)).totals
         return Money(amount=totals.monthly_recurring, currency=self.currency)
 
-    @strawberry.field(description="One-time total plus every recurring net over the term.")
+    @strawberry.field(
+        description="One-time total plus every recurring net over the term. For an "
+        "amendment, what it adds to (or, negative, takes from) the contract, as its order "
+        "schedules it: accepted, its order's schedule; open, the change preview's "
+        "contractValueChange; declined or expired, 0."
+    )
     async def total_contract_value(self, info: Info) -> Money:
-        totals = (await priced(info, self.model_)).totals
+        quote = self.model_
+        if quote.kind is QuoteKind.AMENDMENT:
+            return money(await _amendment_value(info, quote), self.currency)
+        totals = (await priced(info, quote)).totals
         return Money(amount=totals.total_contract_value, currency=self.currency)
 
-    @strawberry.field(description="Whether a discount exceeds the threshold: a manager approves.")
+    @strawberry.field(
+        description="Whether a discount exceeds the approval threshold, or an amendment takes "
+        "more than that share off the contract: a manager approves before it is sent."
+    )
     async def approval_required(self, info: Info) -> bool:
-        return (await priced(info, self.model_)).approval_required
+        quote = self.model_
+        if (await priced(info, quote)).approval_required:
+            return True
+        if quote.kind is not QuoteKind.AMENDMENT or quote.status in FINAL:
+            return False
+        outcome = await _amendment_preview(info, quote)
+        if isinstance(outcome, Invalid):
+            return False
+        return reduction_needs_approval(
+            outcome.contract_value_change,
+            outcome.contract_value_before,
+            Decimal(info.context.settings.approval_threshold_percent),
+        )
 
     @strawberry.field(
         description="Amendment quotes not accepted yet: exactly what accepting it today would "
@@ -189,13 +214,9 @@ class Quote(Node):
         quote = self.model_
         if quote.kind is not QuoteKind.AMENDMENT or quote.status in FINAL:
             return None
-        ctx = info.context
-        try:
-            outcome = await subscriptions.preview_amendment_quote(
-                ctx.db, ctx.actor, quote_id=quote.id, today=ctx.clock.today(), now=ctx.clock.now()
-            )
-        except Invalid as invalid:
-            return SubscriptionChangePreview.failed(invalid)
+        outcome = await _amendment_preview(info, quote)
+        if isinstance(outcome, Invalid):
+            return SubscriptionChangePreview.failed(outcome)
         return SubscriptionChangePreview.of(outcome)
 
     @strawberry.field(description="The order this quote became, once accepted.")
@@ -231,6 +252,33 @@ class Quote(Node):
             )
             for event in events
         ]
+
+
+async def _amendment_preview(info: Info, quote: models.Quote) -> ChangeOutcome | Invalid:
+    """What accepting an open amendment quote would do today, once per request and version
+    (its preview and its contract value share it)."""
+    key = ("amendment-preview", quote.id, quote.version)
+    if key not in info.context.extra:
+        ctx = info.context
+        try:
+            info.context.extra[key] = await subscriptions.preview_amendment_quote(
+                ctx.db, ctx.actor, quote_id=quote.id, today=ctx.clock.today(), now=ctx.clock.now()
+            )
+        except Invalid as invalid:
+            info.context.extra[key] = invalid
+    outcome: ChangeOutcome | Invalid = info.context.extra[key]
+    return outcome
+
+
+async def _amendment_value(info: Info, quote: models.Quote) -> Decimal:
+    """What an amendment adds to the contract: see ``Quote.totalContractValue``."""
+    order = await info.context.loaders.order_by_quote.load(quote.id)
+    if order is not None:
+        return await orders.scheduled_total(info.context.db, order.id)
+    if quote.status in FINAL:
+        return Decimal(0)
+    outcome = await _amendment_preview(info, quote)
+    return Decimal(0) if isinstance(outcome, Invalid) else outcome.contract_value_change
 
 
 async def _quote_node(info: Info, pk: int) -> Quote | None:

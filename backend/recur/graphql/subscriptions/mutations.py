@@ -164,6 +164,7 @@ async def _change(info: Info, input: SubscriptionChangeInput, *, preview: bool) 
         today=ctx.clock.today(),
         now=ctx.clock.now(),
         preview=preview,
+        threshold=Decimal(ctx.settings.approval_threshold_percent),
     )
 
 

@@ -7,16 +7,17 @@ May call: common, catalog, payments.
 from recur.services.invoicing.issue import (
     LineContext,
     bill_charges,
-    describe_charge,
-    explain,
+    document_lines,
     issue_invoice,
     with_line_context,
 )
+from recur.services.invoicing.wording import describe_charge, explain
 
 __all__ = [
     "LineContext",
     "bill_charges",
     "describe_charge",
+    "document_lines",
     "explain",
     "issue_invoice",
     "with_line_context",

@@ -10,6 +10,7 @@ from recur.services.orders.placing import (
     create_order,
     orders_by_id,
     orders_by_quote,
+    scheduled_total,
 )
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "create_order",
     "orders_by_id",
     "orders_by_quote",
+    "scheduled_total",
 ]

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core.catalog import BillingPeriod
@@ -153,3 +154,13 @@ async def orders_by_quote(db: Database, quote_ids: Sequence[int]) -> dict[int, O
     statement = select(Order).where(Order.quote_id.in_(set(quote_ids)))
     async with db.session() as session:
         return {order.quote_id: order for order in await session.scalars(statement)}
+
+
+async def scheduled_total(db: Database, order_id: int) -> Decimal:
+    """What an order's charge schedule bills in all, tax excluded (callers have checked the
+    order is visible): for an amendment's order, what the change adds to the contract."""
+    async with db.session() as session:
+        total = await session.scalar(
+            select(func.coalesce(func.sum(Charge.amount), 0)).where(Charge.order_id == order_id)
+        )
+    return Decimal(total or 0)

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core.lifecycle import QuoteKind, QuoteStatus
@@ -43,7 +42,7 @@ from recur.db.models import (
 )
 from recur.services.catalog import load_prices
 from recur.services.common import Actor, NumberSequence, next_number
-from recur.services.invoicing import bill_charges
+from recur.services.invoicing import bill_charges, document_lines
 from recur.services.quotes import (
     subscription_quote,
 )
@@ -68,6 +67,7 @@ from recur.services.subscriptions.reads import (
     describe_items,
     monthly_recurring,
 )
+from recur.services.subscriptions.reductions import DEFAULT_THRESHOLD, check_reduction
 from recur.services.subscriptions.scheduled import (
     change_items,
     describe_changes,
@@ -117,14 +117,15 @@ async def change_subscription(
     today: date,
     now: datetime,
     preview: bool = False,
+    threshold: Decimal = DEFAULT_THRESHOLD,
 ) -> ChangeOutcome:
     """Change a subscription (or, with ``preview``, show exactly what the change would do and
-    write nothing)."""
+    write nothing). A rep may not take more than ``threshold`` % off the contract."""
     require_changer(actor)
 
     async def change(session: AsyncSession) -> ChangeOutcome:
         subscription, account = await lock_for_change(session, actor, subscription_id, today)
-        return await apply_change(
+        done = await apply_change(
             session,
             actor,
             subscription,
@@ -134,6 +135,14 @@ async def change_subscription(
             today=today,
             now=now,
         )
+        check_reduction(
+            actor,
+            done.contract_value_change,
+            done.contract_value_before,
+            done.subscription.currency,
+            threshold,
+        )
+        return done
 
     if preview:
         outcome = await rolled_back(db, change)
@@ -295,25 +304,9 @@ async def carry_out(
         )
     invoice = next((d for d in documents if isinstance(d, Invoice)), None)
     credit_note = next((d for d in reversed(documents) if isinstance(d, CreditNote)), None)
-    lines: list[InvoiceLine | CreditNoteLine] = []
     # Every document counts; a credit of a period taxed at another rate has its own note.
     amount_now = sum((d.total if d is invoice else -d.total for d in documents), Decimal(0))
-    if invoice is not None:
-        lines = list(
-            await session.scalars(
-                select(InvoiceLine)
-                .where(InvoiceLine.invoice_id == invoice.id)
-                .order_by(InvoiceLine.position)
-            )
-        )
-    elif credit_note is not None:
-        lines = list(
-            await session.scalars(
-                select(CreditNoteLine)
-                .where(CreditNoteLine.credit_note_id == credit_note.id)
-                .order_by(CreditNoteLine.position)
-            )
-        )
+    lines = await document_lines(session, invoice or credit_note)
 
     after_items = items_after(subscription, changes) if later else running_items(subscription)
     ended = ""

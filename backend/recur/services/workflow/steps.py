@@ -13,7 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core import quotes as rules
-from recur.core.lifecycle import QuoteAction, QuoteKind, QuoteStatus, WorkflowError, transition
+from recur.core.lifecycle import (
+    FINAL,
+    QuoteAction,
+    QuoteKind,
+    QuoteStatus,
+    WorkflowError,
+    transition,
+)
 from recur.db.engine import Database
 from recur.db.models import Account, Order, Quote
 from recur.services import subscriptions
@@ -23,6 +30,7 @@ from recur.services.quotes import (
     PricedQuote,
     bump_version,
     cart_of,
+    check_version,
     get_quote,
     load_quote,
     price_quote,
@@ -226,17 +234,49 @@ async def decline_quote(
 # ---- sales --------------------------------------------------------------------------------
 
 
+async def _deep_reduction(
+    db: Database, actor: Actor, quote_id: int, threshold: Decimal, today: date, now: datetime
+) -> int | None:
+    """The version of an amendment quote whose change takes more than ``threshold`` % off
+    the contract (a manager approves it, docs/subscriptions.md); ``None`` for any other.
+
+    Worked out by the change's own preview, before the step's transaction (a preview is a
+    transaction of its own); the step then checks the quote is still that version."""
+    quote = await get_quote(db, actor, quote_id)
+    if quote is None or quote.kind is not QuoteKind.AMENDMENT or quote.status in FINAL:
+        return None
+    try:
+        outcome = await subscriptions.preview_amendment_quote(
+            db, actor, quote_id=quote_id, today=today, now=now
+        )
+    except Invalid:
+        return None  # nothing to approve; the step itself says what is wrong
+    change, before = outcome.contract_value_change, outcome.contract_value_before
+    return quote.version if rules.reduction_needs_approval(change, before, threshold) else None
+
+
 async def submit_for_approval(
-    db: Database, actor: Actor, *, quote_id: int, threshold: Decimal, now: datetime
+    db: Database,
+    actor: Actor,
+    *,
+    quote_id: int,
+    threshold: Decimal,
+    now: datetime,
+    today: date | None = None,
 ) -> Quote:
+    """Ask a manager to approve a discount above ``threshold`` % or an amendment that takes
+    more than that off the contract."""
     require_sales(actor)
+    reduction = await _deep_reduction(db, actor, quote_id, threshold, today or now.date(), now)
     async with db.transaction() as session:
         quote = await _locked(session, actor, quote_id)
         _require_lines(quote)
-        if not (await _priced(session, quote, threshold)).approval_required:
+        check_version(quote, reduction)
+        if reduction is None and not (await _priced(session, quote, threshold)).approval_required:
             raise Invalid.one(
                 None,
-                f"No discount is above {threshold.normalize():f} %: send the quote directly.",
+                f"No discount is above {threshold.normalize():f} % and the quote takes no more "
+                "than that off the contract: send it directly.",
                 "NO_APPROVAL_NEEDED",
             )
         await _apply(session, quote, actor, QuoteAction.SUBMIT, now)
@@ -274,11 +314,20 @@ async def send_quote(
 ) -> Quote:
     """Send the quote to the customer: locked, and valid for 30 days."""
     require_sales(actor)
+    reduction = await _deep_reduction(db, actor, quote_id, threshold, today, now)
     async with db.transaction() as session:
         quote = await _locked(session, actor, quote_id)
         _require_lines(quote)
-        priced = await _priced(session, quote, threshold)
-        if priced.approval_required and quote.status is not QuoteStatus.APPROVED:
+        check_version(quote, reduction)
+        approved = quote.status is QuoteStatus.APPROVED
+        if reduction is not None and not approved:
+            raise Invalid.one(
+                None,
+                f"This amendment takes more than {threshold.normalize():f} % off the contract: "
+                "a manager approves it before it is sent.",
+                "APPROVAL_REQUIRED",
+            )
+        if (await _priced(session, quote, threshold)).approval_required and not approved:
             raise Invalid.one(
                 None,
                 f"A discount above {threshold.normalize():f} % needs a manager's approval "

@@ -1,0 +1,85 @@
+"""What a document's line says of the charge it bills: its description, its explanation
+(product, quantity, price, discount, period, quote and order) and its price per unit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from recur.core.money import Money
+from recur.db.models import Charge, Order, Product, Quote
+from recur.services.catalog import PERIOD_WORDS
+
+#: Unit amounts are kept to the places of the price they come from.
+UNIT_PLACES = Decimal("0.000001")
+
+
+def unit_amount(charge: Charge) -> Decimal | None:
+    """The net amount per unit of a line billing a whole period (or a one-time item): its
+    amount ÷ its quantity, to six places. ``None`` for a change's prorated delta, whose
+    explanation says how it was worked out, and for no quantity."""
+    if charge.quantity_before is not None or charge.prorated_days is not None:
+        return None
+    if charge.quantity <= 0:
+        return None
+    return (charge.amount / charge.quantity).quantize(UNIT_PLACES, rounding=ROUND_HALF_UP)
+
+
+def describe_charge(product: Product, charge: Charge) -> str:
+    if charge.period_end is None:
+        return product.name
+    return f"{product.name} ({PERIOD_WORDS.get(charge.billing_period, '')})"
+
+
+def explain(charge: Charge, product: Product, quote: Quote, order: Order) -> str:
+    """Where an invoice line's amount comes from, in words and numbers."""
+    if charge.quantity_before is not None:
+        return _explain_change(charge, product, quote, order)
+    currency = order.currency
+    listed = Money(charge.list_amount, currency).format()
+    net = Money(charge.amount, currency).format()
+    discount = (
+        f", less {charge.discount_percent.normalize():f} % discount = {net}"
+        if charge.discount_percent
+        else ""
+    )
+    return (
+        f"{product.name}, quantity {charge.quantity}: list {listed}{discount}, "
+        f"{_period(charge)}. "
+        f"From quote {quote.number}, order {order.number}; amounts rounded once to the cent."
+    )
+
+
+def _period(charge: Charge) -> str:
+    if charge.period_end is None:
+        return f"once, on {charge.period_start.isoformat()}"
+    return (
+        f"for {charge.period_start.isoformat()} through "
+        f"{(charge.period_end - timedelta(days=1)).isoformat()} (period {charge.period_index + 1})"
+    )
+
+
+def _explain_change(charge: Charge, product: Product, quote: Quote, order: Order) -> str:
+    """An amendment's delta: quantities before and after, the whole period's difference and,
+    for the period the change falls in, the share of its days."""
+    currency = order.currency
+    delta = Money(charge.period_delta or Decimal(0), currency)
+    amount = Money(charge.amount, currency)
+    change = f"quantity {charge.quantity_before} → {charge.quantity}"
+    if charge.prorated_days is not None and charge.period_days is not None:
+        share = (
+            f"{delta.format()} a period × {charge.prorated_days}/{charge.period_days} days "
+            f"= {amount.format()}, rounded once to the cent"
+        )
+    else:
+        share = f"{delta.format()} for the whole period"
+    discount = (
+        f" (net of its {charge.discount_percent.normalize():f} % discount)"
+        if charge.discount_percent
+        else ""
+    )
+    return (
+        f"{product.name}, {change}{discount}: {share}, {_period(charge)}. "
+        f"Change effective {order.start_date.isoformat()}: "
+        f"amendment quote {quote.number}, order {order.number}."
+    )
