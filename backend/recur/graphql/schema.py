@@ -31,6 +31,7 @@ from recur.graphql.billing.types import CreditNote, Invoice, Payment
 from recur.graphql.catalog.queries import CatalogQuery
 from recur.graphql.catalog.types import Price, Product
 from recur.graphql.core.errors import log_error, should_mask_error
+from recur.graphql.core.introspection import IntrospectionSwitch
 from recur.graphql.core.nul_guard import RejectNulCharacters
 from recur.graphql.core.operation_name import RequireOperationName
 from recur.graphql.core.result_cache import CatalogResultCache
@@ -117,6 +118,7 @@ schema = Schema(
     ],
     extensions=[
         lambda: AddValidationRules(LIMIT_RULES),
+        IntrospectionSwitch,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
