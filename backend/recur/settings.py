@@ -128,7 +128,7 @@ class Settings(BaseSettings):
         validate_default=True,
     )
 
-    #: ``development`` (the defaults above) or ``production`` (fails closed).
+    #: ``development`` (defaults for a developer's machine) or ``production`` (fails closed).
     env: Literal["development", "production"] = "development"
     database_url: Stripped
     secret_key: str = Field(repr=False)
