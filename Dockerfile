@@ -28,11 +28,13 @@ RUN pip install . \
 # The static single-page app: a non-editable install cannot find it next to the package.
 COPY frontend/ ./frontend/
 
-# var/ holds the development fallbacks (SQLite file, generated signing key); production sets
+# var/ holds the development fallbacks (SQLite file, generated signing key); production needs
 # RECUR_DATABASE_URL and RECUR_SECRET_KEY, but the directory must still be writable.
 RUN mkdir -p /app/var && chown recur:recur /app/var
 
-ENV RECUR_FRONTEND_DIR=/app/frontend \
+# Production fails closed: no start without RECUR_DATABASE_URL and a strong RECUR_SECRET_KEY.
+ENV RECUR_ENV=production \
+    RECUR_FRONTEND_DIR=/app/frontend \
     RECUR_VAR_DIR=/app/var
 
 USER recur

@@ -78,7 +78,7 @@ def create_app(
             SPAMount(settings.frontend_dir),
         ],
         middleware=[
-            Middleware(SecurityHeadersMiddleware),
+            Middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies),
             Middleware(GZipMiddleware, minimum_size=1024),
         ],
         lifespan=lifespan,

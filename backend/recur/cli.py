@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 
-from recur.settings import Settings
+from recur.settings import ConfigurationError, Settings, unknown_variables
 
 log = logging.getLogger("recur")
 
@@ -41,9 +41,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         sys.stdout.write(sdl())
         return 0
+    settings = _settings()
+    if settings is None:
+        return 2
     if args.command == "serve":
         return _serve(args.host, args.port, args.workers)
-    settings = Settings.from_env()
     if args.command == "migrate":
         asyncio.run(_migrate(settings))
         return 0
@@ -57,6 +59,19 @@ def _configure_logging() -> None:
     logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("recur").setLevel(logging.INFO)
     logging.getLogger("alembic.runtime.migration").setLevel(logging.INFO)
+
+
+def _settings() -> Settings | None:
+    """The checked configuration, or ``None`` once each problem is told on one line: a
+    misconfigured server must not start, and a traceback would bury the variable's name."""
+    for warning in unknown_variables():
+        log.warning("%s", warning)
+    try:
+        return Settings.from_env()
+    except ConfigurationError as error:
+        for problem in error.problems:
+            sys.stderr.write(f"recur: configuration: {problem}\n")
+        return None
 
 
 async def _migrate(settings: Settings) -> None:

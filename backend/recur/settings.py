@@ -1,75 +1,287 @@
-"""Configuration from the environment.
+"""Configuration from the environment, parsed and checked once at start.
 
 Every setting has a development default so that a fresh clone runs with no configuration:
 a SQLite database and a generated signing key, both kept under ``var/`` in the working
-directory. Production sets ``RECUR_DATABASE_URL`` and ``RECUR_SECRET_KEY``.
+directory. ``RECUR_ENV=production`` fails closed instead: it refuses to start without an
+explicit database URL and a strong secret key of its own, and defaults secure cookies,
+GraphiQL and introspection to what a public server wants. docs/operations.md lists every
+variable.
+
+The constructor takes exactly the values it is given (tests build one with keyword
+arguments); :meth:`Settings.from_env` reads the ``RECUR_*`` variables.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import secrets
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from datetime import time
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
+from pydantic import BeforeValidator, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+PREFIX = "RECUR_"
 DEFAULT_VAR_DIR = Path("var")
+#: The shortest secret key production accepts: 32 characters of a random token.
+MIN_SECRET_KEY_LENGTH = 32
+#: Keys that were ever published (docker-compose.yml's former default, the docs' examples):
+#: anyone could sign tokens with them.
+KNOWN_SECRET_KEYS = frozenset(
+    {
+        "change-me-local-only-not-a-secret",
+        "change-me",
+        "changeme",
+        "secret",
+        "replace-me-with-a-long-random-key",
+    }
+)
+#: ``RECUR_*`` variables read by the test suite and the browser tests, not by the server.
+TOOLING_VARIABLES = frozenset({"RECUR_TEST_BACKENDS", "RECUR_TEST_POSTGRES", "RECUR_CHROMIUM"})
+#: Settings whose variable is not ``RECUR_`` + the field's name in capitals.
+VARIABLE_NAMES = {"access_token_ttl_seconds": "RECUR_ACCESS_TOKEN_TTL"}
+
+#: Plainer words than pydantic's for the mistakes a variable invites.
+MESSAGES = {
+    "bool_parsing": "must be true or false",
+    "int_parsing": "must be a whole number",
+    "float_parsing": "must be a number",
+}
+
+_DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+_OFF = {"", "off", "none", "false", "0"}
 
 
-@dataclass(frozen=True)
-class Settings:
+class ConfigurationError(ValueError):
+    """The environment does not make a valid configuration; one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def parse_duration(value: object) -> object:
+    """Seconds (``28800``) or a duration in days, hours, minutes, seconds (``8h``, ``1h30m``)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip().lower()
+    if text.isdigit():
+        return int(text)
+    match = _DURATION.fullmatch(text)
+    if not text or match is None:
+        raise PydanticCustomError(
+            "duration", "must be seconds or a duration such as 8h, 30m or 1h30m"
+        )
+    days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
+
+
+def parse_billing_time(value: object) -> object:
+    """``HH:MM`` in UTC, or ``off`` (also ``none``, ``false``, ``0``, empty) for no daily run."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip().lower()
+    if text in _OFF:
+        return None
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise PydanticCustomError("billing_time", "must be HH:MM (UTC) or off") from None
+
+
+def parse_address(value: object) -> object:
+    """One variable, the address's lines separated by semicolons."""
+    if isinstance(value, str):
+        value = value.split(";")
+    if isinstance(value, list | tuple):
+        return tuple(line.strip() for line in value if str(line).strip())
+    return value
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+Duration = Annotated[int, BeforeValidator(parse_duration), Field(gt=0)]
+Stripped = Annotated[str, BeforeValidator(_strip)]
+
+
+class Settings(BaseSettings):
     """What the application needs to know about its surroundings."""
 
-    database_url: str
-    secret_key: str
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX,
+        frozen=True,
+        extra="forbid",
+        populate_by_name=True,
+        validate_default=True,
+    )
+
+    #: ``development`` (defaults for a developer's machine) or ``production`` (fails closed).
+    env: Literal["development", "production"] = "development"
+    database_url: Stripped
+    secret_key: str = Field(repr=False)
     #: Lifetime of an access token issued by ``login`` or ``/oauth/token``.
-    access_token_ttl_seconds: int = 8 * 3600
-    #: Send the session cookie only over HTTPS (on in production, off for local HTTP).
+    access_token_ttl_seconds: Duration = Field(
+        default=8 * 3600,
+        validation_alias=VARIABLE_NAMES["access_token_ttl_seconds"],
+    )
+    #: Send the session cookie only over HTTPS, and HSTS with every answer. Unset: on in
+    #: production, off for local HTTP.
     secure_cookies: bool = False
+    #: GraphiQL at ``GET /graphql`` in a browser. Unset: on in development only.
+    graphiql: bool = True
+    #: Introspection queries (``__schema``, ``__type``). Unset: on in development only.
+    introspection: bool = True
     #: Discounts above this percentage need a manager's approval.
-    approval_threshold_percent: int = 20
+    approval_threshold_percent: int = Field(default=20, ge=0, le=100)
     #: When ``recur serve`` runs the daily billing run (UTC); ``None``: never (``recur bill``
     #: from cron instead). ``from_env`` defaults to 02:00.
-    billing_time: time | None = None
-    frontend_dir: Path = field(default_factory=lambda: _project_root() / "frontend")
+    billing_time: Annotated[time | None, BeforeValidator(parse_billing_time)] = None
+    frontend_dir: Path = Field(default_factory=lambda: _project_root() / "frontend")
+    #: Where the development database and signing key live.
+    var_dir: Path = DEFAULT_VAR_DIR
     #: Seconds an anonymous catalog read may be served from the in-process result cache.
-    catalog_cache_seconds: float = 5.0
+    catalog_cache_seconds: float = Field(default=5.0, ge=0)
     #: Who issues the invoices and credit notes, as their PDFs print it.
-    seller_name: str = "Recur, Inc."
-    seller_address: tuple[str, ...] = (
+    seller_name: Stripped = "Recur, Inc."
+    seller_address: Annotated[tuple[str, ...], NoDecode, BeforeValidator(parse_address)] = (
         "123 Example Street",
         "San Francisco, CA 94105",
         "United States",
     )
-    seller_email: str = "billing@recur.example"
+    seller_email: Stripped = "billing@recur.example"
     #: A VAT or tax registration number, printed when set.
-    seller_tax_id: str = ""
+    seller_tax_id: Stripped = ""
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
-        """Read the settings from ``RECUR_*`` environment variables."""
-        env = dict(os.environ if environ is None else environ)
-        var_dir = Path(env.get("RECUR_VAR_DIR", str(DEFAULT_VAR_DIR)))
-        database_url = env.get("RECUR_DATABASE_URL") or _default_database_url(var_dir)
-        secret_key = env.get("RECUR_SECRET_KEY") or _development_secret(var_dir)
-        kwargs: dict[str, object] = {}
-        if "RECUR_ACCESS_TOKEN_TTL" in env:
-            kwargs["access_token_ttl_seconds"] = int(env["RECUR_ACCESS_TOKEN_TTL"])
-        if "RECUR_SECURE_COOKIES" in env:
-            kwargs["secure_cookies"] = env["RECUR_SECURE_COOKIES"].lower() in {"1", "true", "yes"}
-        if "RECUR_FRONTEND_DIR" in env:
-            kwargs["frontend_dir"] = Path(env["RECUR_FRONTEND_DIR"])
-        kwargs["billing_time"] = _billing_time(env.get("RECUR_BILLING_TIME", "02:00"))
-        if "RECUR_CATALOG_CACHE_SECONDS" in env:
-            kwargs["catalog_cache_seconds"] = float(env["RECUR_CATALOG_CACHE_SECONDS"])
-        for name in ("name", "email", "tax_id"):
-            if f"RECUR_SELLER_{name.upper()}" in env:
-                kwargs[f"seller_{name}"] = env[f"RECUR_SELLER_{name.upper()}"].strip()
-        if "RECUR_SELLER_ADDRESS" in env:
-            # One variable, its lines separated by semicolons.
-            lines = env["RECUR_SELLER_ADDRESS"].split(";")
-            kwargs["seller_address"] = tuple(line.strip() for line in lines if line.strip())
-        return cls(database_url=database_url, secret_key=secret_key, **kwargs)  # type: ignore[arg-type]
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The constructor's arguments only: :meth:`from_env` hands in the environment."""
+        return (init_settings,)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults_of_the_environment(cls, data: Any) -> Any:
+        """Secure cookies on, GraphiQL and introspection off, unless set, in production."""
+        if isinstance(data, dict):
+            production = str(data.get("env", "")).strip().lower() == "production"
+            for name, value in (
+                ("secure_cookies", production),
+                ("graphiql", not production),
+                ("introspection", not production),
+            ):
+                data.setdefault(name, value)
+        return data
+
+    @model_validator(mode="after")
+    def _fail_closed_in_production(self) -> Settings:
+        if self.env == "production":
+            problem = secret_key_problem(self.secret_key)
+            if problem:
+                raise PydanticCustomError("production", problem)
+        return self
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read and check the ``RECUR_*`` variables; :class:`ConfigurationError` if wrong."""
+        env = os.environ if environ is None else environ
+        values = _Environment(cls, env)()
+        values.setdefault("billing_time", "02:00")
+        production = str(values.get("env", "")).strip().lower() == "production"
+        missing = [name for name in ("database_url", "secret_key") if not values.get(name)]
+        if production and missing:
+            problems = [
+                f"{variable_name(name)} must be set when RECUR_ENV=production" for name in missing
+            ]
+            weak_key = values.get("secret_key") and secret_key_problem(str(values["secret_key"]))
+            raise ConfigurationError([*problems, weak_key] if weak_key else problems)
+        var_dir = Path(values.get("var_dir") or DEFAULT_VAR_DIR)
+        if "database_url" in missing:
+            values["database_url"] = _default_database_url(var_dir)
+        if "secret_key" in missing:
+            values["secret_key"] = _development_secret(var_dir)
+        try:
+            return cls(**values)
+        except ValidationError as error:
+            raise ConfigurationError(describe(error, values)) from None
+
+
+class _Environment(EnvSettingsSource):
+    """pydantic-settings' reading of ``RECUR_*`` variables, from a given mapping."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls, env_ignore_empty=True)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {name.lower(): value for name, value in self._environ.items() if value != ""}
+
+
+def variable_name(field: str) -> str:
+    """The environment variable of a setting."""
+    return VARIABLE_NAMES.get(field, PREFIX + field.upper())
+
+
+def known_variables() -> list[str]:
+    """Every ``RECUR_*`` variable the server reads."""
+    return [variable_name(field) for field in Settings.model_fields]
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why a secret key may not sign production tokens, or ``None`` when it may."""
+    if key.strip().lower() in KNOWN_SECRET_KEYS:
+        return "RECUR_SECRET_KEY is a published example: generate a key of your own"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"RECUR_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters in production"
+    return None
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """A warning for each ``RECUR_*`` variable no setting reads (a typo is silently ignored
+    otherwise), with the nearest known name."""
+    env = os.environ if environ is None else environ
+    known = known_variables()
+    warnings = []
+    for name in sorted(env):
+        if not name.startswith(PREFIX) or name in known or name in TOOLING_VARIABLES:
+            continue
+        guess = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+        hint = f" (did you mean {guess[0]}?)" if guess else ""
+        warnings.append(f"{name} is not a Recur setting and is ignored{hint}")
+    return warnings
+
+
+def describe(error: ValidationError, values: Mapping[str, object]) -> list[str]:
+    """One line per problem, naming the variable (and the value, unless it is the key)."""
+    lines = []
+    for problem in error.errors():
+        key = str(problem["loc"][0]) if problem["loc"] else ""
+        if not key:
+            lines.append(problem["msg"])
+            continue
+        field = next((f for f, v in VARIABLE_NAMES.items() if v == key), key)
+        message = MESSAGES.get(problem["type"]) or problem["msg"][:1].lower() + problem["msg"][1:]
+        shown = "" if field == "secret_key" else f" (got {values.get(key, '')!r})"
+        lines.append(f"{variable_name(field)}: {message}{shown}")
+    return lines
 
 
 def _project_root() -> Path:
@@ -90,14 +302,3 @@ def _development_secret(var_dir: Path) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
-
-
-def _billing_time(value: str) -> time | None:
-    """``HH:MM`` in UTC, or ``off`` (also ``none``, ``false``, empty) for no daily run."""
-    value = value.strip().lower()
-    if value in {"", "off", "none", "false", "0"}:
-        return None
-    try:
-        return time.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"RECUR_BILLING_TIME must be HH:MM (UTC) or off, not {value!r}") from None

@@ -77,3 +77,57 @@ def test_bill_invoices_what_is_due_and_a_rerun_nothing(
     assert f"billing run as of {as_of}" in first
     assert "0 invoices created" not in first
     assert "0 invoices created" in second
+
+
+@pytest.mark.parametrize("command", ["migrate", "demo", "bill", "serve"])
+def test_production_misconfiguration_stops_every_command_with_one_line_each(
+    command: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RECUR_ENV", "production")
+    monkeypatch.delenv("RECUR_DATABASE_URL", raising=False)
+    monkeypatch.setenv("RECUR_SECRET_KEY", "change-me-local-only-not-a-secret")
+
+    assert main([command]) == 2
+
+    assert capsys.readouterr().err.splitlines() == [
+        "recur: configuration: RECUR_DATABASE_URL must be set when RECUR_ENV=production",
+        "recur: configuration: RECUR_SECRET_KEY is a published example: generate a key of your own",
+    ]
+    assert not (tmp_path / "var").exists()  # nothing made, no SQLite fallback
+
+
+def test_a_bad_value_is_named_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RECUR_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("RECUR_ACCESS_TOKEN_TTL", "8 hours")
+
+    assert main(["migrate"]) == 2
+
+    err = capsys.readouterr().err
+    assert err == (
+        "recur: configuration: RECUR_ACCESS_TOKEN_TTL: must be seconds or a duration "
+        "such as 8h, 30m or 1h30m (got '8 hours')\n"
+    )
+
+
+def test_a_mistyped_variable_is_warned_about(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'typo.sqlite3'}"
+    monkeypatch.setenv("RECUR_DATABASE_URL", url)
+    monkeypatch.setenv("RECUR_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("RECUR_SECURE_COOKIE", "true")
+
+    assert main(["migrate"]) == 0
+
+    warnings = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "recur"]
+    assert warnings[0] == (
+        "WARNING",
+        "RECUR_SECURE_COOKIE is not a Recur setting and is ignored "
+        "(did you mean RECUR_SECURE_COOKIES?)",
+    )

@@ -4,7 +4,6 @@ starts and stops it."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
@@ -87,7 +86,9 @@ async def test_a_failed_run_is_logged_and_the_schedule_goes_on(
 async def test_the_app_starts_the_schedule_when_set_and_stops_it_on_shutdown(
     settings: Settings, db, clock: FixedClock
 ) -> None:
-    scheduled = create_app(dataclasses.replace(settings, billing_time=AT), database=db, clock=clock)
+    scheduled = create_app(
+        settings.model_copy(update={"billing_time": AT}), database=db, clock=clock
+    )
     async with scheduled.router.lifespan_context(scheduled):
         task = scheduled.state.billing_task
         await asyncio.sleep(0)

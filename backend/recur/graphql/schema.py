@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -13,6 +14,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from recur.graphql.accounts.mutations import AccountsMutation
 from recur.graphql.accounts.queries import AccountsQuery
@@ -28,7 +30,8 @@ from recur.graphql.billing.mutations import (
 from recur.graphql.billing.types import CreditNote, Invoice, Payment
 from recur.graphql.catalog.queries import CatalogQuery
 from recur.graphql.catalog.types import Price, Product
-from recur.graphql.core.errors import should_mask_error
+from recur.graphql.core.errors import log_error, should_mask_error
+from recur.graphql.core.introspection import IntrospectionSwitch
 from recur.graphql.core.nul_guard import RejectNulCharacters
 from recur.graphql.core.operation_name import RequireOperationName
 from recur.graphql.core.result_cache import CatalogResultCache
@@ -85,7 +88,19 @@ Mutation = merge_types(
     ),
 )
 
-schema = strawberry.Schema(
+
+class Schema(strawberry.Schema):
+    """Strawberry's schema, logging errors by kind (``core.errors.log_error``) where
+    strawberry logs each one as an error with its stack trace."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            log_error(error)
+
+
+schema = Schema(
     query=Query,
     mutation=Mutation,
     types=[
@@ -103,6 +118,7 @@ schema = strawberry.Schema(
     ],
     extensions=[
         lambda: AddValidationRules(LIMIT_RULES),
+        IntrospectionSwitch,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),

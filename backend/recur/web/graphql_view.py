@@ -19,10 +19,26 @@ from recur.services.common import Actor
 from recur.services.payments import PaymentProvider
 from recur.settings import Settings
 from recur.web.authentication import request_actor
+from recur.web.security_headers import policy
+
+#: GraphiQL is strawberry's page: inline script and styles, React and GraphiQL from unpkg.
+GRAPHIQL_POLICY = policy(
+    default_src="'self'",
+    script_src="'self' 'unsafe-inline' https://unpkg.com",
+    style_src="'self' 'unsafe-inline' https://unpkg.com",
+    img_src="'self' data:",
+    font_src="'self' data: https://unpkg.com",
+    connect_src="'self'",
+    object_src="'none'",
+    base_uri="'none'",
+    frame_ancestors="'none'",
+)
 
 
 class RecurGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI view with Recur's context. GraphiQL answers ``GET`` in a browser."""
+    """Strawberry's ASGI view with Recur's context. GraphiQL answers ``GET`` in a browser
+    when ``settings.graphiql`` is on; off, that ``GET`` is a 404 (queries by ``GET`` still
+    work)."""
 
     def __init__(
         self,
@@ -34,13 +50,23 @@ class RecurGraphQL(GraphQL[Context, None]):
         signer: TokenSigner,
         payment_provider: PaymentProvider,
     ) -> None:
-        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.graphiql else None,
+            allow_queries_via_get=True,
+        )
         self.db = db
         self.settings = settings
         self.clock = clock
         self.signer = signer
         self.result_cache = ResultCache(settings.catalog_cache_seconds)
         self.payment_provider = payment_provider
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """The page, with the policy it needs instead of the app's stricter one."""
+        response = await super().render_graphql_ide(request)
+        response.headers["content-security-policy"] = GRAPHIQL_POLICY
+        return response
 
     def decode_json(self, data: str | bytes) -> object:
         decoded = super().decode_json(data)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 
 import httpx
 from sqlalchemy import update
@@ -48,7 +47,9 @@ async def test_logged_in_users_and_other_queries_are_never_served_from_the_cache
 
 
 async def test_the_cache_can_be_switched_off(settings, db, clock) -> None:
-    app = create_app(replace(settings, catalog_cache_seconds=0), database=db, clock=clock)
+    app = create_app(
+        settings.model_copy(update={"catalog_cache_seconds": 0}), database=db, clock=clock
+    )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
         await http.post("/graphql", json={"query": PRODUCTS})

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import strawberry
 
-from recur.core.roles import Role
+from recur.core.roles import STAFF_ROLES, Role
 from recur.db import models
 from recur.graphql.core.context import Info
 from recur.graphql.core.ids import to_global_id
@@ -21,18 +21,19 @@ class User(Node):
     model_: strawberry.Private[models.User]
     id: strawberry.ID
     name: str
-    email: str
     role: Role
 
     @classmethod
     def from_model(cls, user: models.User) -> User:
-        return cls(
-            model_=user,
-            id=to_global_id("User", user.id),
-            name=user.name,
-            email=user.email,
-            role=user.role,
-        )
+        return cls(model_=user, id=to_global_id("User", user.id), name=user.name, role=user.role)
+
+    @strawberry.field(
+        description="Null when a customer or partner looks at a member of staff: they see "
+        "the sales team by name only."
+    )
+    def email(self, info: Info) -> str | None:
+        hidden = self.model_.role in STAFF_ROLES and not info.context.actor.is_staff
+        return None if hidden else self.model_.email
 
 
 @strawberry.type(description="A business customer; everything it buys is billed in its currency.")

@@ -35,12 +35,25 @@ def user_errors(invalid: Invalid) -> list[UserError]:
     ]
 
 
-def should_mask_error(error: GraphQLError) -> bool:
-    """Mask everything but errors written for clients: validation of the query itself
-    (no original error), and ``ServiceError`` (with its ``extensions.code``). Masked errors
-    are logged with their stack trace; the client sees only "Unexpected error."."""
+def is_expected(error: GraphQLError) -> bool:
+    """Errors written for clients: validation of the query itself (no original error), a
+    permission's refusal (a ``GraphQLError``) and ``ServiceError`` (with its
+    ``extensions.code``). They are the API working as documented, not a fault."""
     original = error.original_error
-    if original is None or isinstance(original, (ServiceError, GraphQLError)):
-        return False
-    log.error("unexpected error in %s", error.path, exc_info=original)
-    return True
+    return original is None or isinstance(original, (ServiceError, GraphQLError))
+
+
+def should_mask_error(error: GraphQLError) -> bool:
+    """Mask everything but expected errors: the client sees only "Unexpected error."."""
+    return not is_expected(error)
+
+
+def log_error(error: GraphQLError) -> None:
+    """Expected refusals at INFO on one line, so that they neither page anyone nor bury the
+    faults; anything else at ERROR with its stack trace."""
+    if is_expected(error):
+        code = (error.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")
+        where = f" at {'.'.join(map(str, error.path))}" if error.path else ""
+        log.info("refused (%s)%s: %s", code, where, error.message)
+    else:
+        log.error("unexpected error in %s", error.path, exc_info=error.original_error)
