@@ -54,7 +54,7 @@ function view(account, viewer) {
         { class: "card__body" },
         h("h2", { class: "section-title" }, "Your sales rep"),
         owner
-          ? h("p", {}, h("strong", {}, owner.name), " · ", h("a", { href: `mailto:${owner.email}` }, owner.email))
+          ? h("p", {}, h("strong", {}, owner.name), ...(owner.email ? [" · ", h("a", { href: `mailto:${owner.email}` }, owner.email)] : []))
           : h("p", { class: "muted" }, "No rep is assigned yet."),
         h("p", { class: "muted", style: "margin-top:var(--space-2)" }, "Ask them for a quote, volume pricing or a longer term."),
       ),
