@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recur.core.lifecycle import QuoteKind, QuoteStatus
@@ -15,6 +15,10 @@ from recur.db.types import ScaledDecimal, UTCDateTime
 
 class Quote(TimestampMixin, Base):
     __tablename__ = "quotes"
+    __table_args__ = (
+        # One quote per key and creator: a repeated create answers with the first quote.
+        Index("uq_quotes_created_by_id_client_key", "created_by_id", "client_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
@@ -38,6 +42,8 @@ class Quote(TimestampMixin, Base):
     #: The subscription an AMENDMENT or RENEWAL quote changes.
     subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscriptions.id"), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: The key the creator's client sent with the create (docs/api.md, "Idempotent creates").
+    client_key: Mapped[str | None] = mapped_column(String(64))
 
     lines: Mapped[list[QuoteLine]] = relationship(
         back_populates="quote", order_by="QuoteLine.position", cascade="all, delete-orphan"
