@@ -160,8 +160,10 @@ function page(initial, account, navigate) {
     return line ? { line, message } : null;
   }
 
-  /** Refuse to go on while a quantity on screen cannot be saved: what is shown is what is bought. */
+  /** Refuse to go on, saying why in `box`, while a quantity or the start date on screen cannot
+   * be saved: what is shown is what is bought. */
   function blockedBy(box) {
+    blockedBox = box;
     if (!checkStart()) {
       box.show("Choose a start date, today or later, first.");
       start.focus();
@@ -169,7 +171,6 @@ function page(initial, account, navigate) {
     }
     const found = firstInvalid();
     if (!found) return false;
-    blockedBox = box;
     box.show(`Fix the quantity of ${found.line.product.name} first. ${found.message}`);
     rows.get(found.line.id)?.input?.focus();
     return true;
