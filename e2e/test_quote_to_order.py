@@ -13,6 +13,10 @@ from e2e.people import PASSWORD, log_in, person, shot, watch_console
 
 
 def nav(page: Page, name: str) -> Locator:
+    """A link of the main navigation, opening the menu first on a phone."""
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
+        menu.click()
     return page.get_by_role("navigation", name="Main").get_by_role("link", name=name)
 
 
@@ -185,8 +189,12 @@ def test_a_deep_discount_is_approved_sent_accepted_and_invoiced_as_quoted(
     page.get_by_role("button", name="New quote").click()
     dialog = page.get_by_role("dialog", name="New quote")
     dialog.get_by_role("button", name="Create quote").click()
-    expect(dialog.get_by_role("alert")).to_have_text("Choose the account the quote is for.")
+    # Said under the field, and gone once the field is fixed.
+    missing = dialog.get_by_text("Choose the account the quote is for.")
+    expect(missing).to_be_visible()
+    expect(dialog.get_by_label("Account")).to_have_attribute("aria-invalid", "true")
     dialog.get_by_label("Account").select_option(label="Acme Corp (USD)")
+    expect(missing).to_be_hidden()
     dialog.get_by_role("button", name="Create quote").click()
     number = quote_number(page)
     quote_url = page.url

@@ -52,6 +52,7 @@ class QuoteAction(StrEnum):
     CHECKOUT = "CHECKOUT"  # a customer buys their own cart without discounts
     EXPIRE = "EXPIRE"
     EDIT = "EDIT"  # lines or terms changed
+    RECALL = "RECALL"  # sales take back a quote waiting for approval or the customer
 
 
 SALES = frozenset({Role.REP, Role.MANAGER, Role.ADMIN})
@@ -108,6 +109,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         QuoteAction.CHECKOUT, frozenset({QuoteStatus.DRAFT}), QuoteStatus.ACCEPTED, CUSTOMERS
     ),
+    Transition(
+        QuoteAction.RECALL,
+        frozenset({QuoteStatus.PENDING_APPROVAL, QuoteStatus.SENT}),
+        QuoteStatus.DRAFT,
+        SALES,
+    ),
 )
 
 
@@ -152,4 +159,5 @@ def _past(action: QuoteAction) -> str:
         QuoteAction.ACCEPT: "accepted",
         QuoteAction.DECLINE: "declined",
         QuoteAction.CHECKOUT: "checked out",
+        QuoteAction.RECALL: "recalled",
     }.get(action, action.value.lower())

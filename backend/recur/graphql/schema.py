@@ -37,6 +37,7 @@ from recur.graphql.core.operation_name import RequireOperationName
 from recur.graphql.core.result_cache import CatalogResultCache
 from recur.graphql.orders.types import Order
 from recur.graphql.quotes.cart import CartMutation
+from recur.graphql.quotes.drafts import DraftsMutation
 from recur.graphql.quotes.mutations import QuotesMutation
 from recur.graphql.quotes.queries import QuotesQuery
 from recur.graphql.quotes.types import Quote, QuoteLine
@@ -80,6 +81,7 @@ Mutation = merge_types(
         AccountsMutation,
         CartMutation,
         QuotesMutation,
+        DraftsMutation,
         BillingMutation,
         PaymentsMutation,
         PayInvoiceMutation,

@@ -23,6 +23,58 @@ function readCookie(name) {
   return found ? decodeURIComponent(found.slice(prefix.length)) : null;
 }
 
+/** How a person reads the API's input fields, so no message shows a name like discountPercent. */
+const FIELD_WORDS = {
+  quantity: "the quantity",
+  discountPercent: "the discount",
+  termMonths: "the term",
+  startDate: "the start date",
+  effectiveDate: "the effective date",
+  upliftPercent: "the uplift",
+  priceId: "the price",
+  accountId: "the account",
+  quoteId: "the quote",
+  lineId: "the line",
+  subscriptionId: "the subscription",
+  itemId: "the item",
+  amount: "the amount",
+  asOf: "the date",
+  reason: "the reason",
+  note: "the note",
+  clientKey: "the request",
+  expectedVersion: "the version on screen",
+};
+
+/** The camel-case names (plain words such as "amount" read well as they are). */
+const FIELD_NAMES = new RegExp(`\\b(${Object.keys(FIELD_WORDS).filter((name) => /[A-Z]/.test(name)).join("|")})\\b`, "g");
+
+/** A message with the API's field names put in words, its first letter capitalised. */
+export function worded(message) {
+  const text = String(message).replace(FIELD_NAMES, (name) => FIELD_WORDS[name]);
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * A GraphQL validation error ("Variable '$input' got invalid value 1.5 at
+ * 'input.quantity'; Int cannot represent…") in words, naming the field it is about, so a
+ * person never reads the raw text and forms can put it under the field. Null for others.
+ */
+function invalidInput(error) {
+  const text = String(error.message || "");
+  if (error.extensions?.code || !/^Variable '\$\w+'|cannot represent|Expected value of type/.test(text)) return null;
+  const path = text.match(/at '([\w.[\]]+)'/)?.[1] ?? text.match(/^Variable '\$(\w+)'/)?.[1] ?? "";
+  const name = path.split(".").pop().replace(/\[\d+\]$/, "");
+  const words = FIELD_WORDS[name];
+  const message = words ? worded(`${words} is not a value Recur can take: check it and try again.`) : "Something entered is not a value Recur can take: check the form and try again.";
+  return new ApiError(message, { code: "INVALID_INPUT", userErrors: words ? [{ field: [name], message, code: "INVALID_INPUT" }] : [] });
+}
+
+/** A fresh key for a creating call, so that sending it twice makes one thing. */
+export function clientKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /** The selection of a Money field. */
 export const MONEY = "{ amount currency }";
 
@@ -59,7 +111,7 @@ export async function graphql(query, variables = {}) {
   }
   if (body.errors && body.errors.length) {
     const [first] = body.errors;
-    throw new ApiError(first.message, { code: first.extensions?.code ?? "ERROR" });
+    throw invalidInput(first) ?? new ApiError(worded(first.message), { code: first.extensions?.code ?? "ERROR" });
   }
   return body.data;
 }
@@ -69,10 +121,8 @@ export async function mutate(query, variables, key) {
   const data = await graphql(query, variables);
   const payload = data[key];
   if (payload.userErrors && payload.userErrors.length) {
-    throw new ApiError(payload.userErrors.map((e) => e.message).join(" "), {
-      code: payload.userErrors[0].code,
-      userErrors: payload.userErrors,
-    });
+    const userErrors = payload.userErrors.map((e) => ({ ...e, message: worded(e.message) }));
+    throw new ApiError(userErrors.map((e) => e.message).join(" "), { code: userErrors[0].code, userErrors });
   }
   return payload;
 }

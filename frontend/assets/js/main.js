@@ -52,10 +52,13 @@ function navItems(viewer) {
   return items;
 }
 
-/** The cart link's count, updated in place whenever the cart changes. */
+/** The cart link's count, updated in place whenever the cart changes; on a phone the menu
+ * button repeats it, so the folded menu still says the cart has something. */
 const cartCount = h("span", { class: "nav__count" });
+const menuCount = h("span", { class: "nav__count", "aria-hidden": "true" });
 function showCartCount(count) {
-  cartCount.hidden = count === 0;
+  cartCount.hidden = menuCount.hidden = count === 0;
+  menuCount.textContent = String(count);
   cartCount.replaceChildren(
     ...(count
       ? [h("span", { "aria-hidden": "true" }, String(count)), h("span", { class: "visually-hidden" }, `, ${count} ${count === 1 ? "line" : "lines"}`)]
@@ -117,13 +120,32 @@ function renderHeader() {
           ? null
           : h("a", { class: "button button--primary", href: `/login?next=${encodeURIComponent(current.pathname + current.search)}` }, "Log in"),
       );
+  // On a phone the navigation and the session fold into a menu behind one button.
+  const menu = h("div", { class: "topbar__menu", id: "main-menu" }, nav, right);
+  const toggle = h(
+    "button",
+    { class: "button menu-toggle", type: "button", "aria-expanded": "false", "aria-controls": "main-menu" },
+    h("span", { class: "menu-toggle__icon", "aria-hidden": "true" }),
+    "Menu",
+    viewer?.role === "CUSTOMER" ? menuCount : null,
+  );
+  const setOpen = (open) => {
+    toggle.setAttribute("aria-expanded", String(open));
+    menu.classList.toggle("topbar__menu--open", open);
+  };
+  toggle.addEventListener("click", () => setOpen(toggle.getAttribute("aria-expanded") !== "true"));
+  header.onkeydown = (event) => {
+    if (event.key !== "Escape" || toggle.getAttribute("aria-expanded") !== "true") return;
+    setOpen(false);
+    toggle.focus();
+  };
   header.replaceChildren(
     h(
       "div",
       { class: "topbar__inner" },
       h("a", { class: "brand", href: "/" }, h("img", { src: "/favicon.svg", alt: "" }), "Recur"),
-      nav,
-      right,
+      toggle,
+      menu,
     ),
   );
 }

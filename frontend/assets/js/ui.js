@@ -190,6 +190,17 @@ export function showFieldErrors(error, fields) {
   return errors.length > 0 && errors.every((e) => e.field && fields[e.field[e.field.length - 1]]);
 }
 
+/**
+ * Once a field shows an error, check its value again on every edit (`check` returns the
+ * message, or null), so the message goes as soon as the value is fixed.
+ */
+export function recheckOnInput(element, check) {
+  const control = element.querySelector("input, select, textarea");
+  const again = () => control.hasAttribute("aria-invalid") && element.showError(check(control.value.trim()));
+  control.addEventListener("input", again);
+  control.addEventListener("change", again);
+}
+
 export function select(options, value, attributes = {}) {
   return h(
     "select",

@@ -26,6 +26,8 @@ class Quote(TimestampMixin, Base):
             sqlite_where=ONE_CART_PER_ACCOUNT,
             postgresql_where=ONE_CART_PER_ACCOUNT,
         ),
+        # One quote per key and creator: a repeated create answers with the first quote.
+        Index("uq_quotes_created_by_id_client_key", "created_by_id", "client_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +52,8 @@ class Quote(TimestampMixin, Base):
     #: The subscription an AMENDMENT or RENEWAL quote changes.
     subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscriptions.id"), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: The key the creator's client sent with the create (docs/api.md, "Idempotent creates").
+    client_key: Mapped[str | None] = mapped_column(String(64))
 
     lines: Mapped[list[QuoteLine]] = relationship(
         back_populates="quote", order_by="QuoteLine.position", cascade="all, delete-orphan"

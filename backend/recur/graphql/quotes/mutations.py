@@ -21,12 +21,22 @@ from recur.graphql.quotes.common import (
 from recur.graphql.quotes.types import Quote
 from recur.services import quotes, subscriptions, workflow
 
+#: What every creating mutation says of its client key (docs/api.md, "Idempotent creates").
+CLIENT_KEY = (
+    "Optional, at most 64 characters (a UUID made when the form opens): a repeated call "
+    "with the same key answers with the quote the first call made instead of another."
+)
+
 
 @strawberry.input
 class CreateQuoteInput:
     account_id: strawberry.ID
     start_date: date | None = None
     term_months: int | None = None
+    client_key: str | None = strawberry.field(
+        default=None,
+        description=CLIENT_KEY,
+    )
 
 
 @strawberry.input
@@ -68,6 +78,10 @@ class UpdateQuoteInput:
 @strawberry.input
 class CreateAmendmentQuoteInput:
     subscription_id: strawberry.ID
+    client_key: str | None = strawberry.field(
+        default=None,
+        description=CLIENT_KEY,
+    )
 
 
 @strawberry.input
@@ -78,6 +92,10 @@ class CreateRenewalQuoteInput:
     )
     uplift_percent: Decimal | None = strawberry.field(
         default=None, description="Default: the subscription's uplift."
+    )
+    client_key: str | None = strawberry.field(
+        default=None,
+        description=CLIENT_KEY,
     )
 
 
@@ -107,6 +125,7 @@ class QuotesMutation:
                 term_months=input.term_months,
                 today=ctx.clock.today(),
                 now=ctx.clock.now(),
+                client_key=input.client_key,
             )
         )
         return QuotePayload(quote=Quote.from_model(quote) if quote else None, user_errors=errors)
@@ -128,6 +147,7 @@ class QuotesMutation:
                 subscription_id=pk_arg(input.subscription_id, "Subscription", "subscriptionId"),
                 today=ctx.clock.today(),
                 now=ctx.clock.now(),
+                client_key=input.client_key,
             )
         )
         return QuotePayload(quote=Quote.from_model(quote) if quote else None, user_errors=errors)
@@ -149,6 +169,7 @@ class QuotesMutation:
                 term_months=input.term_months,
                 uplift_percent=input.uplift_percent,
                 now=ctx.clock.now(),
+                client_key=input.client_key,
             )
         )
         return QuotePayload(quote=Quote.from_model(quote) if quote else None, user_errors=errors)

@@ -9,6 +9,10 @@ from recur.services.quotes.carts import (
     remove_cart_line,
     update_cart_line,
 )
+from recur.services.quotes.drafts import (
+    create_once,
+    delete_quote,
+)
 from recur.services.quotes.editing import (
     add_quote_line,
     create_quote,
@@ -53,7 +57,9 @@ __all__ = [
     "cart_of",
     "check_editable",
     "check_version",
+    "create_once",
     "create_quote",
+    "delete_quote",
     "edited_status",
     "events_by_quote",
     "get_cart",

@@ -22,6 +22,7 @@ from recur.db.models import Account, Price, Product, Quote, QuoteLine
 from recur.services.accounts import visible_accounts
 from recur.services.catalog import price_spec
 from recur.services.common import Actor, Invalid, NumberSequence, Problem, next_number
+from recur.services.quotes.drafts import create_once
 from recur.services.quotes.pricing import prices_for
 from recur.services.quotes.records import (
     DEFAULT_TERM_MONTHS,
@@ -100,6 +101,7 @@ async def new_quote(
     now: datetime,
     is_cart: bool,
     kind: QuoteKind = QuoteKind.NEW,
+    client_key: str | None = None,
 ) -> Quote:
     quote = Quote(
         number=await next_number(session, NumberSequence.QUOTE),
@@ -112,6 +114,7 @@ async def new_quote(
         version=1,
         is_cart=is_cart,
         created_by_id=actor.user_id,
+        client_key=client_key,
         created_at=now,
         updated_at=now,
     )
@@ -137,6 +140,10 @@ async def add_line(
 ) -> None:
     """Add a line, or raise the quantity of the line with the same price and discount."""
     check_editable(quote)
+    try:
+        rules.check_quantity(quantity)  # what is added, before any merging with a line
+    except rules.QuoteRuleError as error:
+        raise rule_problem(error) from None
     price = await sellable_price(session, price_id, quote.currency)
     if quote.kind is QuoteKind.AMENDMENT and any(
         line.price_id == price_id
@@ -265,7 +272,9 @@ async def create_quote(
     term_months: int | None,
     today: date,
     now: datetime,
+    client_key: str | None = None,
 ) -> Quote:
+    """A DRAFT quote for the account; with ``client_key``, made once (``drafts``)."""
     require_sales(actor)
     start = start_date or today
     term = DEFAULT_TERM_MONTHS if term_months is None else term_months
@@ -274,12 +283,26 @@ async def create_quote(
         rules.check_term(term, [])
     except rules.QuoteRuleError as error:
         raise rule_problem(error) from None
-    async with db.transaction() as session:
-        account = await account_for(session, actor, account_id)
-        quote = await new_quote(
-            session, actor, account, start_date=start, term_months=term, now=now, is_cart=False
-        )
-    return await reloaded_quote(db, actor, quote.id)
+
+    async def create(key: str | None) -> Quote:
+        async with db.transaction() as session:
+            account = await account_for(session, actor, account_id)
+            quote = await new_quote(
+                session,
+                actor,
+                account,
+                start_date=start,
+                term_months=term,
+                now=now,
+                is_cart=False,
+                client_key=key,
+            )
+        return await reloaded_quote(db, actor, quote.id)
+
+    def same(quote: Quote) -> bool:
+        return quote.kind is QuoteKind.NEW and quote.account_id == account_id
+
+    return await create_once(db, actor, client_key, create, same)
 
 
 async def add_quote_line(

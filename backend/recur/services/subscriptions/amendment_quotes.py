@@ -25,6 +25,7 @@ from recur.db.models import (
 from recur.services.catalog import load_prices
 from recur.services.common import Actor, Invalid, NumberSequence, Problem, next_number
 from recur.services.quotes import (
+    create_once,
     lines_of_items,
     reloaded_quote,
     require_sales,
@@ -53,15 +54,41 @@ from recur.services.subscriptions.scheduled import (
 
 
 async def create_amendment_quote(
-    db: Database, actor: Actor, *, subscription_id: int, today: date, now: datetime
+    db: Database,
+    actor: Actor,
+    *,
+    subscription_id: int,
+    today: date,
+    now: datetime,
+    client_key: str | None = None,
 ) -> Quote:
     """A DRAFT amendment of the subscription for a rep to edit, have approved and send.
 
     Its lines start as the running items (each points at its item). The rep changes
     quantities (0 removes the item) and discounts and adds lines (add-ons); the start date
-    is the effective date. Accepted, it is carried out exactly like a direct change.
+    is the effective date. Accepted, it is carried out exactly like a direct change. With
+    ``client_key``, a repeated call answers with the first call's quote.
     """
     require_sales(actor)
+
+    async def create(key: str | None) -> Quote:
+        return await _new_amendment_quote(db, actor, subscription_id, key, today=today, now=now)
+
+    def same(quote: Quote) -> bool:
+        return quote.kind is QuoteKind.AMENDMENT and quote.subscription_id == subscription_id
+
+    return await create_once(db, actor, client_key, create, same)
+
+
+async def _new_amendment_quote(
+    db: Database,
+    actor: Actor,
+    subscription_id: int,
+    client_key: str | None,
+    *,
+    today: date,
+    now: datetime,
+) -> Quote:
     async with db.transaction() as session:
         subscription, _account = await lock_for_change(session, actor, subscription_id, today)
         require_active(subscription)
@@ -79,6 +106,7 @@ async def create_amendment_quote(
             now=now,
             created_by_id=actor.user_id,
         )
+        quote.client_key = client_key
         session.add(quote)
         await session.flush()
         session.add(

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 
 from sqlalchemy import ColumnElement, ColumnExpressionArgument, ScalarSelect, and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,6 +43,7 @@ from recur.services.common import Actor, Invalid, NumberSequence, next_number
 from recur.services.orders import charge_row
 from recur.services.quotes import (
     PricedQuote,
+    create_once,
     line_terms,
     lines_of_items,
     price_quote,
@@ -68,11 +70,33 @@ async def create_renewal_quote(
     term_months: int | None,
     uplift_percent: Decimal | None,
     now: datetime,
+    client_key: str | None = None,
 ) -> Quote:
     """A DRAFT renewal of the subscription's running items, from the end of its term, for
     ``term_months`` (default: the same term) at ``uplift_percent`` (default: its uplift).
+    With ``client_key``, a repeated call answers with the first call's quote.
     """
     require_sales(actor)
+
+    create = partial(
+        _new_renewal_quote, db, actor, subscription_id, term_months, uplift_percent, now
+    )
+
+    def same(quote: Quote) -> bool:
+        return quote.kind is QuoteKind.RENEWAL and quote.subscription_id == subscription_id
+
+    return await create_once(db, actor, client_key, create, same)
+
+
+async def _new_renewal_quote(
+    db: Database,
+    actor: Actor,
+    subscription_id: int,
+    term_months: int | None,
+    uplift_percent: Decimal | None,
+    now: datetime,
+    client_key: str | None,
+) -> Quote:
     async with db.transaction() as session:
         subscription = await _visible_subscription(session, actor, subscription_id)
         if subscription.status is not SubscriptionStatus.ACTIVE:
@@ -118,6 +142,7 @@ async def create_renewal_quote(
             created_by_id=actor.user_id,
             uplift_percent=uplift,
         )
+        quote.client_key = client_key
         session.add(quote)
         await session.flush()
         comment = f"Renewal of {subscription.number} from {start.isoformat()}"

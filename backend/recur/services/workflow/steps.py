@@ -340,6 +340,20 @@ async def send_quote(
     return await _reloaded(db, actor, quote_id)
 
 
+async def recall_quote(
+    db: Database, actor: Actor, *, quote_id: int, reason: str, now: datetime
+) -> Quote:
+    """Take back a quote waiting for a manager's approval or the customer's answer: it is a
+    DRAFT again, to change, send again or delete, and can no longer be approved or accepted.
+    The history records who recalled it, when and why."""
+    require_sales(actor)
+    async with db.transaction() as session:
+        quote = await _locked(session, actor, quote_id)
+        await _apply(session, quote, actor, QuoteAction.RECALL, now, comment=reason.strip())
+        quote.expires_on = None
+    return await _reloaded(db, actor, quote_id)
+
+
 async def _reloaded(db: Database, actor: Actor, quote_id: int) -> Quote:
     quote = await get_quote(db, actor, quote_id)
     if quote is None:

@@ -55,11 +55,14 @@ function page(initial, account, navigate) {
   const rows = new Map(); // line id -> { net, total, problem }
   const waiting = new Map(); // line id -> [timer, send now]
   const sending = new Set();
+  const invalid = new Map(); // line id -> why its quantity on screen cannot be saved
   let busy = false;
+  let blockedBox = null; // the message that stopped a checkout, cleared once all is fixed
 
   const linesCard = h("div", { class: "card" });
   const term = select([...new Set([12, 24, 36, cart.termMonths])].sort((a, b) => a - b).map((t) => [String(t), `${t} months`]), String(cart.termMonths));
   const start = h("input", { type: "date", value: cart.startDate, min: todayISO() });
+  const startField = field("Start date", start);
   const summary = h("div", { "aria-live": "polite" });
   const problem = alertBox();
   const checkoutButton = h("button", { class: "button button--primary button--block", type: "button", onclick: checkout }, "Check out");
@@ -73,6 +76,7 @@ function page(initial, account, navigate) {
 
   function renderLines() {
     rows.clear();
+    invalid.clear();
     for (const line of cart.lines) rows.set(line.id, { problem: h("p", { class: "alert alert--error line-alert", role: "alert", hidden: true }) });
     const row = (line) => rows.get(line.id);
     linesCard.replaceChildren(
@@ -95,7 +99,8 @@ function page(initial, account, navigate) {
   }
 
   function quantityInput(line) {
-    const input = h("input", { class: "input--qty", type: "number", inputmode: "numeric", min: 0, max: MAX, step: 1, value: line.quantity, "aria-label": `Quantity of ${line.product.name}` });
+    const input = h("input", { class: "input--qty", type: "number", inputmode: "numeric", min: 1, max: MAX, step: 1, value: line.quantity, "aria-label": `Quantity of ${line.product.name}` });
+    rows.get(line.id).input = input;
     const send = () => {
       clearTimeout(waiting.get(line.id)?.[0]);
       waiting.delete(line.id);
@@ -103,9 +108,34 @@ function page(initial, account, navigate) {
     };
     input.addEventListener("input", () => {
       clearTimeout(waiting.get(line.id)?.[0]);
-      waiting.set(line.id, [setTimeout(send, 400), send]);
+      waiting.delete(line.id);
+      // Checked as typed, saved after a pause: a "0" on the way to "05" is only a message.
+      if (checkQuantity(line, input.value.trim())) waiting.set(line.id, [setTimeout(send, 400), send]);
     });
+    input.addEventListener("change", () => waiting.has(line.id) && send());
     return input;
+  }
+
+  /** Say under the line what is wrong with the quantity typed, or clear it; true when valid. */
+  function checkQuantity(line, value) {
+    const valid = /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= MAX;
+    showLineProblem(line, valid ? null : `Enter a whole number from 1 to ${MAX.toLocaleString()}. To take ${line.product.name} out, use Remove.`);
+    return valid;
+  }
+
+  function showLineProblem(line, message) {
+    const row = rows.get(line.id);
+    if (!row) return;
+    row.problem.textContent = message || "";
+    row.problem.hidden = !message;
+    if (message) {
+      invalid.set(line.id, message);
+      row.input?.setAttribute("aria-invalid", "true");
+    } else {
+      invalid.delete(line.id);
+      row.input?.removeAttribute("aria-invalid");
+      if (!invalid.size) blockedBox?.show(null);
+    }
   }
 
   function track(promise) {
@@ -115,20 +145,35 @@ function page(initial, account, navigate) {
   }
 
   function setQuantity(line, value) {
-    const { problem: lineProblem } = rows.get(line.id) || {};
-    if (!lineProblem) return;
-    const valid = /^\d+$/.test(value) && Number(value) <= MAX;
-    lineProblem.textContent = valid ? "" : `Enter a whole number from 0 to ${MAX.toLocaleString()}; 0 removes the line.`;
-    lineProblem.hidden = valid;
-    if (!valid) return;
+    if (!rows.has(line.id) || !checkQuantity(line, value)) return;
     track(
       mutate(UPDATE, { lineId: line.id, quantity: Number(value) }, "updateCartLine")
         .then((payload) => show(payload.cart))
-        .catch((error) => {
-          lineProblem.textContent = error.message;
-          lineProblem.hidden = false;
-        }),
+        .catch((error) => showLineProblem(line, error.fieldMessage("quantity") ?? error.message)),
     );
+  }
+
+  /** The first line whose quantity on screen is not what the cart holds, with why. */
+  function firstInvalid() {
+    const [lineId, message] = invalid.entries().next().value ?? [];
+    const line = lineId && cart.lines.find((l) => l.id === lineId);
+    return line ? { line, message } : null;
+  }
+
+  /** Refuse to go on, saying why in `box`, while a quantity or the start date on screen cannot
+   * be saved: what is shown is what is bought. */
+  function blockedBy(box) {
+    blockedBox = box;
+    if (!checkStart()) {
+      box.show("Choose a start date, today or later, first.");
+      start.focus();
+      return true;
+    }
+    const found = firstInvalid();
+    if (!found) return false;
+    box.show(`Fix the quantity of ${found.line.product.name} first. ${found.message}`);
+    rows.get(found.line.id)?.input?.focus();
+    return true;
   }
 
   async function remove(line) {
@@ -187,15 +232,20 @@ function page(initial, account, navigate) {
     problem.show(null);
     try {
       await settle();
+      if (blockedBy(problem)) return stopWorking();
       const vars = { quoteId: cart.id, startDate: cart.startDate, termMonths: cart.termMonths };
       const { order } = await mutate(CHECKOUT, vars, "checkout");
       cartCount.set(0);
       navigate(path("/orders", order.id));
     } catch (error) {
       problem.show(error.message);
-      working(false);
-      checkoutButton.textContent = "Check out";
+      stopWorking();
     }
+  }
+
+  function stopWorking() {
+    working(false);
+    checkoutButton.textContent = "Check out";
   }
 
   async function requestQuote() {
@@ -204,6 +254,7 @@ function page(initial, account, navigate) {
     quoteProblem.show(null);
     try {
       await settle();
+      if (blockedBy(quoteProblem)) return working(false);
       const { quote } = await mutate(REQUEST, { note: note.value.trim() }, "requestQuote");
       cartCount.set(0);
       toast(`Your cart is with sales as quote ${quote.number}.`);
@@ -228,8 +279,16 @@ function page(initial, account, navigate) {
     }
   }
 
+  /** The start date on screen is one the cart can have (a date, today or later). */
+  function checkStart() {
+    const valid = Boolean(start.value) && start.value >= todayISO();
+    startField.showError(valid ? null : "Choose a start date, today or later.");
+    if (valid && !invalid.size) blockedBox?.show(null);
+    return valid;
+  }
+
   term.addEventListener("change", () => setTerms({ termMonths: Number(term.value) }));
-  start.addEventListener("change", () => start.value && setTerms({ startDate: start.value }));
+  start.addEventListener("change", () => checkStart() && start.value !== cart.startDate && setTerms({ startDate: start.value }));
   renderLines();
   renderSummary();
 
@@ -249,7 +308,7 @@ function page(initial, account, navigate) {
           { class: "card__body stack" },
           h("h2", { id: "summary-title" }, "Summary"),
           field("Term", term, "Yearly prices bill once a year, so terms are whole years."),
-          field("Start date", start),
+          startField,
           summary,
           problem,
           checkoutButton,

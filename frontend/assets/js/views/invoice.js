@@ -1,7 +1,7 @@
 // One invoice: its lines, each explaining where its amount comes from, what is due and the
 // payments and credits that paid it. Finance records a payment or voids it from here.
 import { ApiError, MONEY, graphql, mutate } from "../api.js";
-import { alertBox, detailList, emptyState, errorState, field, formDialog, formatDate, formatMoney, h, loading, money, pageHead, path, select, showFieldErrors, statusBadge, table, toast, totals } from "../ui.js";
+import { alertBox, detailList, emptyState, errorState, field, formDialog, formatDate, formatMoney, h, loading, money, pageHead, path, recheckOnInput, select, showFieldErrors, statusBadge, table, toast, totals } from "../ui.js";
 import { overdue } from "./invoices.js";
 import { paymentForm, paymentResult } from "./record-payment.js";
 
@@ -70,6 +70,7 @@ export function render({ params, session }) {
   async function voidInvoice(invoice) {
     const reason = h("textarea", { rows: 3, maxlength: 500 });
     const reasonField = field("Reason", reason, "Kept on the invoice and its credit note; the customer sees it.");
+    recheckOnInput(reasonField, (value) => (value ? null : "Say why the invoice is voided."));
     const paid = Number(invoice.amountPaid.amount) + Number(invoice.amountCredited.amount);
     const note = await formDialog({
       title: `Void ${invoice.number}?`,

@@ -35,18 +35,21 @@ const REJECT = op("rejectQuote", "$quoteId: ID!, $reason: String!");
 const SEND = op("sendQuote", "$quoteId: ID!");
 const DECLINE = op("declineQuote", "$quoteId: ID!, $reason: String!");
 const ACCEPT = op("acceptQuote", "$quoteId: ID!", "order { id }");
+const RECALL = op("recallQuote", "$quoteId: ID!, $reason: String!");
+const DELETE = op("deleteQuote", "$quoteId: ID!, $expectedVersion: Int", "deletedQuoteId");
 const UPDATE_TERMS = op("updateQuote", "$quoteId: ID!, $startDate: Date, $termMonths: Int, $upliftPercent: Decimal, $expectedVersion: Int");
 
 const EDITABLE = ["DRAFT", "IN_REVIEW", "APPROVED"];
 const SALES = ["REP", "MANAGER", "ADMIN"];
 const APPROVERS = ["MANAGER", "ADMIN"];
 const WHOLE = /^\d+$/;
-const DECIMAL = /^\d+(\.\d+)?$/;
+const MAX_QUANTITY = 1_000_000;
+const MAX_TERM_MONTHS = 120;
 const DID = {
   CREATE: "created the quote", EDIT: "changed the lines", REQUEST: "asked sales for a quote",
   SUBMIT: "submitted it for approval", APPROVE: "approved it", REJECT: "sent it back to draft",
   SEND: "sent it to the customer", ACCEPT: "accepted it", DECLINE: "declined it", CHECKOUT: "checked out",
-  EXPIRE: "marked it expired",
+  EXPIRE: "marked it expired", RECALL: "recalled it to draft",
 };
 
 const ACCEPTING = {
@@ -71,6 +74,7 @@ export function render({ params, session, navigate }) {
   let acting = false;
   const rows = new Map(); // line id -> { period, total }
   const pending = new Map(); // timer -> the save it will run
+  const invalid = new Map(); // line input -> why its value cannot be saved
   let mode = null;
 
   // Parts kept across re-renders, so a message outlives the reload it announces.
@@ -207,6 +211,7 @@ export function render({ params, session, navigate }) {
     rows.clear();
     pending.forEach((_, timer) => clearTimeout(timer));
     pending.clear();
+    invalid.clear();
     if (!quote.lines.length) {
       return linesEl.replaceChildren(emptyState("No lines yet", mode === "edit" ? "Add a product below: its price, the quantity and any discount." : "This quote has no products."));
     }
@@ -252,9 +257,7 @@ export function render({ params, session, navigate }) {
       clearTimeout(timer);
       pending.delete(timer);
       const value = input.value.trim();
-      if (quantity ? !WHOLE.test(value) : !DECIMAL.test(value) || Number(value) > 100) {
-        return editProblem.show(quantity ? `Enter a whole number of units for ${line.product.name}.` : `Enter a discount from 0 to 100 % for ${line.product.name}, like 12.5.`);
-      }
+      if (!checkLineInput(input, line, quantity)) return;
       const now = quote.lines.find((l) => l.id === line.id);
       if (now && Number(quantity ? now.quantity : now.discountPercent) === Number(value)) return;
       edit(UPDATE_LINE, "updateQuoteLine", { lineId: line.id, [key]: quantity ? Number(value) : value });
@@ -262,10 +265,34 @@ export function render({ params, session, navigate }) {
     input.addEventListener("input", () => {
       clearTimeout(timer);
       pending.delete(timer);
-      pending.set((timer = setTimeout(save, 500)), save);
+      // Checked as typed (a fixed value clears its message), saved after a pause.
+      if (checkLineInput(input, line, quantity)) pending.set((timer = setTimeout(save, 500)), save);
     });
     input.addEventListener("change", () => pending.has(timer) && save());
     return input;
+  }
+
+  /** Say what is wrong with a line's quantity or discount as typed, or clear it. */
+  function checkLineInput(input, line, quantity) {
+    const value = input.value.trim();
+    // An amendment's subscribed item may go to 0 (it is removed); other lines keep one unit.
+    const least = amendment() && line.subscriptionItem ? 0 : 1;
+    const message = quantity
+      ? WHOLE.test(value) && Number(value) >= least && Number(value) <= MAX_QUANTITY
+        ? null
+        : `Enter a whole number of units for ${line.product.name}, from ${least} to ${MAX_QUANTITY.toLocaleString()}${least ? "; to take it out, use Remove" : ""}.`
+      : /^\d+(\.\d{1,2})?$/.test(value) && Number(value) <= 100
+        ? null
+        : `Enter a discount from 0 to 100 % for ${line.product.name}, like 12.5.`;
+    if (message) {
+      invalid.set(input, message);
+      input.setAttribute("aria-invalid", "true");
+    } else {
+      invalid.delete(input);
+      input.removeAttribute("aria-invalid");
+    }
+    editProblem.show(invalid.size ? [...invalid.values()][0] : null);
+    return !message;
   }
 
   /** Queue an edit behind the ones before it; it carries the version then on screen. */
@@ -391,17 +418,24 @@ export function render({ params, session, navigate }) {
       }
     }
 
+    /** What stops the line from being added, in words; null when it can be. */
+    function check() {
+      const q = quantity.value.trim();
+      const d = discount.value.trim() || "0";
+      return !product.value
+        ? "Choose a product to add."
+        : !WHOLE.test(q) || Number(q) < 1 || Number(q) > MAX_QUANTITY
+          ? `Enter a whole number of units, from 1 to ${MAX_QUANTITY.toLocaleString()}.`
+          : !/^\d+(\.\d{1,2})?$/.test(d) || Number(d) > 100
+            ? "Enter a discount from 0 to 100 %, like 12.5."
+            : null;
+    }
+
     async function add(event) {
       event.preventDefault();
       const q = quantity.value.trim();
       const d = discount.value.trim() || "0";
-      const invalid = !product.value
-        ? "Choose a product to add."
-        : !WHOLE.test(q) || Number(q) < 1
-          ? "Enter a whole number of units, at least 1."
-          : !DECIMAL.test(d) || Number(d) > 100
-            ? "Enter a discount from 0 to 100 %, like 12.5."
-            : null;
+      const invalid = check();
       problem.show(invalid);
       if (invalid || button.disabled) return;
       button.disabled = true;
@@ -417,6 +451,9 @@ export function render({ params, session, navigate }) {
     }
 
     product.addEventListener("change", fillPrices);
+    // A message about what was typed goes once it is fixed.
+    const recheck = () => !problem.hidden && problem.show(check());
+    for (const control of [product, quantity, discount]) control.addEventListener("input", recheck);
     loadProducts();
     addEl.replaceChildren(
       h(
@@ -457,6 +494,8 @@ export function render({ params, session, navigate }) {
         buttons.push(button("Send to customer", () => act(SEND, "sendQuote", {}, `${quote.number} is sent to ${quote.account?.name ?? "the customer"}.`), !needsApproval));
       }
     }
+    if (staff && !quote.isCart && ["PENDING_APPROVAL", "SENT"].includes(status)) buttons.push(button("Recall to draft", recall, false));
+    if (staff && !quote.isCart && status === "DRAFT") buttons.push(h("button", { class: "button button--block button--danger", type: "button", onclick: deleteDraft }, "Delete draft"));
     if (APPROVERS.includes(role) && status === "PENDING_APPROVAL") {
       buttons.push(button("Approve", () => act(APPROVE, "approveQuote", {}, `${quote.number} is approved.`)), button("Reject", reject, false));
     }
@@ -493,18 +532,26 @@ export function render({ params, session, navigate }) {
     const labels = { startDate: kind === "AMENDMENT" ? "Effective date" : "Start date", termMonths: "Term (months)", upliftPercent: "Uplift %" };
     const hints = { startDate: kind === "AMENDMENT" ? "Back to the start of the current billing period at the earliest." : null, upliftPercent: "On list prices, before discounts." };
     const fields = Object.fromEntries(Object.entries(inputs).map(([key, input]) => [key, field(labels[key], input, hints[key])]));
+    const checks = {
+      startDate: (value) => (value ? null : `Choose the ${labels.startDate.toLowerCase()}.`),
+      termMonths: (value) => (WHOLE.test(value) && Number(value) >= 1 && Number(value) <= MAX_TERM_MONTHS ? null : `Enter the term as a whole number of months, from 1 to ${MAX_TERM_MONTHS}.`),
+      upliftPercent: (value) => (/^\d+(\.\d{1,2})?$/.test(value) && Number(value) <= 100 ? null : "Enter an uplift from 0 to 100 %, like 5 or 3.5."),
+    };
+    /** Check one field (or all), saying what is wrong under it; true when all are right. */
+    const check = (keys = Object.keys(inputs)) =>
+      keys.map((key) => {
+        const message = checks[key](inputs[key].value.trim());
+        fields[key].showError(message);
+        return !message;
+      }).every(Boolean);
+    for (const [key, input] of Object.entries(inputs)) input.addEventListener("input", () => input.hasAttribute("aria-invalid") && check([key]));
     async function save(event) {
       event.preventDefault();
+      if (!check()) return Object.values(inputs).find((input) => input.hasAttribute("aria-invalid"))?.focus();
       const variables = { quoteId: quote.id };
       if (inputs.startDate && inputs.startDate.value !== quote.startDate) variables.startDate = inputs.startDate.value;
-      if (inputs.termMonths && Number(inputs.termMonths.value) !== quote.termMonths) {
-        if (!WHOLE.test(inputs.termMonths.value.trim())) return problem.show("Enter the term as a whole number of months.");
-        variables.termMonths = Number(inputs.termMonths.value);
-      }
-      if (inputs.upliftPercent && Number(inputs.upliftPercent.value) !== Number(quote.upliftPercent)) {
-        if (!DECIMAL.test(inputs.upliftPercent.value.trim())) return problem.show("Enter an uplift from 0 to 100 %, like 5.");
-        variables.upliftPercent = inputs.upliftPercent.value.trim();
-      }
+      if (inputs.termMonths && Number(inputs.termMonths.value) !== quote.termMonths) variables.termMonths = Number(inputs.termMonths.value);
+      if (inputs.upliftPercent && Number(inputs.upliftPercent.value) !== Number(quote.upliftPercent)) variables.upliftPercent = inputs.upliftPercent.value.trim();
       if (Object.keys(variables).length === 1) return problem.show(null);
       if (await edit(UPDATE_TERMS, "updateQuote", variables, problem)) toast(`${quote.number}: terms saved.`);
     }
@@ -545,6 +592,12 @@ export function render({ params, session, navigate }) {
       // Edits still being typed go first, so the action sees the quote as shown.
       [...pending.values()].forEach((save) => save());
       await queue;
+      if (invalid.size) {
+        const [[input, message]] = invalid;
+        actionProblem.show(`Fix the lines first: ${message}`);
+        input.focus();
+        return null;
+      }
       const result = await mutate(mutation, { quoteId: quote.id, ...variables }, key);
       if (result.quote) show(result.quote);
       if (done) toast(done);
@@ -574,6 +627,26 @@ export function render({ params, session, navigate }) {
         return true;
       },
     });
+  }
+
+  const recall = () =>
+    askReason({
+      title: `Recall ${quote.number}?`,
+      intro: quote.status === "SENT" ? "The customer can no longer accept it; it is a draft again, to change and send again." : "It leaves the approval queue and is a draft again, to change and submit again.",
+      label: "Reason (optional)", hint: "Kept in the quote's history.",
+      confirm: "Recall to draft", mutation: RECALL, key: "recallQuote", done: `${quote.number} is back in draft.`,
+    });
+
+  async function deleteDraft() {
+    const ok = await confirmDialog({
+      title: `Delete ${quote.number}?`,
+      body: "The draft, its lines and its history are deleted for good.",
+      confirm: "Delete draft",
+      cancel: "Keep it",
+    });
+    if (!ok) return;
+    const result = await act(DELETE, "deleteQuote", { expectedVersion: quote.version }, `${quote.number} is deleted.`);
+    if (result?.deletedQuoteId) navigate("/quotes");
   }
 
   const reject = () =>

@@ -1,10 +1,10 @@
 // Quotes: a customer's own; for staff those of the accounts they may see, filtered by status.
 // Sales start new quotes here.
-import { MONEY, graphql, mutate } from "../api.js";
+import { MONEY, clientKey, graphql, mutate } from "../api.js";
 import { setQuery } from "../router.js";
 import {
-  emptyState, field, formDialog, formatDate, h, money, pageHead, pagedList, path, select, statusBadge,
-  statusLabel, table, toast, todayISO,
+  emptyState, field, formDialog, formatDate, h, money, pageHead, pagedList, path, recheckOnInput, select,
+  showFieldErrors, statusBadge, statusLabel, table, toast, todayISO,
 } from "../ui.js";
 
 const QUOTES = `query Quotes($after: String, $status: QuoteStatus) {
@@ -17,8 +17,8 @@ const QUOTES = `query Quotes($after: String, $status: QuoteStatus) {
   }
 }`;
 const ACCOUNTS = `{ accounts(first: 100) { edges { node { id name currency } } } }`;
-const CREATE = `mutation($accountId: ID!, $startDate: Date, $termMonths: Int) {
-  createQuote(input: { accountId: $accountId, startDate: $startDate, termMonths: $termMonths }) {
+const CREATE = `mutation($accountId: ID!, $startDate: Date, $termMonths: Int, $clientKey: String) {
+  createQuote(input: { accountId: $accountId, startDate: $startDate, termMonths: $termMonths, clientKey: $clientKey }) {
     quote { id } userErrors { field message code }
   }
 }`;
@@ -100,15 +100,34 @@ async function newQuote(navigate) {
   const account = select([["", "Choose an account"], ...accounts.map((a) => [a.id, `${a.name} (${a.currency})`])], "");
   const start = h("input", { type: "date", value: todayISO(), min: todayISO() });
   const term = select(["12", "24", "36"].map((t) => [t, `${t} months`]), "12");
+  const fields = { accountId: field("Account", account), startDate: field("Start date", start), termMonths: field("Term", term) };
+  const checks = {
+    accountId: (value) => (value ? null : "Choose the account the quote is for."),
+    startDate: (value) => (value && value >= todayISO() ? null : "Choose a start date, today or later."),
+  };
+  recheckOnInput(fields.accountId, checks.accountId);
+  recheckOnInput(fields.startDate, checks.startDate);
+  const key = clientKey(); // one per dialog: however often it is confirmed, one draft
   const quote = await formDialog({
     title: "New quote",
     intro: "Prices come in the account's currency.",
-    fields: [field("Account", account), field("Start date", start), field("Term", term)],
+    fields: Object.values(fields),
     confirm: "Create quote",
     onSubmit: async () => {
-      if (!account.value) throw new Error("Choose the account the quote is for.");
-      const vars = { accountId: account.value, startDate: start.value || null, termMonths: Number(term.value) };
-      return (await mutate(CREATE, vars, "createQuote")).quote;
+      const local = new Map([["accountId", checks.accountId(account.value)], ["startDate", checks.startDate(start.value)]]);
+      if ([...local.values()].some(Boolean)) {
+        const error = new Error("Check the highlighted fields.");
+        error.fieldMessage = (name) => local.get(name);
+        error.shownInFields = showFieldErrors(error, fields) || true;
+        throw error;
+      }
+      const vars = { accountId: account.value, startDate: start.value, termMonths: Number(term.value), clientKey: key };
+      try {
+        return (await mutate(CREATE, vars, "createQuote")).quote;
+      } catch (error) {
+        error.shownInFields = showFieldErrors(error, fields);
+        throw error;
+      }
     },
   });
   if (quote) navigate(path("/quotes", quote.id));

@@ -2,7 +2,7 @@
 // checks, the mutation, and what the money paid. Payments pay the account's open invoices
 // oldest due first; what is left over is account credit for the next invoices.
 import { ApiError, MONEY, mutate } from "../api.js";
-import { field, formatMoney, h, money, path, select, showFieldErrors, statusBadge, todayISO } from "../ui.js";
+import { field, formatMoney, h, money, path, recheckOnInput, select, showFieldErrors, statusBadge, todayISO } from "../ui.js";
 
 const RECORD = `mutation RecordPayment($accountId: ID!, $amount: Decimal!, $receivedOn: Date, $reference: String!, $currency: String) {
   recordPayment(input: { accountId: $accountId, amount: $amount, receivedOn: $receivedOn, reference: $reference, currency: $currency }) {
@@ -37,6 +37,10 @@ export function paymentForm({ accounts = null, account = null, amount = "" }) {
     receivedOn: field("Received on", received),
     reference: field("Reference (optional)", reference),
   };
+  // A message under a field goes once its value is fixed.
+  recheckOnInput(amountField, (value) => (AMOUNT.test(value.replace(/[\s,]/g, "")) ? null : "Enter the amount received, like 1250.00."));
+  recheckOnInput(fields.receivedOn, (value) => (value ? null : "Enter the day the money arrived."));
+  if (chooser) recheckOnInput(fields.accountId, (value) => (value ? null : "Choose the account that paid."));
   chooser?.addEventListener("change", () => {
     amountField.querySelector(".field__hint").textContent = currencyHint();
   });

@@ -20,6 +20,7 @@ const CHANGE = `mutation Change($input: SubscriptionChangeInput!) {
     userErrors { field message code }
   }
 }`;
+const MAX_QUANTITY = 1_000_000;
 const CATALOG = `query AddOns($currency: String!) {
   products(first: 100) { edges { node {
     id sku name kind
@@ -59,11 +60,35 @@ export function changePanel(s, { staff, reload }) {
     return changes.length ? { subscriptionId: s.id, effectiveDate: effective.value || null, changes } : null;
   }
 
+  /** What is wrong with a quantity on screen, in words, marking its field; null when nothing. */
+  function wrongQuantity() {
+    const checks = [
+      ...rows.map((row) => [row.quantity, 0, `the new quantity of ${row.item.product.name}`]),
+      ...(addPrice.value ? [[addQuantity, 1, "the quantity to add"]] : []),
+    ];
+    let message = null;
+    for (const control of [addQuantity, ...rows.map((row) => row.quantity)]) control.removeAttribute("aria-invalid");
+    for (const [control, least, what] of checks) {
+      const value = control.value.trim();
+      const fine = !control.validity.badInput && ((value === "" && least === 0) || (/^\d+$/.test(value) && Number(value) >= least && Number(value) <= MAX_QUANTITY));
+      if (fine) continue;
+      control.setAttribute("aria-invalid", "true");
+      message ??= `Enter ${what} as a whole number from ${least} to ${MAX_QUANTITY.toLocaleString()}.`;
+    }
+    return message;
+  }
+
   const refresh = debounce(async () => {
     const mine = ++sequence;
-    current = input();
     confirm.disabled = true;
-    problem.show(null);
+    const wrong = wrongQuantity();
+    problem.show(wrong);
+    if (wrong) {
+      current = null;
+      previewBox.replaceChildren();
+      return;
+    }
+    current = input();
     if (!current) {
       previewBox.replaceChildren(h("p", { class: "muted" }, "Change a quantity, add a product or move an item to another price to see exactly what it costs."));
       return;

@@ -3,7 +3,7 @@
 import { MONEY, graphql, mutate } from "../api.js";
 import { confirmDialog, detailList, emptyState, errorState, field, formDialog, formatDate, formatDateTime, formatMoney, formatPercent, h, loading, money, pageHead, path, showFieldErrors, statusBadge, table, toast, totals } from "../ui.js";
 import { PER_PERIOD, lineProduct } from "./pricing.js";
-import { SALES, prepareAmendment, prepareRenewal } from "./change-quotes.js";
+import { SALES, amendmentButton, prepareRenewal } from "./change-quotes.js";
 import { changePanel, lastDay } from "./subscription-change.js";
 
 const SUBSCRIPTION = `query Subscription($id: ID!) {
@@ -277,7 +277,7 @@ function quoteActions(s, navigate) {
     { class: "card__body card__section stack" },
     h("h2", { id: "quote-actions-title" }, "Quotes"),
     h("p", { class: "muted" }, "Offer a change with discounts, or the next term on new terms, for the customer to accept."),
-    button("Prepare amendment quote", () => prepareAmendment(s, navigate)),
+    amendmentButton(s, navigate),
     button("Prepare renewal quote", () => prepareRenewal(s, navigate)),
   );
 }
