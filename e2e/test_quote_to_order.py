@@ -73,7 +73,10 @@ def test_a_customer_checks_out_her_cart_and_gets_the_first_invoice(
     expect(page.get_by_role("heading", name="Your cart", level=1)).to_be_visible()
     expect(line_row(page, "Standard Seats")).to_contain_text("$250.00 / month")
     expect(line_row(page, "Onboarding Package")).to_contain_text("$2,500.00 once")
-    expect(summary(page).get_by_label("Term")).to_have_value("12")
+    # Acme has a live subscription, offered first; this purchase starts a new one.
+    expect(summary(page).get_by_role("radio", name=re.compile("^Add to SUB-"))).to_be_checked()
+    summary(page).get_by_role("radio", name=re.compile("^Start a new subscription")).check()
+    expect(summary(page).get_by_label("Term", exact=True)).to_have_value("12")
     expect(summary(page)).to_contain_text(
         re.compile(
             r"One-time\s*\$2,500\.00\s*Monthly recurring\s*\$250\.00\s*"
@@ -284,7 +287,7 @@ def test_a_customer_declines_a_sent_quote_with_a_reason(
     page.get_by_role("button", name="New quote").click()
     dialog = page.get_by_role("dialog", name="New quote")
     dialog.get_by_label("Account").select_option(label="Globex GmbH (EUR)")
-    dialog.get_by_label("Term").select_option("24")
+    dialog.get_by_label("Term", exact=True).select_option("24")
     dialog.get_by_role("button", name="Create quote").click()
     number = quote_number(page)
     add = page.get_by_role("region", name="Add a product")
@@ -429,3 +432,35 @@ def test_a_customer_on_a_phone_asks_for_a_quote_and_checks_out(
         expect(maria.get_by_role("table", name="Quotes waiting for approval")).to_be_visible()
         assert_fits(maria)
         shot(maria, "phone-approvals")
+
+
+def test_a_customer_adds_her_cart_to_her_live_subscription(
+    page: Page, server_url: str, screenshot
+) -> None:
+    errors = watch_console(page)
+    log_in(page, server_url, "bob@globex.example")
+    page.goto(f"{server_url}/subscriptions")
+    page.get_by_role("link", name=re.compile(r"^SUB-\d+$")).first.click()
+    number = page.get_by_role("heading", level=1).inner_text().removeprefix("Subscription ")
+    add_to_cart(page, server_url, "PLAT-ENT")
+    nav(page, "Cart").click()
+
+    into = summary(page).get_by_role("radio", name=re.compile(f"^Add to {number}"))
+    expect(into).to_be_checked()
+    expect(summary(page).get_by_label("Term", exact=True)).to_be_hidden()
+    expect(summary(page)).to_contain_text(re.compile(r"Due now, tax included\s*€"))
+    screenshot("cart-into-subscription")
+    # Switching to a new subscription brings its term back, and back again.
+    summary(page).get_by_role("radio", name=re.compile("^Start a new subscription")).check()
+    expect(summary(page).get_by_label("Term", exact=True)).to_be_visible()
+    into.check()
+    expect(summary(page)).to_contain_text("Due now, tax included")
+
+    page.get_by_role("button", name="Check out").click()
+    expect(page.get_by_role("heading", level=1, name=re.compile(r"confirmed$"))).to_be_visible()
+    screenshot("order-into-subscription")
+    expect(page.get_by_role("region", name="Subscription")).to_contain_text(number)
+    page.goto(f"{server_url}/subscriptions")
+    page.get_by_role("link", name=number).click()
+    expect(page.get_by_role("main")).to_contain_text("Enterprise")
+    assert errors == []

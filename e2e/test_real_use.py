@@ -49,6 +49,8 @@ def test_a_zero_typed_mid_edit_keeps_the_line_and_checkout_buys_what_is_shown(
     log_in(page, server_url, "carol@initech.example")
     add_to_cart(page, server_url, "SEAT-STD", "5")
     nav(page, "Cart").click()
+    summary = page.get_by_role("complementary", name="Summary")
+    summary.get_by_role("radio", name=re.compile("^Start a new subscription")).check()
     saves = _saves_of_quantities(page)
     seats = page.get_by_label("Quantity of Standard Seats")
 
@@ -61,7 +63,7 @@ def test_a_zero_typed_mid_edit_keeps_the_line_and_checkout_buys_what_is_shown(
 
     # An invalid quantity on screen blocks the checkout, with its message.
     page.get_by_role("button", name="Check out").click()
-    summary_alert = page.get_by_role("complementary", name="Summary").get_by_role("alert")
+    summary_alert = summary.get_by_role("alert")
     expect(summary_alert).to_contain_text("Fix the quantity of Standard Seats first")
     expect(seats).to_be_focused()
     expect(page).to_have_url(re.compile(r"/cart$"))

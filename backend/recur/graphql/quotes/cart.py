@@ -54,6 +54,13 @@ class CheckoutInput:
         description="The cart being bought. Send it so that a retry of a checkout that went "
         "through answers with the same order instead of an error.",
     )
+    add_to_subscription_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="One of your active subscriptions in the cart's currency: the cart's items "
+        "join it from today to the end of its term, prorated now (an amendment; a product it "
+        "has already gains the quantity), instead of starting a new subscription. startDate "
+        "and termMonths do not apply.",
+    )
 
 
 @strawberry.input
@@ -122,6 +129,11 @@ class CartMutation:
                 threshold=approval_threshold(info),
                 today=ctx.clock.today(),
                 now=ctx.clock.now(),
+                add_to_subscription_id=(
+                    pk_arg(given.add_to_subscription_id, "Subscription", "addToSubscriptionId")
+                    if given.add_to_subscription_id
+                    else None
+                ),
             )
         )
         return OrderPayload(order=Order.from_model(order) if order else None, user_errors=errors)

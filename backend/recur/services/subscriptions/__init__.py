@@ -11,6 +11,7 @@ May call: common, catalog, accounts, invoicing, quotes.
 
 from recur.services.subscriptions.amendment_quotes import (
     accept_amendment_quote,
+    cart_into_subscription,
     check_amendment_date,
     check_amendment_quote,
     create_amendment_quote,
@@ -65,6 +66,7 @@ __all__ = [
     "apply_due_changes",
     "cancel_scheduled_change",
     "cancel_subscription",
+    "cart_into_subscription",
     "change_subscription",
     "check_amendment_date",
     "check_amendment_quote",

@@ -148,6 +148,45 @@ async def accept_amendment_quote(
     return (await _carry_out_quote(session, actor, quote, today=today, now=now)).order
 
 
+async def cart_into_subscription(
+    session: AsyncSession, actor: Actor, cart: Quote, subscription_id: int, *, today: date
+) -> None:
+    """Make a cart an amendment of one of the account's active subscriptions: its items are
+    added from today, co-terminated with the subscription's term and prorated, and a price
+    the subscription has already raises that item's quantity at the item's own terms
+    (docs/subscriptions.md). The caller then accepts it like any amendment quote."""
+    unknown = Invalid.one(
+        "addToSubscriptionId", "There is no such subscription.", "UNKNOWN_SUBSCRIPTION"
+    )
+    try:
+        subscription, _account = await lock_for_change(session, actor, subscription_id, today)
+    except Invalid:
+        raise unknown from None
+    if subscription.account_id != cart.account_id:
+        raise unknown
+    require_active(subscription)
+    if subscription.currency != cart.currency:
+        raise Invalid.one(
+            "addToSubscriptionId",
+            f"{subscription.number} is billed in {subscription.currency}, your cart in "
+            f"{cart.currency}: start a new subscription instead.",
+            "CURRENCY_MISMATCH",
+        )
+    term = await current_term(session, subscription)
+    running = {item.price_id: item for item in running_items(subscription)}
+    for line in cart.lines:
+        item = running.get(line.price_id)
+        if item is not None:
+            line.subscription_item_id = item.id
+            line.quantity += item.quantity
+            line.discount_percent = item.discount_percent
+    cart.kind = QuoteKind.AMENDMENT
+    cart.subscription_id = subscription.id
+    cart.start_date = today
+    cart.term_months = term.months
+    cart.is_cart = False
+
+
 async def preview_amendment_quote(
     db: Database, actor: Actor, *, quote_id: int, today: date, now: datetime
 ) -> ChangeOutcome:

@@ -138,8 +138,11 @@ async def checkout(
     threshold: Decimal,
     today: date,
     now: datetime,
+    add_to_subscription_id: int | None = None,
 ) -> Order:
     """Buy the cart: the quote is accepted and the order made at once (no discounts here).
+    With ``add_to_subscription_id``, its items join that active subscription instead,
+    co-terminated and prorated: the cart becomes the subscription's amendment.
 
     Idempotent: checking out a cart that was already checked out (a double click, a retry
     after a timeout) answers with its order instead of making another.
@@ -163,14 +166,19 @@ async def checkout(
             raise Invalid.one(
                 None, "A cart with discounts goes through sales: ask for a quote.", "NOT_ALLOWED"
             )
-        cart.start_date = start
-        cart.term_months = cart.term_months if term_months is None else term_months
-        prices = await prices_for(session, [cart])
-        try:
-            rules.check_start_date(start, today)
-            rules.check_term(cart.term_months, [p.billing_period for p in prices.values()])
-        except rules.QuoteRuleError as error:
-            raise rule_problem(error) from None
+        if add_to_subscription_id is not None:
+            await subscriptions.cart_into_subscription(
+                session, actor, cart, add_to_subscription_id, today=today
+            )
+        else:
+            cart.start_date = start
+            cart.term_months = cart.term_months if term_months is None else term_months
+            prices = await prices_for(session, [cart])
+            try:
+                rules.check_start_date(start, today)
+                rules.check_term(cart.term_months, [p.billing_period for p in prices.values()])
+            except rules.QuoteRuleError as error:
+                raise rule_problem(error) from None
         return await _accept_into_order(
             session, cart, actor, QuoteAction.CHECKOUT, threshold=threshold, today=today, now=now
         )

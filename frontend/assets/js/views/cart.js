@@ -1,20 +1,25 @@
 // The customer's cart: quantities, term and start date, totals priced by the server; then
-// checkout (order, subscription and first invoice at once) or a request for a quote.
+// checkout (order, subscription and first invoice at once) or a request for a quote. A
+// customer with a live subscription in the cart's currency may add the cart to it instead:
+// co-terminated and prorated, with the exact amount due now previewed by the server.
 import { MONEY, graphql, mutate } from "../api.js";
 import { cart as cartCount } from "../cart.js";
-import { alertBox, emptyState, errorState, field, formatMoney, h, loading, money, pageHead, path, select, table, todayISO, toast, totals } from "../ui.js";
+import { alertBox, emptyState, errorState, field, formatDate, formatMoney, h, loading, money, pageHead, path, select, table, todayISO, toast, totals } from "../ui.js";
 import { PER_PERIOD, lineProduct } from "./pricing.js";
 
 const CART = `id version termMonths startDate currency
-  lines { id quantity product { name sku } price { billingPeriod } netAmount ${MONEY} totalAmount ${MONEY} }
+  lines { id quantity product { name sku } price { id billingPeriod } netAmount ${MONEY} totalAmount ${MONEY} }
   oneTimeTotal ${MONEY} monthlyRecurringTotal ${MONEY} totalContractValue ${MONEY}`;
-const LOAD = `{ cart { ${CART} } }`;
+const LOAD = `{ cart { ${CART} }
+  subscriptions(first: 20, status: ACTIVE) { edges { node { id number currency termEndsOn items { id quantity price { id } } } } } }`;
+const PREVIEW = `query($input: SubscriptionChangeInput!) { previewSubscriptionChange(input: $input) {
+  amountDueNow ${MONEY} newMonthlyRecurringRevenue ${MONEY} userErrors { field message code } } }`;
 const change = (name, input) => `mutation(${input}) { ${name}(input: { lineId: $lineId${input.includes("quantity") ? ", quantity: $quantity" : ""} }) {
   cart { ${CART} } userErrors { field message code } } }`;
 const UPDATE = change("updateCartLine", "$lineId: ID!, $quantity: Int!");
 const REMOVE = change("removeCartLine", "$lineId: ID!");
-const CHECKOUT = `mutation($quoteId: ID!, $startDate: Date, $termMonths: Int) {
-  checkout(input: { quoteId: $quoteId, startDate: $startDate, termMonths: $termMonths }) { order { id } userErrors { field message code } }
+const CHECKOUT = `mutation($quoteId: ID!, $startDate: Date, $termMonths: Int, $into: ID) {
+  checkout(input: { quoteId: $quoteId, startDate: $startDate, termMonths: $termMonths, addToSubscriptionId: $into }) { order { id } userErrors { field message code } }
 }`;
 const TERMS = `mutation($quoteId: ID!, $expectedVersion: Int, $termMonths: Int, $startDate: Date) {
   updateQuote(input: { quoteId: $quoteId, expectedVersion: $expectedVersion, termMonths: $termMonths, startDate: $startDate }) {
@@ -28,9 +33,10 @@ export function render({ session, navigate }) {
   const root = h("div", {}, loading("Loading your cart", 2));
   async function load() {
     try {
-      const { cart } = await graphql(LOAD);
+      const { cart, subscriptions } = await graphql(LOAD);
       cartCount.set(cart ? cart.lines.length : 0);
-      root.replaceChildren(cart?.lines.length ? page(cart, account, navigate) : empty(account));
+      const live = cart ? subscriptions.edges.map((e) => e.node).filter((s) => s.currency === cart.currency) : [];
+      root.replaceChildren(cart?.lines.length ? page(cart, account, navigate, live) : empty(account));
     } catch (error) {
       root.replaceChildren(errorState(error, load));
     }
@@ -50,8 +56,11 @@ function empty(account) {
   );
 }
 
-function page(initial, account, navigate) {
+function page(initial, account, navigate, live) {
   let cart = initial;
+  // Where the cart goes: into a live subscription (the default when there is one) or a new one.
+  let into = live[0]?.id ?? null;
+  let previewed = 0; // the latest preview asked for; older answers are dropped
   const rows = new Map(); // line id -> { net, total, problem }
   const waiting = new Map(); // line id -> [timer, send now]
   const sending = new Set();
@@ -64,6 +73,8 @@ function page(initial, account, navigate) {
   const start = h("input", { type: "date", value: cart.startDate, min: todayISO() });
   const startField = field("Start date", start);
   const summary = h("div", { "aria-live": "polite" });
+  const newTerms = h("div", { class: "stack" });
+  const choice = live.length ? destination() : null;
   const problem = alertBox();
   const checkoutButton = h("button", { class: "button button--primary button--block", type: "button", onclick: checkout }, "Check out");
   const note = h("textarea", { rows: 3, maxlength: 2000, placeholder: "More seats next year, other payment terms…" });
@@ -202,8 +213,18 @@ function page(initial, account, navigate) {
     renderSummary();
   }
 
+  /** The subscription the cart goes into, if any: only a cart with something recurring joins one. */
+  function joining() {
+    const recurring = cart.lines.some((line) => line.price.billingPeriod !== "ONE_TIME");
+    if (choice) choice.hidden = !recurring;
+    return recurring ? into : null;
+  }
+
   function renderSummary() {
     const c = cart.currency;
+    const target = joining();
+    newTerms.hidden = Boolean(target);
+    if (target) return renderJoin(target);
     summary.replaceChildren(
       totals([
         ["One-time", money(cart.oneTimeTotal.amount, c)],
@@ -211,6 +232,50 @@ function page(initial, account, navigate) {
         ["Total contract value", money(cart.totalContractValue.amount, c), `over ${cart.termMonths} months`],
       ]),
     );
+  }
+
+  /** The choice between adding to a live subscription and starting a new one. */
+  function destination() {
+    const option = (value, label, hint) => {
+      const input = h("input", { type: "radio", name: "destination", value: value ?? "", checked: value === into });
+      input.addEventListener("change", () => {
+        into = value;
+        renderSummary();
+      });
+      return h("label", { class: "choice" }, input, h("span", {}, h("strong", {}, label), h("span", { class: "muted" }, hint)));
+    };
+    return h(
+      "fieldset",
+      { class: "choices" },
+      h("legend", {}, "How to buy"),
+      ...live.map((s) => option(s.id, `Add to ${s.number}`, `Ends with its term on ${formatDate(s.termEndsOn)}; this period is prorated.`)),
+      option(null, "Start a new subscription", "With its own term and start date."),
+    );
+  }
+
+  /** Adding to a live subscription: what it costs now and after, exactly as it will bill. */
+  async function renderJoin(id) {
+    const target = live.find((s) => s.id === id);
+    const byPrice = new Map(target.items.map((item) => [item.price.id, item]));
+    const changes = cart.lines.map((line) => {
+      const item = byPrice.get(line.price.id);
+      return item ? { itemId: item.id, quantity: item.quantity + line.quantity } : { priceId: line.price.id, quantity: line.quantity };
+    });
+    const asked = ++previewed;
+    summary.replaceChildren(loading("Working out what is due now", 2));
+    try {
+      const { previewSubscriptionChange: p } = await graphql(PREVIEW, { input: { subscriptionId: target.id, changes } });
+      if (asked !== previewed) return;
+      if (p.userErrors.length) return summary.replaceChildren(h("p", { class: "notice" }, p.userErrors.map((e) => e.message).join(" ")));
+      summary.replaceChildren(
+        totals([
+          ["Due now, tax included", money(p.amountDueNow.amount, p.amountDueNow.currency)],
+          [`Monthly total of ${target.number} after`, money(p.newMonthlyRecurringRevenue.amount, p.newMonthlyRecurringRevenue.currency)],
+        ]),
+      );
+    } catch (error) {
+      if (asked === previewed) summary.replaceChildren(h("p", { class: "notice" }, error.message));
+    }
   }
 
   /** Send the quantity changes still waiting for a pause in typing, and wait for them all. */
@@ -233,7 +298,8 @@ function page(initial, account, navigate) {
     try {
       await settle();
       if (blockedBy(problem)) return stopWorking();
-      const vars = { quoteId: cart.id, startDate: cart.startDate, termMonths: cart.termMonths };
+      const target = joining();
+      const vars = target ? { quoteId: cart.id, into: target } : { quoteId: cart.id, startDate: cart.startDate, termMonths: cart.termMonths };
       const { order } = await mutate(CHECKOUT, vars, "checkout");
       cartCount.set(0);
       navigate(path("/orders", order.id));
@@ -287,6 +353,7 @@ function page(initial, account, navigate) {
     return valid;
   }
 
+  newTerms.append(field("Term", term, "Yearly prices bill once a year, so terms are whole years."), startField);
   term.addEventListener("change", () => setTerms({ termMonths: Number(term.value) }));
   start.addEventListener("change", () => checkStart() && start.value !== cart.startDate && setTerms({ startDate: start.value }));
   renderLines();
@@ -307,12 +374,12 @@ function page(initial, account, navigate) {
           "div",
           { class: "card__body stack" },
           h("h2", { id: "summary-title" }, "Summary"),
-          field("Term", term, "Yearly prices bill once a year, so terms are whole years."),
-          startField,
+          choice,
+          newTerms,
           summary,
           problem,
           checkoutButton,
-          h("p", { class: "calculator__note" }, "The first invoice, for the first period and one-time items plus tax, is issued at once."),
+          h("p", { class: "calculator__note" }, "The invoice for what is due now, plus tax, is issued at once."),
         ),
         h(
           "div",
