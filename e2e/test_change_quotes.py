@@ -151,3 +151,41 @@ def test_a_rep_sets_the_renewal_uplift_and_the_customer_sees_it(
         )
         expect(alice.get_by_role("button", name="Set renewal uplift")).to_have_count(0)
     assert errors == []
+
+
+def test_a_reps_deep_mid_term_reduction_is_approved_then_credited(
+    page: Page, browser: Browser, server_url: str, screenshot
+) -> None:
+    errors = watch_console(page)
+    log_in(page, server_url, "rita@recur.example")
+    _open_acme_subscription(page, server_url)
+    page.get_by_role("button", name="Prepare amendment quote").click()
+    expect(page.get_by_text(re.compile("changes SUB-000002 from"))).to_be_visible()
+    seats = page.get_by_label("Quantity of Standard Seats")
+    seats.fill("1")
+    seats.press("Tab")
+    preview = page.get_by_role("region", name="On acceptance")
+    expect(preview.locator(".totals__row").filter(has_text="Credited on acceptance")).to_be_visible()
+    # Most of the seats for the rest of the term: more than a rep takes off alone.
+    expect(page.get_by_text(re.compile("takes more than 20 % off the contract"))).to_be_visible()
+    screenshot("amendment-reduction-needs-approval")
+    page.get_by_role("button", name="Submit for approval").click()
+    expect(page.get_by_text("Waiting for a manager's approval.")).to_be_visible()
+    url = page.url
+
+    with person(browser, server_url, "maria@recur.example") as maria:
+        maria.goto(url)
+        expect(maria.get_by_text(re.compile("^Check the reduction"))).to_be_visible()
+        maria.get_by_role("button", name="Approve").click()
+        expect(maria.get_by_text(re.compile("^Approved: send it"))).to_be_visible()
+
+    page.reload()
+    _send(page)
+    with person(browser, server_url, "alice@acme.example") as alice:
+        alice.goto(url)
+        alice.get_by_role("button", name="Accept quote").click()
+        expect(alice.get_by_role("dialog")).to_contain_text("is credited now")
+        alice.get_by_role("button", name="Accept and order").click()
+        expect(alice.get_by_role("heading", level=1, name=re.compile("confirmed$"))).to_be_visible()
+        shot(alice, "amendment-reduction-accepted")
+    assert errors == []

@@ -88,11 +88,13 @@ export function render({ params, session, navigate }) {
   const addEl = h("div");
   const historyEl = h("div", { class: "stack-lg" });
   let threshold = "20";
+  let thresholdValue = 20;
 
   async function load() {
     try {
       const data = await graphql(QUOTE, { id: params.id });
-      threshold = Number(data.approvalThresholdPercent).toLocaleString();
+      thresholdValue = Number(data.approvalThresholdPercent);
+      threshold = thresholdValue.toLocaleString();
       if (!data.quote) return root.replaceChildren(missing());
       show(data.quote, true);
       root.replaceChildren(layout());
@@ -144,6 +146,13 @@ export function render({ params, session, navigate }) {
         h("aside", { class: "card split__aside split__aside--first", "aria-label": "Status and actions" }, asideEl),
       ),
     );
+  }
+
+  /** An amendment that takes more than the threshold off the contract (what needs approval). */
+  function deepReduction() {
+    const change = quote.changePreview?.contractValueChange;
+    const before = quote.changePreview?.contractValueBefore;
+    return Boolean(change && before) && -Number(change.amount) * 100 > Number(before.amount) * thresholdValue;
   }
 
   function renderHead() {
@@ -569,11 +578,15 @@ export function render({ params, session, navigate }) {
     const texts = {
       DRAFT: staff
         ? quote.approvalRequired
-          ? [`A discount is above ${threshold} %: submit the quote for a manager's approval, then send it.`, "warn"]
+          ? [deepReduction()
+              ? `It takes more than ${threshold} % off the contract: submit it for a manager's approval, then send it.`
+              : `A discount is above ${threshold} %: submit the quote for a manager's approval, then send it.`, "warn"]
           : ["When the lines are right, send the quote to the customer."]
         : ["Sales is preparing this quote."],
       IN_REVIEW: customer ? ["Sales is preparing your quote. You can accept it once they send it."] : ["The customer asked for this quote: adjust it, then send it.", "info"],
-      PENDING_APPROVAL: APPROVERS.includes(role) ? ["Check the discounts, then approve the quote or send it back with a reason.", "warn"] : ["Waiting for a manager's approval.", "warn"],
+      PENDING_APPROVAL: APPROVERS.includes(role)
+        ? [`Check the ${deepReduction() ? "reduction" : "discounts"}, then approve the quote or send it back with a reason.`, "warn"]
+        : ["Waiting for a manager's approval.", "warn"],
       APPROVED: ["Approved: send it to the customer. Changing a line sends it back to draft.", "ok"],
       SENT: customer ? [`Valid until ${until}. ${ACCEPTING[quote.kind]}`, "info"] : [`Sent to the customer, valid until ${until}.`, "info"],
       ACCEPTED: [ACCEPTED[quote.kind], "ok"],
