@@ -165,7 +165,8 @@ def test_a_reps_deep_mid_term_reduction_is_approved_then_credited(
     seats.fill("1")
     seats.press("Tab")
     preview = page.get_by_role("region", name="On acceptance")
-    expect(preview.locator(".totals__row").filter(has_text="Credited on acceptance")).to_be_visible()
+    credited = preview.locator(".totals__row").filter(has_text="Credited on acceptance")
+    expect(credited).to_be_visible()
     # Most of the seats for the rest of the term: more than a rep takes off alone.
     expect(page.get_by_text(re.compile("takes more than 20 % off the contract"))).to_be_visible()
     screenshot("amendment-reduction-needs-approval")

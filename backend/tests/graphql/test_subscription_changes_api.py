@@ -109,7 +109,10 @@ async def test_auto_renew_and_cancellation_by_role(gql, login) -> None:
     assert (refused["data"] or {}).get("cancelSubscription") is None
 
     rita = await login("rita@recur.example")
-    done = (await gql(CANCEL, {"input": now}, token=rita))["data"]["cancelSubscription"]
+    early = (await gql(CANCEL, {"input": now}, token=rita))["data"]["cancelSubscription"]
+    assert [e["code"] for e in early["userErrors"]] == ["APPROVAL_REQUIRED"]
+    maria = await login("maria@recur.example")
+    done = (await gql(CANCEL, {"input": now}, token=maria))["data"]["cancelSubscription"]
     assert done["subscription"] == {
         "status": "CANCELED",
         "autoRenew": False,

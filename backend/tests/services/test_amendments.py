@@ -371,16 +371,21 @@ async def test_cancelling_now_credits_unused_time_and_at_term_end_turns_auto_ren
     assert at_end.auto_renew is False and at_end.status is SubscriptionStatus.ACTIVE
     assert note is None
 
-    rita = await _actor(db, "rita@recur.example")
-    now, note = await subscriptions.cancel_subscription(
-        db,
-        rita,
-        subscription_id=subscription_id,
-        immediately=True,
-        effective_date=None,
-        today=TODAY,
-        now=NOW,
-    )
+    # Ending the contract now takes far more than 20 % off it: not a rep's call alone.
+    cancel_now = {
+        "subscription_id": subscription_id,
+        "immediately": True,
+        "effective_date": None,
+        "today": TODAY,
+        "now": NOW,
+    }
+    with pytest.raises(Invalid) as refused:
+        await subscriptions.cancel_subscription(
+            db, await _actor(db, "rita@recur.example"), **cancel_now
+        )
+    assert refused.value.problems[0].code == "APPROVAL_REQUIRED"
+    maria = await _actor(db, "maria@recur.example")
+    now, note = await subscriptions.cancel_subscription(db, maria, **cancel_now)
     assert now.status is SubscriptionStatus.CANCELED and now.canceled_on == TODAY
     assert note is not None and note.subtotal == Decimal("223.00")  # 1115 × 6/30
     run = await billing.run_billing(db, as_of=date(2027, 6, 30), now=NOW)

@@ -517,7 +517,7 @@ async def test_cancelling_now_calls_off_an_agreed_renewal(db) -> None:
 
     await subscriptions.cancel_subscription(
         db,
-        await _actor(db, "rita@recur.example"),
+        await _actor(db, "maria@recur.example"),
         subscription_id=subscription.id,
         immediately=True,
         effective_date=None,

@@ -151,7 +151,7 @@ async def test_cancelling_now_credits_what_was_billed_and_calls_off_what_waits(
 
     subscription, note = await subscriptions.cancel_subscription(
         db,
-        await _actor(db, "rita@recur.example"),
+        await _actor(db, "maria@recur.example"),
         subscription_id=subscription_id,
         immediately=True,
         effective_date=None,

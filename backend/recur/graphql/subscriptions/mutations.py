@@ -220,7 +220,8 @@ class SubscriptionChangesMutation:
     @strawberry.mutation(
         description="AT_TERM_END (anyone who may change it): it will not renew. IMMEDIATELY "
         "(sales and finance): every item ends on the effective date and the unused time of "
-        "the current periods is credited.",
+        "the current periods is credited; a rep may do so only when that takes at most the "
+        "approval threshold off the contract (APPROVAL_REQUIRED otherwise: a manager ends it).",
         permission_classes=[IsUser],
     )
     async def cancel_subscription(
@@ -236,6 +237,7 @@ class SubscriptionChangesMutation:
                 effective_date=input.effective_date,
                 today=ctx.clock.today(),
                 now=ctx.clock.now(),
+                threshold=Decimal(ctx.settings.approval_threshold_percent),
             )
         except Invalid as invalid:
             return CancelSubscriptionPayload(

@@ -5,6 +5,7 @@ change scheduled for a later day."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from recur.core.roles import Role
 from recur.db.engine import Database
@@ -16,6 +17,7 @@ from recur.services.subscriptions.planning import (
     lock_for_change,
     require_changer,
 )
+from recur.services.subscriptions.reductions import DEFAULT_THRESHOLD, check_reduction
 from recur.services.subscriptions.renewal_settings import set_auto_renew
 from recur.services.subscriptions.scheduled import call_off, call_off_pending, pending_changes
 
@@ -29,10 +31,12 @@ async def cancel_subscription(
     effective_date: date | None,
     today: date,
     now: datetime,
+    threshold: Decimal = DEFAULT_THRESHOLD,
 ) -> tuple[Subscription, CreditNote | None]:
     """Cancel at term end (auto-renew off; anyone who may change it) or immediately (sales
     and finance): every item ends on the effective date and the unused part of the current
-    periods is credited, through an amendment like any other change."""
+    periods is credited, through an amendment like any other change. Like any reduction, a
+    rep ends a contract early only when that takes off at most ``threshold`` % of it."""
     if not immediately:
         subscription = await set_auto_renew(
             db, actor, subscription_id=subscription_id, auto_renew=False, today=today, now=now
@@ -62,6 +66,8 @@ async def cancel_subscription(
             action="CANCEL",
             summary=summary,
         )
+        change, before = outcome.contract_value_change, outcome.contract_value_before
+        check_reduction(actor, change, before, subscription.currency, threshold)
         ids = subscription.id, outcome.credit_note.id if outcome.credit_note else None
     async with db.session() as session:
         note = await session.get(CreditNote, ids[1]) if ids[1] else None
