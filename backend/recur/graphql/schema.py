@@ -19,6 +19,7 @@ from strawberry.types import ExecutionContext
 from recur.graphql.accounts.mutations import AccountsMutation
 from recur.graphql.accounts.queries import AccountsQuery
 from recur.graphql.accounts.types import Account, User
+from recur.graphql.admin.audit import AuditQuery
 from recur.graphql.billing.aging import AgingQuery
 from recur.graphql.billing.credit_notes import CreditNotesMutation, CreditNotesQuery
 from recur.graphql.billing.mutations import (
@@ -73,6 +74,7 @@ Query = merge_types(
         CreditNotesQuery,
         SubscriptionChangesQuery,
         RenewalsQuery,
+        AuditQuery,
     ),
 )
 Mutation = merge_types(

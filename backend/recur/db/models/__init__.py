@@ -1,6 +1,7 @@
 """All models, imported here so that ``Base.metadata`` knows every table."""
 
 from recur.db.models.accounts import Account, Partner, PartnerClient, User, UserSession
+from recur.db.models.audit import AuditEntry
 from recur.db.models.billing import (
     CreditNote,
     CreditNoteApplication,
@@ -23,6 +24,7 @@ from recur.db.models.quotes import Quote, QuoteEvent, QuoteLine
 
 __all__ = [
     "Account",
+    "AuditEntry",
     "Charge",
     "CreditNote",
     "CreditNoteApplication",

@@ -1,5 +1,5 @@
 """What every service shares: the actor asking, the errors services raise, pagination,
-grouping rows by their parent, and document numbers.
+grouping rows by their parent, document numbers, and the audit log.
 
 May call: nothing else in services.
 """
@@ -8,6 +8,11 @@ from recur.services.common.actor import (
     ANONYMOUS,
     READ_SCOPE,
     Actor,
+)
+from recur.services.common.audit import (
+    audit,
+    audit_log,
+    changed,
 )
 from recur.services.common.errors import (
     Forbidden,
@@ -43,6 +48,9 @@ __all__ = [
     "PageRequest",
     "Problem",
     "ServiceError",
+    "audit",
+    "audit_log",
+    "changed",
     "grouped",
     "next_number",
     "paginate",

@@ -1,0 +1,1 @@
+"""Administration: the catalog, accounts, users, partners, settings and the audit log."""
