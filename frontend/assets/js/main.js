@@ -9,6 +9,7 @@ import * as login from "./views/login.js";
 import * as account from "./views/account.js";
 import * as accounts from "./views/accounts.js";
 import * as notFound from "./views/not-found.js";
+import { adminHome } from "./views/admin.js";
 
 const STAFF = ["REP", "MANAGER", "FINANCE", "ADMIN"];
 const SALES = ["REP", "MANAGER", "ADMIN"];
@@ -34,6 +35,7 @@ route("/invoices/:id", () => ({ load: () => import("./views/invoice.js"), roles:
 route("/credit-notes/:id", () => ({ load: () => import("./views/credit-note.js"), roles: EVERYONE }));
 // Finance and admins bill and record payments here; managers read the receivables.
 route("/billing", () => ({ load: () => import("./views/billing.js"), roles: ["MANAGER", "FINANCE", "ADMIN"] }));
+route("/admin/audit", () => ({ load: () => import("./views/admin-audit.js"), roles: ["ADMIN"] }));
 
 /** The navigation each role sees. */
 function navItems(viewer) {
@@ -49,6 +51,8 @@ function navItems(viewer) {
   items.push(["/renewals", "Renewals"]);
   if (role === "MANAGER" || role === "ADMIN") items.push(["/approvals", "Approvals"]);
   if (role === "FINANCE" || role === "ADMIN") items.push(["/invoices", "Invoices"], ["/billing", "Billing"]);
+  const admin = adminHome(role);
+  if (admin) items.push([admin, "Admin"]);
   return items;
 }
 
@@ -83,7 +87,7 @@ function renderHeader() {
     "nav",
     { class: "nav", "aria-label": "Main" },
     navItems(viewer).map(([href, label]) =>
-      h("a", { href, "aria-current": current.pathname.startsWith(href) ? "page" : null }, label, href === "/cart" ? cartCount : null),
+      h("a", { href, "aria-current": current.pathname.startsWith(href.startsWith("/admin/") ? "/admin/" : href) ? "page" : null }, label, href === "/cart" ? cartCount : null),
     ),
   );
   const currencySwitch =

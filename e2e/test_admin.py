@@ -1,0 +1,36 @@
+"""The Admin area: its place in the navigation, its sub-navigation, and the audit log."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from e2e.people import log_in, watch_console
+from e2e.test_quote_to_order import nav
+
+
+def test_an_admin_opens_the_admin_area_and_reads_the_audit_log(
+    page: Page, server_url: str, screenshot
+) -> None:
+    errors = watch_console(page)
+    log_in(page, server_url, "adam@recur.example")
+    nav(page, "Admin").click()
+    expect(page.get_by_role("heading", level=1, name="Audit log")).to_be_visible()
+    subnav = page.get_by_role("navigation", name="Admin")
+    expect(subnav.get_by_role("link", name="Audit log")).to_have_attribute("aria-current", "page")
+    expect(nav(page, "Admin")).to_have_attribute("aria-current", "page")
+    expect(
+        page.get_by_role("table", name="Administrative changes, newest first").or_(
+            page.get_by_text("Nothing recorded yet")
+        )
+    ).to_be_visible()
+    screenshot("admin-audit-log")
+    assert errors == []
+
+
+def test_the_admin_area_is_for_admins(page: Page, server_url: str) -> None:
+    log_in(page, server_url, "maria@recur.example")
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Admin")
+    ).to_have_count(0)
+    page.goto(f"{server_url}/admin/audit")
+    expect(page.get_by_role("heading", level=1, name="Audit log")).to_have_count(0)
