@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -16,6 +17,7 @@ from starlette.routing import Route
 from recur.auth.tokens import TokenSigner
 from recur.clock import Clock, SystemClock
 from recur.db.engine import Database
+from recur.db.migrate import pending
 from recur.graphql.schema import schema
 from recur.scheduler import DailyBilling
 from recur.services.payments import PaymentProvider, SandboxProvider
@@ -26,8 +28,24 @@ from recur.web.oauth import token_endpoint
 from recur.web.security_headers import SecurityHeadersMiddleware
 from recur.web.spa import SPAMount
 
+log = logging.getLogger("recur.health")
 
-async def healthz(request: Request) -> Response:
+
+async def livez(request: Request) -> Response:
+    """The process answers: a supervisor restarts it when this stops answering."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    """Ready for traffic: the database answers and has the code's schema; 503 otherwise, so a
+    load balancer sends requests elsewhere (docs/operations.md)."""
+    try:
+        problem = await pending(request.app.state.db)
+    except Exception as error:
+        log.warning("not ready: the database does not answer (%s)", type(error).__name__)
+        problem = "the database does not answer"
+    if problem is not None:
+        return JSONResponse({"status": "unavailable", "reason": problem}, status_code=503)
     return JSONResponse({"status": "ok"})
 
 
@@ -74,7 +92,9 @@ def create_app(
             Route("/oauth/token", token_endpoint, methods=["POST"]),
             Route("/documents/invoices/{number}.pdf", invoice_pdf, methods=["GET"]),
             Route("/documents/credit-notes/{number}.pdf", credit_note_pdf, methods=["GET"]),
-            Route("/healthz", healthz, methods=["GET"]),
+            Route("/livez", livez, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+            Route("/healthz", readyz, methods=["GET"]),
             SPAMount(settings.frontend_dir),
         ],
         middleware=[

@@ -45,6 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if settings is None:
         return 2
     if args.command == "serve":
+        problem = asyncio.run(_unmigrated(settings))
+        if problem is not None:
+            sys.stderr.write(f"recur: {problem}: run `recur migrate` first.\n")
+            return 2
         return _serve(args.host, args.port, args.workers)
     if args.command == "migrate":
         asyncio.run(_migrate(settings))
@@ -84,6 +88,21 @@ async def _migrate(settings: Settings) -> None:
     finally:
         await db.dispose()
     log.info("database schema is up to date (%s)", db.url.render_as_string(hide_password=True))
+
+
+async def _unmigrated(settings: Settings) -> str | None:
+    """Why the server must not start on this database, if it must not: the schema is not
+    the code's (the server would fail on the first request that touches what is missing)."""
+    from recur.db.engine import Database
+    from recur.db.migrate import pending
+
+    db = Database(settings.database_url)
+    try:
+        return await pending(db)
+    except Exception as error:  # unreachable, wrong credentials, …: said plainly, no trace
+        return f"the database cannot be reached ({type(error).__name__}: {error})"
+    finally:
+        await db.dispose()
 
 
 async def _demo(settings: Settings) -> None:

@@ -50,6 +50,10 @@ class SQLiteFactory:
         shutil.copyfile(self.templates[with_demo], path)
         return f"sqlite+aiosqlite:///{path}"
 
+    async def create_blank(self) -> str:
+        """A database with nothing in it, not even the schema."""
+        return f"sqlite+aiosqlite:///{self.directory / f'blank-{next(self.counter)}.sqlite3'}"
+
     async def drop(self, url: str) -> None:
         path = url.removeprefix("sqlite+aiosqlite:///")
         for suffix in ("", "-wal", "-shm"):
@@ -100,6 +104,12 @@ class PostgresFactory:
     async def create(self, *, with_demo: bool) -> str:
         name = f"{self.prefix}_{next(self.counter)}"
         await self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.templates[with_demo]}"')
+        return self.url(name)
+
+    async def create_blank(self) -> str:
+        """A database with nothing in it, not even the schema."""
+        name = f"{self.prefix}_{next(self.counter)}"
+        await self._admin(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
     async def drop(self, url: str) -> None:

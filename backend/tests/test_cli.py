@@ -131,3 +131,14 @@ def test_a_mistyped_variable_is_warned_about(
         "RECUR_SECURE_COOKIE is not a Recur setting and is ignored "
         "(did you mean RECUR_SECURE_COOKIES?)",
     )
+
+
+def test_serve_refuses_a_database_without_the_codes_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RECUR_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'new.sqlite3'}")
+    monkeypatch.setenv("RECUR_VAR_DIR", str(tmp_path))
+    assert main(["serve", "--port", "1"]) == 2
+    said = capsys.readouterr().err
+    assert "the database has no schema yet: run `recur migrate` first." in said
+    assert "Traceback" not in said
