@@ -131,8 +131,9 @@ async def pay_invoice(
     """A customer pays an invoice's balance through the payment provider.
 
     A declined charge writes nothing and says why. ``attempt`` identifies the customer's
-    click: a retry of the same attempt is charged at most once by the provider and
-    recorded at most once here.
+    click on this invoice: a retry of the same attempt on the same invoice is charged at
+    most once by the provider and recorded at most once here (the payment is keyed by
+    invoice and attempt); the same attempt id on another invoice pays that invoice.
     """
     if actor.is_anonymous:
         raise NotAuthenticated()
@@ -153,9 +154,7 @@ async def pay_invoice(
             raise Invalid.one("invoiceId", "There is no such invoice.", "UNKNOWN_INVOICE")
         earlier = (
             await session.scalars(
-                select(Payment).where(
-                    Payment.account_id == invoice.account_id, Payment.reference == reference
-                )
+                select(Payment).where(Payment.invoice_id == invoice.id, Payment.attempt == attempt)
             )
         ).first()
         if earlier is not None:
@@ -179,6 +178,8 @@ async def pay_invoice(
             unapplied=Decimal(0),
             received_on=today,
             reference=reference,
+            invoice_id=invoice.id,
+            attempt=attempt,
             created_at=now,
         )
         session.add(payment)
