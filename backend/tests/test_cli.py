@@ -77,3 +77,13 @@ def test_bill_invoices_what_is_due_and_a_rerun_nothing(
     assert f"billing run as of {as_of}" in first
     assert "0 invoices created" not in first
     assert "0 invoices created" in second
+
+
+def test_bill_refuses_a_date_more_than_a_year_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RECUR_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'bill.sqlite3'}")
+    monkeypatch.setenv("RECUR_VAR_DIR", str(tmp_path / "var"))
+    as_of = (date.today() + timedelta(days=400)).isoformat()
+    assert main(["bill", "--as-of", as_of, "--quiet"]) == 2
+    assert "one year at most" in capsys.readouterr().err

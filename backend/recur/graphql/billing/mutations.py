@@ -38,7 +38,9 @@ class BillingRun:
 
 @strawberry.input
 class RunBillingInput:
-    as_of: date | None = strawberry.field(default=None, description="Default: today.")
+    as_of: date | None = strawberry.field(
+        default=None, description="Default: today. At most one year ahead of today."
+    )
 
 
 @strawberry.type
@@ -59,6 +61,10 @@ class BillingMutation:
     ) -> RunBillingPayload:
         ctx = info.context
         as_of = (input.as_of if input else None) or ctx.clock.today()
+        try:
+            billing.check_billing_date(as_of, today=ctx.clock.today())
+        except Invalid as invalid:
+            return RunBillingPayload(run=None, user_errors=user_errors(invalid))
         result = await billing.run_billing(ctx.db, as_of=as_of, now=ctx.clock.now())
         created = await billing.invoices_by_number(ctx.db, ctx.actor, result.invoice_numbers)
         return RunBillingPayload(
@@ -84,7 +90,9 @@ class BillingMutation:
 class RecordPaymentInput:
     account_id: strawberry.ID
     amount: Decimal
-    received_on: date | None = strawberry.field(default=None, description="Default: today.")
+    received_on: date | None = strawberry.field(
+        default=None, description="Default: today. Not after today."
+    )
     reference: str = ""
     currency: str | None = strawberry.field(
         default=None, description="Checked against the account's currency when given."

@@ -12,6 +12,10 @@ from recur.services.billing.documents import (
     credit_note_document,
     invoice_document,
 )
+from recur.services.billing.horizon import (
+    BILLING_HORIZON,
+    check_billing_date,
+)
 from recur.services.billing.invoices import (
     invoices_by_number,
     list_invoices,
@@ -23,7 +27,9 @@ from recur.services.billing.run import (
 )
 
 __all__ = [
+    "BILLING_HORIZON",
     "BillingRunResult",
+    "check_billing_date",
     "credit_note_document",
     "invoice_document",
     "invoices_by_number",
