@@ -29,9 +29,9 @@ from recur.graphql.billing.types import CreditNote, Invoice, Payment
 from recur.graphql.catalog.queries import CatalogQuery
 from recur.graphql.catalog.types import Price, Product
 from recur.graphql.core.errors import should_mask_error
-from recur.graphql.core.nul_guard import RejectNulCharacters
 from recur.graphql.core.operation_name import RequireOperationName
 from recur.graphql.core.result_cache import CatalogResultCache
+from recur.graphql.core.text_guard import CheckTextArguments
 from recur.graphql.orders.types import Order
 from recur.graphql.quotes.cart import CartMutation
 from recur.graphql.quotes.mutations import QuotesMutation
@@ -106,7 +106,7 @@ schema = strawberry.Schema(
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
-        RejectNulCharacters,
+        CheckTextArguments,
         RequireOperationName,
         CatalogResultCache,
         lambda: MaskErrors(should_mask_error=should_mask_error),

@@ -10,6 +10,7 @@ from recur.auth.cookies import clear_session_cookies, csrf_token_for, set_sessio
 from recur.graphql.accounts.types import Viewer
 from recur.graphql.core.context import Info
 from recur.graphql.core.errors import UserError, user_errors
+from recur.graphql.core.text_guard import text_field
 from recur.graphql.loaders import Loaders
 from recur.services import accounts
 from recur.services.common import Actor, Invalid
@@ -17,8 +18,8 @@ from recur.services.common import Actor, Invalid
 
 @strawberry.input
 class LoginInput:
-    email: str
-    password: str
+    email: str = text_field(320)
+    password: str = text_field(1000)
 
 
 @strawberry.type

@@ -5,6 +5,7 @@ May call: common, accounts, payments, invoicing, subscriptions.
 """
 
 from recur.services.billing.credit_notes import (
+    REASON_MAX,
     list_credit_notes,
     void_invoice,
 )
@@ -28,6 +29,7 @@ from recur.services.billing.run import (
 
 __all__ = [
     "BILLING_HORIZON",
+    "REASON_MAX",
     "BillingRunResult",
     "check_billing_date",
     "credit_note_document",
