@@ -44,6 +44,15 @@ class Settings:
     seller_email: str = "billing@recur.example"
     #: A VAT or tax registration number, printed when set.
     seller_tax_id: str = ""
+    #: Where login throttling keeps its counts: ``memory://`` (one server) or
+    #: ``redis://host:port/db`` (shared by several). See docs/api.md, "Login throttling".
+    rate_limit_storage: str = "memory://"
+    #: Password checks an account may have (``login``; a partner client on /oauth/token)…
+    login_attempts_per_account: str = "10 per 15 minutes"
+    #: …and a client address may ask for, in the ``limits`` notation.
+    login_attempts_per_address: str = "30 per minute"
+    #: Password hashes computed at once (each takes 64 MiB and a core).
+    password_checks_at_once: int = 2
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -65,6 +74,8 @@ class Settings:
         for name in ("name", "email", "tax_id"):
             if f"RECUR_SELLER_{name.upper()}" in env:
                 kwargs[f"seller_{name}"] = env[f"RECUR_SELLER_{name.upper()}"].strip()
+        if "RECUR_RATE_LIMIT_STORAGE" in env:
+            kwargs["rate_limit_storage"] = env["RECUR_RATE_LIMIT_STORAGE"].strip()
         if "RECUR_SELLER_ADDRESS" in env:
             # One variable, its lines separated by semicolons.
             lines = env["RECUR_SELLER_ADDRESS"].split(";")
