@@ -169,3 +169,14 @@ async def test_servers_sharing_redis_share_the_counts(
         for _ in range(5):
             assert codes(await log_in(second, email, "guess")) == ["LOGIN_FAILED"]
         assert codes(await log_in(second, email, "guess")) == ["TOO_MANY_ATTEMPTS"]
+
+
+async def test_logins_go_on_when_the_counts_cannot_be_reached(
+    settings: Settings, db: Database, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    unreachable = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    async with serving(settings, db, clock, rate_limit_storage=unreachable) as client:
+        payload = await log_in(client, "alice@acme.example", "recur-demo")
+
+    assert payload["token"]
+    assert "throttle's storage failed" in caplog.text
