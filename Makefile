@@ -54,6 +54,7 @@ bench: install
 	$(BIN)/python bench/first_load.py
 	$(BIN)/python bench/checkout.py
 	$(BIN)/python bench/billing.py
+	$(BIN)/python bench/login_flood.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

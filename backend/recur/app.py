@@ -14,6 +14,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from recur.auth.passwords import PasswordChecks
+from recur.auth.throttle import CountStorage, Throttle
 from recur.auth.tokens import TokenSigner
 from recur.clock import Clock, SystemClock
 from recur.db.engine import Database
@@ -61,6 +63,17 @@ def create_app(
     db = database or Database(settings.database_url)
     clock = clock or SystemClock()
     signer = TokenSigner(settings.secret_key)
+    password_checks = PasswordChecks(settings.password_checks_at_once)
+    counts = CountStorage(settings.rate_limit_storage)
+    login_throttle, oauth_throttle = (
+        Throttle(
+            kind,
+            counts,
+            per_account=settings.login_attempts_per_account,
+            per_address=settings.login_attempts_per_address,
+        )
+        for kind in ("login", "oauth")
+    )
     graphql = RecurGraphQL(
         schema,
         db=db,
@@ -68,6 +81,8 @@ def create_app(
         clock=clock,
         signer=signer,
         payment_provider=payment_provider or SandboxProvider(),
+        login_throttle=login_throttle,
+        password_checks=password_checks,
     )
 
     @contextlib.asynccontextmanager
@@ -84,6 +99,7 @@ def create_app(
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            await counts.close()
             await db.dispose()
 
     app = Starlette(
@@ -107,5 +123,8 @@ def create_app(
     app.state.settings = settings
     app.state.clock = clock
     app.state.signer = signer
+    app.state.oauth_throttle = oauth_throttle
+    app.state.throttle_counts = counts
+    app.state.password_checks = password_checks
     app.state.billing_task = None
     return app

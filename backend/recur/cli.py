@@ -124,10 +124,16 @@ async def _demo(settings: Settings) -> None:
 async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:
     from recur.clock import SystemClock
     from recur.db.engine import Database
-    from recur.services.billing import run_billing
+    from recur.services.billing import check_billing_date, run_billing
+    from recur.services.common import Invalid
 
     clock = SystemClock()
     day = as_of or clock.today()
+    try:
+        check_billing_date(day, today=clock.today())
+    except Invalid as invalid:
+        print(f"recur bill: {invalid.problems[0].message}", file=sys.stderr)
+        return 2
     db = Database(settings.database_url)
     progress = None if quiet or not sys.stderr.isatty() else _progress_bar
     try:

@@ -164,6 +164,15 @@ class Settings(BaseSettings):
     seller_email: Stripped = "billing@recur.example"
     #: A VAT or tax registration number, printed when set.
     seller_tax_id: Stripped = ""
+    #: Where login throttling keeps its counts: ``memory://`` (one server) or
+    #: ``redis://host:port/db`` (shared by several). See docs/api.md, "Login throttling".
+    rate_limit_storage: Stripped = "memory://"
+    #: Password checks an account may have (``login``; a partner client on /oauth/token)…
+    login_attempts_per_account: Stripped = "10 per 15 minutes"
+    #: …and a client address may ask for, in the ``limits`` notation.
+    login_attempts_per_address: Stripped = "30 per minute"
+    #: Password hashes computed at once (each takes 64 MiB and a core).
+    password_checks_at_once: int = Field(default=2, ge=1)
 
     @classmethod
     def settings_customise_sources(

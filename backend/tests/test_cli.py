@@ -142,3 +142,13 @@ def test_serve_refuses_a_database_without_the_codes_schema(
     said = capsys.readouterr().err
     assert "the database has no schema yet: run `recur migrate` first." in said
     assert "Traceback" not in said
+
+
+def test_bill_refuses_a_date_more_than_a_year_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RECUR_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'bill.sqlite3'}")
+    monkeypatch.setenv("RECUR_VAR_DIR", str(tmp_path / "var"))
+    as_of = (date.today() + timedelta(days=400)).isoformat()
+    assert main(["bill", "--as-of", as_of, "--quiet"]) == 2
+    assert "one year at most" in capsys.readouterr().err

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from graphql import build_schema
+
 from recur.graphql.schema import sdl
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
@@ -18,7 +20,6 @@ def test_the_core_contract_names_are_in_the_schema() -> None:
     for name in (
         "viewer: Viewer",
         "products(",
-        "product(id: ID = null, sku: String = null): Product",
         "accounts(",
         "account(id: ID!): Account",
         "node(id: ID!): Node",
@@ -31,3 +32,14 @@ def test_the_core_contract_names_are_in_the_schema() -> None:
         "enum Role",
     ):
         assert name in schema, name
+
+
+def test_a_product_is_found_by_id_or_by_sku() -> None:
+    query = build_schema(sdl()).query_type
+    assert query is not None
+    product = query.fields["product"]
+    assert {name: str(arg.type) for name, arg in product.args.items()} == {
+        "id": "ID",
+        "sku": "String",
+    }
+    assert str(product.type) == "Product"

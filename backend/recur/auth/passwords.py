@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from functools import cache
+from typing import ParamSpec, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def hash_secret(secret: str) -> str:
@@ -36,3 +41,19 @@ def verify_nothing(secret: str) -> bool:
     """
     verify_secret(_dummy_hash(), secret)
     return False
+
+
+class PasswordChecks:
+    """Runs password hashing on worker threads, at most ``at_once`` at a time.
+
+    Each argon2id check takes 64 MiB and a core for tens of milliseconds: unbounded, a flood
+    of logins would take the memory and the cores from everyone else, and on the event loop
+    it would stall every other request. Checks beyond the limit wait their turn.
+    """
+
+    def __init__(self, at_once: int) -> None:
+        self._slots = asyncio.Semaphore(at_once)
+
+    async def run(self, check: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        async with self._slots:
+            return await asyncio.to_thread(check, *args, **kwargs)

@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from recur.core.catalog import BillingPeriod
 from recur.core.money import MAX_AMOUNT, Money, exact_context, minor_unit, round_money
+from recur.core.periods import term_end
 from recur.core.pricing import PriceSpec, price_amount, unrounded_amount
 
 MAX_QUANTITY = 1_000_000
@@ -177,6 +178,23 @@ def check_start_date(start_date: date, today: date) -> date:
             f"startDate must be today ({today}) or later, got {start_date}.",
         )
     return start_date
+
+
+def check_term_end(start_date: date, term_months: int) -> date:
+    """Return the term's (exclusive) end, which must be a date the calendar and the
+    database hold: on or before 9999-12-31.
+
+    Raises :class:`QuoteRuleError` (field ``startDate``) for a term that would end later.
+    """
+    try:
+        return term_end(start_date, term_months)
+    except (ValueError, OverflowError):
+        raise QuoteRuleError(
+            "startDate",
+            "TERM_TOO_LATE",
+            f"A term of {term_months} months from {start_date} would end after "
+            f"{date.max}; choose an earlier start.",
+        ) from None
 
 
 def check_price_currency(price: PriceSpec, currency: str) -> PriceSpec:

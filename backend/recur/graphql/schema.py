@@ -33,9 +33,9 @@ from recur.graphql.catalog.queries import CatalogQuery
 from recur.graphql.catalog.types import Price, Product
 from recur.graphql.core.errors import log_error, should_mask_error
 from recur.graphql.core.introspection import IntrospectionSwitch
-from recur.graphql.core.nul_guard import RejectNulCharacters
 from recur.graphql.core.operation_name import RequireOperationName
 from recur.graphql.core.result_cache import CatalogResultCache
+from recur.graphql.core.text_guard import CheckTextArguments
 from recur.graphql.orders.types import Order
 from recur.graphql.quotes.cart import CartMutation
 from recur.graphql.quotes.drafts import DraftsMutation
@@ -126,7 +126,7 @@ schema = Schema(
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
-        RejectNulCharacters,
+        CheckTextArguments,
         RequireOperationName,
         CatalogResultCache,
         lambda: MaskErrors(should_mask_error=should_mask_error),

@@ -10,6 +10,7 @@ an unknown number does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable
 from datetime import datetime
 from typing import Protocol
@@ -26,6 +27,10 @@ from recur.settings import Settings
 from recur.web.authentication import request_actor
 
 NO_STORE = {"cache-control": "private, no-store"}
+#: What a document number looks like (``INV-000042``, ``CN-000007``; 20 characters at most,
+#: as its column). Anything else names no document and is answered as an unknown number
+#: without asking the database, which could not even hold some of it (a NUL, say).
+DOCUMENT_NUMBER = re.compile(r"[A-Z]{1,8}-[0-9]{1,11}")
 
 
 class FindDocument(Protocol):
@@ -62,12 +67,13 @@ async def document_pdf(request: Request, find: FindDocument, not_found: str) -> 
             status_code=401,
             headers={**NO_STORE, "www-authenticate": "Bearer"},
         )
-    document = await find(
-        state.db,
-        actor,
-        request.path_params["number"],
-        seller=seller(state.settings),
-        generated_at=state.clock.now(),
+    number = request.path_params["number"]
+    document = (
+        await find(
+            state.db, actor, number, seller=seller(state.settings), generated_at=state.clock.now()
+        )
+        if DOCUMENT_NUMBER.fullmatch(number)
+        else None
     )
     if document is None:
         return JSONResponse(

@@ -9,6 +9,8 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.schema import BaseSchema
 
+from recur.auth.passwords import PasswordChecks
+from recur.auth.throttle import Throttle
 from recur.auth.tokens import TokenSigner
 from recur.clock import Clock
 from recur.db.engine import Database
@@ -49,6 +51,8 @@ class RecurGraphQL(GraphQL[Context, None]):
         clock: Clock,
         signer: TokenSigner,
         payment_provider: PaymentProvider,
+        login_throttle: Throttle,
+        password_checks: PasswordChecks,
     ) -> None:
         super().__init__(
             schema,
@@ -61,6 +65,8 @@ class RecurGraphQL(GraphQL[Context, None]):
         self.signer = signer
         self.result_cache = ResultCache(settings.catalog_cache_seconds)
         self.payment_provider = payment_provider
+        self.login_throttle = login_throttle
+        self.password_checks = password_checks
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """The page, with the policy it needs instead of the app's stricter one."""
@@ -91,6 +97,8 @@ class RecurGraphQL(GraphQL[Context, None]):
             loaders=Loaders(self.db, actor),
             result_cache=self.result_cache,
             payment_provider=self.payment_provider,
+            login_throttle=self.login_throttle,
+            password_checks=self.password_checks,
             via_cookie=via_cookie,
         )
 

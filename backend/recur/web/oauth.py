@@ -17,11 +17,11 @@ from authlib.oauth2.rfc6749.grants import ClientCredentialsGrant
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc6749.util import extract_basic_authorization, scope_to_list
 from sqlalchemy import select
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from recur.auth.passwords import verify_nothing, verify_secret
+from recur.auth.throttle import client_address, wait_in_words
 from recur.auth.tokens import TokenSigner
 from recur.clock import Clock
 from recur.db.models import PartnerClient
@@ -149,11 +149,32 @@ async def token_endpoint(request: Request) -> Response:
             row = await session.scalar(
                 select(PartnerClient).where(PartnerClient.client_id == client_id)
             )
+    # The secret is checked like a password: throttled by client and address, and hashed
+    # within the bound on password checks (docs/partners.md).
+    throttle = state.oauth_throttle
+    wait = await throttle.attempt(account=client_id or "", address=client_address(request))
+    if wait is not None:
+        return _too_many_attempts(wait)
     server = _Server(_Client(client_id or "", row), state.signer, state.clock)
     oauth_request = _StarletteRequest(request.method, str(request.url), request.headers, form)
-    response: Response = await run_in_threadpool(server.create_token_response, oauth_request)
+    response: Response = await state.password_checks.run(
+        server.create_token_response, oauth_request
+    )
+    if response.status_code == 200:
+        await throttle.succeeded(account=client_id or "")
     response.headers["cache-control"] = "no-store"
     return response
+
+
+def _too_many_attempts(wait: int) -> Response:
+    return JSONResponse(
+        {
+            "error": "too_many_attempts",
+            "error_description": f"Too many token requests. Try again in {wait_in_words(wait)}.",
+        },
+        status_code=429,
+        headers={"retry-after": str(wait), "cache-control": "no-store"},
+    )
 
 
 def _invalid_client(description: str) -> Response:

@@ -384,8 +384,8 @@ async def test_a_wrong_password_and_an_unknown_email_answer_the_same(gql: GraphQ
 
 @pytest.mark.parametrize(
     "email",
-    ["", "   ", "not-an-email", "a" * 10_000 + "@acme.example"],
-    ids=["empty", "blank", "no-at", "huge"],
+    ["", "   ", "not-an-email", "a" * 300 + "@acme.example"],
+    ids=["empty", "blank", "no-at", "long"],
 )
 async def test_a_strange_email_is_a_failed_login(gql: GraphQL, email: str) -> None:
     wrong_password = await gql(LOGIN, {"email": "alice@acme.example", "password": "nope"})

@@ -44,3 +44,17 @@ async def test_only_finance_and_admins_may_run_billing(gql, login, email, code) 
     body = await gql(RUN, {"asOf": "2026-11-24"}, token=token)
     assert body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == code
+
+
+async def test_a_run_more_than_a_year_ahead_is_refused_and_bills_nothing(gql, login) -> None:
+    fiona = await login("fiona@recur.example")  # today is 2026-11-24
+    body = await gql(RUN, {"asOf": "2027-11-25"}, token=fiona)
+    payload = body["data"]["runBilling"]
+    assert payload["run"] is None
+    [error] = payload["userErrors"]
+    assert "2027-11-24" in error["message"]
+    assert (await gql(RUN, {"asOf": "2026-11-24"}, token=fiona))["data"]["runBilling"]["run"][
+        "invoicesCreated"
+    ] == 0
+    last_day = await gql(RUN, {"asOf": "2027-11-24"}, token=fiona)
+    assert last_day["data"]["runBilling"]["run"]["invoicesCreated"] >= 1

@@ -67,3 +67,18 @@ async def test_nobody_pays_another_accounts_invoice_and_staff_record_payments_in
         PAY, {"invoice": theirs["id"], "token": "sandbox_visa", "attempt": "y"}, token=fiona
     )
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_the_same_attempt_on_another_invoice_pays_that_invoice(gql, login) -> None:
+    carol = await login("carol@initech.example")
+    body = await gql(OPEN, token=carol)
+    first, second = [edge["node"] for edge in body["data"]["invoices"]["edges"][:2]]
+    paid = []
+    for invoice in (first, second):
+        variables = {"invoice": invoice["id"], "token": "sandbox_visa", "attempt": "click-1"}
+        paid.append((await gql(PAY, variables, token=carol))["data"]["payInvoice"])
+    assert [p["userErrors"] for p in paid] == [[], []]
+    assert [p["invoice"]["number"] for p in paid] == [first["number"], second["number"]]
+    assert [p["invoice"]["status"] for p in paid] == ["PAID", "PAID"]
+    assert paid[0]["payment"]["number"] != paid[1]["payment"]["number"]
+    assert paid[1]["payment"]["amount"]["amount"] == second["balanceDue"]["amount"]

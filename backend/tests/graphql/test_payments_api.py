@@ -114,3 +114,40 @@ async def test_an_invoice_lists_the_payments_applied_to_it(gql, login) -> None:
     [application] = node["payments"]
     assert application["amount"]["amount"] == partly_paid["amountPaid"]["amount"]
     assert application["payment"]["number"].startswith("PAY-")
+
+
+PAY_ON = """mutation($account: ID!, $amount: Decimal!, $on: Date) {
+  recordPayment(input: {accountId: $account, amount: $amount, receivedOn: $on}) {
+    payment { number } userErrors { field message code } } }"""
+
+
+async def test_a_payment_received_after_today_is_refused(gql, login) -> None:
+    fiona = await login("fiona@recur.example")
+    initech = await _account(gql, fiona, "Initech")
+    body = await gql(PAY_ON, {"account": initech, "amount": "10", "on": "2026-11-25"}, token=fiona)
+    payload = body["data"]["recordPayment"]
+    assert payload["payment"] is None
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+        (["input", "receivedOn"], "RECEIVED_IN_FUTURE")
+    ]
+    today = await gql(PAY_ON, {"account": initech, "amount": "10", "on": "2026-11-24"}, token=fiona)
+    assert today["data"]["recordPayment"]["userErrors"] == []
+
+
+async def test_payments_stay_within_what_amounts_and_their_sums_can_hold(gql, login) -> None:
+    fiona = await login("fiona@recur.example")
+    initech = await _account(gql, fiona, "Initech")
+    huge = await gql(PAY_ON, {"account": initech, "amount": "9000000000000"}, token=fiona)
+    assert [(e["field"], e["code"]) for e in huge["data"]["recordPayment"]["userErrors"]] == [
+        (["input", "amount"], "AMOUNT_TOO_LARGE")
+    ]
+    most = await gql(PAY_ON, {"account": initech, "amount": "1000000000000"}, token=fiona)
+    assert most["data"]["recordPayment"]["userErrors"] == []
+    more = await gql(PAY_ON, {"account": initech, "amount": "1000000000000"}, token=fiona)
+    assert [(e["field"], e["code"]) for e in more["data"]["recordPayment"]["userErrors"]] == [
+        (["input", "amount"], "CREDIT_TOO_LARGE")
+    ]
+    body = await gql(INVOICES, {"account": initech}, token=fiona)
+    assert "errors" not in body
+    credit = Decimal(body["data"]["account"]["creditBalance"]["amount"])
+    assert 0 < credit <= Decimal(10**12)

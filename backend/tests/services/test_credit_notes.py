@@ -353,7 +353,7 @@ async def test_invoices_minus_credit_notes_equal_the_schedules_whatever_happens(
                 currency=None,
                 received_on=day,
                 reference="property test",
-                now=NOW,
+                now=NOW + (day - TODAY),  # recorded on the day it is received
             )
     # A void's charges are due again at once: the run after it bills them.
     assert (await billing.run_billing(db, as_of=day, now=NOW)).failed_accounts == []

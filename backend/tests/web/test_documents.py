@@ -12,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from recur.app import create_app
 from recur.auth.cookies import SESSION_COOKIE
 from recur.core.money import Money
 from recur.db.engine import Database
@@ -229,3 +230,22 @@ async def test_a_credit_note_pdf_for_its_account_and_nobody_else(
     assert f"Credits invoice {number}, voided: Wrong PO" in text
     assert money(invoice.total, "USD") in text
     assert f"Remaining credit {paid}" in text  # what was paid on the invoice is credit now
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["INV-0%00", "INV-%ED%A0%80", "INV-" + "9" * 40, "inv-000001", "INV 000001"],
+    ids=["nul", "surrogate-bytes", "too-long", "lower-case", "space"],
+)
+async def test_a_number_no_document_can_have_answers_as_an_unknown_one(
+    db: Database, settings, clock, number: str
+) -> None:
+    transport = httpx.ASGITransport(
+        app=create_app(settings, database=db, clock=clock), raise_app_exceptions=False
+    )
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        await cookie_login(client, "fiona@recur.example")
+        for path in (url(number), f"/documents/credit-notes/{number}.pdf"):
+            response = await client.get(path)
+            assert response.status_code == 404, response.text
+            assert response.json()["code"] == "NOT_FOUND"

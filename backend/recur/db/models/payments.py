@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recur.db.base import Base, TimestampMixin
@@ -14,6 +14,9 @@ from recur.db.types import ScaledDecimal
 
 class Payment(TimestampMixin, Base):
     __tablename__ = "payments"
+    #: A card payment is the answer to one click on one invoice: a retry of the attempt on
+    #: that invoice finds it, the same attempt id on another invoice is another payment.
+    __table_args__ = (UniqueConstraint("invoice_id", "attempt"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
@@ -24,6 +27,10 @@ class Payment(TimestampMixin, Base):
     reference: Mapped[str] = mapped_column(String(200), default="")
     #: The part of the amount not applied to any invoice yet: the account's credit.
     unapplied: Mapped[Decimal] = mapped_column(ScaledDecimal(6))
+    #: For a card payment (``payInvoice``): the invoice paid and the customer's attempt id.
+    #: Payments finance records have neither.
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    attempt: Mapped[str | None] = mapped_column(String(64))
 
     applications: Mapped[list[PaymentApplication]] = relationship(
         back_populates="payment", order_by="PaymentApplication.id"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from recur.graphql.accounts.types import Account, Viewer
@@ -10,6 +12,7 @@ from recur.graphql.core.ids import pk_of
 from recur.graphql.core.node import Node, resolve_node
 from recur.graphql.core.pagination import Connection, page_request, to_connection
 from recur.graphql.core.permissions import IsAuthenticated
+from recur.graphql.core.text_guard import text_argument
 from recur.services import accounts
 
 
@@ -33,7 +36,7 @@ class AccountsQuery:
         info: Info,
         first: int | None = None,
         after: str | None = None,
-        search: str | None = None,
+        search: Annotated[str | None, text_argument(200)] = None,
     ) -> Connection[Account]:
         ctx = info.context
         page = await accounts.list_accounts(

@@ -11,6 +11,7 @@ from recur.graphql.core.errors import UserError, user_errors
 from recur.graphql.core.ids import pk_of
 from recur.graphql.core.pagination import Connection, page_request, to_connection
 from recur.graphql.core.permissions import IsAuthenticated, IsUser, has_role
+from recur.graphql.core.text_guard import text_field
 from recur.services import billing
 from recur.services.common import Invalid
 
@@ -39,7 +40,7 @@ class CreditNotesQuery:
 @strawberry.input
 class VoidInvoiceInput:
     invoice_id: strawberry.ID
-    reason: str = strawberry.field(description="Why: kept on the invoice and its credit note.")
+    reason: str = text_field(billing.REASON_MAX, "Why: kept on the invoice and its credit note.")
 
 
 @strawberry.type

@@ -14,6 +14,7 @@ from recur.graphql.core.errors import UserError, user_errors
 from recur.graphql.core.ids import pk_of, to_global_id
 from recur.graphql.core.pagination import Connection, page_request, to_connection
 from recur.graphql.core.permissions import IsAuthenticated, IsUser, has_role
+from recur.graphql.core.text_guard import text_field
 from recur.services import billing, payments
 from recur.services.common import Invalid
 
@@ -38,7 +39,9 @@ class BillingRun:
 
 @strawberry.input
 class RunBillingInput:
-    as_of: date | None = strawberry.field(default=None, description="Default: today.")
+    as_of: date | None = strawberry.field(
+        default=None, description="Default: today. At most one year ahead of today."
+    )
 
 
 @strawberry.type
@@ -59,6 +62,10 @@ class BillingMutation:
     ) -> RunBillingPayload:
         ctx = info.context
         as_of = (input.as_of if input else None) or ctx.clock.today()
+        try:
+            billing.check_billing_date(as_of, today=ctx.clock.today())
+        except Invalid as invalid:
+            return RunBillingPayload(run=None, user_errors=user_errors(invalid))
         result = await billing.run_billing(ctx.db, as_of=as_of, now=ctx.clock.now())
         created = await billing.invoices_by_number(ctx.db, ctx.actor, result.invoice_numbers)
         return RunBillingPayload(
@@ -84,10 +91,12 @@ class BillingMutation:
 class RecordPaymentInput:
     account_id: strawberry.ID
     amount: Decimal
-    received_on: date | None = strawberry.field(default=None, description="Default: today.")
-    reference: str = ""
-    currency: str | None = strawberry.field(
-        default=None, description="Checked against the account's currency when given."
+    received_on: date | None = strawberry.field(
+        default=None, description="Default: today. Not after today."
+    )
+    reference: str = text_field(200, default="")
+    currency: str | None = text_field(
+        3, "Checked against the account's currency when given.", default=None
     )
 
 
@@ -148,12 +157,14 @@ class PaymentsQuery:
 @strawberry.input
 class PayInvoiceInput:
     invoice_id: strawberry.ID
-    token: str = strawberry.field(
-        description="The payment provider's single-use token for the card (the sandbox: "
-        "sandbox_visa, sandbox_declined, sandbox_insufficient_funds, sandbox_expired)."
+    token: str = text_field(
+        200,
+        "The payment provider's single-use token for the card (the sandbox: "
+        "sandbox_visa, sandbox_declined, sandbox_insufficient_funds, sandbox_expired).",
     )
-    attempt: str = strawberry.field(
-        description="Unique per click: a retry with the same attempt pays at most once."
+    attempt: str = text_field(
+        64,
+        "Unique per click: a retry with the same attempt on the same invoice pays at most once.",
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from recur.core.catalog import ProductKind
@@ -9,6 +11,7 @@ from recur.graphql.catalog.types import Product
 from recur.graphql.core.context import Info
 from recur.graphql.core.ids import pk_of
 from recur.graphql.core.pagination import Connection, page_request, to_connection
+from recur.graphql.core.text_guard import text_argument
 from recur.services import catalog
 
 
@@ -20,8 +23,8 @@ class CatalogQuery:
         info: Info,
         first: int | None = None,
         after: str | None = None,
-        search: str | None = None,
-        category: str | None = None,
+        search: Annotated[str | None, text_argument(200)] = None,
+        category: Annotated[str | None, text_argument(100)] = None,
         kind: ProductKind | None = None,
     ) -> Connection[Product]:
         ctx = info.context
@@ -39,7 +42,10 @@ class CatalogQuery:
 
     @strawberry.field(description="One product by id or by SKU; null if there is none.")
     async def product(
-        self, info: Info, id: strawberry.ID | None = None, sku: str | None = None
+        self,
+        info: Info,
+        id: strawberry.ID | None = None,
+        sku: Annotated[str | None, text_argument(64)] = None,
     ) -> Product | None:
         ctx = info.context
         if id is not None:

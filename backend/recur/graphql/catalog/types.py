@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 
@@ -14,6 +15,7 @@ from recur.graphql.core.context import Info
 from recur.graphql.core.ids import to_global_id
 from recur.graphql.core.money import Money, unit_amount
 from recur.graphql.core.node import Node, register_node
+from recur.graphql.core.text_guard import text_argument
 from recur.services import catalog
 
 # The core's enums are the schema's enums (strawberry.enum registers them in place).
@@ -139,7 +141,7 @@ class Product(Node):
     async def prices(
         self,
         info: Info,
-        currency: str | None = None,
+        currency: Annotated[str | None, text_argument(3)] = None,
         billing_period: BillingPeriod | None = None,
         include_archived: bool = False,
     ) -> list[Price]:

@@ -9,6 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
+from recur.auth.passwords import PasswordChecks
+from recur.auth.throttle import Throttle
 from recur.auth.tokens import TokenSigner
 from recur.clock import Clock
 from recur.db.engine import Database
@@ -35,6 +37,12 @@ class Context:
     loaders: Loaders
     result_cache: ResultCache
     payment_provider: PaymentProvider
+    #: Counts logins by account and client address (docs/api.md, "Login throttling").
+    login_throttle: Throttle
+    #: Bounds the password hashing every login does.
+    password_checks: PasswordChecks
+    #: Whether this request has checked a password already: one check per request.
+    password_checked: bool = False
     #: Whether the actor came from the session cookie (the SPA) rather than a bearer token.
     via_cookie: bool = False
     #: Per-request memo for values several fields share (e.g. a priced quote).

@@ -10,6 +10,7 @@ import strawberry
 from recur.graphql.core.context import Info
 from recur.graphql.core.errors import UserError
 from recur.graphql.core.permissions import IsUser
+from recur.graphql.core.text_guard import text_field
 from recur.graphql.orders.types import Order
 from recur.graphql.quotes.common import (
     OrderPayload,
@@ -65,7 +66,7 @@ class CheckoutInput:
 
 @strawberry.input
 class RequestQuoteInput:
-    note: str = ""
+    note: str = text_field(2000, default="")
 
 
 @strawberry.type

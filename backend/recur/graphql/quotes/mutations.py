@@ -10,6 +10,7 @@ import strawberry
 
 from recur.graphql.core.context import Info
 from recur.graphql.core.permissions import IsUser
+from recur.graphql.core.text_guard import text_field
 from recur.graphql.orders.types import Order
 from recur.graphql.quotes.common import (
     OrderPayload,
@@ -107,7 +108,7 @@ class QuoteIdInput:
 @strawberry.input
 class QuoteReasonInput:
     quote_id: strawberry.ID
-    reason: str = ""
+    reason: str = text_field(2000, default="")
 
 
 @strawberry.type

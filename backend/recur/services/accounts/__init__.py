@@ -8,6 +8,7 @@ from recur.services.accounts.authentication import (
     actor_for_token,
     login,
     logout,
+    normalize_email,
 )
 from recur.services.accounts.reads import (
     accounts_by_id,
@@ -24,6 +25,7 @@ __all__ = [
     "list_accounts",
     "login",
     "logout",
+    "normalize_email",
     "users_by_id",
     "visible_accounts",
 ]

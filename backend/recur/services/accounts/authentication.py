@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from starlette.concurrency import run_in_threadpool
 
-from recur.auth.passwords import verify_nothing, verify_secret
+from recur.auth.passwords import PasswordChecks, verify_nothing, verify_secret
 from recur.auth.tokens import InvalidToken, TokenClaims, TokenSigner
 from recur.db.engine import Database
 from recur.db.models import PartnerClient, User, UserSession
@@ -31,16 +30,23 @@ def normalize_email(email: str) -> str:
 
 
 async def login(
-    db: Database, signer: TokenSigner, email: str, password: str, *, now: datetime, ttl: timedelta
+    db: Database,
+    signer: TokenSigner,
+    email: str,
+    password: str,
+    *,
+    checks: PasswordChecks,
+    now: datetime,
+    ttl: timedelta,
 ) -> LoginResult:
-    """Check the password and open a session; the same answer, in the same time, for an
-    unknown email as for a wrong password."""
+    """Check the password (through ``checks``, which bounds the hashing) and open a session;
+    the same answer, in the same time, for an unknown email as for a wrong password."""
     async with db.session() as session:
         user = await session.scalar(select(User).where(User.email == normalize_email(email)))
         if user is None:
-            await run_in_threadpool(verify_nothing, password)
+            await checks.run(verify_nothing, password)
             raise Invalid.one(None, LOGIN_FAILED, "LOGIN_FAILED")
-        if not await run_in_threadpool(verify_secret, user.password_hash, password):
+        if not await checks.run(verify_secret, user.password_hash, password):
             raise Invalid.one(None, LOGIN_FAILED, "LOGIN_FAILED")
         if not user.active:
             raise Invalid.one(None, LOGIN_FAILED, "LOGIN_FAILED")

@@ -5,12 +5,17 @@ May call: common, accounts, payments, invoicing, subscriptions.
 """
 
 from recur.services.billing.credit_notes import (
+    REASON_MAX,
     list_credit_notes,
     void_invoice,
 )
 from recur.services.billing.documents import (
     credit_note_document,
     invoice_document,
+)
+from recur.services.billing.horizon import (
+    BILLING_HORIZON,
+    check_billing_date,
 )
 from recur.services.billing.invoices import (
     invoices_by_number,
@@ -23,7 +28,10 @@ from recur.services.billing.run import (
 )
 
 __all__ = [
+    "BILLING_HORIZON",
+    "REASON_MAX",
     "BillingRunResult",
+    "check_billing_date",
     "credit_note_document",
     "invoice_document",
     "invoices_by_number",

@@ -41,7 +41,9 @@ from recur.services.common import (
 )
 from recur.services.payments import FINANCE, apply_credit
 
-REASON_MAX = 500
+#: A void's reason is kept on the invoice (500 characters) and, after "Void of INV-…: "
+#: (at most 30), on its credit note (500): 450 leave room for the longest number.
+REASON_MAX = 450
 
 
 def visible_credit_notes(actor: Actor) -> ColumnElement[bool]:

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, ColumnExpressionArgument, bindparam, func,
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core.lifecycle import InvoiceStatus
-from recur.core.money import minor_unit
+from recur.core.money import MAX_AMOUNT, minor_unit
 from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import (
@@ -52,10 +52,20 @@ def require_finance(actor: Actor) -> None:
 
 
 def check_amount(amount: Decimal, currency: str) -> None:
+    """A payment's amount: more than zero, at most ``MAX_AMOUNT`` (what a line may bill;
+    amount columns hold nine trillion), in the currency's minor unit."""
     problems = []
     if not amount.is_finite() or amount <= 0:
         problems.append(
             Problem(("amount",), "The amount must be more than zero.", "INVALID_AMOUNT")
+        )
+    elif amount > MAX_AMOUNT:
+        problems.append(
+            Problem(
+                ("amount",),
+                f"A payment is at most {MAX_AMOUNT:,} {currency}.",
+                "AMOUNT_TOO_LARGE",
+            )
         )
     elif -amount.normalize().as_tuple().exponent > minor_unit(currency):  # type: ignore[operator]
         problems.append(
@@ -67,6 +77,35 @@ def check_amount(amount: Decimal, currency: str) -> None:
         )
     if problems:
         raise Invalid(problems)
+
+
+def check_received_on(received_on: date, *, today: date) -> None:
+    """Money is recorded when it has been received: never on a day still to come."""
+    if received_on > today:
+        raise Invalid.one(
+            "receivedOn",
+            f"A payment is recorded once received: receivedOn must be on or before "
+            f"{today.isoformat()}.",
+            "RECEIVED_IN_FUTURE",
+        )
+
+
+async def _check_credit_room(session: AsyncSession, account: Account, amount: Decimal) -> None:
+    """An account's credit stays within ``MAX_AMOUNT``, so that every sum of its payments
+    and credit notes fits the amount columns (and SQLite's 64-bit ``SUM``)."""
+    credit = Decimal(0)
+    for model in (Payment, CreditNote):
+        total = await session.scalar(
+            select(func.sum(model.unapplied)).where(model.account_id == account.id)
+        )
+        credit += Decimal(total or 0)
+    if credit + amount > MAX_AMOUNT:
+        raise Invalid.one(
+            "amount",
+            f"{account.name} would hold more than {MAX_AMOUNT:,} {account.currency} of "
+            "credit; apply the credit it has first.",
+            "CREDIT_TOO_LARGE",
+        )
 
 
 async def record_payment(
@@ -99,6 +138,8 @@ async def record_payment(
                 "CURRENCY_MISMATCH",
             )
         check_amount(amount, account.currency)
+        check_received_on(received_on, today=now.date())
+        await _check_credit_room(session, account, amount)
         payment = Payment(
             number=await next_number(session, NumberSequence.PAYMENT),
             account_id=account.id,
@@ -131,8 +172,9 @@ async def pay_invoice(
     """A customer pays an invoice's balance through the payment provider.
 
     A declined charge writes nothing and says why. ``attempt`` identifies the customer's
-    click: a retry of the same attempt is charged at most once by the provider and
-    recorded at most once here.
+    click on this invoice: a retry of the same attempt on the same invoice is charged at
+    most once by the provider and recorded at most once here (the payment is keyed by
+    invoice and attempt); the same attempt id on another invoice pays that invoice.
     """
     if actor.is_anonymous:
         raise NotAuthenticated()
@@ -153,9 +195,7 @@ async def pay_invoice(
             raise Invalid.one("invoiceId", "There is no such invoice.", "UNKNOWN_INVOICE")
         earlier = (
             await session.scalars(
-                select(Payment).where(
-                    Payment.account_id == invoice.account_id, Payment.reference == reference
-                )
+                select(Payment).where(Payment.invoice_id == invoice.id, Payment.attempt == attempt)
             )
         ).first()
         if earlier is not None:
@@ -179,6 +219,8 @@ async def pay_invoice(
             unapplied=Decimal(0),
             received_on=today,
             reference=reference,
+            invoice_id=invoice.id,
+            attempt=attempt,
             created_at=now,
         )
         session.add(payment)

@@ -281,6 +281,7 @@ async def create_quote(
     try:
         rules.check_start_date(start, today)
         rules.check_term(term, [])
+        rules.check_term_end(start, term)
     except rules.QuoteRuleError as error:
         raise rule_problem(error) from None
 

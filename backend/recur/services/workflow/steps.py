@@ -177,6 +177,7 @@ async def checkout(
             try:
                 rules.check_start_date(start, today)
                 rules.check_term(cart.term_months, [p.billing_period for p in prices.values()])
+                rules.check_term_end(start, cart.term_months)
             except rules.QuoteRuleError as error:
                 raise rule_problem(error) from None
         return await _accept_into_order(

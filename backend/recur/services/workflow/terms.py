@@ -60,6 +60,7 @@ async def update_terms(
             if start_date is not None and quote.kind is QuoteKind.NEW:
                 rules.check_start_date(start, today)
             rules.check_term(term, [p.billing_period for p in prices.values()])
+            rules.check_term_end(start, term)
             rules.check_uplift(uplift)
         except rules.QuoteRuleError as error:
             raise rule_problem(error) from None

@@ -1,0 +1,98 @@
+"""How often a password (or a partner's client secret) may be tried: per account, per
+client address (docs/api.md, "Login throttling").
+
+Every check counts, right or wrong, before the hash is computed, so that many requests at
+once cannot all slip under the limit; a successful check clears the account's count (the
+owner is back), never the address's. The counts live in a ``limits`` storage: in memory for
+one server, in Redis (``RECUR_RATE_LIMIT_STORAGE=redis://…``) when several share the load.
+If that storage cannot be reached, checks go on unthrottled (and it is logged): the hashing
+is still bounded by :class:`recur.auth.passwords.PasswordChecks`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from typing import Any
+
+from limits import RateLimitItem, parse
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
+from limits.storage import storage_from_string
+from redis.asyncio import ConnectionPool
+from starlette.requests import HTTPConnection
+
+log = logging.getLogger("recur.auth")
+
+
+class CountStorage:
+    """Where the throttles keep their counts: ``memory://`` or ``redis://host:port/db``.
+
+    Redis is reached through redis-py with a connection pool of our own, so that the app
+    closes its connections when it stops (:meth:`close`).
+    """
+
+    def __init__(self, uri: str) -> None:
+        self._pool: ConnectionPool | None = None
+        options: dict[str, Any] = {}
+        if uri.startswith(("redis://", "rediss://")):
+            self._pool = ConnectionPool.from_url(uri)
+            options = {"implementation": "redispy", "connection_pool": self._pool}
+        # limits names its asyncio storages async+memory://, async+redis://…
+        self.storage = storage_from_string(f"async+{uri}", wrap_exceptions=True, **options)
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.disconnect()
+
+
+class Throttle:
+    """Counts password checks of one kind (``login``, ``oauth``) by account and address."""
+
+    def __init__(
+        self, kind: str, counts: CountStorage, *, per_account: str, per_address: str
+    ) -> None:
+        self._kind = kind
+        self._limiter = MovingWindowRateLimiter(counts.storage)
+        self._per_account = parse(per_account)
+        self._per_address = parse(per_address)
+
+    async def attempt(self, *, account: str, address: str | None) -> int | None:
+        """Count one check for ``account`` from ``address``: ``None`` when it may go ahead,
+        else the seconds to wait (the address's share is spent, or the account's)."""
+        limits = [(self._per_account, "account", account)]
+        if address:
+            limits.insert(0, (self._per_address, "address", address))
+        try:
+            for item, scope, key in limits:
+                if not await self._limiter.hit(item, self._kind, scope, key):
+                    return await self._retry_after(item, scope, key)
+        except StorageError:
+            log.exception("the %s throttle's storage failed: check not throttled", self._kind)
+        return None
+
+    async def succeeded(self, *, account: str) -> None:
+        """The right password: the account's earlier failures are forgiven."""
+        try:
+            await self._limiter.clear(self._per_account, self._kind, "account", account)
+        except StorageError:
+            log.exception("the %s throttle's storage failed: count not cleared", self._kind)
+
+    async def _retry_after(self, item: RateLimitItem, *identifiers: str) -> int:
+        stats = await self._limiter.get_window_stats(item, self._kind, *identifiers)
+        return max(1, math.ceil(stats.reset_time - time.time()))
+
+
+def client_address(connection: HTTPConnection) -> str | None:
+    """The address the request came from (behind a proxy, the one the proxy reports when
+    the server trusts it: ``uvicorn --proxy-headers``, see docs/operations.md)."""
+    return connection.client.host if connection.client else None
+
+
+def wait_in_words(seconds: int) -> str:
+    """``"40 seconds"``, ``"1 minute"``, ``"15 minutes"``: when to try again."""
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
