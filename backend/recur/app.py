@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -79,6 +80,8 @@ def create_app(
         ],
         middleware=[
             Middleware(SecurityHeadersMiddleware),
+            # Stops reading at the limit (413): a huge body never reaches memory whole.
+            Middleware(RequestBodyLimitMiddleware, max_body_size=settings.max_body_bytes),
             Middleware(GZipMiddleware, minimum_size=1024),
         ],
         lifespan=lifespan,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,6 +21,13 @@ from recur.services.common import Actor
 from recur.services.payments import PaymentProvider
 from recur.settings import Settings
 from recur.web.authentication import request_actor
+
+#: How deep the JSON of a request may nest. A query's own JSON is an object, its variables
+#: one or two levels more per input object: a few levels are plenty. Far deeper JSON would
+#: exhaust Python's recursion wherever it is walked (decoding included).
+MAX_JSON_DEPTH = 32
+JsonContainer = dict[Any, Any] | list[Any]
+TOO_DEEP = f"The request's JSON nests more than {MAX_JSON_DEPTH} levels deep."
 
 
 class RecurGraphQL(GraphQL[Context, None]):
@@ -43,9 +52,16 @@ class RecurGraphQL(GraphQL[Context, None]):
         self.payment_provider = payment_provider
 
     def decode_json(self, data: str | bytes) -> object:
-        decoded = super().decode_json(data)
+        """The request's JSON (body, or ``variables`` of a ``GET``), refused with a 400 when it
+        is not an object or nests deeper than :data:`MAX_JSON_DEPTH`."""
+        try:
+            decoded = super().decode_json(data)
+        except RecursionError:
+            raise HTTPException(400, TOO_DEEP) from None
         if not isinstance(decoded, dict | list):
             raise HTTPException(400, "The request body must be a JSON object with a query.")
+        if nests_deeper_than(decoded, MAX_JSON_DEPTH):
+            raise HTTPException(400, TOO_DEEP)
         return decoded
 
     async def get_context(
@@ -78,3 +94,18 @@ class RecurGraphQL(GraphQL[Context, None]):
             secret_key=self.settings.secret_key,
             require_csrf=True,
         )
+
+
+def nests_deeper_than(value: object, limit: int) -> bool:
+    """Whether decoded JSON has more than ``limit`` levels of arrays and objects; walked with
+    a stack of its own, so any depth is measured without recursion."""
+    pending: list[tuple[JsonContainer, int]] = (
+        [(value, 1)] if isinstance(value, dict | list) else []
+    )
+    while pending:
+        container, depth = pending.pop()
+        if depth > limit:
+            return True
+        children = container.values() if isinstance(container, dict) else container
+        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
