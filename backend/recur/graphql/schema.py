@@ -10,7 +10,6 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
-    ValidationCache,
 )
 from strawberry.tools import merge_types
 
@@ -31,6 +30,7 @@ from recur.graphql.catalog.types import Price, Product
 from recur.graphql.core.errors import should_mask_error
 from recur.graphql.core.nul_guard import RejectNulCharacters
 from recur.graphql.core.operation_name import RequireOperationName
+from recur.graphql.core.query_cost import QueryBudget
 from recur.graphql.core.result_cache import CatalogResultCache
 from recur.graphql.orders.types import Order
 from recur.graphql.quotes.cart import CartMutation
@@ -105,7 +105,7 @@ schema = strawberry.Schema(
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
+        lambda: QueryBudget(maxsize=512, max_depth=MAX_DEPTH),
         RejectNulCharacters,
         RequireOperationName,
         CatalogResultCache,
