@@ -39,6 +39,19 @@ async def test_a_query_of_many_repeated_fields_is_refused_before_validation(gql)
     assert f"more than {MAX_REPEATS} times" in error["message"]
 
 
+async def test_aliased_staff_reports_count_against_the_budget(gql, login) -> None:
+    token = await login("maria@recur.example")
+    report = "renewals(withinDays: 366, first: 100) { entries { renewalStatus subscription { "
+    report += "number items { quantity price { unitAmount } } } } }"
+    one = await gql("{ " + report + " }", token=token)
+    assert "errors" not in one, one
+    aliased = "{ " + " ".join(f"r{i}: {report}" for i in range(30)) + " }"
+    body = await gql(aliased, token=token)
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    assert f"costs more than {MAX_COST}" in body["errors"][0]["message"]
+
+
 async def test_the_apps_queries_and_graphiqls_introspection_are_within_budget(gql) -> None:
     catalog = await gql(CATALOG)
     assert "errors" not in catalog and catalog["data"]["products"]["edges"]
