@@ -34,6 +34,8 @@ class Settings:
     frontend_dir: Path = field(default_factory=lambda: _project_root() / "frontend")
     #: Seconds an anonymous catalog read may be served from the in-process result cache.
     catalog_cache_seconds: float = 5.0
+    #: How much memory the catalog result cache may hold, in bytes of JSON.
+    catalog_cache_bytes: int = 16 * 1024 * 1024
     #: The largest request body accepted; a larger one is answered 413 unread.
     max_body_bytes: int = 1024 * 1024
     #: Who issues the invoices and credit notes, as their PDFs print it.
@@ -64,6 +66,8 @@ class Settings:
         kwargs["billing_time"] = _billing_time(env.get("RECUR_BILLING_TIME", "02:00"))
         if "RECUR_CATALOG_CACHE_SECONDS" in env:
             kwargs["catalog_cache_seconds"] = float(env["RECUR_CATALOG_CACHE_SECONDS"])
+        if "RECUR_CATALOG_CACHE_BYTES" in env:
+            kwargs["catalog_cache_bytes"] = int(env["RECUR_CATALOG_CACHE_BYTES"])
         if "RECUR_MAX_BODY_BYTES" in env:
             kwargs["max_body_bytes"] = int(env["RECUR_MAX_BODY_BYTES"])
         for name in ("name", "email", "tax_id"):

@@ -48,7 +48,9 @@ class RecurGraphQL(GraphQL[Context, None]):
         self.settings = settings
         self.clock = clock
         self.signer = signer
-        self.result_cache = ResultCache(settings.catalog_cache_seconds)
+        self.result_cache = ResultCache(
+            settings.catalog_cache_seconds, max_bytes=settings.catalog_cache_bytes
+        )
         self.payment_provider = payment_provider
 
     def decode_json(self, data: str | bytes) -> object:
