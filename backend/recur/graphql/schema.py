@@ -8,7 +8,6 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
 )
 from strawberry.tools import merge_types
@@ -27,10 +26,10 @@ from recur.graphql.billing.mutations import (
 from recur.graphql.billing.types import CreditNote, Invoice, Payment
 from recur.graphql.catalog.queries import CatalogQuery
 from recur.graphql.catalog.types import Price, Product
+from recur.graphql.core.document_cache import CheckedDocuments
 from recur.graphql.core.errors import should_mask_error
 from recur.graphql.core.nul_guard import RejectNulCharacters
 from recur.graphql.core.operation_name import RequireOperationName
-from recur.graphql.core.query_cost import QueryBudget
 from recur.graphql.core.result_cache import CatalogResultCache
 from recur.graphql.orders.types import Order
 from recur.graphql.quotes.cart import CartMutation
@@ -104,8 +103,7 @@ schema = strawberry.Schema(
     extensions=[
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: ParserCache(maxsize=512),
-        lambda: QueryBudget(maxsize=512, max_depth=MAX_DEPTH),
+        lambda: CheckedDocuments(max_depth=MAX_DEPTH),
         RejectNulCharacters,
         RequireOperationName,
         CatalogResultCache,

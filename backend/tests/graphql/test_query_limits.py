@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from graphql import get_introspection_query, parse
 
+from recur.graphql.core import document_cache
 from recur.graphql.core.query_cost import (
     ASSUMED_LIST_SIZE,
     MAX_COST,
@@ -115,3 +116,23 @@ async def test_cycles_and_unknown_names_are_left_to_validation(gql, query: str) 
     assert body["data"] is None
     codes = [error.get("extensions", {}).get("code") for error in body["errors"]]
     assert codes and "QUERY_TOO_COSTLY" not in codes
+
+
+async def test_parsed_documents_are_kept_within_a_bound_of_query_text() -> None:
+    document_cache._documents.clear()
+    padding = "#" + "x" * 2000 + "\n"
+    for n in range(100):
+        result = await schema.execute(f"# {n}\n{padding}{{ __typename }}")
+        assert result.errors is None
+        assert document_cache._documents.currsize <= document_cache.MAX_QUERY_TEXT
+    assert 0 < len(document_cache._documents) < 100
+    # The same text again is not parsed again.
+    query = "{ __typename }"
+    await schema.execute(query)
+    [kept] = [c for (text, _), c in document_cache._documents.items() if text == query]
+    await schema.execute(query)
+    assert [c for (text, _), c in document_cache._documents.items() if text == query] == [kept]
+    # A document over budget is never kept.
+    refused = _repeated("products { edges { node { sku } } }", 100)
+    assert (await schema.execute(refused)).errors
+    assert all(text != refused for text, _ in document_cache._documents)

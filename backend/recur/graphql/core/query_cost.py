@@ -44,7 +44,6 @@ from graphql import (
     SelectionSetNode,
     VariableNode,
 )
-from strawberry.extensions import ValidationCache
 
 from recur.services.common import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
@@ -268,24 +267,3 @@ def _first(field: FieldNode, definition: GraphQLField, variables: Mapping[str, A
 
 def _refusal(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "QUERY_TOO_COSTLY"})
-
-
-class QueryBudget(ValidationCache):
-    """Validation, cached by document, run only for a document :func:`over_budget` allows."""
-
-    def __init__(self, *, maxsize: int, max_depth: int) -> None:
-        super().__init__(maxsize=maxsize)
-        self.max_depth = max_depth
-
-    def on_validate(self) -> Iterator[None]:
-        execution = self.execution_context
-        document = execution.graphql_document
-        error = None
-        if document is not None:
-            schema = execution.schema._schema
-            error = over_budget(schema, document, execution.variables, max_depth=self.max_depth)
-        if error is not None:
-            execution.pre_execution_errors = [error]
-            yield
-            return
-        yield from super().on_validate()
