@@ -8,6 +8,7 @@ from graphql import get_introspection_query, parse
 from recur.graphql.core import document_cache
 from recur.graphql.core.query_cost import (
     ASSUMED_LIST_SIZE,
+    ITEM_COSTS,
     MAX_COST,
     MAX_REPEATS,
     MAX_SELECTIONS,
@@ -51,6 +52,12 @@ async def test_aliased_staff_reports_count_against_the_budget(gql, login) -> Non
     assert body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
     assert f"costs more than {MAX_COST}" in body["errors"][0]["message"]
+    # Few fields, but every entry reads a subscription, its items, prices and quote.
+    small = "renewals(withinDays: 366, first: 100) { entries { subscription { number } } }"
+    fits = MAX_COST // (100 * (1 + ITEM_COSTS[("Query", "renewals")]))
+    assert _refusal("{ " + " ".join(f"r{i}: {small}" for i in range(fits)) + " }") is None
+    many = "{ " + " ".join(f"r{i}: {small}" for i in range(fits + 1)) + " }"
+    assert "costs more" in (_refusal(many) or "")
 
 
 async def test_the_apps_queries_and_graphiqls_introspection_are_within_budget(gql) -> None:

@@ -196,3 +196,19 @@ async def test_a_page_out_of_range_or_a_foreign_cursor_is_an_error_naming_it(
     [error] = body["errors"]
     assert error["message"].startswith(message) and field in error["message"]
     assert error["extensions"]["code"] == "INVALID"
+
+
+async def test_the_totals_are_read_only_when_asked_for(gql, login, db) -> None:
+    maria = await login("maria@recur.example")
+    entries = "renewals(withinDays: 366) { entries { subscription { number } } "
+    with counting_statements(db) as without:
+        plain = await gql("{ " + entries + "} }", token=maria)
+    through_fragment = (
+        "{ " + entries + "...T } } fragment T on UpcomingRenewals { totals { count } }"
+    )
+    with counting_statements(db) as with_totals:
+        both = await gql(through_fragment, token=maria)
+
+    assert plain["data"]["renewals"]["entries"] == both["data"]["renewals"]["entries"]
+    assert sum(t["count"] for t in both["data"]["renewals"]["totals"]) >= 3
+    assert len(with_totals) == len(without) + 1  # the totals' one query

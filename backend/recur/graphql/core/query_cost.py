@@ -13,7 +13,8 @@ recursion), fragments expanded where they are spread, before any of that work st
 - a cost of at most :data:`MAX_COST`: every field costs 1 for each item of the lists around
   it. A list's size is the ``first`` of the field it belongs to (a connection's ``edges``
   take their connection's ``first``: 20 when not given, at most 100), else
-  :data:`ASSUMED_LIST_SIZE`.
+  :data:`ASSUMED_LIST_SIZE`. A page whose items read far more than their fields say costs
+  more for each (:data:`ITEM_COSTS`).
 
 Aliased fields count like any other. The limits are documented in ``docs/api.md``.
 """
@@ -59,6 +60,10 @@ MAX_REPEATS = 50
 #: The size assumed for a list without ``first``: a product's prices, a price's tiers, a
 #: quote's lines are a handful.
 ASSUMED_LIST_SIZE = 5
+#: What each item of a page costs on top of its fields, for the fields whose items read far
+#: more than a row: a renewal entry reads its subscription, items, prices and renewal quote
+#: with its lines (measured: about 25 times a product of the catalog with its prices).
+ITEM_COSTS = {("Query", "renewals"): 25}
 
 
 @dataclass
@@ -121,7 +126,7 @@ def over_budget(
         if pending.depth is not None and pending.depth > max_depth:
             return _refusal(f"The query exceeds the maximum depth of {max_depth} levels.")
         if isinstance(selection, FieldNode):
-            cost += pending.multiplier
+            cost += pending.multiplier * (1 + _item_costs(pending, selection, variables or {}))
     # Measured to the end (at most MAX_SELECTIONS steps): a deep query hears of its depth.
     if cost > MAX_COST:
         return _refusal(
@@ -229,6 +234,16 @@ def _depth_inside(pending: _Pending, field: FieldNode) -> int | None:
     if pending.depth is None or field.name.value.startswith("__"):
         return None
     return pending.depth + 1
+
+
+def _item_costs(pending: _Pending, field: FieldNode, variables: Mapping[str, Any]) -> int:
+    """What the items of the page a field reads cost beyond their fields (:data:`ITEM_COSTS`)."""
+    parent = pending.parent.name if pending.parent else ""
+    each = ITEM_COSTS.get((parent, field.name.value), 0)
+    definition = _field(pending.parent, field.name.value)
+    if not each or definition is None or "first" not in definition.args:
+        return 0
+    return each * _first(field, definition, variables)
 
 
 def _inside(

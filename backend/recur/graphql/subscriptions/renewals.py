@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 
 from recur.core.renewals import DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, RenewalStatus
 from recur.core.roles import Role
@@ -87,6 +89,7 @@ class RenewalsQuery:
             today=ctx.clock.today(),
             within_days=DEFAULT_WINDOW_DAYS if within_days is None else within_days,
             page=PageRequest(first=MAX_PAGE_SIZE if first is None else first, after=after),
+            with_totals=_asks_for_totals(info),
         )
         _prime(info, due)
         return UpcomingRenewals(
@@ -116,6 +119,25 @@ class RenewalsQuery:
                 end_cursor=due.cursors[-1] if due.cursors else None,
             ),
         )
+
+
+def _asks_for_totals(info: Info) -> bool:
+    """Whether the query selects ``totals``, which read the whole window (the entries read
+    a page)."""
+    return any(
+        isinstance(selection, SelectedField) and selection.name == "totals"
+        for field in info.selected_fields
+        for selection in _flattened(field.selections)
+    )
+
+
+def _flattened(selections: list[Selection]) -> Iterator[Selection]:
+    """Selections, those of fragments included."""
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            yield selection
+        else:
+            yield from _flattened(selection.selections)
 
 
 def _prime(info: Info, due: subscriptions.UpcomingRenewals) -> None:
