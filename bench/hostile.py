@@ -9,8 +9,10 @@
 2. Starts ``recur serve`` on it (one worker, the catalog result cache as deployed).
 3. The normal client (this process) reads the catalog, ``products(first: 50)`` with prices
    and tiers, one request at a time, ``--rate`` requests a second: alone first (the
-   baseline), then while a hostile process loops each of these, one connection each:
-   - **fields**: ~185 repeated fields in 4.5 KB (new text every time, so no cache helps);
+   baseline), then while a hostile client (a process of its own) loops these, one request
+   at a time, each in turn:
+   - **fields**: ~185 repeated fields in 4.5 KB, and 90 (within the token limit), new text
+     every time, so no cache helps;
    - **body**: a POST that says it brings 100 MB, and one that streams megabytes unannounced;
    - **deep**: JSON nested 100,000 deep in the variables;
    - **reports**: 30 aliases of ``renewals`` over the whole book with a manager's token,
@@ -58,6 +60,8 @@ from catalog import (  # noqa: E402
 from server import CATALOG_QUERY  # noqa: E402
 
 FIELDS = "{ " + " ".join(["products { edges { node { sku } } }"] * 185) + " }"
+#: As many repeated fields as fit under the token limit.
+FEWER_FIELDS = "{ " + " ".join(["products { edges { node { sku } } }"] * 90) + " }"
 REPORT = (
     "renewals(withinDays: 366, first: 100) { entries { renewalStatus subscription { number "
     "currentTermEnd account { name } items { quantity } } renewalQuote { number } } "
@@ -209,6 +213,7 @@ async def hostile(port: int, token: str, only: list[str] | None, stop: Any) -> d
     aliases, allowed = heaviest_allowed()
     kinds = {
         "fields (185 repeated)": lambda n: post(base, {"query": f"# {n}\n{FIELDS}"}),
+        "fields (90 repeated)": lambda n: post(base, {"query": f"# {n}\n{FEWER_FIELDS}"}),
         "deep JSON (100,000)": lambda n: post(base, DEEP),
         "aliased reports (30 x renewals)": lambda n: post(base, {"query": aliased}, staff),
         f"allowed reports ({aliases} x renewals)": lambda n: post(base, {"query": allowed}, staff),
@@ -220,8 +225,7 @@ async def hostile(port: int, token: str, only: list[str] | None, stop: Any) -> d
         for name, send in kinds.items()
         if not only or any(name.startswith(prefix) for prefix in only)
     }
-    tallies = await asyncio.gather(*(loop(name, send, stop) for name, send in chosen.items()))
-    return dict(tallies)
+    return await loop(chosen, stop)
 
 
 def heaviest_allowed() -> tuple[int, str]:
@@ -242,22 +246,27 @@ def heaviest_allowed() -> tuple[int, str]:
     return max(fits), aliased(max(fits))
 
 
-async def loop(name: str, send: Any, stop: Any) -> tuple[str, dict[str, Any]]:
-    outcomes: Counter[str] = Counter()
-    seconds = []
+async def loop(kinds: dict[str, Any], stop: Any) -> dict[str, Any]:
+    """One request at a time, each kind in turn, until told to stop."""
+    outcomes: dict[str, Counter[str]] = {name: Counter() for name in kinds}
+    seconds: dict[str, list[float]] = {name: [] for name in kinds}
     n = 0
     while not stop.is_set():
-        n += 1
-        started = time.perf_counter()
-        try:
-            outcomes[await send(n)] += 1
-        except (httpx.HTTPError, OSError) as error:
-            outcomes[type(error).__name__] += 1
-        seconds.append(time.perf_counter() - started)
-    return name, {
-        "requests": n,
-        "answers": dict(outcomes),
-        "mean_ms": round(statistics.mean(seconds) * 1000, 1) if seconds else None,
+        for name, send in kinds.items():
+            n += 1
+            started = time.perf_counter()
+            try:
+                outcomes[name][await send(n)] += 1
+            except (httpx.HTTPError, OSError) as error:
+                outcomes[name][type(error).__name__] += 1
+            seconds[name].append(time.perf_counter() - started)
+    return {
+        name: {
+            "requests": len(seconds[name]),
+            "answers": dict(outcomes[name]),
+            "mean_ms": round(statistics.mean(seconds[name]) * 1000, 1) if seconds[name] else None,
+        }
+        for name in kinds
     }
 
 
