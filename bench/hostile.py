@@ -30,6 +30,7 @@ import argparse
 import asyncio
 import json
 import multiprocessing
+import os
 import statistics
 import subprocess
 import sys
@@ -158,6 +159,7 @@ def measure(args: argparse.Namespace, env: dict[str, str], workdir: Path) -> dic
         "alone": alone,
         "under_attack": attacked,
         "hostile": tally,
+        "load_average": os.getloadavg(),
         "args": vars(args) | {"output": str(args.output)},
     }
 
@@ -330,6 +332,8 @@ def report(results: dict[str, Any]) -> None:
     print(f"\n{'hostile loop':<34} {'requests':>9} {'mean ms':>8}  answers")
     for name, row in results["hostile"].items():
         print(f"{name:<34} {row['requests']:>9} {row['mean_ms']!s:>8}  {row['answers']}")
+    load = ", ".join(f"{x:.1f}" for x in results["load_average"])
+    print(f"\nthe machine's load average at the end: {load}")
     met = "met" if attacked["p99_ms"] < P99_TARGET_MS else "NOT met"
     print(f"\ntarget: p99 under {P99_TARGET_MS:.0f} ms while under attack: {met}")
 
