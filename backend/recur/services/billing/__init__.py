@@ -4,6 +4,11 @@ invoiced), invoices and receivables, voids and credit notes, the documents.
 May call: common, accounts, payments, invoicing, subscriptions.
 """
 
+from recur.services.billing.aging import (
+    AccountAging,
+    ReceivablesAging,
+    receivables_aging,
+)
 from recur.services.billing.credit_notes import (
     list_credit_notes,
     void_invoice,
@@ -15,7 +20,6 @@ from recur.services.billing.documents import (
 from recur.services.billing.invoices import (
     invoices_by_number,
     list_invoices,
-    receivables_aging,
 )
 from recur.services.billing.run import (
     BillingRunResult,
@@ -23,7 +27,9 @@ from recur.services.billing.run import (
 )
 
 __all__ = [
+    "AccountAging",
     "BillingRunResult",
+    "ReceivablesAging",
     "credit_note_document",
     "invoice_document",
     "invoices_by_number",
