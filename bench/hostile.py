@@ -209,16 +209,17 @@ def hostile_process(port: int, token: str, only: list[str] | None, stop: Any, ta
 
 
 async def hostile(port: int, token: str, only: list[str] | None, stop: Any) -> dict[str, Any]:
-    base = f"http://127.0.0.1:{port}"
+    # One client, its connections kept open, as a determined client would.
+    http = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120)
     staff = {"authorization": f"Bearer {token}"}
     aliased = "{ " + " ".join(f"r{i}: {REPORT}" for i in range(30)) + " }"
     aliases, allowed = heaviest_allowed()
     kinds = {
-        "fields (185 repeated)": lambda n: post(base, {"query": f"# {n}\n{FIELDS}"}),
-        "fields (90 repeated)": lambda n: post(base, {"query": f"# {n}\n{FEWER_FIELDS}"}),
-        "deep JSON (100,000)": lambda n: post(base, DEEP),
-        "aliased reports (30 x renewals)": lambda n: post(base, {"query": aliased}, staff),
-        f"allowed reports ({aliases} x renewals)": lambda n: post(base, {"query": allowed}, staff),
+        "fields (185 repeated)": lambda n: post(http, {"query": f"# {n}\n{FIELDS}"}),
+        "fields (90 repeated)": lambda n: post(http, {"query": f"# {n}\n{FEWER_FIELDS}"}),
+        "deep JSON (100,000)": lambda n: post(http, DEEP),
+        "aliased reports (30 x renewals)": lambda n: post(http, {"query": aliased}, staff),
+        f"allowed reports ({aliases} x renewals)": lambda n: post(http, {"query": allowed}, staff),
         "body announced 100 MB": lambda n: big_body(port, announced=True),
         "body streamed unannounced": lambda n: big_body(port, announced=False),
     }
@@ -227,7 +228,8 @@ async def hostile(port: int, token: str, only: list[str] | None, stop: Any) -> d
         for name, send in kinds.items()
         if not only or any(name.startswith(prefix) for prefix in only)
     }
-    return await loop(chosen, stop)
+    async with http:
+        return await loop(chosen, stop)
 
 
 def heaviest_allowed() -> tuple[int, str]:
@@ -273,16 +275,15 @@ async def loop(kinds: dict[str, Any], stop: Any) -> dict[str, Any]:
 
 
 async def post(
-    base: str, body: dict[str, Any] | bytes, headers: dict[str, str] | None = None
+    http: httpx.AsyncClient, body: dict[str, Any] | bytes, headers: dict[str, str] | None = None
 ) -> str:
     """Sends one request; names its answer: the status and the error code if any."""
-    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
-        content = body if isinstance(body, bytes) else json.dumps(body).encode()
-        response = await http.post(
-            "/graphql",
-            content=content,
-            headers={"content-type": "application/json", **(headers or {})},
-        )
+    content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    response = await http.post(
+        "/graphql",
+        content=content,
+        headers={"content-type": "application/json", **(headers or {})},
+    )
     if response.status_code != 200:
         return str(response.status_code)
     errors = response.json().get("errors") or []

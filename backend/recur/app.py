@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -60,6 +61,10 @@ def create_app(
             daily = DailyBilling(db, clock, settings.billing_time)
             task = asyncio.create_task(daily.run_forever(), name="daily billing run")
         app.state.billing_task = task
+        # What start-up made (modules, the schema, most of the heap) lives as long as the
+        # process: frozen, the collector's full passes skip it and stay short while requests
+        # make garbage fast (docs/performance.md, "Under attack").
+        gc.freeze()
         try:
             yield
         finally:

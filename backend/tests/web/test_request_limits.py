@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -98,3 +99,13 @@ async def test_json_as_deep_as_allowed_is_answered(gql) -> None:
     nested = json.loads("[" * depth + "]" * depth)
     body = await gql("{ currencies }", {"v": nested})
     assert body["data"]["currencies"]
+
+
+async def test_what_start_up_made_is_kept_out_of_the_collectors_passes(settings, db, clock) -> None:
+    app = create_app(settings, database=db, clock=clock)
+    gc.unfreeze()
+    try:
+        async with app.router.lifespan_context(app):
+            assert gc.get_freeze_count() > 10_000  # the modules, the schema, the app
+    finally:
+        gc.unfreeze()
