@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -92,6 +94,10 @@ def create_app(
             daily = DailyBilling(db, clock, settings.billing_time)
             task = asyncio.create_task(daily.run_forever(), name="daily billing run")
         app.state.billing_task = task
+        # What start-up made (modules, the schema, most of the heap) lives as long as the
+        # process: frozen, the collector's full passes skip it and stay short while requests
+        # make garbage fast (docs/performance.md, "Under attack").
+        gc.freeze()
         try:
             yield
         finally:
@@ -115,6 +121,8 @@ def create_app(
         ],
         middleware=[
             Middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies),
+            # Stops reading at the limit (413): a huge body never reaches memory whole.
+            Middleware(RequestBodyLimitMiddleware, max_body_size=settings.max_body_bytes),
             Middleware(GZipMiddleware, minimum_size=1024),
         ],
         lifespan=lifespan,

@@ -154,6 +154,10 @@ class Settings(BaseSettings):
     var_dir: Path = DEFAULT_VAR_DIR
     #: Seconds an anonymous catalog read may be served from the in-process result cache.
     catalog_cache_seconds: float = Field(default=5.0, ge=0)
+    #: How much memory the catalog result cache may hold, in bytes of JSON.
+    catalog_cache_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
+    #: The largest request body accepted; a larger one is answered 413 unread.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     #: Who issues the invoices and credit notes, as their PDFs print it.
     seller_name: Stripped = "Recur, Inc."
     seller_address: Annotated[tuple[str, ...], NoDecode, BeforeValidator(parse_address)] = (

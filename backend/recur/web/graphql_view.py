@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -36,6 +38,13 @@ GRAPHIQL_POLICY = policy(
     frame_ancestors="'none'",
 )
 
+#: How deep the JSON of a request may nest. A query's own JSON is an object, its variables
+#: one or two levels more per input object: a few levels are plenty. Far deeper JSON would
+#: exhaust Python's recursion wherever it is walked (decoding included).
+MAX_JSON_DEPTH = 32
+JsonContainer = dict[Any, Any] | list[Any]
+TOO_DEEP = f"The request's JSON nests more than {MAX_JSON_DEPTH} levels deep."
+
 
 class RecurGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI view with Recur's context. GraphiQL answers ``GET`` in a browser
@@ -63,7 +72,9 @@ class RecurGraphQL(GraphQL[Context, None]):
         self.settings = settings
         self.clock = clock
         self.signer = signer
-        self.result_cache = ResultCache(settings.catalog_cache_seconds)
+        self.result_cache = ResultCache(
+            settings.catalog_cache_seconds, max_bytes=settings.catalog_cache_bytes
+        )
         self.payment_provider = payment_provider
         self.login_throttle = login_throttle
         self.password_checks = password_checks
@@ -75,9 +86,16 @@ class RecurGraphQL(GraphQL[Context, None]):
         return response
 
     def decode_json(self, data: str | bytes) -> object:
-        decoded = super().decode_json(data)
+        """The request's JSON (body, or ``variables`` of a ``GET``), refused with a 400 when it
+        is not an object or nests deeper than :data:`MAX_JSON_DEPTH`."""
+        try:
+            decoded = super().decode_json(data)
+        except RecursionError:
+            raise HTTPException(400, TOO_DEEP) from None
         if not isinstance(decoded, dict | list):
             raise HTTPException(400, "The request body must be a JSON object with a query.")
+        if nests_deeper_than(decoded, MAX_JSON_DEPTH):
+            raise HTTPException(400, TOO_DEEP)
         return decoded
 
     async def get_context(
@@ -112,3 +130,18 @@ class RecurGraphQL(GraphQL[Context, None]):
             secret_key=self.settings.secret_key,
             require_csrf=True,
         )
+
+
+def nests_deeper_than(value: object, limit: int) -> bool:
+    """Whether decoded JSON has more than ``limit`` levels of arrays and objects; walked with
+    a stack of its own, so any depth is measured without recursion."""
+    pending: list[tuple[JsonContainer, int]] = (
+        [(value, 1)] if isinstance(value, dict | list) else []
+    )
+    while pending:
+        container, depth = pending.pop()
+        if depth > limit:
+            return True
+        children = container.values() if isinstance(container, dict) else container
+        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False

@@ -59,3 +59,48 @@ async def test_overdue_invoices_are_listed_on_their_own(gql, login) -> None:
 async def test_customers_and_reps_do_not_see_aging(gql, login, email) -> None:
     body = await gql(AGING, token=await login(email))
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+PAGE = """query($first: Int, $after: String) {
+  receivablesAging(asOf: "2026-11-24", first: $first, after: $after) {
+    accounts { account { name } buckets { overdue { amount } } }
+    totals { currency total { amount } }
+    pageInfo { hasNextPage hasPreviousPage endCursor } } }"""
+
+
+async def test_aging_comes_a_page_at_a_time_with_every_accounts_totals(gql, login) -> None:
+    fiona = await login("fiona@recur.example")
+    everything = (await gql(PAGE, token=fiona))["data"]["receivablesAging"]
+    names = [row["account"]["name"] for row in everything["accounts"]]
+    assert len(names) >= 2 and not everything["pageInfo"]["hasNextPage"]
+    overdue = [Decimal(row["buckets"]["overdue"]["amount"]) for row in everything["accounts"]]
+    assert overdue == sorted(overdue, reverse=True)  # most overdue first
+
+    paged, after = [], None
+    while True:
+        aging = (await gql(PAGE, {"first": 1, "after": after}, token=fiona))["data"][
+            "receivablesAging"
+        ]
+        assert aging["totals"] == everything["totals"]
+        assert aging["pageInfo"]["hasPreviousPage"] is (after is not None)
+        paged += [row["account"]["name"] for row in aging["accounts"]]
+        after = aging["pageInfo"]["endCursor"]
+        if not aging["pageInfo"]["hasNextPage"]:
+            break
+    assert paged == names
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"first": 101}, "first must be between 0 and 100."),
+        ({"after": "bm90IGEgY3Vyc29y"}, "after is not a cursor from this list."),
+        ({"after": "WyJ4IiwgIkFjbWUiLCAxXQ=="}, "after is not a cursor from this list."),
+    ],
+)
+async def test_a_bad_aging_page_is_an_error_naming_it(gql, login, variables, message) -> None:
+    body = await gql(PAGE, variables, token=await login("fiona@recur.example"))
+
+    [error] = body["errors"]
+    assert error["message"] == message
+    assert error["extensions"]["code"] == "INVALID"

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import pytest
-import strawberry.schema.schema as strawberry_schema
-from strawberry.extensions import validation_cache
+
+from recur.graphql.core import document_cache
 
 QUERY = "query SameAgain { products(first: 1) { totalCount } viewer { email } }"
 
 
 async def test_a_repeated_query_is_validated_once(gql, monkeypatch: pytest.MonkeyPatch) -> None:
     validations: list[object] = []
-    real = strawberry_schema.validate_document
+    real = document_cache.validate_document
 
     def counting(*args: object, **kwargs: object) -> object:
         validations.append(args[1])
         return real(*args, **kwargs)
 
-    validation_cache._get_validate_cache.cache_clear()
-    monkeypatch.setattr(strawberry_schema, "validate_document", counting)
+    document_cache._documents.clear()
+    monkeypatch.setattr(document_cache, "validate_document", counting)
     for _ in range(3):
         body = await gql(QUERY)
         assert body["data"]["products"]["totalCount"] > 0

@@ -146,6 +146,69 @@ async def test_many_renewals_cost_the_same_statements_as_one(gql, login, db) -> 
     entries = many["data"]["renewals"]["entries"]
     assert len(entries) == 5 and all(e["renewalStatus"] == "QUOTED" for e in entries)
     assert len(five) == len(one), five
-    # the session; subscriptions, renewal quotes, their lines, items, prices, tiers; accounts.
-    # Items, monthly revenue and the quotes' prices come from the loaders the query primed.
-    assert len(five) == 8, five
+    # the session; the page's subscriptions, renewal quotes, their lines, items, prices,
+    # tiers; the totals' rows; accounts. Items, monthly revenue and the quotes' prices come
+    # from the loaders the query primed.
+    assert len(five) == 9, five
+
+
+PAGE = """query($first: Int, $after: String) {
+  renewals(withinDays: 366, first: $first, after: $after) {
+    entries { subscription { number } }
+    totals { currency count monthlyRecurringRevenue { amount } }
+    pageInfo { hasNextPage hasPreviousPage endCursor } } }"""
+
+
+async def test_renewals_come_a_page_at_a_time_with_the_whole_windows_totals(gql, login) -> None:
+    maria = await login("maria@recur.example")
+    everything = (await gql(PAGE, token=maria))["data"]["renewals"]
+    numbers = [e["subscription"]["number"] for e in everything["entries"]]
+    assert len(numbers) >= 3 and not everything["pageInfo"]["hasNextPage"]
+
+    paged, after = [], None
+    while True:
+        body = await gql(PAGE, {"first": 2, "after": after}, token=maria)
+        renewals = body["data"]["renewals"]
+        assert renewals["totals"] == everything["totals"]  # every page totals the window
+        assert len(renewals["entries"]) <= 2
+        assert renewals["pageInfo"]["hasPreviousPage"] is (after is not None)
+        paged += [e["subscription"]["number"] for e in renewals["entries"]]
+        after = renewals["pageInfo"]["endCursor"]
+        if not renewals["pageInfo"]["hasNextPage"]:
+            break
+    assert paged == numbers
+
+
+@pytest.mark.parametrize(
+    ("variables", "field", "message"),
+    [
+        ({"first": 101}, "first", "first must be between 0 and 100."),
+        ({"first": -1}, "first", "first must be between 0 and 100."),
+        ({"after": "bm90IGEgY3Vyc29y"}, "after", "after is not a cursor from this list."),
+        ({"after": "WyJub3QtYS1kYXRlIiwgIlNVQi0xIl0="}, "after", "after is not a cursor"),
+    ],
+)
+async def test_a_page_out_of_range_or_a_foreign_cursor_is_an_error_naming_it(
+    gql, login, variables, field, message
+) -> None:
+    body = await gql(PAGE, variables, token=await login("maria@recur.example"))
+
+    [error] = body["errors"]
+    assert error["message"].startswith(message) and field in error["message"]
+    assert error["extensions"]["code"] == "INVALID"
+
+
+async def test_the_totals_are_read_only_when_asked_for(gql, login, db) -> None:
+    maria = await login("maria@recur.example")
+    entries = "renewals(withinDays: 366) { entries { subscription { number } } "
+    with counting_statements(db) as without:
+        plain = await gql("{ " + entries + "} }", token=maria)
+    through_fragment = (
+        "{ " + entries + "...T } } fragment T on UpcomingRenewals { totals { count } }"
+    )
+    with counting_statements(db) as with_totals:
+        both = await gql(through_fragment, token=maria)
+
+    assert plain["data"]["renewals"]["entries"] == both["data"]["renewals"]["entries"]
+    assert sum(t["count"] for t in both["data"]["renewals"]["totals"]) >= 3
+    assert len(with_totals) == len(without) + 1  # the totals' one query

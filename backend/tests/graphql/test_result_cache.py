@@ -85,3 +85,61 @@ async def test_a_failed_computation_lets_the_waiting_requests_compute(db) -> Non
     assert await cache.get_or_claim(key) == (None, True)
     cache.settle(key, {"data": 1})
     assert await cache.get_or_claim(key) == ({"data": 1}, False)
+
+
+class FakeTimer:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _key(n: int) -> tuple[str, str, None]:
+    return f"{{ products(first: {n}) {{ edges {{ node {{ sku }} }} }} }}", "{}", None
+
+
+def test_the_cache_holds_at_most_its_bytes_dropping_the_least_recently_used() -> None:
+    cache = ResultCache(ttl_seconds=60, max_bytes=10_000)
+    data = {"products": ["x" * 990]}  # 1,007 bytes of JSON
+    for n in range(50):
+        cache.put(_key(n), data)
+        assert cache.size_bytes <= 10_000
+    assert len(cache) == 9
+    assert cache.get(_key(0)) is None and cache.get(_key(49)) == data
+    cache.put(_key(50), {"products": ["x" * 20_000]})  # more than the whole cache: not kept
+    assert cache.get(_key(50)) is None and cache.get(_key(49)) == data
+
+
+def test_expired_entries_are_dropped_not_just_hidden() -> None:
+    timer = FakeTimer()
+    cache = ResultCache(ttl_seconds=5, max_bytes=1_000_000, timer=timer)
+    for n in range(20):
+        cache.put(_key(n), {"products": [n] * 100})
+    held = cache.size_bytes
+    assert held > 0 and len(cache) == 20
+    timer.now = 4.9
+    assert cache.get(_key(0)) is not None
+    timer.now = 5.1
+    assert cache.size_bytes == 0 and len(cache) == 0  # the memory is let go, unasked
+
+
+async def test_many_distinct_catalog_queries_stay_within_the_bytes(settings, db, clock) -> None:
+    limit = 64 * 1024
+    app = create_app(
+        settings.model_copy(update={"catalog_cache_bytes": limit}), database=db, clock=clock
+    )
+    [view] = [route.app for route in app.routes if getattr(route, "path", "") == "/graphql"]
+    cache = view.result_cache
+    transport = httpx.ASGITransport(app=app)
+    query = """query($n: Int) { products(first: $n) { edges { node { sku name description
+      prices { currency billingPeriod model unitAmount tiers { upTo unitAmount } } } } } }"""
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+        kept = 0
+        for n in range(1, 41):
+            body = await http.post("/graphql", json={"query": query, "variables": {"n": n}})
+            assert body.status_code == 200 and "errors" not in body.json()
+            kept += len(body.content)
+            assert cache.size_bytes <= limit
+    assert kept > 2 * limit  # the answers together would have held far more
+    assert len(cache) > 1  # and the latest are still served from the cache

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
@@ -13,8 +12,10 @@ from recur.core.roles import Role
 from recur.graphql.accounts.types import Account
 from recur.graphql.core.context import Info
 from recur.graphql.core.money import Money, money
+from recur.graphql.core.pagination import PageInfo
 from recur.graphql.core.permissions import IsUser, has_role
 from recur.services import billing
+from recur.services.common import MAX_PAGE_SIZE, PageRequest
 
 
 @strawberry.type(description="Open balances by how long they are overdue.")
@@ -63,24 +64,36 @@ class AccountAging:
 @strawberry.type(description="Receivables aging: per account, and in total per currency.")
 class ReceivablesAging:
     as_of: date
-    accounts: list[AccountAging]
-    totals: list[AgingBuckets]
+    accounts: list[AccountAging] = strawberry.field(
+        description="The accounts with open balances, most overdue first (then by name): at "
+        "most `first` of them, after `after`."
+    )
+    totals: list[AgingBuckets] = strawberry.field(
+        description="Per currency, of every account (every page)."
+    )
+    page_info: PageInfo = strawberry.field(
+        description="Pass endCursor as after for the next accounts."
+    )
 
 
 @strawberry.type
 class AgingQuery:
     @strawberry.field(
-        description="Open invoice balances by account and by days overdue (finance, managers).",
+        description="Open invoice balances by account and by days overdue (finance, managers): "
+        f"first accounts (0 to {MAX_PAGE_SIZE}; null: {MAX_PAGE_SIZE}) after the cursor after.",
         permission_classes=[IsUser, has_role(Role.FINANCE, Role.MANAGER, Role.ADMIN)],
     )
-    async def receivables_aging(self, info: Info, as_of: date | None = None) -> ReceivablesAging:
+    async def receivables_aging(
+        self,
+        info: Info,
+        as_of: date | None = None,
+        first: int | None = MAX_PAGE_SIZE,
+        after: str | None = None,
+    ) -> ReceivablesAging:
         ctx = info.context
         day = as_of or ctx.clock.today()
-        rows = await billing.receivables_aging(ctx.db, ctx.actor, as_of=day)
-        totals: dict[str, Aging] = defaultdict(Aging)
-        for row in rows:
-            for label, amount in row.aging.buckets.items():
-                totals[row.account.currency].buckets[label] += amount
+        page = PageRequest(first=MAX_PAGE_SIZE if first is None else first, after=after)
+        aging = await billing.receivables_aging(ctx.db, ctx.actor, as_of=day, page=page)
         return ReceivablesAging(
             as_of=day,
             accounts=[
@@ -88,10 +101,16 @@ class AgingQuery:
                     account=Account.from_model(row.account),
                     buckets=AgingBuckets(aging_=row.aging, currency=row.account.currency),
                 )
-                for row in rows
+                for row in aging.accounts
             ],
             totals=[
-                AgingBuckets(aging_=aging, currency=currency)
-                for currency, aging in sorted(totals.items())
+                AgingBuckets(aging_=buckets, currency=currency)
+                for currency, buckets in aging.totals.items()
             ],
+            page_info=PageInfo(
+                has_next_page=aging.has_next_page,
+                has_previous_page=aging.has_previous_page,
+                start_cursor=aging.cursors[0] if aging.cursors else None,
+                end_cursor=aging.cursors[-1] if aging.cursors else None,
+            ),
         )

@@ -10,6 +10,12 @@ only anonymous requests, only queries whose every root field is a catalog field.
 When an entry is missing (or has just expired), the first request computes it and requests
 for the same key that arrive meanwhile wait for its result instead of all reading the
 database at once (no stampede each time a popular entry expires).
+
+The memory it holds is bounded in bytes (``RECUR_CATALOG_CACHE_BYTES``), not in entries: a
+result is kept as its JSON, which is what it weighs (the objects a result decodes to weigh
+several times more, and a result may be a few bytes or megabytes). When the bytes run out
+the least recently used entries go; expired entries go at the next read or write, so
+nothing is held past its lifetime (cachetools' ``TTLCache``).
 """
 
 from __future__ import annotations
@@ -17,12 +23,13 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+from cachetools import TTLCache
 from graphql import FieldNode
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 #: Root fields whose answer is the same for every anonymous caller.
@@ -36,12 +43,20 @@ WAIT_SECONDS = 5.0
 
 
 class ResultCache:
-    """A bounded map from (query, variables, operation) to a result, each kept ``ttl`` s."""
+    """A map from (query, variables, operation) to a result's data, each kept ``ttl`` s, all
+    together at most ``max_bytes`` of JSON."""
 
-    def __init__(self, ttl_seconds: float, max_entries: int = 512) -> None:
+    def __init__(
+        self,
+        ttl_seconds: float,
+        max_bytes: int = 16 * 1024 * 1024,
+        timer: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.ttl = ttl_seconds
-        self.max_entries = max_entries
-        self._entries: OrderedDict[Key, tuple[float, Any]] = OrderedDict()
+        self.max_bytes = max_bytes
+        self._entries: TTLCache[Key, bytes] = TTLCache(
+            maxsize=max_bytes, ttl=max(ttl_seconds, 0), timer=timer, getsizeof=len
+        )
         #: Results being computed, by key: requests for them wait instead of computing.
         self._computing: dict[Key, asyncio.Future[Any]] = {}
 
@@ -49,33 +64,37 @@ class ResultCache:
     def enabled(self) -> bool:
         return self.ttl > 0
 
-    def get(self, key: Key) -> Any | None:
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        expires, result = entry
-        if expires < time.monotonic():
-            del self._entries[key]
-            return None
-        self._entries.move_to_end(key)
-        return result
+    @property
+    def size_bytes(self) -> int:
+        """What the entries weigh now, in bytes of JSON."""
+        self._entries.expire()
+        return int(self._entries.currsize)
 
-    def put(self, key: Key, result: Any) -> None:
-        self._entries[key] = (time.monotonic() + self.ttl, result)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+    def __len__(self) -> int:
+        self._entries.expire()
+        return len(self._entries)
+
+    def get(self, key: Key) -> Any | None:
+        self._entries.expire()
+        encoded = self._entries.get(key)
+        return None if encoded is None else json.loads(encoded)
+
+    def put(self, key: Key, data: Any) -> None:
+        """Keep ``data`` (JSON-serialisable); one larger than the whole cache is not kept."""
+        encoded = json.dumps(data, separators=(",", ":")).encode()
+        if len(encoded) <= self.max_bytes:
+            self._entries[key] = encoded
 
     def clear(self) -> None:
         self._entries.clear()
 
     async def get_or_claim(self, key: Key) -> tuple[Any | None, bool]:
-        """The cached result, if any (waiting for a request that is computing it); else
+        """The cached data, if any (waiting for a request that is computing it); else
         ``(None, True)`` when the caller is to compute it and then :meth:`settle` the key,
         or ``(None, False)`` when the other request failed or took too long."""
-        result = self.get(key)
-        if result is not None:
-            return result, False
+        data = self.get(key)
+        if data is not None:
+            return data, False
         computing = self._computing.get(key)
         if computing is None:
             self._computing[key] = asyncio.get_running_loop().create_future()
@@ -85,14 +104,14 @@ class ResultCache:
         except TimeoutError:
             return None, False
 
-    def settle(self, key: Key, result: Any | None) -> None:
-        """End the computation the caller claimed: keep ``result`` (``None``: nothing to
+    def settle(self, key: Key, data: Any | None) -> None:
+        """End the computation the caller claimed: keep ``data`` (``None``: nothing to
         keep) and hand it to the requests waiting for it."""
-        if result is not None:
-            self.put(key, result)
+        if data is not None:
+            self.put(key, data)
         computing = self._computing.pop(key, None)
         if computing is not None and not computing.done():
-            computing.set_result(result)
+            computing.set_result(data)
 
 
 class CatalogResultCache(SchemaExtension):
@@ -107,13 +126,13 @@ class CatalogResultCache(SchemaExtension):
             return
         hit, computes = await cache.get_or_claim(key)
         if hit is not None:
-            execution.result = hit
+            execution.result = ExecutionResult(data=hit, errors=None)
         kept = None
         try:
             yield
             result = execution.result
             if computes and result and not result.errors:
-                kept = result
+                kept = result.data
         finally:
             if computes:
                 cache.settle(key, kept)

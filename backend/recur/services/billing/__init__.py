@@ -4,6 +4,11 @@ invoiced), invoices and receivables, voids and credit notes, the documents.
 May call: common, accounts, payments, invoicing, subscriptions.
 """
 
+from recur.services.billing.aging import (
+    AccountAging,
+    ReceivablesAging,
+    receivables_aging,
+)
 from recur.services.billing.credit_notes import (
     REASON_MAX,
     list_credit_notes,
@@ -20,7 +25,6 @@ from recur.services.billing.horizon import (
 from recur.services.billing.invoices import (
     invoices_by_number,
     list_invoices,
-    receivables_aging,
 )
 from recur.services.billing.run import (
     BillingRunResult,
@@ -30,7 +34,9 @@ from recur.services.billing.run import (
 __all__ = [
     "BILLING_HORIZON",
     "REASON_MAX",
+    "AccountAging",
     "BillingRunResult",
+    "ReceivablesAging",
     "check_billing_date",
     "credit_note_document",
     "invoice_document",

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, select
 
-from recur.core.aging import Aging
 from recur.core.lifecycle import InvoiceStatus
-from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import Account, Invoice, InvoiceLine
 from recur.services.accounts import visible_accounts
 from recur.services.common import (
     Actor,
-    Forbidden,
     NotAuthenticated,
     Page,
     PageRequest,
@@ -92,28 +88,3 @@ async def lines_by_invoice(
         .order_by(InvoiceLine.invoice_id, InvoiceLine.position)
     )
     return await grouped(db, statement, lambda line: line.invoice_id)
-
-
-@dataclass(frozen=True)
-class AccountAging:
-    account: Account
-    aging: Aging
-
-
-async def receivables_aging(db: Database, actor: Actor, *, as_of: date) -> list[AccountAging]:
-    """Open balances of the accounts ``actor`` sees, by account and bucket, largest first."""
-    if actor.is_anonymous:
-        raise NotAuthenticated()
-    if actor.role not in (Role.FINANCE, Role.ADMIN, Role.MANAGER):
-        raise Forbidden("Aging is for finance and managers.")
-    statement = (
-        select(Account, Invoice)
-        .join(Invoice, Invoice.account_id == Account.id)
-        .where(Invoice.status == InvoiceStatus.OPEN, visible_accounts(actor))
-    )
-    by_account: dict[int, AccountAging] = {}
-    async with db.session() as session:
-        for account, invoice in await session.execute(statement):
-            entry = by_account.setdefault(account.id, AccountAging(account, Aging()))
-            entry.aging.add(invoice.due_date, invoice.balance_due, as_of)
-    return sorted(by_account.values(), key=lambda e: (-e.aging.overdue, e.account.name))

@@ -31,13 +31,19 @@ from recur.services.common.numbering import (
     next_number,
 )
 from recur.services.common.pagination import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
     Page,
     PageRequest,
+    decode_cursor,
+    encode_cursor,
     paginate,
 )
 
 __all__ = [
     "ANONYMOUS",
+    "DEFAULT_PAGE_SIZE",
+    "MAX_PAGE_SIZE",
     "READ_SCOPE",
     "Actor",
     "Forbidden",
@@ -51,6 +57,8 @@ __all__ = [
     "audit",
     "audit_log",
     "changed",
+    "decode_cursor",
+    "encode_cursor",
     "grouped",
     "next_number",
     "paginate",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -106,13 +106,22 @@ def monthly_recurring(
     items: Sequence[SubscriptionItem], prices: dict[int, Price], currency: str
 ) -> Decimal:
     """MRR: monthly nets plus a twelfth of yearly nets, rounded once (a metric)."""
+    nets = [(prices[item.price_id].billing_period, item.net_amount) for item in items]
+    return monthly_recurring_of(nets, currency)
+
+
+def monthly_recurring_of(
+    nets: Iterable[tuple[BillingPeriod | None, Decimal | None]], currency: str
+) -> Decimal:
+    """:func:`monthly_recurring` of items given as (billing period, net amount)."""
     total = Decimal(0)
-    for item in items:
-        period = prices[item.price_id].billing_period
+    for period, net in nets:
+        if net is None:
+            continue
         if period is BillingPeriod.MONTH:
-            total += item.net_amount
+            total += net
         elif period is BillingPeriod.YEAR:
-            total += item.net_amount / 12
+            total += net / 12
     return round_money(total, currency)
 
 
