@@ -73,7 +73,7 @@ def _tier_problems(tiers: tuple[Tier, ...]) -> list[PriceProblem]:
         if index == last:
             if tier.up_to is not None:
                 problems.append(
-                    PriceProblem((*at, "upTo"), "The last tier is open: leave its upTo empty.")
+                    PriceProblem((*at, "upTo"), "The last tier is open: leave its end empty.")
                 )
         elif tier.up_to is None:
             problems.append(PriceProblem((*at, "upTo"), "Only the last tier may be open."))
@@ -81,7 +81,7 @@ def _tier_problems(tiers: tuple[Tier, ...]) -> list[PriceProblem]:
             problems.append(
                 PriceProblem(
                     (*at, "upTo"),
-                    f"upTo must be greater than the tier before ({previous}): tiers ascend.",
+                    f"Tiers ascend: this one must end above {previous}.",
                 )
             )
         else:
