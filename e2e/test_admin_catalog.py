@@ -49,6 +49,7 @@ def test_an_admin_sells_a_new_product_and_the_invoice_matches_the_calculator(
     expect(page.get_by_role("heading", level=1, name="Catalog")).to_be_visible()
     products = page.get_by_role("table", name="Products, retired ones included")
     expect(products.get_by_role("row").filter(has_text="Platform Core")).to_be_visible()
+    screenshot("admin-catalog")
 
     page.get_by_role("button", name="New product").click()
     dialog = page.get_by_role("dialog", name="New product")
@@ -137,6 +138,8 @@ def test_the_catalog_screens_fit_a_phone(browser: Browser, server_url: str) -> N
     with person(browser, server_url, "adam@recur.example", width=390) as adam:
         adam.goto(f"{server_url}/admin/catalog")
         expect(adam.get_by_role("heading", level=1, name="Catalog")).to_be_visible()
+        assert_fits(adam)
+        shot(adam, "phone-admin-catalog")
         adam.get_by_role("link", name="Platform Core").click()
         expect(adam.get_by_role("heading", level=1, name="Platform Core")).to_be_visible()
         assert_fits(adam)

@@ -204,6 +204,10 @@ async def test_the_price_form_calculator_prices_and_warns_about_cliffs(gql, adam
         "pricePreview"
     ]
     assert (refused["amount"], error_fields(refused)) == (None, [["input", "tiers", "0", "upTo"]])
+    too_many = (await gql(PREVIEW, {"input": cliff, "quantity": 10**7}, token=adam))["data"][
+        "pricePreview"
+    ]
+    assert error_fields(too_many) == [["quantity"]]
 
 
 NOT_ADMINS = [

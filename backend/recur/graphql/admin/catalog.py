@@ -131,6 +131,16 @@ def _pk(global_id: strawberry.ID, type_name: str, field: str) -> int:
     return pk
 
 
+def _preview_errors(invalid: Invalid) -> list[UserError]:
+    """userErrors of the preview: the price's fields under ``input``, the quantity, an
+    argument of its own, by its name."""
+    errors = user_errors(invalid)
+    for error in errors:
+        if error.field == ["input", "quantity"]:
+            error.field = ["quantity"]
+    return errors
+
+
 @strawberry.type
 class CatalogAdminQuery:
     @strawberry.field(
@@ -144,7 +154,7 @@ class CatalogAdminQuery:
             amount, charges = catalog.preview_spec(spec, quantity)
         except Invalid as invalid:
             return PricePreview(
-                amount=None, breakdown=[], volume_cliffs=[], user_errors=user_errors(invalid)
+                amount=None, breakdown=[], volume_cliffs=[], user_errors=_preview_errors(invalid)
             )
         return PricePreview(
             amount=Money(amount=amount, currency=spec.currency),
