@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -154,7 +155,10 @@ async def create_product(
             active=True if fields.active is None else fields.active,
         )
         session.add(product)
-        await session.flush()
+        try:
+            await session.flush()
+        except IntegrityError:  # the same SKU created at the same moment
+            raise Invalid.one("sku", "Another product has this SKU.", "TAKEN") from None
         await _set_upgrades(session, product.id, upgrades)
         await audit(
             session,
