@@ -29,12 +29,12 @@ def test_a_rep_sees_the_renewals_due_and_what_is_at_stake(page: Page, server_url
     expect(storage).to_contain_text(re.compile(r"in \d+ days"))
     prepare = storage.get_by_role("button", name=re.compile(r"^Prepare a renewal quote for SUB-"))
     expect(prepare).to_be_visible()  # no renewal quote yet
-    expect(storage).to_contain_text("€160.00")
+    expect(storage).to_contain_text("€190.00")
     expect(pilot).to_contain_text("Globex GmbH")
     expect(pilot).to_contain_text("Auto-renew is off")
     expect(pilot).to_contain_text("€230.00")
     expect(total).to_contain_text("2 subscriptions")
-    expect(total).to_contain_text("€390.00")
+    expect(total).to_contain_text("€420.00")
     expect(
         page.get_by_text(re.compile(r"^2 subscriptions · 1 ends unless renewed · as of "))
     ).to_be_visible()
@@ -46,7 +46,7 @@ def test_a_rep_sees_the_renewals_due_and_what_is_at_stake(page: Page, server_url
     expect(page).to_have_url(f"{server_url}/renewals?within=60")
     sixty = page.get_by_role("table", name="Renewals due in the next 60 days")
     expect(sixty.get_by_role("row")).to_have_count(3)
-    expect(sixty.get_by_role("row").filter(has_text="At stake in EUR")).to_contain_text("€160.00")
+    expect(sixty.get_by_role("row").filter(has_text="At stake in EUR")).to_contain_text("€190.00")
     window.select_option("30")
     expect(page.get_by_role("heading", name="No renewals in the next 30 days")).to_be_visible()
     shot(page, "renewals-none-soon")

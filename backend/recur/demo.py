@@ -125,13 +125,15 @@ CATALOG: tuple[DemoProduct, ...] = (
         "Usage",
         SUB,
         "Document storage in blocks of 100 GB. Volume pricing: the whole volume is charged at "
-        "the rate of the band the total falls in.",
+        "the rate of the band the total falls in, plus the band's base fee.",
         (
+            # Each band's base fee makes its first block cost more than the band before's
+            # last: buying more never costs less in total (docs/administration.md).
             DemoPrice(
                 MONTH,
                 PricingModel.VOLUME,
-                ((10, "12", "0"), (50, "9", "0"), (None, "6", "0")),
-                ((10, "11", "0"), (50, "8", "0"), (None, "5.5", "0")),
+                ((10, "12", "0"), (50, "9", "30"), (None, "6", "180")),
+                ((10, "11", "0"), (50, "8", "30"), (None, "5.5", "155")),
             ),
         ),
     ),

@@ -23,18 +23,14 @@ from decimal import (
 )
 from types import MappingProxyType
 
+from iso4217 import Currency
+
 MINOR_UNITS: Mapping[str, int] = MappingProxyType(
-    {
-        "USD": 2,
-        "EUR": 2,
-        "GBP": 2,
-        "CHF": 2,
-        "CAD": 2,
-        "AUD": 2,
-        "JPY": 0,
-    }
+    {currency.code: currency.exponent for currency in Currency if currency.exponent is not None}
 )
-"""Number of decimal places of each supported currency's minor unit (ISO 4217)."""
+"""Decimal places of every currency's minor unit, from the ISO 4217 list kept by the
+``iso4217`` package. Codes without a minor unit (funds, precious metals, ``XXX``) are not
+money Recur bills in."""
 
 UNIT_AMOUNT_PLACES = 6
 """Maximum number of decimal places of a unit price (e.g. usage prices like 0.0125)."""

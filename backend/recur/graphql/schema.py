@@ -18,6 +18,7 @@ from recur.graphql.accounts.mutations import AccountsMutation
 from recur.graphql.accounts.queries import AccountsQuery
 from recur.graphql.accounts.types import Account, User
 from recur.graphql.admin.audit import AuditQuery
+from recur.graphql.admin.catalog import CatalogAdminMutation, CatalogAdminQuery
 from recur.graphql.billing.aging import AgingQuery
 from recur.graphql.billing.credit_notes import CreditNotesMutation, CreditNotesQuery
 from recur.graphql.billing.mutations import (
@@ -76,6 +77,7 @@ Query = merge_types(
         SubscriptionChangesQuery,
         RenewalsQuery,
         AuditQuery,
+        CatalogAdminQuery,
     ),
 )
 Mutation = merge_types(
@@ -90,6 +92,7 @@ Mutation = merge_types(
         PayInvoiceMutation,
         CreditNotesMutation,
         SubscriptionChangesMutation,
+        CatalogAdminMutation,
     ),
 )
 

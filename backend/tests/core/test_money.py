@@ -28,6 +28,15 @@ def test_minor_units() -> None:
     assert set(MINOR_UNITS) >= {"USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY"}
 
 
+def test_minor_units_come_from_the_iso_4217_list() -> None:
+    assert len(MINOR_UNITS) > 150
+    assert (minor_unit("BHD"), minor_unit("KWD"), minor_unit("CLP")) == (3, 3, 0)
+    assert round_money(Decimal("1.2345"), "BHD") == Decimal("1.235")
+    for code in ("XAU", "XDR", "XTS"):  # metals, funds and testing codes have no minor unit
+        with pytest.raises(CurrencyError):
+            minor_unit(code)
+
+
 @pytest.mark.parametrize("code", ["XXX", "usd", ""])
 def test_unknown_currency(code: str) -> None:
     with pytest.raises(CurrencyError, match="unknown currency"):

@@ -118,7 +118,7 @@ async def test_the_calculator_prices_volume_tiers_at_the_boundary(gql) -> None:
         return str(body["data"]["product"]["prices"][0]["amount"]["amount"])
 
     assert await amount(10) == "110.00"  # 10 × 11.00, still the first band
-    assert await amount(11) == "88.00"  # 11 × 8.00: the whole volume at the second band
+    assert await amount(11) == "118.00"  # 11 × 8.00 + 30.00: the whole volume at the second band
     assert await amount(0) == "0.00"
 
 

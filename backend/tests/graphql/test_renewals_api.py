@@ -49,7 +49,7 @@ async def test_a_rep_sees_the_renewals_due_on_their_accounts(gql, login) -> None
                 "autoRenew": True,
                 "currentTermEnd": "2027-01-10",
                 "account": globex,
-                "monthlyRecurringRevenue": {"amount": "160.00", "currency": "EUR"},
+                "monthlyRecurringRevenue": {"amount": "190.00", "currency": "EUR"},
             },
             "renewalQuote": None,
         },
@@ -69,13 +69,13 @@ async def test_a_rep_sees_the_renewals_due_on_their_accounts(gql, login) -> None
         {
             "currency": "EUR",
             "count": 2,
-            "monthlyRecurringRevenue": {"amount": "390.00", "currency": "EUR"},
+            "monthlyRecurringRevenue": {"amount": "420.00", "currency": "EUR"},
         }
     ]
 
     sixty = (await gql(RENEWALS, {"withinDays": 60}, token=rita))["data"]["renewals"]
     assert [e["subscription"]["number"] for e in sixty["entries"]] == [STORAGE]
-    assert sixty["totals"][0]["monthlyRecurringRevenue"]["amount"] == "160.00"
+    assert sixty["totals"][0]["monthlyRecurringRevenue"]["amount"] == "190.00"
     sam = await login("sam@recur.example")
     nothing = (await gql(RENEWALS, token=sam))["data"]["renewals"]
     assert (nothing["entries"], nothing["totals"]) == ([], [])

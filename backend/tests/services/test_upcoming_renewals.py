@@ -1,7 +1,7 @@
 """Renewals coming up, straight at the service: the window, each status, who sees what.
 
 On the demo's day (2026-11-24) two three-month Globex terms come up: cloud storage
-(SUB-000004, €160 a month, auto-renews) ends on 2027-01-10, in 47 days; the text-message
+(SUB-000004, €190 a month, auto-renews) ends on 2027-01-10, in 47 days; the text-message
 pilot (SUB-000005, €230 a month, auto-renew off) on 2027-02-04, in 72 days. Acme's
 (SUB-000002, $1,115 a month), Initech's (SUB-000003) and Globex's two-year deal
 (SUB-000001) end later; tests pull them into the window where needed.
@@ -113,10 +113,11 @@ async def test_the_demos_short_terms_are_due_with_what_they_are_worth(db: Databa
         (PILOT, RenewalStatus.EXPIRES, None),
     ]
     assert [e.subscription.current_term_end for e in due.entries] == [STORAGE_END, PILOT_END]
-    # 20 blocks of storage at €8 (volume band 11–50); 20,000 messages at €0.0115.
-    assert [e.monthly_recurring for e in due.entries] == [Decimal("160.00"), Decimal("230.00")]
+    # 20 blocks of storage at €8 plus the band's €30 (volume band 11–50); 20,000 messages
+    # at €0.0115.
+    assert [e.monthly_recurring for e in due.entries] == [Decimal("190.00"), Decimal("230.00")]
     [eur] = due.totals
-    assert (eur.currency, eur.count, eur.monthly_recurring) == ("EUR", 2, Decimal("390.00"))
+    assert (eur.currency, eur.count, eur.monthly_recurring) == ("EUR", 2, Decimal("420.00"))
 
 
 @pytest.mark.parametrize(

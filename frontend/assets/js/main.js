@@ -35,6 +35,9 @@ route("/invoices/:id", () => ({ load: () => import("./views/invoice.js"), roles:
 route("/credit-notes/:id", () => ({ load: () => import("./views/credit-note.js"), roles: EVERYONE }));
 // Finance and admins bill and record payments here; managers read the receivables.
 route("/billing", () => ({ load: () => import("./views/billing.js"), roles: ["MANAGER", "FINANCE", "ADMIN"] }));
+route("/admin/catalog", () => ({ load: () => import("./views/admin-catalog.js"), roles: ["ADMIN"] }));
+route("/admin/catalog/:id", () => ({ load: () => import("./views/admin-product.js"), roles: ["ADMIN"] }));
+route("/admin/catalog/:id/new-price", () => ({ load: () => import("./views/admin-price-form.js"), roles: ["ADMIN"] }));
 route("/admin/audit", () => ({ load: () => import("./views/admin-audit.js"), roles: ["ADMIN"] }));
 
 /** The navigation each role sees. */

@@ -27,11 +27,15 @@ function append(parent, children) {
   }
 }
 
-const MINOR_UNITS = { JPY: 0 };
+/** The decimal places of a currency's minor unit, as the browser's Intl data knows them. */
+function minorUnit(currency) {
+  return new Intl.NumberFormat(undefined, { style: "currency", currency }).resolvedOptions()
+    .maximumFractionDigits;
+}
 
 /** Format an exact decimal string in its currency, keeping every significant decimal. */
 export function formatMoney(amount, currency) {
-  const minor = MINOR_UNITS[currency] ?? 2;
+  const minor = minorUnit(currency);
   const decimals = (String(amount).split(".")[1] || "").replace(/0+$/, "").length;
   const format = new Intl.NumberFormat(undefined, {
     style: "currency",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated
 
 import strawberry
 
+from recur.core import price_checks, pricing
 from recur.core.catalog import BillingPeriod, ProductKind
 from recur.core.pricing import PricingModel
 from recur.core.roles import STAFF_ROLES
@@ -46,6 +48,45 @@ class TierCharge:
     unit_amount: Decimal
     flat_amount: Decimal
     amount: Money = strawberry.field(description="This tier's share, before the one rounding.")
+
+
+def tier_charges(charges: Iterable[pricing.TierCharge], currency: str) -> list[TierCharge]:
+    """The core's tier charges as the API shows them."""
+    return [
+        TierCharge(
+            tier=charge.tier_index + 1,
+            quantity=charge.quantity,
+            unit_amount=unit_amount(charge.unit_amount, currency),
+            flat_amount=unit_amount(charge.flat_amount, currency),
+            amount=Money(amount=unit_amount(charge.amount, currency), currency=currency),
+        )
+        for charge in charges
+    ]
+
+
+@strawberry.type(
+    description="A tier boundary where buying one more unit costs less in total: buyers of "
+    "fewer units would rather order more."
+)
+class VolumeCliff:
+    quantity: int = strawberry.field(description="The first quantity of the cheaper band.")
+    amount: Money = strawberry.field(description="What that quantity costs.")
+    fewer: int = strawberry.field(description="The last quantity of the band before.")
+    fewer_amount: Money = strawberry.field(description="What it costs: more than amount.")
+
+    @classmethod
+    def list_of(
+        cls, cliffs: Iterable[price_checks.VolumeCliff], currency: str
+    ) -> list[VolumeCliff]:
+        return [
+            cls(
+                quantity=cliff.quantity,
+                amount=Money(amount=cliff.amount, currency=currency),
+                fewer=cliff.fewer,
+                fewer_amount=Money(amount=cliff.fewer_amount, currency=currency),
+            )
+            for cliff in cliffs
+        ]
 
 
 @strawberry.type(description="How a product is charged in one currency and billing period.")
@@ -96,18 +137,15 @@ class Price(Node):
         description="How amount(quantity) is made, tier by tier (empty for FLAT and PER_UNIT)."
     )
     def breakdown(self, quantity: int) -> list[TierCharge]:
-        return [
-            TierCharge(
-                tier=charge.tier_index + 1,
-                quantity=charge.quantity,
-                unit_amount=unit_amount(charge.unit_amount, self.currency),
-                flat_amount=unit_amount(charge.flat_amount, self.currency),
-                amount=Money(
-                    amount=unit_amount(charge.amount, self.currency), currency=self.currency
-                ),
-            )
-            for charge in catalog.breakdown_for(self.model_, quantity)
-        ]
+        return tier_charges(catalog.breakdown_for(self.model_, quantity), self.currency)
+
+    @strawberry.field(
+        description="Tier boundaries where buying one more unit costs less in total (VOLUME "
+        "prices without flat fees to bridge their bands); empty when there are none."
+    )
+    def volume_cliffs(self) -> list[VolumeCliff]:
+        spec = catalog.price_spec(self.model_)
+        return VolumeCliff.list_of(catalog.volume_cliffs_of(spec), self.currency)
 
 
 @strawberry.type(description="Something we sell, on subscription or once.")

@@ -11,11 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from recur.core.catalog import BillingPeriod, ProductKind
+from recur.core.price_checks import VolumeCliff, price_problems, volume_cliffs
 from recur.core.pricing import PriceSpec, Tier, TierCharge, price_amount, tier_breakdown
 from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import Price, Product, product_upgrades
-from recur.services.common import Actor, Invalid, Page, PageRequest, paginate
+from recur.services.common import Actor, Invalid, Page, PageRequest, Problem, paginate
 
 MAX_QUANTITY = 1_000_000
 #: How a billing period reads in descriptions (one-time prices have none).
@@ -177,3 +178,20 @@ async def upgrade_ids_by_product(db: Database, product_ids: Sequence[int]) -> di
         for product_id, upgrade_id in await session.execute(statement):
             grouped[product_id].append(upgrade_id)
     return grouped
+
+
+def volume_cliffs_of(spec: PriceSpec) -> list[VolumeCliff]:
+    """Where one more unit of a valid price costs less in total: a warning for whoever
+    writes the price, since buyers would order the larger quantity."""
+    return volume_cliffs(spec)
+
+
+def preview_spec(spec: PriceSpec, quantity: int) -> tuple[Decimal, tuple[TierCharge, ...]]:
+    """What a price not yet saved would charge for ``quantity``: the calculator of the price
+    form, with the same rules and arithmetic as a saved price. Raises ``Invalid`` naming the
+    fields at fault."""
+    _check_quantity(quantity)
+    problems = price_problems(spec)
+    if problems:
+        raise Invalid([Problem(p.field, p.message) for p in problems])
+    return price_amount(spec, quantity), tier_breakdown(spec, quantity)

@@ -18,6 +18,7 @@ from recur.services.quotes.editing import (
     create_quote,
     edited_status,
     remove_quote_line,
+    require_on_sale,
     update_quote_line,
 )
 from recur.services.quotes.pricing import (
@@ -76,6 +77,7 @@ __all__ = [
     "remove_cart_line",
     "remove_quote_line",
     "require_customer",
+    "require_on_sale",
     "require_sales",
     "require_user",
     "rule_problem",

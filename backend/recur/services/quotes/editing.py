@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -359,3 +359,26 @@ async def remove_quote_line(
         check_version(quote, expected_version)
         await drop_line(session, quote, find_line(quote, line_id), now)
     return await reloaded_quote(db, actor, quote.id)
+
+
+async def require_on_sale(session: AsyncSession, quote: Quote) -> None:
+    """Refuse a quote that sells what is no longer on sale: a line whose product was retired
+    or whose price was archived after it was added. What a running subscription already has
+    goes on; this is for new sales, a cart's checkout and a new quote's sending
+    (docs/administration.md, "Catalog")."""
+    statement = (
+        select(Product.name)
+        .join(Price, Price.product_id == Product.id)
+        .where(
+            Price.id.in_({line.price_id for line in quote.lines}),
+            or_(Product.active.is_(False), Price.archived_at.is_not(None)),
+        )
+        .order_by(Product.name)
+    )
+    names = list(dict.fromkeys(await session.scalars(statement)))
+    if names:
+        raise Invalid.one(
+            None,
+            f"No longer on sale: {', '.join(names)}. Take it out of {quote.number} to go on.",
+            "OFF_SALE",
+        )

@@ -37,6 +37,7 @@ from recur.services.quotes import (
     prices_for,
     record,
     require_customer,
+    require_on_sale,
     require_sales,
     rule_problem,
 )
@@ -162,6 +163,7 @@ async def checkout(
         if cart is None or not cart.is_cart or cart.status is not QuoteStatus.DRAFT:
             raise Invalid.one("quoteId", "Your cart is empty.", "EMPTY_CART")
         _require_lines(cart)
+        await require_on_sale(session, cart)
         if any(line.discount_percent for line in cart.lines):
             raise Invalid.one(
                 None, "A cart with discounts goes through sales: ask for a quote.", "NOT_ALLOWED"
@@ -344,6 +346,8 @@ async def send_quote(
                 "APPROVAL_REQUIRED",
             )
         await _check_start(session, quote, today)
+        if quote.kind is QuoteKind.NEW:
+            await require_on_sale(session, quote)
         quote.expires_on = today + VALIDITY
         await _apply(session, quote, actor, QuoteAction.SEND, now)
     return await _reloaded(db, actor, quote_id)
