@@ -17,9 +17,12 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from recur.graphql.accounts.mutations import AccountsMutation
+from recur.graphql.accounts.passwords import PasswordsMutation
 from recur.graphql.accounts.queries import AccountsQuery
 from recur.graphql.accounts.types import Account, User
+from recur.graphql.admin.accounts import AccountAdminMutation
 from recur.graphql.admin.audit import AuditQuery
+from recur.graphql.admin.users import UsersMutation, UsersQuery
 from recur.graphql.billing.aging import AgingQuery
 from recur.graphql.billing.credit_notes import CreditNotesMutation, CreditNotesQuery
 from recur.graphql.billing.mutations import (
@@ -75,6 +78,7 @@ Query = merge_types(
         SubscriptionChangesQuery,
         RenewalsQuery,
         AuditQuery,
+        UsersQuery,
     ),
 )
 Mutation = merge_types(
@@ -89,6 +93,9 @@ Mutation = merge_types(
         PayInvoiceMutation,
         CreditNotesMutation,
         SubscriptionChangesMutation,
+        PasswordsMutation,
+        AccountAdminMutation,
+        UsersMutation,
     ),
 )
 

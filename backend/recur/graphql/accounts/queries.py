@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from recur.graphql.accounts.types import Account, Viewer
@@ -34,10 +36,20 @@ class AccountsQuery:
         first: int | None = None,
         after: str | None = None,
         search: str | None = None,
+        unassigned: Annotated[
+            bool,
+            strawberry.argument(
+                description="Only accounts without an owning rep (e.g. signed up by themselves)."
+            ),
+        ] = False,
     ) -> Connection[Account]:
         ctx = info.context
         page = await accounts.list_accounts(
-            ctx.db, ctx.actor, search=search, page=page_request(first, after)
+            ctx.db,
+            ctx.actor,
+            search=search,
+            unassigned=unassigned,
+            page=page_request(first, after),
         )
         return to_connection(page, Account.from_model)
 
