@@ -20,7 +20,7 @@ from recur.graphql.accounts.mutations import AccountsMutation
 from recur.graphql.accounts.passwords import PasswordsMutation
 from recur.graphql.accounts.queries import AccountsQuery
 from recur.graphql.accounts.types import Account, User
-from recur.graphql.admin.accounts import AccountAdminMutation
+from recur.graphql.admin.accounts import AccountAdminMutation, AccountAdminQuery
 from recur.graphql.admin.audit import AuditQuery
 from recur.graphql.admin.users import UsersMutation, UsersQuery
 from recur.graphql.billing.aging import AgingQuery
@@ -79,6 +79,7 @@ Query = merge_types(
         RenewalsQuery,
         AuditQuery,
         UsersQuery,
+        AccountAdminQuery,
     ),
 )
 Mutation = merge_types(

@@ -245,3 +245,12 @@ async def test_accounts_without_a_rep_are_listed_for_assignment(gql: GraphQL, lo
     nodes = [edge["node"] for edge in body["data"]["accounts"]["edges"]]
     assert {"name": "Orphan Ltd", "owner": None} in nodes
     assert all(node["owner"] is None for node in nodes)
+
+
+async def test_accounts_are_assigned_to_active_reps_and_managers(
+    gql: GraphQL, login: Login
+) -> None:
+    body = await gql("{ accountOwners { name role } }", token=await login("maria@recur.example"))
+    owners = body["data"]["accountOwners"]
+    assert {owner["role"] for owner in owners} == {"REP", "MANAGER"}
+    assert [owner["name"] for owner in owners] == sorted(owner["name"] for owner in owners)

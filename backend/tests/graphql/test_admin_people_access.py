@@ -34,6 +34,7 @@ UPDATE_USER = """mutation($id: ID!) { updateUser(input: {userId: $id, active: fa
 RESET = """mutation($id: ID!) { createPasswordReset(input: {userId: $id})
   { resetUrl userErrors { code } } }"""
 USERS = "{ users { totalCount } }"
+OWNERS = "{ accountOwners { name } }"
 CHANGE = """mutation { changePassword(input: {currentPassword: "recur-demo",
   newPassword: "a-long-new-password"}) { ok userErrors { code } } }"""
 
@@ -73,6 +74,7 @@ async def test_account_and_user_administration_is_refused_to_the_others(
         (UPDATE_USER, {"id": rita_id}, {"ADMIN"}),
         (RESET, {"id": rita_id}, {"ADMIN"}),
         (USERS, {}, {"ADMIN"}),
+        (OWNERS, {}, {"ADMIN", "MANAGER"}),
     ]
     for query, variables, allowed in cases:
         refusal = _refusal(actor, allowed)

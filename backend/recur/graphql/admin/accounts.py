@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 
 from recur.core.roles import Role
-from recur.graphql.accounts.types import Account
+from recur.graphql.accounts.types import Account, User
 from recur.graphql.core.context import Info
 from recur.graphql.core.errors import UserError, user_errors
 from recur.graphql.core.ids import pk_of
@@ -115,6 +115,18 @@ def _fields(input: CreateAccountInput | UpdateAccountInput) -> accounts.AccountF
         clear_owner=editing and input.owner_id is None,
         clear_partner=editing and input.partner_id is None,
     )
+
+
+@strawberry.type
+class AccountAdminQuery:
+    @strawberry.field(
+        description="Admins and managers: the active reps and managers an account may be "
+        "assigned to, by name.",
+        permission_classes=[IsUser, has_role(Role.ADMIN, Role.MANAGER)],
+    )
+    async def account_owners(self, info: Info) -> list[User]:
+        ctx = info.context
+        return [User.from_model(user) for user in await accounts.list_owners(ctx.db, ctx.actor)]
 
 
 @strawberry.type

@@ -7,6 +7,7 @@ May call: common.
 from recur.services.accounts.administration import (
     AccountFields,
     create_account,
+    list_owners,
     update_account,
 )
 from recur.services.accounts.authentication import (
@@ -65,6 +66,7 @@ __all__ = [
     "get_account",
     "invite_user",
     "list_accounts",
+    "list_owners",
     "list_users",
     "login",
     "logout",

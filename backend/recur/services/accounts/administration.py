@@ -54,6 +54,19 @@ class AccountFields:
     clear_partner: bool = False
 
 
+async def list_owners(db: Database, actor: Actor) -> list[User]:
+    """The active staff an account may be assigned to (reps and managers), by name: for the
+    people who edit accounts."""
+    _require(actor, EDITORS, "assign accounts")
+    statement = (
+        select(User)
+        .where(User.active, User.role.in_([Role.REP, Role.MANAGER]))
+        .order_by(User.name, User.id)
+    )
+    async with db.session() as session:
+        return list(await session.scalars(statement))
+
+
 def _require(actor: Actor, roles: frozenset[Role], what: str) -> None:
     if actor.is_anonymous:
         raise NotAuthenticated()
