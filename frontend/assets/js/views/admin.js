@@ -4,7 +4,11 @@
 import { h } from "../ui.js";
 
 /** [path, label, roles] of every page of the Admin area, in the order they are listed. */
-export const ADMIN_PAGES = [["/admin/audit", "Audit log", ["ADMIN"]]];
+export const ADMIN_PAGES = [
+  ["/admin/accounts", "Accounts", ["ADMIN", "MANAGER"]],
+  ["/admin/users", "Users", ["ADMIN"]],
+  ["/admin/audit", "Audit log", ["ADMIN"]],
+];
 
 /** The Admin area's sub-navigation, the current page marked. */
 export function adminNav(current, role) {
