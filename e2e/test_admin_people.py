@@ -141,3 +141,42 @@ def test_a_manager_assigns_a_rep_to_an_account_without_one(page: Page, server_ur
     expect(dialog).to_have_count(0)
     expect(page.get_by_role("row").filter(has_text="Hooli XYZ")).to_have_count(0)
     assert errors == []
+
+
+def test_a_user_changes_their_password_and_a_deactivated_user_is_logged_out(
+    page: Page, browser: Browser, server_url: str
+) -> None:
+    errors = watch_console(page)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        sam = context.new_page()
+        log_in(sam, server_url, "sam@recur.example")
+        sam.get_by_role("button", name="Change password").click()
+        dialog = sam.get_by_role("dialog", name="Change password")
+        dialog.get_by_label("Current password").fill("wrong-password")
+        dialog.get_by_label("New password").fill("sams-new-password")
+        dialog.get_by_role("button", name="Change password").click()
+        expect(dialog.get_by_label("Current password")).to_have_attribute("aria-invalid", "true")
+        dialog.get_by_label("Current password").fill("recur-demo")
+        dialog.get_by_role("button", name="Change password").click()
+        expect(sam.get_by_role("status")).to_contain_text("Your password is changed.")
+
+        log_in(page, server_url, "adam@recur.example")
+        page.goto(f"{server_url}/admin/users")
+        page.get_by_role("button", name="Reset link for Sam Okafor").click()
+        shown = page.get_by_role("dialog", name="Password reset link for Sam Okafor")
+        expect(shown.get_by_label("One-time link")).to_have_value(re.compile(r"/reset/[\w-]+$"))
+        shown.get_by_role("button", name="Done").click()
+
+        page.get_by_role("button", name="Deactivate Sam Okafor").click()
+        page.get_by_role("dialog", name="Deactivate Sam Okafor?").get_by_role(
+            "button", name="Deactivate"
+        ).click()
+        row = page.get_by_role("row").filter(has_text="sam@recur.example")
+        expect(row).to_contain_text("Deactivated")
+
+        sam.reload()
+        expect(sam.get_by_role("heading", level=1, name="Log in to Recur")).to_be_visible()
+    finally:
+        context.close()
+    assert errors == []

@@ -38,7 +38,7 @@ export function render({ session }) {
           { label: "Currency", cell: (a) => a.currency },
           { label: "Terms", cell: (a) => `Net ${a.paymentTermsDays}` },
           { label: "Owner", cell: (a) => (a.owner ? a.owner.name : badge("No rep", "warn")) },
-          { label: "", cell: (a) => h("button", { class: "button", type: "button", onclick: () => edit(a) }, `Edit ${a.name}`) },
+          { label: "", cell: (a) => h("button", { class: "button", type: "button", "aria-label": `Edit ${a.name}`, onclick: () => edit(a) }, "Edit") },
         ],
         rows,
         { caption: "Accounts", stack: true },

@@ -50,9 +50,9 @@ export function render({ session }) {
   });
 
   function roleCell(user) {
-    if (user.id === me) return ROLES.find(([r]) => r === user.role)?.[1] ?? user.role;
-    const choices = user.role === "CUSTOMER" ? ROLES.slice(0, 1) : STAFF_ROLES;
-    const control = select(choices, user.role, { "aria-label": `Role of ${user.name}`, disabled: user.role === "CUSTOMER" });
+    // Customers stay customers, and nobody changes their own role.
+    if (user.id === me || user.role === "CUSTOMER") return ROLES.find(([r]) => r === user.role)?.[1] ?? user.role;
+    const control = select(STAFF_ROLES, user.role, { "aria-label": `Role of ${user.name}` });
     control.addEventListener("change", async () => {
       try {
         await mutate(UPDATE, { input: { userId: user.id, role: control.value } }, "updateUser");
@@ -68,9 +68,9 @@ export function render({ session }) {
   function actions(user) {
     if (user.id === me) return null;
     const toggle = user.active
-      ? h("button", { class: "button", type: "button", onclick: () => setActive(user, false) }, `Deactivate ${user.name}`)
-      : h("button", { class: "button", type: "button", onclick: () => setActive(user, true) }, `Reactivate ${user.name}`);
-    const reset = user.active ? h("button", { class: "button", type: "button", onclick: () => resetLink(user) }, `Reset link for ${user.name}`) : null;
+      ? h("button", { class: "button", type: "button", "aria-label": `Deactivate ${user.name}`, onclick: () => setActive(user, false) }, "Deactivate")
+      : h("button", { class: "button", type: "button", "aria-label": `Reactivate ${user.name}`, onclick: () => setActive(user, true) }, "Reactivate");
+    const reset = user.active ? h("button", { class: "button", type: "button", "aria-label": `Reset link for ${user.name}`, onclick: () => resetLink(user) }, "Reset link") : null;
     return h("div", { class: "actions" }, toggle, reset);
   }
 
