@@ -3,7 +3,7 @@ owning rep and the partner link, every edit audited (docs/administration.md, "Ac
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -153,11 +153,11 @@ async def _checked_values(
                 )
             )
     if fields.billing_email is not None:
-        email = fields.billing_email.strip()
-        values["billing_email"] = email and check_email(email, ("billingEmail",), problems)
+        email = fields.billing_email.strip()  # may be emptied
+        values["billing_email"] = check_email(email, ("billingEmail",), problems) if email else ""
     if fields.billing_address is not None:
         address = check_address(fields.billing_address, problems)
-        values.update({f"billing_{key}": value for key, value in address.__dict__.items()})
+        values.update({f"billing_{key}": value for key, value in asdict(address).items()})
     if fields.tax_id is not None:
         country = values.get("billing_country", account.billing_country or "")
         values["tax_id"] = check_tax_id(fields.tax_id, country, problems)
