@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
 from recur.auth.passwords import hash_secret
@@ -50,9 +50,30 @@ async def sign_up(
     if problems:
         raise Invalid(problems)
     password_hash = await run_in_threadpool(hash_secret, form.password)
+    try:
+        user = await _create(db, company, name, email, password_hash, currency, country, now=now)
+    except IntegrityError:
+        # The unique index on emails decides, so two sign-ups racing with one email make
+        # one user, and the other hears this rather than an unexpected error.
+        raise Invalid.one(
+            "email", "A user with this email exists: log in instead.", "TAKEN"
+        ) from None
+    return await open_session(db, signer, user, now=now, ttl=ttl)
+
+
+async def _create(
+    db: Database,
+    company: str,
+    name: str,
+    email: str,
+    password_hash: str,
+    currency: str,
+    country: str,
+    *,
+    now: datetime,
+) -> User:
+    """The account and its customer user, audited, in one transaction."""
     async with db.transaction() as session:
-        if await session.scalar(select(User.id).where(User.email == email)):
-            raise Invalid.one("email", "A user with this email exists: log in instead.", "TAKEN")
         account = Account(
             name=company,
             currency=currency,
@@ -82,4 +103,4 @@ async def sign_up(
             now=now,
             after={"name": company, "currency": currency, "country": country},
         )
-    return await open_session(db, signer, user, now=now, ttl=ttl)
+    return user
