@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from e2e.server import running_server
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM_FLAGS = [
@@ -32,50 +29,12 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"recur serve exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"recur serve did not answer on {url} within {timeout} s")
-
-
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A running Recur with the demo data on a fresh SQLite database."""
-    workdir = tmp_path_factory.mktemp("server")
-    env = {
-        **os.environ,
-        "RECUR_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'e2e.sqlite3'}",
-        "RECUR_VAR_DIR": str(workdir / "var"),
-    }
-    recur = [sys.executable, "-m", "recur.cli"]
-    subprocess.run([*recur, "demo"], env=env, check=True, capture_output=True)
-    port = _free_port()
-    log = (workdir / "server.log").open("wb")
-    process = subprocess.Popen(
-        [*recur, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, process)
+    """A running Recur with the demo data on a fresh SQLite database, shared by the
+    journeys that leave the demo accounts as they are."""
+    with running_server(tmp_path_factory.mktemp("server")) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
 
 
 def _system_chromium() -> str | None:

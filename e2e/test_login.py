@@ -94,7 +94,7 @@ def test_a_customer_abroad_sees_prices_in_their_currency(page: Page, server_url:
             "maria@recur.example",
             "All accounts: 3",
             ["Acme Corp", "Globex GmbH", "Initech"],
-            ["Quotes", "Renewals", "Approvals"],
+            ["Quotes", "Renewals", "Approvals", "Admin"],
         ),
     ],
 )

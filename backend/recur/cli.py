@@ -1,10 +1,12 @@
-"""The ``recur`` command: migrate, demo, serve, bill, export-schema."""
+"""The ``recur`` command: migrate, demo, create-admin, serve, bill, export-schema."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -19,6 +21,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("migrate", help="create or upgrade the database schema")
     commands.add_parser("demo", help="migrate, then load the demo data into an empty database")
+    admin = commands.add_parser(
+        "create-admin",
+        help="migrate, then add an admin (password from RECUR_ADMIN_PASSWORD or a prompt)",
+    )
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--name", required=True)
     serve = commands.add_parser("serve", help="run the web server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -55,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "bill":
         return asyncio.run(_bill(settings, args.as_of, quiet=args.quiet))
+    if args.command == "create-admin":
+        return _create_admin(settings, args.email, args.name)
     asyncio.run(_demo(settings))
     return 0
 
@@ -119,6 +129,44 @@ async def _demo(settings: Settings) -> None:
             log.info("the database already has data: demo data not loaded")
     finally:
         await db.dispose()
+
+
+def _create_admin(settings: Settings, email: str, name: str) -> int:
+    password = os.environ.get("RECUR_ADMIN_PASSWORD") or _prompt_password()
+    if password is None:
+        sys.stderr.write("recur: the two passwords differ; nothing was created\n")
+        return 1
+    return asyncio.run(_add_admin(settings, email, name, password))
+
+
+def _prompt_password() -> str | None:
+    """The password typed twice without echo; ``None`` when the two differ."""
+    password = getpass.getpass("Password: ")
+    return password if getpass.getpass("Password (again): ") == password else None
+
+
+async def _add_admin(settings: Settings, email: str, name: str, password: str) -> int:
+    from recur.clock import SystemClock
+    from recur.db.engine import Database
+    from recur.db.migrate import upgrade
+    from recur.services import accounts
+    from recur.services.common import Invalid
+
+    db = Database(settings.database_url)
+    try:
+        await upgrade(db)
+        user = await accounts.create_admin(
+            db, email=email, name=name, password=password, now=SystemClock().now()
+        )
+    except Invalid as invalid:
+        for problem in invalid.problems:
+            field = ".".join(problem.field or ())
+            sys.stderr.write(f"recur: {field}: {problem.message}\n")
+        return 1
+    finally:
+        await db.dispose()
+    log.info("admin %s created: log in as %s", user.name, user.email)
+    return 0
 
 
 async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:

@@ -47,8 +47,11 @@ KNOWN_SECRET_KEYS = frozenset(
         "replace-me-with-a-long-random-key",
     }
 )
-#: ``RECUR_*`` variables read by the test suite and the browser tests, not by the server.
-TOOLING_VARIABLES = frozenset({"RECUR_TEST_BACKENDS", "RECUR_TEST_POSTGRES", "RECUR_CHROMIUM"})
+#: ``RECUR_*`` variables read by the test suite, the browser tests and ``recur create-admin``
+#: (``RECUR_ADMIN_PASSWORD``), not by the server.
+TOOLING_VARIABLES = frozenset(
+    {"RECUR_TEST_BACKENDS", "RECUR_TEST_POSTGRES", "RECUR_CHROMIUM", "RECUR_ADMIN_PASSWORD"}
+)
 #: Settings whose variable is not ``RECUR_`` + the field's name in capitals.
 VARIABLE_NAMES = {"access_token_ttl_seconds": "RECUR_ACCESS_TOKEN_TTL"}
 

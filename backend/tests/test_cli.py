@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from recur.cli import main
+from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import Product, User
 from recur.graphql.schema import sdl
@@ -152,3 +153,63 @@ def test_bill_refuses_a_date_more_than_a_year_ahead(
     as_of = (date.today() + timedelta(days=400)).isoformat()
     assert main(["bill", "--as-of", as_of, "--quiet"]) == 2
     assert "one year at most" in capsys.readouterr().err
+
+
+def test_create_admin_makes_an_admin_in_an_empty_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'first.sqlite3'}"
+    monkeypatch.setenv("RECUR_DATABASE_URL", url)
+    monkeypatch.setenv("RECUR_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("RECUR_ADMIN_PASSWORD", "first-admin-password")
+
+    assert main(["create-admin", "--email", "Root@Example.com", "--name", "Root"]) == 0
+    assert _admins(url) == [("root@example.com", "Root")]
+
+    assert main(["create-admin", "--email", "root@example.com", "--name", "Again"]) == 1
+    assert "email: A user with this email exists." in capsys.readouterr().err
+    assert _admins(url) == [("root@example.com", "Root")]
+
+
+def test_create_admin_asks_for_the_password_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'prompt.sqlite3'}"
+    monkeypatch.setenv("RECUR_DATABASE_URL", url)
+    monkeypatch.setenv("RECUR_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("RECUR_ADMIN_PASSWORD", raising=False)
+    answers = iter(["typed-password-1", "typed-password-2", "short", "short"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+
+    assert main(["create-admin", "--email", "a@example.com", "--name", "A"]) == 1
+    assert "differ" in capsys.readouterr().err
+    assert main(["create-admin", "--email", "a@example.com", "--name", "A"]) == 1
+    assert "password: Use at least 10 characters." in capsys.readouterr().err
+    assert _admins(url) == []
+
+
+def test_create_admin_adds_to_an_existing_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'existing.sqlite3'}"
+    monkeypatch.setenv("RECUR_DATABASE_URL", url)
+    monkeypatch.setenv("RECUR_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("RECUR_ADMIN_PASSWORD", "second-admin-password")
+    assert main(["demo"]) == 0
+
+    assert main(["create-admin", "--email", "ops@recur.example", "--name", "Ops"]) == 0
+    assert ("ops@recur.example", "Ops") in _admins(url)
+
+
+def _admins(url: str) -> list[tuple[str, str]]:
+    async def read() -> list[tuple[str, str]]:
+        db = Database(url)
+        async with db.session() as session:
+            rows = await session.execute(
+                select(User.email, User.name).where(User.role == Role.ADMIN).order_by(User.id)
+            )
+            admins = [(email, name) for email, name in rows]
+        await db.dispose()
+        return admins
+
+    return asyncio.run(read())

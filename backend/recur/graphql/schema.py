@@ -15,10 +15,13 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from recur.graphql.accounts.mutations import AccountsMutation
+from recur.graphql.accounts.passwords import PasswordsMutation
 from recur.graphql.accounts.queries import AccountsQuery
 from recur.graphql.accounts.types import Account, User
+from recur.graphql.admin.accounts import AccountAdminMutation, AccountAdminQuery
 from recur.graphql.admin.audit import AuditQuery
 from recur.graphql.admin.catalog import CatalogAdminMutation, CatalogAdminQuery
+from recur.graphql.admin.users import UsersMutation, UsersQuery
 from recur.graphql.billing.aging import AgingQuery
 from recur.graphql.billing.credit_notes import CreditNotesMutation, CreditNotesQuery
 from recur.graphql.billing.mutations import (
@@ -78,6 +81,8 @@ Query = merge_types(
         RenewalsQuery,
         AuditQuery,
         CatalogAdminQuery,
+        UsersQuery,
+        AccountAdminQuery,
     ),
 )
 Mutation = merge_types(
@@ -93,6 +98,9 @@ Mutation = merge_types(
         CreditNotesMutation,
         SubscriptionChangesMutation,
         CatalogAdminMutation,
+        PasswordsMutation,
+        AccountAdminMutation,
+        UsersMutation,
     ),
 )
 

@@ -1,5 +1,5 @@
 // The app shell: header, navigation for the viewer's role, and the routed view.
-import { errorState, h, loading, select, toast } from "./ui.js";
+import { errorState, field, formDialog, h, loading, select, showFieldErrors, toast } from "./ui.js";
 import { match, navigate, route, startRouter } from "./router.js";
 import { session } from "./session.js";
 import { cart } from "./cart.js";
@@ -38,6 +38,11 @@ route("/billing", () => ({ load: () => import("./views/billing.js"), roles: ["MA
 route("/admin/catalog", () => ({ load: () => import("./views/admin-catalog.js"), roles: ["ADMIN"] }));
 route("/admin/catalog/:id", () => ({ load: () => import("./views/admin-product.js"), roles: ["ADMIN"] }));
 route("/admin/catalog/:id/new-price", () => ({ load: () => import("./views/admin-price-form.js"), roles: ["ADMIN"] }));
+route("/admin/accounts", () => ({ load: () => import("./views/admin-accounts.js"), roles: ["ADMIN", "MANAGER"] }));
+route("/admin/users", () => ({ load: () => import("./views/admin-users.js"), roles: ["ADMIN"] }));
+route("/signup", () => ({ load: () => import("./views/signup.js") }));
+route("/invite/:token", () => ({ load: () => import("./views/set-password.js") }));
+route("/reset/:token", () => ({ load: () => import("./views/set-password.js") }));
 route("/admin/audit", () => ({ load: () => import("./views/admin-audit.js"), roles: ["ADMIN"] }));
 
 /** The navigation each role sees. */
@@ -117,6 +122,7 @@ function renderHeader() {
           h("div", { class: "session__name" }, viewer.name),
           h("div", { class: "session__sub" }, viewer.account ? viewer.account.name : roleLabel(viewer.role)),
         ),
+        h("button", { class: "button", type: "button", onclick: changePassword }, "Change password"),
         h("button", { class: "button", type: "button", onclick: logOut }, "Log out"),
       )
     : h(
@@ -160,6 +166,29 @@ function renderHeader() {
 function roleLabel(role) {
   const labels = { CUSTOMER: "Customer", REP: "Sales rep", MANAGER: "Sales manager", FINANCE: "Finance", ADMIN: "Administrator" };
   return labels[role] || role;
+}
+
+/** The viewer's own password, changed in a dialog (the current one asked first). */
+async function changePassword() {
+  const current = h("input", { type: "password", name: "currentPassword", autocomplete: "current-password" });
+  const next = h("input", { type: "password", name: "newPassword", autocomplete: "new-password" });
+  const fields = { currentPassword: field("Current password", current), newPassword: field("New password", next, "10 to 128 characters.") };
+  const changed = await formDialog({
+    title: "Change password",
+    intro: "Your other sessions end; this one stays logged in.",
+    fields: Object.values(fields),
+    confirm: "Change password",
+    onSubmit: async () => {
+      try {
+        await session.changePassword(current.value, next.value);
+        return true;
+      } catch (error) {
+        error.shownInFields = showFieldErrors(error, fields);
+        throw error;
+      }
+    },
+  });
+  if (changed) toast("Your password is changed.");
 }
 
 async function logOut() {

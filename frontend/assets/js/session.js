@@ -9,6 +9,9 @@ const LOGIN = `mutation Login($email: String!, $password: String!) {
     userErrors { field message code }
   }
 }`;
+const CHANGE_PASSWORD = `mutation ChangePassword($input: ChangePasswordInput!) {
+  changePassword(input: $input) { ok userErrors { field message code } }
+}`;
 const LOGOUT = `mutation { logout { userErrors { message code } } }`;
 const CURRENCY_KEY = "recur.currency";
 
@@ -53,6 +56,18 @@ export const session = {
     this.viewer = payload.viewer;
     notify();
     return this.viewer;
+  },
+
+  /** The viewer a mutation that logged in answered (sign-up, an invitation, a reset link). */
+  adopt(viewer) {
+    this.viewer = viewer;
+    notify();
+    return viewer;
+  },
+
+  /** Change the viewer's own password; the server ends their other sessions. */
+  async changePassword(currentPassword, newPassword) {
+    await mutate(CHANGE_PASSWORD, { input: { currentPassword, newPassword } }, "changePassword");
   },
 
   async logout() {

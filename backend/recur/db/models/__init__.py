@@ -1,6 +1,6 @@
 """All models, imported here so that ``Base.metadata`` knows every table."""
 
-from recur.db.models.accounts import Account, Partner, PartnerClient, User, UserSession
+from recur.db.models.accounts import Account, Partner, PartnerClient, User, UserSession, UserToken
 from recur.db.models.audit import AuditEntry
 from recur.db.models.billing import (
     CreditNote,
@@ -49,5 +49,6 @@ __all__ = [
     "SubscriptionItem",
     "User",
     "UserSession",
+    "UserToken",
     "product_upgrades",
 ]

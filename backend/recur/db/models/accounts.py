@@ -55,6 +55,17 @@ class Account(TimestampMixin, Base):
     tax_rate_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(4), default=Decimal(0))
     #: Internal notes of the sales team; never shown to customers or partners.
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: Where invoices are sent, and the address and tax id printed on them
+    #: (docs/administration.md, "Accounts"). Empty strings when not given.
+    billing_email: Mapped[str] = mapped_column(String(320), default="", server_default="")
+    billing_line1: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    billing_line2: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    billing_city: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    billing_postal_code: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    billing_region: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    #: ISO 3166-1 alpha-2.
+    billing_country: Mapped[str] = mapped_column(String(2), default="", server_default="")
+    tax_id: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
     partner: Mapped[Partner | None] = relationship()
 
@@ -84,3 +95,20 @@ class UserSession(TimestampMixin, Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class UserToken(TimestampMixin, Base):
+    """A one-time link to set a password: an invitation or a password reset.
+
+    Only a SHA-256 hash of the token is kept; the link is the only copy of the token.
+    """
+
+    __tablename__ = "user_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: ``invite`` or ``reset``.
+    purpose: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

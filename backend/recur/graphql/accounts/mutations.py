@@ -59,6 +59,34 @@ class LogoutPayload:
     user_errors: list[UserError]
 
 
+def logged_in(info: Info, result: accounts.LoginResult) -> LoginPayload:
+    """The answer of a mutation that logged a user in: the session cookies set, and the rest
+    of the answer (``viewer { account }``) for the user who just logged in."""
+    ctx = info.context
+    ctx.actor = Actor(
+        user_id=result.user.id,
+        role=result.user.role,
+        account_id=result.user.account_id,
+        session_id=result.session_id,
+    )
+    ctx.loaders = Loaders(ctx.db, ctx.actor)
+    csrf = csrf_token_for(ctx.settings.secret_key, result.session_id)
+    set_session_cookies(
+        ctx.response,
+        result.token,
+        csrf,
+        result.expires_at,
+        now=ctx.clock.now(),
+        secure=ctx.settings.secure_cookies,
+    )
+    return LoginPayload(
+        token=result.token,
+        csrf_token=csrf,
+        viewer=Viewer.from_model(result.user),
+        user_errors=[],
+    )
+
+
 @strawberry.type
 class AccountsMutation:
     @strawberry.mutation(
@@ -91,29 +119,7 @@ class AccountsMutation:
                 token=None, csrf_token=None, viewer=None, user_errors=user_errors(invalid)
             )
         await ctx.login_throttle.succeeded(account=email)
-        # The rest of this answer (viewer { account }) is for the user who just logged in.
-        ctx.actor = Actor(
-            user_id=result.user.id,
-            role=result.user.role,
-            account_id=result.user.account_id,
-            session_id=result.session_id,
-        )
-        ctx.loaders = Loaders(ctx.db, ctx.actor)
-        csrf = csrf_token_for(ctx.settings.secret_key, result.session_id)
-        set_session_cookies(
-            ctx.response,
-            result.token,
-            csrf,
-            result.expires_at,
-            now=ctx.clock.now(),
-            secure=ctx.settings.secure_cookies,
-        )
-        return LoginPayload(
-            token=result.token,
-            csrf_token=csrf,
-            viewer=Viewer.from_model(result.user),
-            user_errors=[],
-        )
+        return logged_in(info, result)
 
     @strawberry.mutation(description="End the session: its token and cookie stop working.")
     async def logout(self, info: Info) -> LogoutPayload:

@@ -37,10 +37,20 @@ class AccountsQuery:
         first: int | None = None,
         after: str | None = None,
         search: Annotated[str | None, text_argument(200)] = None,
+        unassigned: Annotated[
+            bool,
+            strawberry.argument(
+                description="Only accounts without an owning rep (e.g. signed up by themselves)."
+            ),
+        ] = False,
     ) -> Connection[Account]:
         ctx = info.context
         page = await accounts.list_accounts(
-            ctx.db, ctx.actor, search=search, page=page_request(first, after)
+            ctx.db,
+            ctx.actor,
+            search=search,
+            unassigned=unassigned,
+            page=page_request(first, after),
         )
         return to_connection(page, Account.from_model)
 

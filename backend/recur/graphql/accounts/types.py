@@ -22,10 +22,17 @@ class User(Node):
     id: strawberry.ID
     name: str
     role: Role
+    active: bool = strawberry.field(description="Inactive users cannot log in.")
 
     @classmethod
     def from_model(cls, user: models.User) -> User:
-        return cls(model_=user, id=to_global_id("User", user.id), name=user.name, role=user.role)
+        return cls(
+            model_=user,
+            id=to_global_id("User", user.id),
+            name=user.name,
+            role=user.role,
+            active=user.active,
+        )
 
     @strawberry.field(
         description="Null when a customer or partner looks at a member of staff: they see "
@@ -34,6 +41,30 @@ class User(Node):
     def email(self, info: Info) -> str | None:
         hidden = self.model_.role in STAFF_ROLES and not info.context.actor.is_staff
         return None if hidden else self.model_.email
+
+    @strawberry.field(description="A customer's account; null for staff.")
+    async def account(self, info: Info) -> Account | None:
+        if self.model_.account_id is None:
+            return None
+        account = await info.context.loaders.account.load(self.model_.account_id)
+        return Account.from_model(account) if account else None
+
+    @strawberry.field(
+        description="Whether the user has set a password yet (an invitation not yet "
+        "accepted has not): staff only."
+    )
+    def has_password(self, info: Info) -> bool | None:
+        return bool(self.model_.password_hash) if info.context.actor.is_staff else None
+
+
+@strawberry.type(description="A postal address; country is ISO 3166-1 alpha-2.")
+class Address:
+    line1: str
+    line2: str
+    city: str
+    postal_code: str
+    region: str
+    country: str
 
 
 @strawberry.type(description="A business customer; everything it buys is billed in its currency.")
@@ -46,6 +77,10 @@ class Account(Node):
         description="Invoices fall due after this many days."
     )
     tax_rate_percent: Decimal = strawberry.field(description="Tax on each invoice's subtotal.")
+    billing_email: str = strawberry.field(description="Where invoices go; empty when not set.")
+    tax_id: str = strawberry.field(
+        description="The account's VAT or tax number, as printed on invoices; may be empty."
+    )
 
     @classmethod
     def from_model(cls, account: models.Account) -> Account:
@@ -56,6 +91,22 @@ class Account(Node):
             currency=account.currency,
             payment_terms_days=account.payment_terms_days,
             tax_rate_percent=percent(account.tax_rate_percent),
+            billing_email=account.billing_email,
+            tax_id=account.tax_id,
+        )
+
+    @strawberry.field(description="The billing address; null when none was given.")
+    def billing_address(self) -> Address | None:
+        account = self.model_
+        if not account.billing_country:
+            return None
+        return Address(
+            line1=account.billing_line1,
+            line2=account.billing_line2,
+            city=account.billing_city,
+            postal_code=account.billing_postal_code,
+            region=account.billing_region,
+            country=account.billing_country,
         )
 
     @strawberry.field(description="The sales rep who owns the account.")

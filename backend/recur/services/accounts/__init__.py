@@ -1,14 +1,26 @@
-"""Accounts and users: who sees which accounts and users, logging in and out, and the
-actor a token stands for.
+"""Accounts and users: who sees which accounts and users, logging in and out, the actor a
+token stands for; administering accounts and users, one-time password links, sign-up.
 
 May call: common.
 """
 
+from recur.services.accounts.administration import (
+    AccountFields,
+    create_account,
+    list_owners,
+    update_account,
+)
 from recur.services.accounts.authentication import (
+    LoginResult,
     actor_for_token,
     login,
     logout,
     normalize_email,
+)
+from recur.services.accounts.links import (
+    INVITE,
+    RESET,
+    set_password_by_link,
 )
 from recur.services.accounts.reads import (
     accounts_by_id,
@@ -17,15 +29,53 @@ from recur.services.accounts.reads import (
     users_by_id,
     visible_accounts,
 )
+from recur.services.accounts.signup import (
+    SignUp,
+    sign_up,
+)
+from recur.services.accounts.users import (
+    Invitation,
+    change_password,
+    create_admin,
+    create_password_reset,
+    invite_user,
+    list_users,
+    update_user,
+)
+from recur.services.accounts.validation import (
+    PASSWORD_MAX_LENGTH,
+    PASSWORD_MIN_LENGTH,
+    Address,
+)
 
 __all__ = [
+    "INVITE",
+    "PASSWORD_MAX_LENGTH",
+    "PASSWORD_MIN_LENGTH",
+    "RESET",
+    "AccountFields",
+    "Address",
+    "Invitation",
+    "LoginResult",
+    "SignUp",
     "accounts_by_id",
     "actor_for_token",
+    "change_password",
+    "create_account",
+    "create_admin",
+    "create_password_reset",
     "get_account",
+    "invite_user",
     "list_accounts",
+    "list_owners",
+    "list_users",
     "login",
     "logout",
     "normalize_email",
+    "set_password_by_link",
+    "sign_up",
+    "update_account",
+    "update_user",
     "users_by_id",
     "visible_accounts",
 ]

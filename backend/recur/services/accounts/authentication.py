@@ -6,7 +6,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.auth.passwords import PasswordChecks, verify_nothing, verify_secret
 from recur.auth.tokens import InvalidToken, TokenClaims, TokenSigner
@@ -50,6 +51,14 @@ async def login(
             raise Invalid.one(None, LOGIN_FAILED, "LOGIN_FAILED")
         if not user.active:
             raise Invalid.one(None, LOGIN_FAILED, "LOGIN_FAILED")
+    return await open_session(db, signer, user, now=now, ttl=ttl)
+
+
+async def open_session(
+    db: Database, signer: TokenSigner, user: User, *, now: datetime, ttl: timedelta
+) -> LoginResult:
+    """Log ``user`` in: a session row and a token naming it (after a password was checked
+    or set)."""
     login_session = UserSession(
         id=secrets.token_urlsafe(24), user_id=user.id, expires_at=now + ttl, created_at=now
     )
@@ -59,6 +68,19 @@ async def login(
     return LoginResult(
         user=user, token=token, session_id=login_session.id, expires_at=login_session.expires_at
     )
+
+
+async def revoke_sessions(
+    session: AsyncSession, user_id: int, *, now: datetime, keep: str | None = None
+) -> None:
+    """End every open session of a user (but ``keep``), in the caller's transaction: as
+    logout does, their tokens stop working at once."""
+    statement = update(UserSession).where(
+        UserSession.user_id == user_id, UserSession.revoked_at.is_(None)
+    )
+    if keep is not None:
+        statement = statement.where(UserSession.id != keep)
+    await session.execute(statement.values(revoked_at=now))
 
 
 async def logout(db: Database, actor: Actor, *, now: datetime) -> None:

@@ -45,11 +45,19 @@ def require_account_reader(actor: Actor) -> None:
 
 
 async def list_accounts(
-    db: Database, actor: Actor, *, search: str | None = None, page: PageRequest
+    db: Database,
+    actor: Actor,
+    *,
+    search: str | None = None,
+    unassigned: bool = False,
+    page: PageRequest,
 ) -> Page[Account]:
-    """The accounts ``actor`` may see, by name."""
+    """The accounts ``actor`` may see, by name; ``unassigned``: only those without an
+    owning rep (e.g. signed up by themselves)."""
     require_account_reader(actor)
     statement = select(Account).where(visible_accounts(actor))
+    if unassigned:
+        statement = statement.where(Account.owner_id.is_(None))
     if search and search.strip():
         statement = statement.where(Account.name.icontains(search.strip(), autoescape=True))
     return await paginate(db, statement, (Account.name, Account.id), page)

@@ -2,7 +2,8 @@
 import { MONEY, graphql } from "../api.js";
 import { errorState, h, loading, money } from "../ui.js";
 
-const ACCOUNT = `{ viewer { account { id name currency paymentTermsDays taxRatePercent creditBalance ${MONEY} owner { name email } } } }`;
+const ACCOUNT = `{ viewer { account { id name currency paymentTermsDays taxRatePercent creditBalance ${MONEY} owner { name email }
+  billingEmail taxId billingAddress { line1 line2 city postalCode region country } } } }`;
 
 export function render({ session }) {
   document.title = "Account · Recur";
@@ -41,6 +42,9 @@ function view(account, viewer) {
           h("dt", {}, "Currency"), h("dd", {}, account.currency),
           h("dt", {}, "Payment terms"), h("dd", {}, `Net ${account.paymentTermsDays} days`),
           h("dt", {}, "Tax rate"), h("dd", { class: "money" }, `${account.taxRatePercent} %`),
+          account.billingEmail ? [h("dt", {}, "Invoices go to"), h("dd", {}, account.billingEmail)] : null,
+          account.billingAddress ? [h("dt", {}, "Billing address"), h("dd", {}, addressLines(account.billingAddress))] : null,
+          account.taxId ? [h("dt", {}, "Tax id"), h("dd", {}, account.taxId)] : null,
           credit ? [h("dt", {}, "Account credit"), h("dd", {}, h("strong", {}, money(credit.amount, credit.currency)))] : null,
         ),
         credit ? h("p", { class: "notice notice--ok", style: "margin-top:var(--space-4)" }, "Payments beyond what was due are kept as credit: it pays your next invoices.") : null,
@@ -60,4 +64,11 @@ function view(account, viewer) {
       ),
     ),
   );
+}
+
+/** A postal address, one line per part given. */
+function addressLines(address) {
+  const place = [address.postalCode, address.city].filter(Boolean).join(" ");
+  const lines = [address.line1, address.line2, place, address.region, address.country].filter(Boolean);
+  return lines.flatMap((line, i) => (i ? [h("br"), line] : [line]));
 }

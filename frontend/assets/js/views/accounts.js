@@ -1,6 +1,6 @@
 // The accounts a member of staff may see: a rep their own, managers and finance all.
 import { graphql } from "../api.js";
-import { debounce, emptyState, errorState, field, h, loading, table } from "../ui.js";
+import { badge, debounce, emptyState, errorState, field, h, loading, table } from "../ui.js";
 import { setQuery } from "../router.js";
 
 const ACCOUNTS = `query Accounts($search: String, $after: String) {
@@ -32,7 +32,7 @@ export function render({ query, session }) {
                 { label: "Account", cell: (a) => h("strong", {}, a.name) },
                 { label: "Currency", cell: (a) => a.currency },
                 { label: "Terms", cell: (a) => `Net ${a.paymentTermsDays}` },
-                { label: "Owner", cell: (a) => (a.owner ? a.owner.name : h("span", { class: "muted" }, "Unassigned")) },
+                { label: "Owner", cell: (a) => (a.owner ? a.owner.name : badge("No rep", "warn")) },
               ],
               edges.map((e) => e.node),
               { caption: scope },

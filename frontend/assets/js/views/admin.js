@@ -6,6 +6,8 @@ import { h } from "../ui.js";
 /** [path, label, roles] of every page of the Admin area, in the order they are listed. */
 export const ADMIN_PAGES = [
   ["/admin/catalog", "Catalog", ["ADMIN"]],
+  ["/admin/accounts", "Accounts", ["ADMIN", "MANAGER"]],
+  ["/admin/users", "Users", ["ADMIN"]],
   ["/admin/audit", "Audit log", ["ADMIN"]],
 ];
 

@@ -54,6 +54,7 @@ export function render({ session, navigate, query, homeFor }) {
         field("Password", password),
         submit,
       ),
+      h("p", {}, "New to Recur? ", h("a", { href: "/signup" }, "Sign up your business")),
       h(
         "p",
         { class: "demo-users" },

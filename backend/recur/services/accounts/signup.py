@@ -1,0 +1,106 @@
+"""Self-service sign-up: a new account, its first customer user, and a session
+(docs/administration.md, "Sign-up"). Such accounts have no owner until a manager assigns a
+rep; they are listed with ``unassigned``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from starlette.concurrency import run_in_threadpool
+
+from recur.auth.passwords import hash_secret
+from recur.auth.tokens import TokenSigner
+from recur.core.roles import Role
+from recur.db.engine import Database
+from recur.db.models import Account, User
+from recur.services.accounts.authentication import LoginResult, open_session
+from recur.services.accounts.validation import (
+    check_country,
+    check_currency,
+    check_email,
+    check_name,
+    password_problems,
+)
+from recur.services.common import Actor, Invalid, Problem, audit
+
+
+@dataclass(frozen=True)
+class SignUp:
+    company_name: str
+    name: str
+    email: str
+    password: str
+    currency: str
+    country: str
+
+
+async def sign_up(
+    db: Database, signer: TokenSigner, form: SignUp, *, now: datetime, ttl: timedelta
+) -> LoginResult:
+    """Make the account and its customer user, then log the user in."""
+    problems: list[Problem] = []
+    company = check_name(form.company_name, ("companyName",), problems)
+    name = check_name(form.name, ("name",), problems)
+    email = check_email(form.email, ("email",), problems)
+    currency = check_currency(form.currency, ("currency",), problems)
+    country = check_country(form.country, ("country",), problems)
+    problems += password_problems(form.password, ("password",))
+    if problems:
+        raise Invalid(problems)
+    password_hash = await run_in_threadpool(hash_secret, form.password)
+    try:
+        user = await _create(db, company, name, email, password_hash, currency, country, now=now)
+    except IntegrityError:
+        # The unique index on emails decides, so two sign-ups racing with one email make
+        # one user, and the other hears this rather than an unexpected error.
+        raise Invalid.one(
+            "email", "A user with this email exists: log in instead.", "TAKEN"
+        ) from None
+    return await open_session(db, signer, user, now=now, ttl=ttl)
+
+
+async def _create(
+    db: Database,
+    company: str,
+    name: str,
+    email: str,
+    password_hash: str,
+    currency: str,
+    country: str,
+    *,
+    now: datetime,
+) -> User:
+    """The account and its customer user, audited, in one transaction."""
+    async with db.transaction() as session:
+        account = Account(
+            name=company,
+            currency=currency,
+            billing_email=email,
+            billing_country=country,
+            created_at=now,
+        )
+        session.add(account)
+        await session.flush()
+        user = User(
+            email=email,
+            name=name,
+            password_hash=password_hash,
+            role=Role.CUSTOMER,
+            account_id=account.id,
+            active=True,
+            created_at=now,
+        )
+        session.add(user)
+        await session.flush()
+        await audit(
+            session,
+            Actor(user_id=user.id, role=Role.CUSTOMER, account_id=account.id),
+            "account.sign_up",
+            ("Account", account.id),
+            f"{company} signed up",
+            now=now,
+            after={"name": company, "currency": currency, "country": country},
+        )
+    return user
