@@ -20,6 +20,8 @@ from recur.graphql.accounts.mutations import AccountsMutation
 from recur.graphql.accounts.queries import AccountsQuery
 from recur.graphql.accounts.types import Account, User
 from recur.graphql.admin.audit import AuditQuery
+from recur.graphql.admin.partners import PartnersMutation, PartnersQuery
+from recur.graphql.admin.settings import SettingsMutation, SettingsQuery
 from recur.graphql.billing.aging import AgingQuery
 from recur.graphql.billing.credit_notes import CreditNotesMutation, CreditNotesQuery
 from recur.graphql.billing.mutations import (
@@ -75,6 +77,8 @@ Query = merge_types(
         SubscriptionChangesQuery,
         RenewalsQuery,
         AuditQuery,
+        PartnersQuery,
+        SettingsQuery,
     ),
 )
 Mutation = merge_types(
@@ -89,6 +93,8 @@ Mutation = merge_types(
         PayInvoiceMutation,
         CreditNotesMutation,
         SubscriptionChangesMutation,
+        PartnersMutation,
+        SettingsMutation,
     ),
 )
 
