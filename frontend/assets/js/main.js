@@ -36,6 +36,8 @@ route("/credit-notes/:id", () => ({ load: () => import("./views/credit-note.js")
 // Finance and admins bill and record payments here; managers read the receivables.
 route("/billing", () => ({ load: () => import("./views/billing.js"), roles: ["MANAGER", "FINANCE", "ADMIN"] }));
 route("/admin/audit", () => ({ load: () => import("./views/admin-audit.js"), roles: ["ADMIN"] }));
+route("/admin/partners", () => ({ load: () => import("./views/admin-partners.js"), roles: ["ADMIN"] }));
+route("/admin/settings", () => ({ load: () => import("./views/admin-settings.js"), roles: ["ADMIN"] }));
 
 /** The navigation each role sees. */
 function navItems(viewer) {

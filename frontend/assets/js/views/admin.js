@@ -4,7 +4,11 @@
 import { h } from "../ui.js";
 
 /** [path, label, roles] of every page of the Admin area, in the order they are listed. */
-export const ADMIN_PAGES = [["/admin/audit", "Audit log", ["ADMIN"]]];
+export const ADMIN_PAGES = [
+  ["/admin/audit", "Audit log", ["ADMIN"]],
+  ["/admin/partners", "Partners", ["ADMIN"]],
+  ["/admin/settings", "Settings", ["ADMIN"]],
+];
 
 /** The Admin area's sub-navigation, the current page marked. */
 export function adminNav(current, role) {
