@@ -118,6 +118,12 @@ class Loaders:
         self.credit_note_applications: DataLoader[int, list[models.CreditNoteApplication]] = (
             _by_key(lambda ids: credit_notes.applications_by_credit_note(db, ids), [])
         )
+        self.partner_accounts: DataLoader[int, list[models.Account]] = _by_key(
+            lambda ids: accounts.accounts_by_partner(db, actor, ids), []
+        )
+        self.partner_clients: DataLoader[int, list[models.PartnerClient]] = _by_key(
+            lambda ids: accounts.clients_by_partner(db, actor, ids), []
+        )
         self.invoice_credit_notes: DataLoader[int, list[models.CreditNote]] = _by_key(
             lambda ids: credit_notes.credit_notes_by_invoice(db, ids), []
         )

@@ -21,6 +21,8 @@ from recur.graphql.accounts.types import Account, User
 from recur.graphql.admin.accounts import AccountAdminMutation, AccountAdminQuery
 from recur.graphql.admin.audit import AuditQuery
 from recur.graphql.admin.catalog import CatalogAdminMutation, CatalogAdminQuery
+from recur.graphql.admin.partners import PartnersMutation, PartnersQuery
+from recur.graphql.admin.settings import SettingsMutation, SettingsQuery
 from recur.graphql.admin.users import UsersMutation, UsersQuery
 from recur.graphql.billing.aging import AgingQuery
 from recur.graphql.billing.credit_notes import CreditNotesMutation, CreditNotesQuery
@@ -83,6 +85,8 @@ Query = merge_types(
         CatalogAdminQuery,
         UsersQuery,
         AccountAdminQuery,
+        PartnersQuery,
+        SettingsQuery,
     ),
 )
 Mutation = merge_types(
@@ -101,6 +105,8 @@ Mutation = merge_types(
         PasswordsMutation,
         AccountAdminMutation,
         UsersMutation,
+        PartnersMutation,
+        SettingsMutation,
     ),
 )
 

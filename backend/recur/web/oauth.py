@@ -25,9 +25,10 @@ from recur.auth.throttle import client_address, wait_in_words
 from recur.auth.tokens import TokenSigner
 from recur.clock import Clock
 from recur.db.models import PartnerClient
+from recur.services.common import PARTNER_SCOPES
 
-#: Scopes a partner client may hold; ``read`` lets it read its partner's accounts.
-SUPPORTED_SCOPES = ("read",)
+#: Scopes a partner client may hold (``services.common.PARTNER_SCOPES``).
+SUPPORTED_SCOPES = tuple(PARTNER_SCOPES)
 TOKEN_TTL = timedelta(hours=1)
 GRANT_TYPE = "client_credentials"
 

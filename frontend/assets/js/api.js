@@ -43,6 +43,10 @@ const FIELD_WORDS = {
   note: "the note",
   clientKey: "the request",
   expectedVersion: "the version on screen",
+  approvalThresholdPercent: "the approval threshold",
+  defaultRenewalUpliftPercent: "the default renewal uplift",
+  partnerId: "the partner",
+  clientId: "the client",
 };
 
 /** The camel-case names (plain words such as "amount" read well as they are). */

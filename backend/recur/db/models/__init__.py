@@ -21,10 +21,12 @@ from recur.db.models.orders import (
 )
 from recur.db.models.payments import Payment, PaymentApplication
 from recur.db.models.quotes import Quote, QuoteEvent, QuoteLine
+from recur.db.models.settings import BusinessSettings
 
 __all__ = [
     "Account",
     "AuditEntry",
+    "BusinessSettings",
     "Charge",
     "CreditNote",
     "CreditNoteApplication",

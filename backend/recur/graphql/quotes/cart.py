@@ -7,6 +7,7 @@ from datetime import date
 
 import strawberry
 
+from recur.graphql.core.business import approval_threshold
 from recur.graphql.core.context import Info
 from recur.graphql.core.errors import UserError
 from recur.graphql.core.permissions import IsUser
@@ -15,7 +16,6 @@ from recur.graphql.orders.types import Order
 from recur.graphql.quotes.common import (
     OrderPayload,
     QuotePayload,
-    approval_threshold,
     attempt,
     pk_arg,
 )
@@ -119,6 +119,7 @@ class CartMutation:
     )
     async def checkout(self, info: Info, input: CheckoutInput | None = None) -> OrderPayload:
         ctx = info.context
+        threshold = await approval_threshold(info)
         given = input or CheckoutInput()
         order, errors = await attempt(
             lambda: workflow.checkout(
@@ -127,7 +128,7 @@ class CartMutation:
                 quote_id=pk_arg(given.quote_id, "Quote", "quoteId") if given.quote_id else None,
                 start_date=given.start_date,
                 term_months=given.term_months,
-                threshold=approval_threshold(info),
+                threshold=threshold,
                 today=ctx.clock.today(),
                 now=ctx.clock.now(),
                 add_to_subscription_id=(

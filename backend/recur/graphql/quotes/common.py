@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from decimal import Decimal
 from typing import TypeVar
 
 import strawberry
 
-from recur.graphql.core.context import Info
 from recur.graphql.core.errors import UserError, user_errors
 from recur.graphql.core.ids import pk_of
 from recur.graphql.orders.types import Order
@@ -32,10 +30,6 @@ async def attempt(work: Callable[[], Awaitable[T]]) -> tuple[T | None, list[User
         return await work(), []
     except Invalid as invalid:
         return None, user_errors(invalid)
-
-
-def approval_threshold(info: Info) -> Decimal:
-    return Decimal(info.context.settings.approval_threshold_percent)
 
 
 @strawberry.type

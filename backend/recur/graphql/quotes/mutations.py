@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import strawberry
 
+from recur.graphql.core.business import approval_threshold
 from recur.graphql.core.context import Info
 from recur.graphql.core.permissions import IsUser
 from recur.graphql.core.text_guard import text_field
@@ -15,7 +16,6 @@ from recur.graphql.orders.types import Order
 from recur.graphql.quotes.common import (
     OrderPayload,
     QuotePayload,
-    approval_threshold,
     attempt,
     pk_arg,
 )
@@ -252,12 +252,13 @@ class QuotesMutation:
     )
     async def submit_quote_for_approval(self, info: Info, input: QuoteIdInput) -> QuotePayload:
         ctx = info.context
+        threshold = await approval_threshold(info)
         quote, errors = await attempt(
             lambda: workflow.submit_for_approval(
                 ctx.db,
                 ctx.actor,
                 quote_id=pk_arg(input.quote_id, "Quote", "quoteId"),
-                threshold=approval_threshold(info),
+                threshold=threshold,
                 now=ctx.clock.now(),
                 today=ctx.clock.today(),
             )
@@ -298,12 +299,13 @@ class QuotesMutation:
     )
     async def send_quote(self, info: Info, input: QuoteIdInput) -> QuotePayload:
         ctx = info.context
+        threshold = await approval_threshold(info)
         quote, errors = await attempt(
             lambda: workflow.send_quote(
                 ctx.db,
                 ctx.actor,
                 quote_id=pk_arg(input.quote_id, "Quote", "quoteId"),
-                threshold=approval_threshold(info),
+                threshold=threshold,
                 today=ctx.clock.today(),
                 now=ctx.clock.now(),
             )
@@ -316,12 +318,13 @@ class QuotesMutation:
     )
     async def accept_quote(self, info: Info, input: QuoteIdInput) -> OrderPayload:
         ctx = info.context
+        threshold = await approval_threshold(info)
         order, errors = await attempt(
             lambda: workflow.accept_quote(
                 ctx.db,
                 ctx.actor,
                 quote_id=pk_arg(input.quote_id, "Quote", "quoteId"),
-                threshold=approval_threshold(info),
+                threshold=threshold,
                 today=ctx.clock.today(),
                 now=ctx.clock.now(),
             )

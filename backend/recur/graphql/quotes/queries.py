@@ -8,6 +8,7 @@ import strawberry
 
 from recur.core.lifecycle import InvoiceStatus, QuoteStatus, SubscriptionStatus
 from recur.graphql.billing.types import Invoice
+from recur.graphql.core.business import approval_threshold
 from recur.graphql.core.context import Info
 from recur.graphql.core.ids import pk_of
 from recur.graphql.core.pagination import Connection, page_request, to_connection
@@ -29,8 +30,9 @@ class QuotesQuery:
     @strawberry.field(
         description="Discounts above this percentage need a manager's approval before sending."
     )
-    def approval_threshold_percent(self, info: Info) -> Decimal:
-        return Decimal(info.context.settings.approval_threshold_percent)
+    async def approval_threshold_percent(self, info: Info) -> Decimal:
+        threshold = await approval_threshold(info)
+        return Decimal(f"{threshold.normalize():f}")
 
     @strawberry.field(description="The customer's cart; null until the first product is added.")
     async def cart(self, info: Info) -> Quote | None:

@@ -12,6 +12,7 @@ from recur.core.quotes import reduction_needs_approval
 from recur.db import models
 from recur.graphql.accounts.types import Account, User
 from recur.graphql.catalog.types import Price, Product
+from recur.graphql.core.business import approval_threshold
 from recur.graphql.core.context import Info
 from recur.graphql.core.ids import to_global_id
 from recur.graphql.core.lazy import register_from_model
@@ -40,7 +41,7 @@ async def priced(info: Info, quote: models.Quote) -> PricedQuote:
         price_ids = [line.price_id for line in quote.lines]
         prices = await info.context.loaders.price.load_many(price_ids)
         by_id = {price.id: price for price in prices if price is not None}
-        threshold = Decimal(info.context.settings.approval_threshold_percent)
+        threshold = await approval_threshold(info)
         cached = price_quote(quote, by_id, threshold)
         info.context.extra[key] = cached
     return cached
@@ -203,7 +204,7 @@ class Quote(Node):
         return reduction_needs_approval(
             outcome.contract_value_change,
             outcome.contract_value_before,
-            Decimal(info.context.settings.approval_threshold_percent),
+            await approval_threshold(info),
         )
 
     @strawberry.field(

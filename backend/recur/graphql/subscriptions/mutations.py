@@ -11,6 +11,7 @@ from enum import Enum
 import strawberry
 
 from recur.graphql.billing.types import CreditNote, Invoice
+from recur.graphql.core.business import approval_threshold
 from recur.graphql.core.context import Info
 from recur.graphql.core.errors import UserError, user_errors
 from recur.graphql.core.ids import pk_of
@@ -164,7 +165,7 @@ async def _change(info: Info, input: SubscriptionChangeInput, *, preview: bool) 
         today=ctx.clock.today(),
         now=ctx.clock.now(),
         preview=preview,
-        threshold=Decimal(ctx.settings.approval_threshold_percent),
+        threshold=await approval_threshold(info),
     )
 
 
@@ -237,7 +238,7 @@ class SubscriptionChangesMutation:
                 effective_date=input.effective_date,
                 today=ctx.clock.today(),
                 now=ctx.clock.now(),
-                threshold=Decimal(ctx.settings.approval_threshold_percent),
+                threshold=await approval_threshold(info),
             )
         except Invalid as invalid:
             return CancelSubscriptionPayload(

@@ -1,5 +1,6 @@
 """Accounts and users: who sees which accounts and users, logging in and out, the actor a
-token stands for; administering accounts and users, one-time password links, sign-up.
+token stands for; administering accounts and users, one-time password links, sign-up;
+partners with their API clients.
 
 May call: common.
 """
@@ -21,6 +22,19 @@ from recur.services.accounts.links import (
     INVITE,
     RESET,
     set_password_by_link,
+)
+from recur.services.accounts.partner_clients import (
+    IssuedCredentials,
+    create_partner_client,
+    revoke_partner_client,
+    rotate_partner_client_secret,
+)
+from recur.services.accounts.partners import (
+    accounts_by_partner,
+    clients_by_partner,
+    create_partner,
+    list_partners,
+    set_account_partner,
 )
 from recur.services.accounts.reads import (
     accounts_by_id,
@@ -56,22 +70,31 @@ __all__ = [
     "AccountFields",
     "Address",
     "Invitation",
+    "IssuedCredentials",
     "LoginResult",
     "SignUp",
     "accounts_by_id",
+    "accounts_by_partner",
     "actor_for_token",
     "change_password",
+    "clients_by_partner",
     "create_account",
     "create_admin",
+    "create_partner",
+    "create_partner_client",
     "create_password_reset",
     "get_account",
     "invite_user",
     "list_accounts",
     "list_owners",
+    "list_partners",
     "list_users",
     "login",
     "logout",
     "normalize_email",
+    "revoke_partner_client",
+    "rotate_partner_client_secret",
+    "set_account_partner",
     "set_password_by_link",
     "sign_up",
     "update_account",

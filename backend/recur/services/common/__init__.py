@@ -1,11 +1,12 @@
 """What every service shares: the actor asking, the errors services raise, pagination,
-grouping rows by their parent, document numbers, and the audit log.
+grouping rows by their parent, document numbers, the audit log, and the business settings.
 
 May call: nothing else in services.
 """
 
 from recur.services.common.actor import (
     ANONYMOUS,
+    PARTNER_SCOPES,
     READ_SCOPE,
     Actor,
 )
@@ -13,6 +14,13 @@ from recur.services.common.audit import (
     audit,
     audit_log,
     changed,
+)
+from recur.services.common.business_settings import (
+    CurrentSettings,
+    current_settings,
+    default_renewal_uplift,
+    read_settings,
+    update_settings,
 )
 from recur.services.common.errors import (
     Forbidden,
@@ -44,8 +52,10 @@ __all__ = [
     "ANONYMOUS",
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
+    "PARTNER_SCOPES",
     "READ_SCOPE",
     "Actor",
+    "CurrentSettings",
     "Forbidden",
     "Invalid",
     "NotAuthenticated",
@@ -57,9 +67,13 @@ __all__ = [
     "audit",
     "audit_log",
     "changed",
+    "current_settings",
     "decode_cursor",
+    "default_renewal_uplift",
     "encode_cursor",
     "grouped",
     "next_number",
     "paginate",
+    "read_settings",
+    "update_settings",
 ]

@@ -8,6 +8,11 @@ from recur.core.roles import ALL_ACCOUNTS_ROLES, STAFF_ROLES, Role
 
 #: The scope a partner client needs to read its customers' accounts.
 READ_SCOPE = "read"
+#: Every scope a partner client may be granted, with what it allows (docs/partners.md).
+PARTNER_SCOPES = {
+    READ_SCOPE: "Read the accounts linked to the partner, with their quotes, orders, "
+    "subscriptions and invoices.",
+}
 
 
 @dataclass(frozen=True)

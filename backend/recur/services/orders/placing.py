@@ -29,7 +29,7 @@ from recur.db.models import (
     SubscriptionItem,
 )
 from recur.services.accounts import visible_accounts
-from recur.services.common import Actor, NumberSequence, next_number
+from recur.services.common import Actor, NumberSequence, default_renewal_uplift, next_number
 from recur.services.invoicing import issue_invoice
 from recur.services.quotes import PricedLine, PricedQuote, line_terms
 
@@ -88,6 +88,7 @@ async def _start_subscription(
         term_months=quote.term_months,
         current_term_end=term_end(quote.start_date, quote.term_months),
         auto_renew=True,
+        uplift_percent=await default_renewal_uplift(session),
         created_at=now,
     )
     session.add(subscription)

@@ -8,6 +8,8 @@ export const ADMIN_PAGES = [
   ["/admin/catalog", "Catalog", ["ADMIN"]],
   ["/admin/accounts", "Accounts", ["ADMIN", "MANAGER"]],
   ["/admin/users", "Users", ["ADMIN"]],
+  ["/admin/partners", "Partners", ["ADMIN"]],
+  ["/admin/settings", "Settings", ["ADMIN"]],
   ["/admin/audit", "Audit log", ["ADMIN"]],
 ];
 

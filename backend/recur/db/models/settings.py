@@ -1,0 +1,29 @@
+"""The business settings admins change in the app (docs/administration.md, "Settings")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.orm import Mapped, mapped_column
+
+from recur.db.base import Base
+from recur.db.types import ScaledDecimal, UTCDateTime
+
+#: The one row of ``business_settings``.
+SETTINGS_ID = 1
+
+
+class BusinessSettings(Base):
+    """One row (id 1), written the first time an admin saves the settings; until then the
+    environment's values apply."""
+
+    __tablename__ = "business_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Discounts (and amendments taking off more than this share of a contract) above this
+    #: percentage need a manager's approval.
+    approval_threshold_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
+    #: The renewal uplift every new subscription starts with, in percent.
+    default_renewal_uplift_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

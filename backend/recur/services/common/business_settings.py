@@ -1,0 +1,151 @@
+"""The business settings admins change in the app: the approval threshold and the renewal
+uplift new subscriptions start with (docs/administration.md, "Settings").
+
+Until an admin first saves them, the approval threshold is the environment's
+(``RECUR_APPROVAL_THRESHOLD_PERCENT``) and the default uplift 0 %.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from recur.core.roles import STAFF_ROLES, Role
+from recur.db.engine import Database
+from recur.db.models import BusinessSettings
+from recur.db.models.settings import SETTINGS_ID
+from recur.services.common.actor import Actor
+from recur.services.common.audit import audit, changed
+from recur.services.common.errors import Forbidden, Invalid, NotAuthenticated, Problem
+
+#: Decimal places a settings percentage may have.
+PERCENT_PLACES = 2
+
+
+@dataclass(frozen=True)
+class CurrentSettings:
+    """The settings in force; ``updated_at`` is ``None`` while the defaults apply."""
+
+    approval_threshold_percent: Decimal
+    default_renewal_uplift_percent: Decimal
+    updated_at: datetime | None = None
+
+
+def _current(row: BusinessSettings | None, default_threshold: Decimal) -> CurrentSettings:
+    if row is None:
+        return CurrentSettings(Decimal(default_threshold), Decimal(0))
+    return CurrentSettings(
+        row.approval_threshold_percent, row.default_renewal_uplift_percent, row.updated_at
+    )
+
+
+async def current_settings(db: Database, *, default_threshold: Decimal) -> CurrentSettings:
+    """The settings in force, for the app's own use (pricing quotes, checking reductions)."""
+    async with db.session() as session:
+        return _current(await session.get(BusinessSettings, SETTINGS_ID), default_threshold)
+
+
+async def default_renewal_uplift(session: AsyncSession) -> Decimal:
+    """The uplift a subscription started now gets, read in the caller's transaction."""
+    row = await session.get(BusinessSettings, SETTINGS_ID)
+    return Decimal(0) if row is None else row.default_renewal_uplift_percent
+
+
+async def read_settings(
+    db: Database, actor: Actor, *, default_threshold: Decimal
+) -> CurrentSettings:
+    """The settings, for staff to read."""
+    if actor.is_anonymous:
+        raise NotAuthenticated()
+    if actor.role not in STAFF_ROLES:
+        raise Forbidden("Only staff read the settings.")
+    return await current_settings(db, default_threshold=default_threshold)
+
+
+def _percent_problem(field: str, value: Decimal) -> Problem | None:
+    """What is wrong with a settings percentage, if anything: 0 to 100, two places."""
+    try:
+        in_range = value.is_finite() and 0 <= value <= 100
+        places_ok = in_range and value == value.quantize(Decimal(1).scaleb(-PERCENT_PLACES))
+    except InvalidOperation:
+        in_range = places_ok = False
+    if not in_range:
+        return Problem((field,), f"{field} must be between 0 and 100.", "OUT_OF_RANGE")
+    if not places_ok:
+        return Problem(
+            (field,), f"{field} may have at most {PERCENT_PLACES} decimal places.", "TOO_PRECISE"
+        )
+    return None
+
+
+async def update_settings(
+    db: Database,
+    actor: Actor,
+    *,
+    approval_threshold_percent: Decimal | None,
+    default_renewal_uplift_percent: Decimal | None,
+    default_threshold: Decimal,
+    now: datetime,
+) -> CurrentSettings:
+    """Change the settings (admins); fields left ``None`` keep their value. Audited."""
+    if actor.is_anonymous:
+        raise NotAuthenticated()
+    if actor.role is not Role.ADMIN:
+        raise Forbidden("Only admins change the settings.")
+    inputs = {
+        "approvalThresholdPercent": approval_threshold_percent,
+        "defaultRenewalUpliftPercent": default_renewal_uplift_percent,
+    }
+    problems = [
+        problem
+        for field, value in inputs.items()
+        if value is not None and (problem := _percent_problem(field, value)) is not None
+    ]
+    if problems:
+        raise Invalid(problems)
+    async with db.transaction() as session:
+        row = await session.get(BusinessSettings, SETTINGS_ID, with_for_update=True)
+        was = _current(row, default_threshold)
+        if row is None:
+            row = BusinessSettings(
+                id=SETTINGS_ID,
+                approval_threshold_percent=was.approval_threshold_percent,
+                default_renewal_uplift_percent=was.default_renewal_uplift_percent,
+                updated_at=now,
+            )
+            session.add(row)
+        if approval_threshold_percent is not None:
+            row.approval_threshold_percent = approval_threshold_percent
+        if default_renewal_uplift_percent is not None:
+            row.default_renewal_uplift_percent = default_renewal_uplift_percent
+        before, after = changed(_fields(was), _fields(_current(row, default_threshold)))
+        if after:
+            row.updated_at = now
+            summary = "Settings changed: " + ", ".join(f"{k} {v} %" for k, v in after.items())
+            await audit(
+                session,
+                actor,
+                "settings.update",
+                ("Settings", SETTINGS_ID),
+                summary,
+                now=now,
+                before=before,
+                after=after,
+            )
+        await session.flush()
+        return _current(row, default_threshold)
+
+
+def _fields(settings: CurrentSettings) -> dict[str, str]:
+    """The settings as the audit log records them (plain, so 20 equals 20.00)."""
+    return {
+        "approvalThresholdPercent": _plain_percent(settings.approval_threshold_percent),
+        "defaultRenewalUpliftPercent": _plain_percent(settings.default_renewal_uplift_percent),
+    }
+
+
+def _plain_percent(value: Decimal) -> str:
+    return f"{value.normalize():f}"
