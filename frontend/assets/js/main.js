@@ -123,8 +123,8 @@ function renderHeader() {
           { class: "session__who" },
           h("div", { class: "session__name" }, viewer.name),
           h("div", { class: "session__sub" }, viewer.account ? viewer.account.name : roleLabel(viewer.role)),
+          h("button", { class: "session__action", type: "button", onclick: changePassword }, "Change password"),
         ),
-        h("button", { class: "button", type: "button", onclick: changePassword }, "Change password"),
         h("button", { class: "button", type: "button", onclick: logOut }, "Log out"),
       )
     : h(
