@@ -147,9 +147,10 @@ async def test_many_renewals_cost_the_same_statements_as_one(gql, login, db) -> 
     assert len(entries) == 5 and all(e["renewalStatus"] == "QUOTED" for e in entries)
     assert len(five) == len(one), five
     # the session; the page's subscriptions, renewal quotes, their lines, items, prices,
-    # tiers; the totals' rows; accounts. Items, monthly revenue and the quotes' prices come
-    # from the loaders the query primed.
-    assert len(five) == 9, five
+    # tiers; the totals' rows; accounts; the business settings (the approval threshold that
+    # prices the quotes, read once). Items, monthly revenue and the quotes' prices come from
+    # the loaders the query primed.
+    assert len(five) == 10, five
 
 
 PAGE = """query($first: Int, $after: String) {
