@@ -74,7 +74,9 @@ def test_a_customer_checks_out_her_cart_and_gets_the_first_invoice(
     expect(line_row(page, "Standard Seats")).to_contain_text("$250.00 / month")
     expect(line_row(page, "Onboarding Package")).to_contain_text("$2,500.00 once")
     # Acme has a live subscription, offered first; this purchase starts a new one.
-    expect(summary(page).get_by_role("radio", name=re.compile("^Add to SUB-"))).to_be_checked()
+    expect(
+        summary(page).get_by_role("radio", name=re.compile("^Add to SUB-")).first
+    ).to_be_checked()
     summary(page).get_by_role("radio", name=re.compile("^Start a new subscription")).check()
     expect(summary(page).get_by_label("Term", exact=True)).to_have_value("12")
     expect(summary(page)).to_contain_text(
