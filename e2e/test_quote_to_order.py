@@ -73,7 +73,7 @@ def test_a_customer_checks_out_her_cart_and_gets_the_first_invoice(
     expect(page.get_by_role("heading", name="Your cart", level=1)).to_be_visible()
     expect(line_row(page, "Standard Seats")).to_contain_text("$250.00 / month")
     expect(line_row(page, "Onboarding Package")).to_contain_text("$2,500.00 once")
-    # Acme has a live subscription, offered first; this purchase starts a new one.
+    # Acme's live subscriptions are offered first; this purchase starts a new one.
     expect(
         summary(page).get_by_role("radio", name=re.compile("^Add to SUB-")).first
     ).to_be_checked()
