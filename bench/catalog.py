@@ -257,6 +257,24 @@ def wait_until_healthy(
     raise SystemExit(f"no 200 from /healthz within {timeout} s (see {log})")
 
 
+@contextlib.contextmanager
+def serving(env: dict[str, str], workdir: Path, *extra: str) -> Iterator[int]:
+    """``recur serve`` (with ``extra`` arguments) on a free loopback port, its output in
+    ``workdir/server.log``, until the block ends; the port."""
+    port = free_port()
+    log = workdir / "server.log"
+    command = [*recur_command(), "serve", "--host", HOST, "--port", str(port), *extra]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, env=env, cwd=workdir, stdout=out, stderr=subprocess.STDOUT
+        )
+        try:
+            wait_until_healthy(process, port, 30, log)
+            yield port
+        finally:
+            stop(process)
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.terminate()

@@ -16,7 +16,6 @@ import argparse
 import http.client
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,12 +27,10 @@ from catalog import (
     HOST,
     RESULTS_DIR,
     bench_environment,
-    free_port,
     fresh_database,
     recur_command,
     run,
-    stop,
-    wait_until_healthy,
+    serving,
 )
 
 CART_LINES = 10
@@ -102,21 +99,8 @@ def main() -> int:
         with fresh_database(args.database_url, workdir) as database_url:
             env = bench_environment(database_url, workdir, keep_app_cache=True)
             run([*recur_command(), "demo"], env=env, cwd=workdir)
-            port = free_port()
-            log = workdir / "server.log"
-            with log.open("wb") as out:
-                process = subprocess.Popen(
-                    [*recur_command(), "serve", "--host", HOST, "--port", str(port)],
-                    env=env,
-                    cwd=workdir,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                )
-                try:
-                    wait_until_healthy(process, port, 20, log)
-                    timings = measure(port, args.runs)
-                finally:
-                    stop(process)
+            with serving(env, workdir) as port:
+                timings = measure(port, args.runs)
     ordered = sorted(timings)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
     results = {

@@ -16,7 +16,6 @@ import argparse
 import json
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -29,12 +28,10 @@ from catalog import (
     HOST,
     RESULTS_DIR,
     bench_environment,
-    free_port,
     fresh_database,
     recur_command,
     run,
-    stop,
-    wait_until_healthy,
+    serving,
 )
 
 ASSET_BUDGET_BYTES = 150 * 1024
@@ -106,21 +103,8 @@ def main() -> int:
         with fresh_database(None, workdir) as database_url:
             env = bench_environment(database_url, workdir, keep_app_cache=True)
             run([*recur_command(), "demo"], env=env, cwd=workdir)
-            port = free_port()
-            log = workdir / "server.log"
-            with log.open("wb") as out:
-                process = subprocess.Popen(
-                    [*recur_command(), "serve", "--host", HOST, "--port", str(port)],
-                    env=env,
-                    cwd=workdir,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                )
-                try:
-                    wait_until_healthy(process, port, 20, log)
-                    results = measure(f"http://{HOST}:{port}", args.runs)
-                finally:
-                    stop(process)
+            with serving(env, workdir) as port:
+                results = measure(f"http://{HOST}:{port}", args.runs)
     ok_bytes = results["js_css_bytes"] <= ASSET_BUDGET_BYTES
     ok_render = results["catalog_rendered_median_ms"] <= RENDER_BUDGET_MS
     ok_origin = not results["third_party_requests"]

@@ -28,7 +28,6 @@ import asyncio
 import json
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,12 +43,10 @@ from catalog import (
     HOST,
     RESULTS_DIR,
     bench_environment,
-    free_port,
     fresh_database,
     recur_command,
     run,
-    stop,
-    wait_until_healthy,
+    serving,
 )
 
 PASSWORD = "load-test-password"  # noqa: S105 - the load customers' own, made for the run
@@ -433,20 +430,9 @@ def main() -> int:
             env["RECUR_LOGIN_ATTEMPTS_PER_ADDRESS"] = "100000 per minute"
             run([*recur_command(), "demo"], env=env, cwd=workdir)
             accounts = asyncio.run(make_customers(database_url, args.clients))
-            port = free_port()
-            log = workdir / "server.log"
-            command = [*recur_command(), "serve", "--host", HOST, "--port", str(port)]
-            if args.workers > 1:
-                command += ["--workers", str(args.workers)]
-            with log.open("wb") as out:
-                process = subprocess.Popen(
-                    command, env=env, cwd=workdir, stdout=out, stderr=subprocess.STDOUT
-                )
-                try:
-                    wait_until_healthy(process, port, 30, log)
-                    tally = asyncio.run(drive(port, accounts, args.duration, args.seed))
-                finally:
-                    stop(process)
+            workers = ("--workers", str(args.workers)) if args.workers > 1 else ()
+            with serving(env, workdir, *workers) as port:
+                tally = asyncio.run(drive(port, accounts, args.duration, args.seed))
             problems = asyncio.run(check_integrity(database_url, tally))
     results = {
         "database": database,

@@ -18,7 +18,6 @@ import asyncio
 import itertools
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,12 +31,10 @@ from catalog import (
     HOST,
     RESULTS_DIR,
     bench_environment,
-    free_port,
     fresh_database,
     recur_command,
     run,
-    stop,
-    wait_until_healthy,
+    serving,
 )
 
 LOGIN = """mutation($email: String!, $password: String!) {
@@ -115,21 +112,8 @@ def main() -> int:
         with fresh_database(None, workdir) as database_url:
             env = bench_environment(database_url, workdir, keep_app_cache=True)
             run([*recur_command(), "demo"], env=env, cwd=workdir)
-            port = free_port()
-            log = workdir / "server.log"
-            with log.open("wb") as out:
-                process = subprocess.Popen(
-                    [*recur_command(), "serve", "--host", HOST, "--port", str(port)],
-                    env=env,
-                    cwd=workdir,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                )
-                try:
-                    wait_until_healthy(process, port, 20, log)
-                    results = asyncio.run(measure(port, args.flooders, args.logins))
-                finally:
-                    stop(process)
+            with serving(env, workdir) as port:
+                results = asyncio.run(measure(port, args.flooders, args.logins))
     for name, result in results.items():
         print(f"{name}: median {result['median_s']} s, max {result['max_s']} s", end="")
         print(f"  (flood answers: {result['flood_answers']})" if "flood_answers" in result else "")
