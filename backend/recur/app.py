@@ -76,6 +76,9 @@ def create_app(
         )
         for kind in ("login", "oauth")
     )
+    signup_throttle = Throttle(
+        "signup", counts, per_account=None, per_address=settings.signups_per_address
+    )
     graphql = RecurGraphQL(
         schema,
         db=db,
@@ -84,6 +87,7 @@ def create_app(
         signer=signer,
         payment_provider=payment_provider or SandboxProvider(),
         login_throttle=login_throttle,
+        signup_throttle=signup_throttle,
         password_checks=password_checks,
     )
 

@@ -178,6 +178,8 @@ class Settings(BaseSettings):
     login_attempts_per_account: Stripped = "10 per 15 minutes"
     #: …and a client address may ask for, in the ``limits`` notation.
     login_attempts_per_address: Stripped = "30 per minute"
+    #: Self-service sign-ups one client address may make (docs/administration.md, "Sign-up").
+    signups_per_address: Stripped = "10 per hour"
     #: Password hashes computed at once (each takes 64 MiB and a core).
     password_checks_at_once: int = Field(default=2, ge=1)
 

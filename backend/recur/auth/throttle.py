@@ -48,20 +48,23 @@ class CountStorage:
 
 
 class Throttle:
-    """Counts password checks of one kind (``login``, ``oauth``) by account and address."""
+    """Counts password checks of one kind (``login``, ``oauth``, ``signup``) by account (when
+    the kind has a per-account limit) and by address."""
 
     def __init__(
-        self, kind: str, counts: CountStorage, *, per_account: str, per_address: str
+        self, kind: str, counts: CountStorage, *, per_account: str | None, per_address: str
     ) -> None:
         self._kind = kind
         self._limiter = MovingWindowRateLimiter(counts.storage)
-        self._per_account = parse(per_account)
+        self._per_account = parse(per_account) if per_account else None
         self._per_address = parse(per_address)
 
-    async def attempt(self, *, account: str, address: str | None) -> int | None:
+    async def attempt(self, *, account: str | None, address: str | None) -> int | None:
         """Count one check for ``account`` from ``address``: ``None`` when it may go ahead,
         else the seconds to wait (the address's share is spent, or the account's)."""
-        limits = [(self._per_account, "account", account)]
+        limits: list[tuple[RateLimitItem, str, str]] = []
+        if self._per_account is not None and account:
+            limits.append((self._per_account, "account", account))
         if address:
             limits.insert(0, (self._per_address, "address", address))
         try:
@@ -74,6 +77,8 @@ class Throttle:
 
     async def succeeded(self, *, account: str) -> None:
         """The right password: the account's earlier failures are forgiven."""
+        if self._per_account is None:
+            return
         try:
             await self._limiter.clear(self._per_account, self._kind, "account", account)
         except StorageError:

@@ -61,6 +61,7 @@ class RecurGraphQL(GraphQL[Context, None]):
         signer: TokenSigner,
         payment_provider: PaymentProvider,
         login_throttle: Throttle,
+        signup_throttle: Throttle,
         password_checks: PasswordChecks,
     ) -> None:
         super().__init__(
@@ -77,6 +78,7 @@ class RecurGraphQL(GraphQL[Context, None]):
         )
         self.payment_provider = payment_provider
         self.login_throttle = login_throttle
+        self.signup_throttle = signup_throttle
         self.password_checks = password_checks
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -116,6 +118,7 @@ class RecurGraphQL(GraphQL[Context, None]):
             result_cache=self.result_cache,
             payment_provider=self.payment_provider,
             login_throttle=self.login_throttle,
+            signup_throttle=self.signup_throttle,
             password_checks=self.password_checks,
             via_cookie=via_cookie,
         )

@@ -20,6 +20,8 @@ from tests.conftest import NOW, SECRET
 
 SIGNER = TokenSigner(SECRET)
 TTL = timedelta(hours=1)
+CHECKS = PasswordChecks(1)
+LINK = {"checks": CHECKS, "now": NOW, "ttl": TTL}
 
 
 def _problems(check, *args):  # type: ignore[no-untyped-def]
@@ -119,11 +121,25 @@ async def test_a_new_link_replaces_the_earlier_one(db: Database) -> None:
 
     with pytest.raises(Invalid) as refused:
         await accounts.set_password_by_link(
-            db, SIGNER, earlier, "a-long-password", purposes=(accounts.RESET,), now=NOW, ttl=TTL
+            db,
+            SIGNER,
+            earlier,
+            "a-long-password",
+            purposes=(accounts.RESET,),
+            checks=CHECKS,
+            now=NOW,
+            ttl=TTL,
         )
     assert refused.value.problems[0].code == "INVALID_LINK"
     result = await accounts.set_password_by_link(
-        db, SIGNER, later, "a-long-password", purposes=(accounts.RESET,), now=NOW, ttl=TTL
+        db,
+        SIGNER,
+        later,
+        "a-long-password",
+        purposes=(accounts.RESET,),
+        checks=CHECKS,
+        now=NOW,
+        ttl=TTL,
     )
     assert result.user.email == "bob@globex.example"
 
@@ -140,7 +156,7 @@ async def test_nothing_is_written_when_a_sign_up_is_refused(db: Database) -> Non
         country="US",
     )
     with pytest.raises(Invalid) as refused:
-        await accounts.sign_up(db, SIGNER, form, now=NOW, ttl=TTL)
+        await accounts.sign_up(db, SIGNER, form, checks=CHECKS, now=NOW, ttl=TTL)
     assert refused.value.problems[0].field == ("email",)
     async with db.session() as session:
         assert len(list(await session.scalars(select(User.id)))) == users_before

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import strawberry
 
+from recur.auth.throttle import client_address, wait_in_words
 from recur.graphql.accounts.mutations import LoginPayload, logged_in
 from recur.graphql.core.context import Info
 from recur.graphql.core.errors import UserError, user_errors
@@ -14,6 +15,8 @@ from recur.graphql.core.permissions import IsUser
 from recur.services import accounts
 from recur.services.common import Invalid
 
+ONE_PASSWORD = "One login, sign-up or password change per request."  # noqa: S105 (a message)
+ONE_PER_REQUEST = "ONE_PASSWORD_PER_REQUEST"
 PASSWORD_RULE = (
     f"{accounts.PASSWORD_MIN_LENGTH} to {accounts.PASSWORD_MAX_LENGTH} characters, not only spaces."
 )
@@ -51,8 +54,20 @@ def _failed(invalid: Invalid) -> LoginPayload:
     return LoginPayload(token=None, csrf_token=None, viewer=None, user_errors=user_errors(invalid))
 
 
+def _one_password_per_request(info: Info) -> bool:
+    """Whether this request may hash a password: one login, sign-up or password change per
+    request, so a batch of aliases cannot ask for a hundred hashes at once."""
+    ctx = info.context
+    if ctx.password_checked:
+        return False
+    ctx.password_checked = True
+    return True
+
+
 async def _set_password(info: Info, input: SetPasswordInput, purpose: str) -> LoginPayload:
     ctx = info.context
+    if not _one_password_per_request(info):
+        return LoginPayload.refused(ONE_PASSWORD, ONE_PER_REQUEST)
     try:
         result = await accounts.set_password_by_link(
             ctx.db,
@@ -60,6 +75,7 @@ async def _set_password(info: Info, input: SetPasswordInput, purpose: str) -> Lo
             input.token,
             input.password,
             purposes=(purpose,),
+            checks=ctx.password_checks,
             now=ctx.clock.now(),
             ttl=timedelta(seconds=ctx.settings.access_token_ttl_seconds),
         )
@@ -92,9 +108,19 @@ class PasswordsMutation:
         self, info: Info, input: ChangePasswordInput
     ) -> ChangePasswordPayload:
         ctx = info.context
+        if not _one_password_per_request(info):
+            return ChangePasswordPayload(
+                ok=False,
+                user_errors=[UserError(field=None, message=ONE_PASSWORD, code=ONE_PER_REQUEST)],
+            )
         try:
             await accounts.change_password(
-                ctx.db, ctx.actor, input.current_password, input.new_password, now=ctx.clock.now()
+                ctx.db,
+                ctx.actor,
+                input.current_password,
+                input.new_password,
+                checks=ctx.password_checks,
+                now=ctx.clock.now(),
             )
         except Invalid as invalid:
             return ChangePasswordPayload(ok=False, user_errors=user_errors(invalid))
@@ -115,10 +141,22 @@ class PasswordsMutation:
             country=input.country,
         )
         try:
+            form = accounts.check_sign_up(form)
+        except Invalid as invalid:
+            return _failed(invalid)
+        if not _one_password_per_request(info):
+            return LoginPayload.refused(ONE_PASSWORD, ONE_PER_REQUEST)
+        wait = await ctx.signup_throttle.attempt(account=None, address=client_address(ctx.request))
+        if wait is not None:
+            ctx.response.headers["retry-after"] = str(wait)
+            message = f"Too many sign-ups from your address. Try again in {wait_in_words(wait)}."
+            return LoginPayload.refused(message, "TOO_MANY_ATTEMPTS", retry_after=wait)
+        try:
             result = await accounts.sign_up(
                 ctx.db,
                 ctx.signer,
                 form,
+                checks=ctx.password_checks,
                 now=ctx.clock.now(),
                 ttl=timedelta(seconds=ctx.settings.access_token_ttl_seconds),
             )

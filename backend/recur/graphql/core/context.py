@@ -39,9 +39,11 @@ class Context:
     payment_provider: PaymentProvider
     #: Counts logins by account and client address (docs/api.md, "Login throttling").
     login_throttle: Throttle
-    #: Bounds the password hashing every login does.
+    #: Counts self-service sign-ups by client address (docs/administration.md, "Sign-up").
+    signup_throttle: Throttle
+    #: Bounds the password hashing every login, sign-up and password change does.
     password_checks: PasswordChecks
-    #: Whether this request has checked a password already: one check per request.
+    #: Whether this request has checked or set a password already: one per request.
     password_checked: bool = False
     #: Whether the actor came from the session cookie (the SPA) rather than a bearer token.
     via_cookie: bool = False

@@ -45,6 +45,7 @@ from recur.services.accounts.reads import (
 )
 from recur.services.accounts.signup import (
     SignUp,
+    check_sign_up,
     sign_up,
 )
 from recur.services.accounts.users import (
@@ -77,6 +78,7 @@ __all__ = [
     "accounts_by_partner",
     "actor_for_token",
     "change_password",
+    "check_sign_up",
     "clients_by_partner",
     "create_account",
     "create_admin",

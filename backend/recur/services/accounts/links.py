@@ -13,9 +13,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.concurrency import run_in_threadpool
 
-from recur.auth.passwords import hash_secret
+from recur.auth.passwords import PasswordChecks, hash_secret
 from recur.auth.tokens import TokenSigner
 from recur.db.engine import Database
 from recur.db.models import User, UserToken
@@ -65,6 +64,7 @@ async def set_password_by_link(
     password: str,
     *,
     purposes: tuple[str, ...],
+    checks: PasswordChecks,
     now: datetime,
     ttl: timedelta,
 ) -> LoginResult:
@@ -72,7 +72,7 @@ async def set_password_by_link(
     problems = password_problems(password, ("password",))
     if problems:
         raise Invalid(problems)
-    password_hash = await run_in_threadpool(hash_secret, password)
+    password_hash = await checks.run(hash_secret, password)
     async with db.transaction() as session:
         link = await session.scalar(
             select(UserToken)

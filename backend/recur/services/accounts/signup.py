@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from starlette.concurrency import run_in_threadpool
 
-from recur.auth.passwords import hash_secret
+from recur.auth.passwords import PasswordChecks, hash_secret
 from recur.auth.tokens import TokenSigner
 from recur.core.roles import Role
 from recur.db.engine import Database
@@ -36,22 +35,48 @@ class SignUp:
     country: str
 
 
-async def sign_up(
-    db: Database, signer: TokenSigner, form: SignUp, *, now: datetime, ttl: timedelta
-) -> LoginResult:
-    """Make the account and its customer user, then log the user in."""
+def check_sign_up(form: SignUp) -> SignUp:
+    """The form, cleaned (trimmed names, normalised email, upper-case codes), or
+    :class:`Invalid` naming every bad field. Cheap: callers check before they count an
+    attempt, so that fixing a typo does not spend the address's sign-ups."""
     problems: list[Problem] = []
-    company = check_name(form.company_name, ("companyName",), problems)
-    name = check_name(form.name, ("name",), problems)
-    email = check_email(form.email, ("email",), problems)
-    currency = check_currency(form.currency, ("currency",), problems)
-    country = check_country(form.country, ("country",), problems)
+    cleaned = SignUp(
+        company_name=check_name(form.company_name, ("companyName",), problems),
+        name=check_name(form.name, ("name",), problems),
+        email=check_email(form.email, ("email",), problems),
+        password=form.password,
+        currency=check_currency(form.currency, ("currency",), problems),
+        country=check_country(form.country, ("country",), problems),
+    )
     problems += password_problems(form.password, ("password",))
     if problems:
         raise Invalid(problems)
-    password_hash = await run_in_threadpool(hash_secret, form.password)
+    return cleaned
+
+
+async def sign_up(
+    db: Database,
+    signer: TokenSigner,
+    form: SignUp,
+    *,
+    checks: PasswordChecks,
+    now: datetime,
+    ttl: timedelta,
+) -> LoginResult:
+    """Make the account and its customer user, then log the user in."""
+    form = check_sign_up(form)
+    password_hash = await checks.run(hash_secret, form.password)
     try:
-        user = await _create(db, company, name, email, password_hash, currency, country, now=now)
+        user = await _create(
+            db,
+            form.company_name,
+            form.name,
+            form.email,
+            password_hash,
+            form.currency,
+            form.country,
+            now=now,
+        )
     except IntegrityError:
         # The unique index on emails decides, so two sign-ups racing with one email make
         # one user, and the other hears this rather than an unexpected error.

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from starlette.concurrency import run_in_threadpool
 
-from recur.auth.passwords import hash_secret, verify_secret
+from recur.auth.passwords import PasswordChecks, hash_secret, verify_secret
 from recur.core.roles import STAFF_ROLES, Role
 from recur.db.engine import Database
 from recur.db.models import Account, User
@@ -190,7 +190,13 @@ async def create_password_reset(db: Database, actor: Actor, user_id: int, *, now
 
 
 async def change_password(
-    db: Database, actor: Actor, current_password: str, new_password: str, *, now: datetime
+    db: Database,
+    actor: Actor,
+    current_password: str,
+    new_password: str,
+    *,
+    checks: PasswordChecks,
+    now: datetime,
 ) -> None:
     """Everyone changes their own password, knowing the current one; their other sessions
     end (a stolen session must not outlive the change)."""
@@ -201,11 +207,9 @@ async def change_password(
         raise Invalid(problems)
     async with db.session() as session:
         user = await session.get(User, actor.user_id)
-    if user is None or not await run_in_threadpool(
-        verify_secret, user.password_hash, current_password
-    ):
+    if user is None or not await checks.run(verify_secret, user.password_hash, current_password):
         raise Invalid.one("currentPassword", "The current password is incorrect.", "WRONG_PASSWORD")
-    password_hash = await run_in_threadpool(hash_secret, new_password)
+    password_hash = await checks.run(hash_secret, new_password)
     async with db.transaction() as session:
         user = await session.get(User, actor.user_id, with_for_update=True)
         if user is None:
