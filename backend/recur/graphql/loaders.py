@@ -118,6 +118,10 @@ class Loaders:
         self.credit_note_applications: DataLoader[int, list[models.CreditNoteApplication]] = (
             _by_key(lambda ids: credit_notes.applications_by_credit_note(db, ids), [])
         )
+        #: An account's partner: staff see any, a partner itself, customers none.
+        self.partner: DataLoader[int, models.Partner | None] = _by_key(
+            lambda ids: accounts.partners_by_id(db, actor, ids), None
+        )
         self.partner_accounts: DataLoader[int, list[models.Account]] = _by_key(
             lambda ids: accounts.accounts_by_partner(db, actor, ids), []
         )

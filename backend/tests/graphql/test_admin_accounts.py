@@ -254,3 +254,36 @@ async def test_accounts_are_assigned_to_active_reps_and_managers(
     owners = body["data"]["accountOwners"]
     assert {owner["role"] for owner in owners} == {"REP", "MANAGER"}
     assert [owner["name"] for owner in owners] == sorted(owner["name"] for owner in owners)
+
+
+async def test_staff_link_an_account_to_a_partner_they_pick_by_name(
+    gql: GraphQL, login: Login, db: Database
+) -> None:
+    token = await login("rita@recur.example")
+    choices = (await gql("{ accountPartners { id name } }", token=token))["data"]
+    northwind = choices["accountPartners"][0]
+    assert northwind["name"] == "Northwind"
+
+    body = await gql(
+        CREATE,
+        {"input": {"name": "Resold Ltd", "currency": "EUR", "partnerId": northwind["id"]}},
+        token=token,
+    )
+    created = body["data"]["createAccount"]
+    assert created["userErrors"] == []
+    shown = await gql(
+        "query($id: ID!) { account(id: $id) { partner { id name } } }",
+        {"id": created["account"]["id"]},
+        token=token,
+    )
+    assert shown["data"]["account"]["partner"] == northwind
+
+    cleared = await gql(
+        UPDATE,
+        {"input": {"accountId": created["account"]["id"], "partnerId": None}},
+        token=await login("maria@recur.example"),
+    )
+    assert cleared["data"]["updateAccount"]["userErrors"] == []
+    async with db.session() as session:
+        account = await session.scalar(select(Account).where(Account.name == "Resold Ltd"))
+    assert account is not None and account.partner_id is None

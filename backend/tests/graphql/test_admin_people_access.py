@@ -12,8 +12,10 @@ from tests.conftest import GraphQL
 from tests.graphql.test_access import (
     ACTORS,
     ANONYMOUS,
+    GLOBEX,
     PARTNER,
     STAFF,
+    VISIBLE,
     TokenFor,
     account_ids,
     error_codes,
@@ -35,6 +37,7 @@ RESET = """mutation($id: ID!) { createPasswordReset(input: {userId: $id})
   { resetUrl userErrors { code } } }"""
 USERS = "{ users { totalCount } }"
 OWNERS = "{ accountOwners { name } }"
+PARTNER_CHOICES = "{ accountPartners { name } }"
 CHANGE = """mutation { changePassword(input: {currentPassword: "recur-demo",
   newPassword: "a-long-new-password"}) { ok userErrors { code } } }"""
 
@@ -75,6 +78,7 @@ async def test_account_and_user_administration_is_refused_to_the_others(
         (RESET, {"id": rita_id}, {"ADMIN"}),
         (USERS, {}, {"ADMIN"}),
         (OWNERS, {}, {"ADMIN", "MANAGER"}),
+        (PARTNER_CHOICES, {}, {"ADMIN", "MANAGER", "REP"}),
     ]
     for query, variables, allowed in cases:
         refusal = _refusal(actor, allowed)
@@ -96,6 +100,24 @@ async def test_changing_a_password_needs_a_logged_in_user(
         assert error_codes(body) == ["UNAUTHENTICATED"]
         return
     assert body["data"]["changePassword"] == {"ok": True, "userErrors": []}
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+async def test_an_accounts_partner_link_is_the_sellers_business(
+    gql: GraphQL, token_for: TokenFor, actor: str, account_ids: dict[str, str]
+) -> None:
+    body = await gql(
+        "query($id: ID!) { account(id: $id) { partner { name } } }",
+        {"id": account_ids["Globex GmbH"]},
+        token=await token_for(actor),
+    )
+    account = body["data"]["account"] if body.get("data") else None
+    if GLOBEX not in (VISIBLE[actor] or []):
+        assert account is None  # anonymous, or an actor who does not see Globex at all
+    elif actor in STAFF or actor == PARTNER:
+        assert account == {"partner": {"name": "Northwind"}}, (actor, body)
+    else:  # Globex's own customer: the link is the seller's business, not theirs
+        assert account == {"partner": None}
 
 
 async def test_a_customer_sees_users_of_its_own_account_only(

@@ -57,6 +57,16 @@ class User(Node):
         return bool(self.model_.password_hash) if info.context.actor.is_staff else None
 
 
+@strawberry.type(description="A partner as an account names it: its id and name.")
+class AccountPartner:
+    id: strawberry.ID
+    name: str
+
+    @classmethod
+    def from_model(cls, partner: models.Partner) -> AccountPartner:
+        return cls(id=to_global_id("Partner", partner.id), name=partner.name)
+
+
 @strawberry.type(description="A postal address; country is ISO 3166-1 alpha-2.")
 class Address:
     line1: str
@@ -115,6 +125,16 @@ class Account(Node):
             return None
         user = await info.context.loaders.user.load(self.model_.owner_id)
         return User.from_model(user) if user else None
+
+    @strawberry.field(
+        description="The partner (reseller) whose clients see this account: staff and the "
+        "partner itself see it; null for customers."
+    )
+    async def partner(self, info: Info) -> AccountPartner | None:
+        if self.model_.partner_id is None:
+            return None
+        partner = await info.context.loaders.partner.load(self.model_.partner_id)
+        return AccountPartner.from_model(partner) if partner else None
 
     @strawberry.field(description="Payments not yet applied: they pay the next invoices.")
     async def credit_balance(self, info: Info) -> Money:

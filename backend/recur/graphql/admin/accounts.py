@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 
 from recur.core.roles import Role
-from recur.graphql.accounts.types import Account, User
+from recur.graphql.accounts.types import Account, AccountPartner, User
 from recur.graphql.core.context import Info
 from recur.graphql.core.errors import UserError, user_errors
 from recur.graphql.core.ids import pk_of
@@ -127,6 +127,15 @@ class AccountAdminQuery:
     async def account_owners(self, info: Info) -> list[User]:
         ctx = info.context
         return [User.from_model(user) for user in await accounts.list_owners(ctx.db, ctx.actor)]
+
+    @strawberry.field(
+        description="Staff who create accounts: the partners an account may be linked to, by name.",
+        permission_classes=[IsUser, has_role(Role.ADMIN, Role.MANAGER, Role.REP)],
+    )
+    async def account_partners(self, info: Info) -> list[AccountPartner]:
+        ctx = info.context
+        choices = await accounts.partner_choices(ctx.db, ctx.actor)
+        return [AccountPartner.from_model(partner) for partner in choices]
 
 
 @strawberry.type

@@ -34,6 +34,8 @@ from recur.services.accounts.partners import (
     clients_by_partner,
     create_partner,
     list_partners,
+    partner_choices,
+    partners_by_id,
     set_account_partner,
 )
 from recur.services.accounts.reads import (
@@ -94,6 +96,8 @@ __all__ = [
     "login",
     "logout",
     "normalize_email",
+    "partner_choices",
+    "partners_by_id",
     "revoke_partner_client",
     "rotate_partner_client_secret",
     "set_account_partner",

@@ -78,6 +78,32 @@ async def list_partners(db: Database, actor: Actor, page: PageRequest) -> Page[P
     return await paginate(db, select(Partner), (Partner.name, Partner.id), page)
 
 
+async def partner_choices(db: Database, actor: Actor) -> list[Partner]:
+    """Every partner, by name: what the people who create accounts may link them to."""
+    if actor.is_anonymous:
+        raise NotAuthenticated()
+    if actor.role not in {Role.ADMIN, Role.MANAGER, Role.REP}:
+        raise Forbidden("Only staff link accounts to partners.")
+    async with db.session() as session:
+        return list(await session.scalars(select(Partner).order_by(Partner.name, Partner.id)))
+
+
+async def partners_by_id(
+    db: Database, actor: Actor, partner_ids: Sequence[int]
+) -> dict[int, Partner]:
+    """Partners by id, for an account's partner link: staff see every one, a partner
+    itself; customers none (the link is the seller's business)."""
+    if actor.is_partner:
+        partner_ids = [i for i in partner_ids if i == actor.partner_id]
+    elif not actor.is_staff:
+        return {}
+    if not partner_ids:
+        return {}
+    async with db.session() as session:
+        found = await session.scalars(select(Partner).where(Partner.id.in_(set(partner_ids))))
+        return {partner.id: partner for partner in found}
+
+
 async def accounts_by_partner(
     db: Database, actor: Actor, partner_ids: Sequence[int]
 ) -> dict[int, list[Account]]:

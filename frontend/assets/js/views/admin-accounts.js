@@ -1,11 +1,11 @@
-// Admin: accounts — create and edit the legal name, currency, billing details, payment terms
-// and owning rep (docs/administration.md, "Accounts"). Accounts without a rep come first to
-// hand, with a "No rep" badge, for a manager to assign one.
+// Admin: accounts — create and edit the legal name, currency, billing details, payment terms,
+// owning rep and partner link (docs/administration.md, "Accounts"). Accounts without a rep come
+// first to hand, with a "No rep" badge, for a manager to assign one.
 import { graphql, mutate } from "../api.js";
 import { badge, debounce, emptyState, field, formDialog, h, pageHead, pagedList, recheckOnInput, select, showFieldErrors, table, toast } from "../ui.js";
 import { adminNav } from "./admin.js";
 
-const FIELDS = `id name currency paymentTermsDays billingEmail taxId owner { id name }
+const FIELDS = `id name currency paymentTermsDays billingEmail taxId owner { id name } partner { id name }
   billingAddress { line1 line2 city postalCode region country }`;
 const ACCOUNTS = `query AdminAccounts($after: String, $search: String, $unassigned: Boolean!) {
   accounts(first: 50, after: $after, search: $search, unassigned: $unassigned) {
@@ -13,7 +13,7 @@ const ACCOUNTS = `query AdminAccounts($after: String, $search: String, $unassign
     edges { node { ${FIELDS} } }
   }
 }`;
-const OWNERS = `query AccountOwners { accountOwners { id name role } currencies }`;
+const CHOICES = `query AccountChoices { accountOwners { id name role } accountPartners { id name } currencies }`;
 const CREATE = `mutation CreateAccount($input: CreateAccountInput!) {
   createAccount(input: $input) { account { ${FIELDS} } userErrors { field message code } }
 }`;
@@ -38,6 +38,7 @@ export function render({ session }) {
           { label: "Currency", cell: (a) => a.currency },
           { label: "Terms", cell: (a) => `Net ${a.paymentTermsDays}` },
           { label: "Owner", cell: (a) => (a.owner ? a.owner.name : badge("No rep", "warn")) },
+          { label: "Partner", cell: (a) => (a.partner ? a.partner.name : h("span", { class: "line-meta" }, "None")) },
           { label: "", cell: (a) => h("button", { class: "button", type: "button", "aria-label": `Edit ${a.name}`, onclick: () => edit(a) }, "Edit") },
         ],
         rows,
@@ -82,13 +83,14 @@ export function render({ session }) {
 
 /** The create or edit form; resolves with the saved account, or null when dismissed. */
 async function accountDialog(account) {
-  const { accountOwners, currencies } = await graphql(OWNERS);
+  const { accountOwners, accountPartners, currencies } = await graphql(CHOICES);
   const address = account?.billingAddress ?? {};
   const input = (name, value, attributes = {}) => h("input", { name, value: value ?? "", autocomplete: "off", ...attributes });
   const controls = {
     name: input("name", account?.name, { required: true, maxlength: 200 }),
     currency: select([...new Set([...currencies, ...CURRENCIES])].map((c) => [c, c]), account?.currency ?? "USD", { name: "currency" }),
     ownerId: select([["", "No rep"], ...accountOwners.map((u) => [u.id, u.name])], account?.owner?.id ?? "", { name: "ownerId" }),
+    partnerId: select([["", "No partner"], ...accountPartners.map((p) => [p.id, p.name])], account?.partner?.id ?? "", { name: "partnerId" }),
     billingEmail: input("billingEmail", account?.billingEmail, { type: "email" }),
     line1: input("line1", address.line1),
     line2: input("line2", address.line2),
@@ -103,6 +105,7 @@ async function accountDialog(account) {
     name: field("Legal name", controls.name),
     currency: field("Currency", controls.currency, account ? "Fixed once the account has quotes, invoices or payments." : null),
     ownerId: field("Owner (rep)", controls.ownerId),
+    partnerId: field("Partner", controls.partnerId, "The reseller whose API clients see this account."),
     billingEmail: field("Billing email", controls.billingEmail),
     line1: field("Address line 1", controls.line1),
     line2: field("Address line 2", controls.line2),
@@ -125,6 +128,7 @@ async function accountDialog(account) {
         name: value("name"),
         currency: value("currency"),
         ownerId: value("ownerId") || null,
+        partnerId: value("partnerId") || null,
         billingEmail: value("billingEmail"),
         billingAddress: anyAddress
           ? { line1: value("line1"), line2: value("line2"), city: value("city"), postalCode: value("postalCode"), region: value("region"), country: value("country") }
