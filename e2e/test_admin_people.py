@@ -141,9 +141,12 @@ def test_a_manager_assigns_a_rep_to_an_account_without_one(page: Page, server_ur
     row.get_by_role("button", name="Edit Hooli XYZ").click()
     dialog = page.get_by_role("dialog", name="Edit Hooli XYZ")
     dialog.get_by_label("Owner (rep)").select_option(label="Rita Reyes")
+    dialog.get_by_label("Partner").select_option(label="Northwind")
     dialog.get_by_role("button", name="Save").click()
     expect(dialog).to_have_count(0)
     expect(page.get_by_role("row").filter(has_text="Hooli XYZ")).to_have_count(0)
+    page.get_by_label("Only accounts without a rep").uncheck()
+    expect(page.get_by_role("row").filter(has_text="Hooli XYZ")).to_contain_text("Northwind")
     assert errors == []
 
 

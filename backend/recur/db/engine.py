@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -24,8 +24,10 @@ class Database:
     """An engine and the session factory bound to it."""
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
-        self.url = make_url(url)
-        self.engine: AsyncEngine = create_async_engine(self.url, echo=echo, **_engine_options(url))
+        self.url = async_url(url)
+        self.engine: AsyncEngine = create_async_engine(
+            self.url, echo=echo, **_engine_options(self.url)
+        )
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _configure_sqlite)
             event.listen(self.engine.sync_engine, "begin", _begin_sqlite)
@@ -63,8 +65,27 @@ class Database:
         await self.engine.dispose()
 
 
-def _engine_options(url: str) -> dict[str, Any]:
-    parsed = make_url(url)
+#: The async driver a URL without one gets (``sqlite://``, ``postgres://`` as hosts print them).
+ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+
+
+def async_url(url: str) -> URL:
+    """``url`` with the async driver of its database when it names none: the URLs hosting
+    providers and ``psql`` users write (``postgres://…``, ``sqlite:///file``) work as they are.
+    A synchronous driver named on purpose is refused with a message saying what to use."""
+    parsed = make_url(url.replace("postgres://", "postgresql://", 1))
+    backend = parsed.get_backend_name()
+    if "+" not in parsed.drivername and backend in ASYNC_DRIVERS:
+        return parsed.set(drivername=ASYNC_DRIVERS[backend])
+    if backend in ASYNC_DRIVERS and parsed.drivername != ASYNC_DRIVERS[backend]:
+        raise ValueError(
+            f"The database URL names the driver {parsed.drivername!r}, which is not async: "
+            f"use {ASYNC_DRIVERS[backend]}:// (docs/operations.md)."
+        )
+    return parsed
+
+
+def _engine_options(parsed: URL) -> dict[str, Any]:
     if parsed.get_backend_name() == "sqlite":
         options: dict[str, Any] = {"connect_args": {"timeout": 30}}
         module = sqlite.dbapi() if parsed.get_driver_name() == "aiosqlite" else None

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from recur.db import models  # noqa: F401  (registers every table)
 from recur.db.base import Base
+from recur.db.engine import async_url
 from recur.settings import Settings
 
 target_metadata = Base.metadata
@@ -29,7 +30,7 @@ def run_on(connection: Connection) -> None:
 
 async def run_with_own_engine() -> None:
     url = context.config.get_main_option("sqlalchemy.url") or Settings.from_env().database_url
-    engine = create_async_engine(url)
+    engine = create_async_engine(async_url(url))
     async with engine.begin() as connection:
         await connection.run_sync(run_on)
     await engine.dispose()
