@@ -69,7 +69,7 @@ export function render({ session }) {
   return h(
     "section",
     { "aria-labelledby": "page-title" },
-    pageHead("Accounts", "Legal names, currencies, billing details, terms and owning reps.", h("button", { class: "button button--primary", type: "button", onclick: create }, "New account")),
+    pageHead("Accounts", "Legal names, currencies, billing details, terms, owning reps and partners.", h("button", { class: "button button--primary", type: "button", onclick: create }, "New account")),
     adminNav("/admin/accounts", session.viewer.role),
     h(
       "div",
