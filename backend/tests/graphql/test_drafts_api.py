@@ -202,6 +202,30 @@ async def test_a_customer_deletes_their_cart_and_staff_cannot(gql, login) -> Non
     by_staff = (await gql(DELETE, {"id": cart["id"]}, token=maria))["data"]["deleteQuote"]
     by_owner = (await gql(DELETE, {"id": cart["id"]}, token=alice))["data"]["deleteQuote"]
 
-    assert by_staff["userErrors"][0]["code"] == "NOT_ALLOWED"
+    assert by_staff["userErrors"][0]["code"] == "CUSTOMERS_CART"
     assert by_owner["userErrors"] == []
     assert (await gql("{ cart { id } }", token=alice))["data"]["cart"] is None
+
+
+async def test_staff_read_a_customers_cart_but_never_change_it(gql, login) -> None:
+    alice = await login("alice@acme.example")
+    seats = await _monthly_seats(gql)
+    await gql(ADD_TO_CART, {"price": seats, "q": 5}, token=alice)
+    cart = (await gql("{ cart { id version } }", token=alice))["data"]["cart"]
+    rita = await login("rita@recur.example")
+    terms = """mutation($id: ID!) { updateQuote(input: {quoteId: $id, termMonths: 24}) {
+      quote { id } userErrors { field code } } }"""
+
+    seen = await gql(READ, {"id": cart["id"]}, token=rita)
+    attempts = {
+        "addQuoteLine": await gql(ADD_LINE, {"quote": cart["id"], "price": seats}, token=rita),
+        "updateQuote": await gql(terms, {"id": cart["id"]}, token=rita),
+        "sendQuote": await gql(SEND, {"id": cart["id"]}, token=rita),
+    }
+
+    assert seen["data"]["quote"]["status"] == "DRAFT"
+    for name, body in attempts.items():
+        errors = body["data"][name]["userErrors"]
+        assert [e["code"] for e in errors] == ["CUSTOMERS_CART"], (name, body)
+    after = (await gql("{ cart { version lines { quantity } } }", token=alice))["data"]["cart"]
+    assert after == {"version": cart["version"], "lines": [{"quantity": 5}]}

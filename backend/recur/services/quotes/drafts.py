@@ -13,7 +13,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from recur.core.lifecycle import QuoteStatus
-from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import Quote, QuoteEvent
 from recur.services.common import Actor, Invalid
@@ -104,9 +103,7 @@ async def delete_quote(
         quote = await load_quote(session, actor, quote_id, for_update=True)
         if quote is None:
             raise Invalid.one("quoteId", "There is no such quote.", "UNKNOWN_QUOTE")
-        if quote.is_cart and actor.role is not Role.CUSTOMER:
-            raise Invalid.one("quoteId", "A customer's cart is theirs to empty.", "NOT_ALLOWED")
-        if not quote.is_cart:
+        if not quote.is_cart:  # (a cart is its customer's alone: load_quote refused staff)
             require_sales(actor)
         check_version(quote, expected_version)
         if quote.status is not QuoteStatus.DRAFT:

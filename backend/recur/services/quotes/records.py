@@ -75,7 +75,11 @@ def require_sales(actor: Actor) -> None:
 async def load_quote(
     session: AsyncSession, actor: Actor, quote_id: int, *, for_update: bool = False
 ) -> Quote | None:
-    """A visible quote with its lines, or ``None`` (unknown and not-yours look alike)."""
+    """A visible quote with its lines, or ``None`` (unknown and not-yours look alike).
+
+    ``for_update`` loads it to change it: a customer's cart is then theirs alone. Staff read
+    carts (to help) but never change one; they quote the account with a quote of their own,
+    and a cart becomes sales' quote only when the customer hands it over (``requestQuote``)."""
     statement = (
         select(Quote)
         .where(Quote.id == quote_id, visible_quotes(actor))
@@ -84,7 +88,15 @@ async def load_quote(
     )
     if for_update:
         statement = statement.with_for_update()
-    return (await session.scalars(statement)).first()
+    quote = (await session.scalars(statement)).first()
+    if for_update and quote is not None and quote.is_cart and actor.role is not Role.CUSTOMER:
+        raise Invalid.one(
+            "quoteId",
+            "This is the customer's cart: only they change it. Make a quote for the account "
+            "instead.",
+            "CUSTOMERS_CART",
+        )
+    return quote
 
 
 async def get_quote(db: Database, actor: Actor, quote_id: int) -> Quote | None:
