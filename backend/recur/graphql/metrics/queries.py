@@ -18,13 +18,6 @@ from recur.services import metrics
 from recur.services.common import Invalid, Problem
 
 STAFF = (Role.REP, Role.MANAGER, Role.FINANCE, Role.ADMIN)
-_PERCENT = Decimal("0.01")
-
-
-def _percent(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(_PERCENT)
 
 
 @strawberry.type(
@@ -81,24 +74,21 @@ class RevenueMonth:
         "month before (null when there were none)."
     )
     def logo_churn_percent(self) -> Decimal | None:
-        return _percent(self.row.churned_accounts, self.row.accounts_before)
+        return self.row.logo_churn_percent
 
     @strawberry.field(
         description="Gross revenue retention: (MRR before - contraction - churned) in percent "
         "of the MRR before (null when there was none); at most 100."
     )
     def gross_revenue_retention_percent(self) -> Decimal | None:
-        row = self.row
-        return _percent(row.mrr_before - row.contraction - row.churned, row.mrr_before)
+        return self.row.gross_revenue_retention_percent
 
     @strawberry.field(
         description="Net revenue retention: (MRR before + expansion - contraction - churned) "
         "in percent of the MRR before (null when there was none)."
     )
     def net_revenue_retention_percent(self) -> Decimal | None:
-        row = self.row
-        kept = row.mrr_before + row.expansion - row.contraction - row.churned
-        return _percent(kept, row.mrr_before)
+        return self.row.net_revenue_retention_percent
 
 
 @strawberry.type(description="Open quotes at one stage, in one currency.")
@@ -236,7 +226,7 @@ class MetricsQuery:
                     list_value=money(given.list_value, given.currency),
                     contract_value=money(given.contract_value, given.currency),
                     discount=money(given.discount, given.currency),
-                    discount_percent=_percent(given.discount, given.list_value),
+                    discount_percent=metrics.percent(given.discount, given.list_value),
                 )
                 for given in board.discounts
             ],

@@ -23,6 +23,7 @@ from recur.services.metrics.revenue import (
     RevenueMonth,
     month_index,
     month_start,
+    percent,
     revenue_metrics,
 )
 
@@ -43,6 +44,7 @@ __all__ = [
     "finance_dashboard",
     "month_index",
     "month_start",
+    "percent",
     "revenue_metrics",
     "sales_dashboard",
 ]

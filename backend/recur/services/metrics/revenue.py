@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -50,6 +50,13 @@ _MICRO_PLACES = 6
 _STAFF = (Role.REP, Role.MANAGER, Role.FINANCE, Role.ADMIN)
 
 
+def percent(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    """``part`` in percent of ``whole``, to two places (half-up); ``None`` when it is 0."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
 @dataclass(frozen=True)
 class RevenueMonth:
     """One month of one currency: MRR on its last day and the movements since the month
@@ -71,6 +78,20 @@ class RevenueMonth:
     @property
     def arr(self) -> Decimal:
         return self.mrr * 12
+
+    @property
+    def logo_churn_percent(self) -> Decimal | None:
+        return percent(self.churned_accounts, self.accounts_before)
+
+    @property
+    def gross_revenue_retention_percent(self) -> Decimal | None:
+        kept = self.mrr_before - self.contraction - self.churned
+        return percent(kept, self.mrr_before)
+
+    @property
+    def net_revenue_retention_percent(self) -> Decimal | None:
+        kept = self.mrr_before + self.expansion - self.contraction - self.churned
+        return percent(kept, self.mrr_before)
 
     @property
     def mrr_before(self) -> Decimal:
