@@ -25,6 +25,7 @@ from sqlalchemy import (
     BigInteger,
     Integer,
     Select,
+    String,
     and_,
     case,
     cast,
@@ -181,37 +182,87 @@ def _monthly_statement(
     db: Database, actor: Actor, currency: str, last: int, places: int, book: MetricsFilter
 ) -> Select[tuple[int, int, int, int, int, int, int, int, int]]:
     # A charge's whole period's amount (an amendment's: the period's delta, though the part
-    # of its first period is prorated), in micro-units, in twelfths of it per month.
+    # of its first period is prorated), in micro-units; a month's share of it in twelfths.
     raw_amount = func.coalesce(
         cast(Charge.period_delta, BigInteger), cast(Charge.amount, BigInteger)
     )
-    twelfths = case((Charge.billing_period == BillingPeriod.YEAR, literal(1)), else_=literal(12))
-    value = raw_amount * twelfths
-    takes_effect = case(
-        (Order.start_date > Charge.period_start, Order.start_date), else_=Charge.period_start
+
+    def twelfths(period: Any) -> Any:
+        return case((period == BillingPeriod.YEAR.value, literal(1)), else_=literal(12))
+
+    # An order line's charges, one per period, all worth the same, make one run: from its
+    # first period's start (or the order's, for a change taking effect within a period) to
+    # its last period's end. The covering index ix_charges_schedule feeds this in line
+    # order. A run with a gap in its periods (closed as netted) or with different amounts is
+    # read charge by charge instead.
+    lines = (
+        select(
+            Charge.quote_line_id.label("line_id"),
+            func.max(Charge.order_id).label("order_id"),
+            func.min(cast(Charge.billing_period, String)).label("period"),
+            func.min(raw_amount).label("low"),
+            func.max(raw_amount).label("high"),
+            func.min(Charge.period_start).label("first_start"),
+            func.max(Charge.period_end).label("last_end"),
+            (func.max(Charge.period_index) - func.min(Charge.period_index) + 1).label("span"),
+            func.count().label("charges"),
+        )
+        .where(Charge.period_end.is_not(None), Charge.netted_on.is_(None))
+        .group_by(Charge.quote_line_id)
+        .subquery("lines")
     )
-    conditions = [
-        Charge.period_end.is_not(None),
-        Charge.netted_on.is_(None),
-        Order.currency == currency,
-        Order.account_id.in_(select(Account.id).where(_book(actor, book))),
-    ]
-    joined = Charge.__table__.join(Order.__table__, Order.id == Charge.order_id)
+    conditions = [Order.currency == currency]
+    if not (actor.sees_all_accounts and book == MetricsFilter()):
+        conditions.append(Order.account_id.in_(select(Account.id).where(_book(actor, book))))
+    runs = (
+        select(
+            Order.account_id.label("account_id"),
+            lines.c.line_id,
+            (lines.c.low * twelfths(lines.c.period)).label("v"),
+            Order.start_date.label("order_start"),
+            lines.c.first_start,
+            lines.c.last_end,
+            case(
+                (and_(lines.c.span == lines.c.charges, lines.c.low == lines.c.high), 1),
+                else_=0,
+            ).label("whole"),
+        )
+        .select_from(lines.join(Order.__table__, Order.id == lines.c.order_id))
+        .where(*conditions)
+        .cte("runs")
+    )
+
+    def later(first: Any, second: Any) -> Any:
+        return case((first > second, first), else_=second)
+
+    whole = runs.c.whole == 1
+    broken = (
+        select(
+            runs.c.account_id,
+            (raw_amount * twelfths(Charge.billing_period)).label("v"),
+            later(runs.c.order_start, Charge.period_start).label("starts"),
+            Charge.period_end.label("ends"),
+        )
+        .join(
+            Charge,
+            and_(
+                Charge.quote_line_id == runs.c.line_id,
+                Charge.period_end.is_not(None),
+                Charge.netted_on.is_(None),
+            ),
+        )
+        .where(runs.c.whole == 0)
+        .cte("broken")
+    )
     steps = union_all(
         select(
-            Order.account_id.label("account_id"),
-            _month_of(db, takes_effect).label("m"),
-            value.label("v"),
-        )
-        .select_from(joined)
-        .where(*conditions),
-        select(
-            Order.account_id.label("account_id"),
-            _month_of(db, Charge.period_end).label("m"),
-            (-value).label("v"),
-        )
-        .select_from(joined)
-        .where(*conditions),
+            runs.c.account_id,
+            _month_of(db, later(runs.c.order_start, runs.c.first_start)).label("m"),
+            runs.c.v.label("v"),
+        ).where(whole),
+        select(runs.c.account_id, _month_of(db, runs.c.last_end), -runs.c.v).where(whole),
+        select(broken.c.account_id, _month_of(db, broken.c.starts), broken.c.v),
+        select(broken.c.account_id, _month_of(db, broken.c.ends), -broken.c.v),
     ).subquery("steps")
     changed = (
         select(
