@@ -46,6 +46,9 @@ class Step:
     day: int  # days after the item's start
     cents: int  # the net per period from that day on; 0 removes the item
     called_off: bool = False  # scheduled, then called off: never takes effect
+    #: For a removal: the billing run has closed the next period's charges of the item as
+    #: netted (they cancel out), leaving a gap in each order line's periods.
+    net_next: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ def items(draw: st.DrawFn) -> Item:
                 day=st.integers(min_value=1, max_value=days - 1),
                 cents=st.one_of(st.just(0), amounts),
                 called_off=st.booleans(),
+                net_next=st.booleans(),
             ),
             max_size=3,
             unique_by=lambda step: step.day,
@@ -237,7 +241,14 @@ async def _write_item(session, account_id: int, item: Item, price_id: int) -> No
         )
 
     order, line = await _order(session, account_id, QuoteKind.NEW, item.start, item.term, price_id)
-    session.add_all(charge(order, line, i, period, item.cents) for i, period in enumerate(periods))
+    by_period: dict[int, list[Charge]] = {i: [] for i in range(len(periods))}
+
+    def add(index: int, row: Charge) -> None:
+        by_period[index].append(row)
+        session.add(row)
+
+    for i, period in enumerate(periods):
+        add(i, charge(order, line, i, period, item.cents))
     cents = item.cents
     for step in item.steps:
         if cents == 0:
@@ -258,9 +269,13 @@ async def _write_item(session, account_id: int, item: Item, price_id: int) -> No
                 amount = round(delta * share)
             else:
                 amount = delta
-            session.add(charge(order, line, i, period, amount, delta, netted))
+            add(i, charge(order, line, i, period, amount, delta, netted))
         if not step.called_off:
             cents = step.cents
+        if cents == 0 and step.net_next and not step.called_off:
+            later = [i for i, period in enumerate(periods) if period.start > day]
+            for row in by_period[later[0]] if later else []:
+                row.netted_on = row.netted_on or day
     if cents and item.renewal_cents:
         end = term_end(item.start, item.term)
         order, line = await _order(session, account_id, QuoteKind.RENEWAL, end, item.term, price_id)
@@ -277,6 +292,16 @@ YEARLY_ROUNDING: Book = (
         Item(BillingPeriod.MONTH, date(2024, 3, 15), 12, 999, (Step(100, 0),), 0),
     ),
     (Item(BillingPeriod.MONTH, date(2024, 2, 29), 24, 5_000, (Step(40, 9_000, True),), 7_000),),
+    (
+        Item(
+            BillingPeriod.MONTH,
+            date(2024, 5, 5),
+            12,
+            4_000,
+            (Step(20, 6_000), Step(75, 0, net_next=True)),
+            0,
+        ),
+    ),
 )
 COMES_BACK: Book = (
     (
