@@ -92,3 +92,23 @@ def test_finance_reads_receivables_on_a_phone(browser: Browser, server_url: str)
         expect(phone.get_by_role("heading", name="Open pipeline")).to_have_count(0)
         shot(phone, "dashboard-finance-phone")
         assert errors == []
+
+
+def test_a_manager_narrows_the_dashboard_to_one_reps_book(page: Page, server_url: str) -> None:
+    errors = watch_console(page)
+    log_in(page, server_url, "maria@recur.example")
+    page.goto(f"{server_url}/dashboard")
+    everyone = page.locator(".kpi").filter(has_text="MRR").first.locator(".kpi__value")
+    expect(everyone).to_be_visible()
+    page.get_by_label("Book").select_option(label="Rita Reyes")
+    expect(page).to_have_url(re.compile(r"/dashboard\?owner="))
+    expect(page.get_by_text(re.compile(r"^Revenue of Rita Reyes's accounts in USD"))).to_be_visible()
+    expect(page.get_by_label("Book")).to_have_value(re.compile(r".+"))
+    export = page.get_by_role("link", name="Export CSV")
+    expect(export).to_have_attribute("href", re.compile(r"ownerId="))
+    with page.expect_download() as download_info:
+        export.click()
+    with open(download_info.value.path(), encoding="utf-8") as exported:
+        months = list(csv.DictReader(exported))
+    assert len(months) == 12
+    assert errors == []

@@ -3,16 +3,18 @@
 // their pipeline, renewals due, approvals waiting and (managers) the discounts given;
 // finance sees receivables, billed against collected, and days sales outstanding.
 import { MONEY, graphql } from "../api.js";
-import { emptyState, errorState, formatDate, h, loading, money, pageHead, statusLabel, table, todayISO } from "../ui.js";
+import { emptyState, errorState, field, formatDate, h, loading, money, pageHead, select, statusLabel, table, todayISO } from "../ui.js";
 
 const MONTHS = `month mrr ${MONEY} arr ${MONEY} newMrr ${MONEY} expansionMrr ${MONEY}
   contractionMrr ${MONEY} churnedMrr ${MONEY} reactivationMrr ${MONEY} activeAccounts
   churnedAccounts logoChurnPercent grossRevenueRetentionPercent netRevenueRetentionPercent`;
-const METRICS = `query DashboardMetrics($currency: String!, $from: Date!, $to: Date!) {
-  revenueMetrics(currency: $currency, from: $from, to: $to) { ${MONTHS} }
+const METRICS = `query DashboardMetrics($currency: String!, $from: Date!, $to: Date!, $ownerId: ID) {
+  revenueMetrics(currency: $currency, from: $from, to: $to, ownerId: $ownerId) { ${MONTHS} }
 }`;
-const SALES_BOARD = `query SalesDashboard {
-  salesDashboard {
+// The owners of the accounts a manager sees: the books the dashboard can narrow to.
+const OWNERS = `query DashboardOwners { accounts(first: 100) { edges { node { owner { id name } } } } }`;
+const SALES_BOARD = `query SalesDashboard($ownerId: ID) {
+  salesDashboard(ownerId: $ownerId) {
     since approvalsWaiting
     pipeline { status count contractValue ${MONEY} }
     renewalsDue { withinDays count monthlyRecurringRevenue ${MONEY} }
@@ -40,15 +42,17 @@ function monthEnd(iso) {
   return `${year}-${String(month).padStart(2, "0")}-${last}`;
 }
 
-export function render({ session }) {
+export function render({ session, query, navigate }) {
   document.title = "Dashboard · Recur";
   const { role } = session.viewer;
   const currency = session.currency;
   const today = todayISO();
   const from = monthStart(today, 11);
   const to = monthEnd(today);
-  const scope = role === "REP" ? "your accounts" : "all accounts";
-  const exportUrl = `/exports/revenue-metrics.csv?${new URLSearchParams({ currency, from, to })}`;
+  const ownerId = role === "REP" ? null : query.get("owner") || null;
+  const scope = role === "REP" ? "your accounts" : ownerId ? "one owner's accounts" : "all accounts";
+  const params = { currency, from, to, ...(ownerId ? { ownerId } : {}) };
+  const exportUrl = `/exports/revenue-metrics.csv?${new URLSearchParams(params)}`;
   const exportLink = h("a", { class: "button", href: exportUrl, download: "" }, "Export CSV");
   const revenue = h("div", {}, loading("Loading revenue metrics", 2));
   const sales = SALES.includes(role) ? h("div", {}, loading("Loading the pipeline", 1)) : null;
@@ -59,7 +63,7 @@ export function render({ session }) {
   async function loadRevenue() {
     revenue.replaceChildren(loading("Loading revenue metrics", 2));
     try {
-      const [{ revenueMetrics }, chartsModule] = await Promise.all([graphql(METRICS, { currency, from, to }), charts]);
+      const [{ revenueMetrics }, chartsModule] = await Promise.all([graphql(METRICS, { currency, from, to, ownerId }), charts]);
       revenue.replaceChildren(...revenueView(revenueMetrics, currency, chartsModule));
     } catch (error) {
       revenue.replaceChildren(errorState(error, loadRevenue));
@@ -67,7 +71,7 @@ export function render({ session }) {
   }
   async function loadSales() {
     try {
-      const { salesDashboard } = await graphql(SALES_BOARD);
+      const { salesDashboard } = await graphql(SALES_BOARD, { ownerId });
       sales.replaceChildren(...salesView(salesDashboard, role, currency));
     } catch (error) {
       sales.replaceChildren(errorState(error, loadSales));
@@ -81,13 +85,33 @@ export function render({ session }) {
       finance.replaceChildren(errorState(error, loadFinance));
     }
   }
+  // Managers and admins may narrow everything but receivables to one owner's book.
+  const books = SALES.includes(role) && role !== "REP" ? h("div", { class: "toolbar toolbar--narrow" }) : null;
+  async function loadBooks() {
+    try {
+      const { accounts } = await graphql(OWNERS);
+      const owners = new Map(accounts.edges.map((e) => e.node.owner).filter(Boolean).map((o) => [o.id, o.name]));
+      const choice = select([["", "Everyone"], ...[...owners].sort((a, b) => a[1].localeCompare(b[1]))], ownerId || "", {
+        onchange: (event) => navigate(event.target.value ? `/dashboard?owner=${encodeURIComponent(event.target.value)}` : "/dashboard"),
+      });
+      books.replaceChildren(field("Book", choice));
+      if (ownerId && owners.has(ownerId)) subtitle.textContent = heading(`${owners.get(ownerId)}'s accounts`);
+    } catch {
+      books.remove(); // the dashboard works without the choice
+    }
+  }
   loadRevenue();
+  if (books) loadBooks();
   if (sales) loadSales();
   if (finance) loadFinance();
+  const heading = (whose) => `Revenue of ${whose} in ${currency}, ${formatMonth(from)} to ${formatMonth(to)}`;
+  const head = pageHead("Dashboard", heading(scope), exportLink);
+  const subtitle = head.querySelector("p");
   return h(
     "section",
     { "aria-labelledby": "page-title", class: "dashboard" },
-    pageHead("Dashboard", `Revenue of ${scope} in ${currency}, ${formatMonth(from)} to ${formatMonth(to)}`, exportLink),
+    head,
+    books,
     revenue,
     sales,
     finance,
