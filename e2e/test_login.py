@@ -114,7 +114,7 @@ def test_staff_see_the_accounts_they_may_see(
     expect(table.get_by_role("row")).to_have_count(len(accounts) + 1)
     for name in accounts:
         expect(table.get_by_role("row", name=name)).to_be_visible()
-    expect(nav(page)).to_have_text(["Catalog", "Accounts", "Subscriptions", *links])
+    expect(nav(page)).to_have_text(["Dashboard", "Catalog", "Accounts", "Subscriptions", *links])
     screenshot(f"accounts-{email.split('@')[0]}")
 
 

@@ -12,7 +12,16 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 #: Paths that belong to the server's own routes, never to the static files.
-API_PREFIXES = ("/graphql", "/oauth/", "/documents/", "/healthz", "/livez", "/readyz", "/metrics")
+API_PREFIXES = (
+    "/graphql",
+    "/oauth/",
+    "/documents/",
+    "/exports/",
+    "/healthz",
+    "/livez",
+    "/readyz",
+    "/metrics",
+)
 #: Paths the SPA never owns: an unknown one there is a real 404, not a client route.
 SERVER_PREFIXES = (*API_PREFIXES, "/assets/")
 

@@ -21,6 +21,7 @@ route("/products/:sku", () => ({ view: product }));
 route("/login", () => ({ view: login }));
 route("/account", () => ({ view: account, roles: ["CUSTOMER"] }));
 route("/accounts", () => ({ view: accounts, roles: STAFF }));
+route("/dashboard", () => ({ load: () => import("./views/dashboard.js"), roles: STAFF }));
 // Screens behind a login load when first opened, so the catalog's first load stays small.
 route("/cart", () => ({ load: () => import("./views/cart.js"), roles: ["CUSTOMER"] }));
 route("/orders/:id", () => ({ load: () => import("./views/order.js"), roles: EVERYONE }));
@@ -49,9 +50,10 @@ route("/admin/settings", () => ({ load: () => import("./views/admin-settings.js"
 
 /** The navigation each role sees. */
 function navItems(viewer) {
-  const items = [["/products", "Catalog"]];
+  const role = viewer?.role;
+  // Staff start from their dashboard; everyone else from the catalog.
+  const items = STAFF.includes(role) ? [["/dashboard", "Dashboard"], ["/products", "Catalog"]] : [["/products", "Catalog"]];
   if (!viewer) return items;
-  const role = viewer.role;
   if (role === "CUSTOMER") {
     items.push(["/cart", "Cart"], ["/quotes", "Quotes"], ["/subscriptions", "Subscriptions"], ["/invoices", "Invoices"], ["/account", "Account"]);
     return items;

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recur.core.catalog import BillingPeriod
@@ -39,7 +49,23 @@ class Charge(Base):
     once when the order is made. Invoices copy charges; they never price again."""
 
     __tablename__ = "charges"
-    __table_args__ = (UniqueConstraint("quote_line_id", "period_index"),)
+    __table_args__ = (
+        UniqueConstraint("quote_line_id", "period_index"),
+        # Covers what revenue metrics read of every charge, in line and period order
+        # (docs/revenue-metrics.md).
+        Index(
+            "ix_charges_schedule",
+            "quote_line_id",
+            "period_index",
+            "order_id",
+            "billing_period",
+            "period_start",
+            "period_end",
+            "amount",
+            "period_delta",
+            "netted_on",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
