@@ -180,6 +180,11 @@ class Settings(BaseSettings):
     login_attempts_per_address: Stripped = "30 per minute"
     #: Password hashes computed at once (each takes 64 MiB and a core).
     password_checks_at_once: int = Field(default=2, ge=1)
+    #: Let webhook endpoints be on private and loopback addresses, over plain HTTP too
+    #: (development and tests only: it opens the way to server-side request forgery).
+    webhooks_allow_private: bool = False
+    #: Run the webhook delivery worker inside ``recur serve`` (else run ``recur worker``).
+    delivery_worker: bool = True
 
     @classmethod
     def settings_customise_sources(

@@ -41,6 +41,7 @@ SERVICES: dict[str, set[str]] = {
     "subscriptions": {"common", "catalog", "accounts", "invoicing", "quotes", "orders"},
     "workflow": {"common", "accounts", "quotes", "orders", "subscriptions"},
     "billing": {"common", "accounts", "payments", "invoicing", "subscriptions"},
+    "integrations": {"common", "accounts"},
 }
 
 

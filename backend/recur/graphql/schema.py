@@ -41,6 +41,8 @@ from recur.graphql.core.introspection import IntrospectionSwitch
 from recur.graphql.core.operation_name import RequireOperationName
 from recur.graphql.core.result_cache import CatalogResultCache
 from recur.graphql.core.text_guard import CheckTextArguments
+from recur.graphql.integrations.events import EventsQuery
+from recur.graphql.integrations.webhooks import WebhooksMutation, WebhooksQuery
 from recur.graphql.orders.types import Order
 from recur.graphql.quotes.cart import CartMutation
 from recur.graphql.quotes.drafts import DraftsMutation
@@ -87,6 +89,8 @@ Query = merge_types(
         AccountAdminQuery,
         PartnersQuery,
         SettingsQuery,
+        EventsQuery,
+        WebhooksQuery,
     ),
 )
 Mutation = merge_types(
@@ -107,6 +111,7 @@ Mutation = merge_types(
         UsersMutation,
         PartnersMutation,
         SettingsMutation,
+        WebhooksMutation,
     ),
 )
 

@@ -36,8 +36,11 @@ from recur.services.common import (
     PageRequest,
     Problem,
     grouped,
+    invoice_data,
     next_number,
     paginate,
+    payment_data,
+    record_event,
 )
 from recur.services.payments.provider import PaymentProvider
 
@@ -152,6 +155,7 @@ async def record_payment(
         )
         session.add(payment)
         await session.flush()
+        await record_event(session, "payment.received", account.id, payment_data(payment), now=now)
         await apply_credit(session, account.id, now=now)
         payment_id = payment.id
     async with db.session() as session:
@@ -171,10 +175,11 @@ async def pay_invoice(
 ) -> Payment:
     """A customer pays an invoice's balance through the payment provider.
 
-    A declined charge writes nothing and says why. ``attempt`` identifies the customer's
-    click on this invoice: a retry of the same attempt on the same invoice is charged at
-    most once by the provider and recorded at most once here (the payment is keyed by
-    invoice and attempt); the same attempt id on another invoice pays that invoice.
+    A declined charge applies nothing, records a ``payment.failed`` event and says why.
+    ``attempt`` identifies the customer's click on this invoice: a retry of the same
+    attempt on the same invoice is charged at most once by the provider and recorded at
+    most once here (the payment is keyed by invoice and attempt); the same attempt id on
+    another invoice pays that invoice.
     """
     if actor.is_anonymous:
         raise NotAuthenticated()
@@ -183,6 +188,8 @@ async def pay_invoice(
     if not attempt or len(attempt) > 64:
         raise Invalid.one("attempt", "attempt must be 1 to 64 characters.", "INVALID_ATTEMPT")
     reference = f"{provider.name}:{attempt}"
+    declined = ""
+    payment_id = 0
     async with db.transaction() as session:
         invoice = (
             await session.scalars(
@@ -210,32 +217,63 @@ async def pay_invoice(
             idempotency_key=f"{invoice.number}:{attempt}",
         )
         if not result.approved:
-            raise Invalid.one("token", result.decline_reason, "PAYMENT_DECLINED")
-        payment = Payment(
-            number=await next_number(session, NumberSequence.PAYMENT),
-            account_id=invoice.account_id,
-            currency=invoice.currency,
-            amount=balance,
-            unapplied=Decimal(0),
-            received_on=today,
-            reference=reference,
-            invoice_id=invoice.id,
-            attempt=attempt,
-            created_at=now,
-        )
-        session.add(payment)
-        await session.flush()
-        # The customer paid this invoice: the money goes to it, not to an older one.
-        session.add(
-            PaymentApplication(
-                payment_id=payment.id, invoice_id=invoice.id, amount=balance, created_at=now
+            # Nothing is charged or applied; the failure is told (payment.failed) and said.
+            await record_event(
+                session,
+                "payment.failed",
+                invoice.account_id,
+                {**invoice_data(invoice), "reason": result.decline_reason},
+                now=now,
             )
-        )
-        invoice.amount_paid += balance
-        invoice.status = InvoiceStatus.PAID
-        payment_id = payment.id
+            declined = result.decline_reason
+        else:
+            payment_id = await _card_payment(
+                session, invoice, balance, reference, attempt, today=today, now=now
+            )
+    if declined:
+        raise Invalid.one("token", declined, "PAYMENT_DECLINED")
     async with db.session() as session:
         return await session.get_one(Payment, payment_id)
+
+
+async def _card_payment(
+    session: AsyncSession,
+    invoice: Invoice,
+    balance: Decimal,
+    reference: str,
+    attempt: str,
+    *,
+    today: date,
+    now: datetime,
+) -> int:
+    """Record an approved card charge of the invoice's balance and apply it to the invoice."""
+    payment = Payment(
+        number=await next_number(session, NumberSequence.PAYMENT),
+        account_id=invoice.account_id,
+        currency=invoice.currency,
+        amount=balance,
+        unapplied=Decimal(0),
+        received_on=today,
+        reference=reference,
+        invoice_id=invoice.id,
+        attempt=attempt,
+        created_at=now,
+    )
+    session.add(payment)
+    await session.flush()
+    # The customer paid this invoice: the money goes to it, not to an older one.
+    session.add(
+        PaymentApplication(
+            payment_id=payment.id, invoice_id=invoice.id, amount=balance, created_at=now
+        )
+    )
+    invoice.amount_paid += balance
+    invoice.status = InvoiceStatus.PAID
+    await record_event(
+        session, "payment.received", invoice.account_id, payment_data(payment), now=now
+    )
+    await record_event(session, "invoice.paid", invoice.account_id, invoice_data(invoice), now=now)
+    return payment.id
 
 
 def has_credit(account_id: ColumnExpressionArgument[int]) -> ColumnElement[bool]:
@@ -316,6 +354,7 @@ async def apply_credit(
                 invoice.amount_paid += applied
         if invoice.balance_due <= 0:
             invoice.status = InvoiceStatus.PAID
+            await record_event(session, "invoice.paid", account_id, invoice_data(invoice), now=now)
     await session.flush()
 
 

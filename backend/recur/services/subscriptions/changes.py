@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from recur.core.lifecycle import QuoteKind, QuoteStatus
+from recur.core.lifecycle import QuoteKind, QuoteStatus, SubscriptionStatus
 from recur.core.proration import ChangeCharge, Term, amendment_charges
 from recur.core.roles import Role
 from recur.db.engine import Database
@@ -41,7 +41,14 @@ from recur.db.models import (
     SubscriptionItem,
 )
 from recur.services.catalog import load_prices
-from recur.services.common import Actor, NumberSequence, next_number
+from recur.services.common import (
+    Actor,
+    NumberSequence,
+    next_number,
+    order_data,
+    record_event,
+    subscription_data,
+)
 from recur.services.invoicing import bill_charges, document_lines
 from recur.services.quotes import (
     subscription_quote,
@@ -264,6 +271,7 @@ async def carry_out(
     )
     session.add(order)
     await session.flush()
+    await record_event(session, "order.created", order.account_id, order_data(order), now=now)
 
     # The items after the change, now or, for a later day, when that day comes.
     later = effective > today
@@ -313,7 +321,7 @@ async def carry_out(
     if later:
         ended = f" Scheduled: it takes effect on {effective.isoformat()}."
     elif not after_items:
-        ended = await end_subscription(session, subscription, effective)
+        ended = await end_subscription(session, subscription, effective, now=now)
         if action != "CANCEL":
             ended = f" Nothing is left on {subscription.number}: it ends." + ended
     prices.update(await load_prices(session, {i.price_id for i in after_items} - set(prices)))
@@ -343,6 +351,16 @@ async def carry_out(
     )
     session.add(event)
     await session.flush()
+    if not later and subscription.status is SubscriptionStatus.ACTIVE:
+        await record_event(
+            session,
+            "subscription.changed",
+            subscription.account_id,
+            subscription_data(
+                subscription, summary=event.summary, orderId=order_data(order)["order"]["id"]
+            ),
+            now=now,
+        )
     return ChangeOutcome(
         subscription=subscription,
         effective_date=effective,

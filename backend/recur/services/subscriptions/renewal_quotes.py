@@ -39,7 +39,15 @@ from recur.db.models import (
 )
 from recur.services.accounts import visible_accounts
 from recur.services.catalog import load_prices
-from recur.services.common import Actor, Invalid, NumberSequence, next_number
+from recur.services.common import (
+    Actor,
+    Invalid,
+    NumberSequence,
+    next_number,
+    order_data,
+    record_event,
+    subscription_data,
+)
 from recur.services.orders import charge_row
 from recur.services.quotes import (
     PricedQuote,
@@ -260,6 +268,7 @@ async def accept_renewal_quote(
     )
     session.add(order)
     await session.flush()
+    await record_event(session, "order.created", order.account_id, order_data(order), now=now)
     items = {item.id: item for item in subscription.items}
     by_line = {
         line.id: items[line.subscription_item_id]
@@ -381,6 +390,13 @@ async def take_up(
         )
     )
     await session.flush()
+    await record_event(
+        session,
+        "subscription.renewed",
+        subscription.account_id,
+        subscription_data(subscription, orderId=order_data(order)["order"]["id"]),
+        now=now,
+    )
 
 
 async def _described(session: AsyncSession, entries: list[tuple[Price, int]]) -> str:

@@ -38,7 +38,14 @@ from recur.db.models import (
     SubscriptionItem,
 )
 from recur.services.catalog import load_prices
-from recur.services.common import Invalid, NumberSequence, next_number
+from recur.services.common import (
+    Invalid,
+    NumberSequence,
+    next_number,
+    order_data,
+    record_event,
+    subscription_data,
+)
 from recur.services.orders import charge_values
 from recur.services.quotes import line_terms, price_quote, subscription_quote
 from recur.services.subscriptions import renewal_quotes
@@ -251,5 +258,13 @@ async def renew(
             charge_values(order, scheduled, by_line[scheduled.line_key], items)
             for scheduled in schedule
         ],
+    )
+    await record_event(session, "order.created", order.account_id, order_data(order), now=now)
+    await record_event(
+        session,
+        "subscription.renewed",
+        subscription.account_id,
+        subscription_data(subscription, orderId=order_data(order)["order"]["id"]),
+        now=now,
     )
     return order
