@@ -125,8 +125,14 @@ async def _send(
         response = await client.post(
             claimed.url, content=claimed.body, headers=headers, timeout=TIMEOUT_SECONDS
         )
+    except httpx.TimeoutException:
+        return None, f"No answer within {TIMEOUT_SECONDS:g} s."
+    except httpx.ConnectError:
+        return None, "Could not connect."
     except httpx.HTTPError as error:
-        return None, f"{type(error).__name__}: {error}"[:500] or "The request failed."
+        return None, (f"The request failed: {error}" if str(error) else "The request failed.")[
+            :500
+        ]
     return response.status_code, "" if response.is_success else f"HTTP {response.status_code}"
 
 
