@@ -41,11 +41,13 @@ from recur.services.common.events import (
     credit_note_data,
     global_id,
     invoice_data,
+    order_created,
     order_data,
     payment_data,
     quote_data,
     record_event,
     subscription_data,
+    subscription_event,
 )
 from recur.services.common.grouping import (
     grouped,
@@ -101,6 +103,7 @@ __all__ = [
     "grouped",
     "invoice_data",
     "next_number",
+    "order_created",
     "order_data",
     "paginate",
     "payment_data",
@@ -108,5 +111,6 @@ __all__ = [
     "read_settings",
     "record_event",
     "subscription_data",
+    "subscription_event",
     "update_settings",
 ]

@@ -230,3 +230,24 @@ def account_data(account: Any) -> dict[str, Any]:
             "country": account.billing_country,
         }
     }
+
+
+async def order_created(session: AsyncSession, order: Any, *, now: datetime) -> None:
+    """Record ``order.created`` for ``order``."""
+    await record_event(session, "order.created", order.account_id, order_data(order), now=now)
+
+
+async def subscription_event(
+    session: AsyncSession,
+    event_type: str,
+    subscription: Any,
+    *,
+    now: datetime,
+    order: Any = None,
+    **more: Any,
+) -> None:
+    """Record a ``subscription.*`` event, naming the order that made it when there is one."""
+    if order is not None:
+        more["orderId"] = global_id("Order", order.id)
+    data = subscription_data(subscription, **more)
+    await record_event(session, event_type, subscription.account_id, data, now=now)

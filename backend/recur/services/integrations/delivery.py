@@ -130,9 +130,7 @@ async def _send(
     except httpx.ConnectError:
         return None, "Could not connect."
     except httpx.HTTPError as error:
-        return None, (f"The request failed: {error}" if str(error) else "The request failed.")[
-            :500
-        ]
+        return None, (f"The request failed: {error}" if str(error) else "The request failed.")[:500]
     return response.status_code, "" if response.is_success else f"HTTP {response.status_code}"
 
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from recur.core.lifecycle import QuoteKind, QuoteStatus, SubscriptionStatus
+from recur.core.lifecycle import QuoteKind, QuoteStatus
 from recur.core.proration import ChangeCharge, Term, amendment_charges
 from recur.core.roles import Role
 from recur.db.engine import Database
@@ -45,15 +45,13 @@ from recur.services.common import (
     Actor,
     NumberSequence,
     next_number,
-    order_data,
-    record_event,
-    subscription_data,
+    order_created,
 )
 from recur.services.invoicing import bill_charges, document_lines
 from recur.services.quotes import (
     subscription_quote,
 )
-from recur.services.subscriptions.ending import end_subscription
+from recur.services.subscriptions.ending import changed, end_subscription
 from recur.services.subscriptions.planning import (
     ItemChangeRequest,
     PlannedChange,
@@ -271,7 +269,7 @@ async def carry_out(
     )
     session.add(order)
     await session.flush()
-    await record_event(session, "order.created", order.account_id, order_data(order), now=now)
+    await order_created(session, order, now=now)
 
     # The items after the change, now or, for a later day, when that day comes.
     later = effective > today
@@ -351,16 +349,8 @@ async def carry_out(
     )
     session.add(event)
     await session.flush()
-    if not later and subscription.status is SubscriptionStatus.ACTIVE:
-        await record_event(
-            session,
-            "subscription.changed",
-            subscription.account_id,
-            subscription_data(
-                subscription, summary=event.summary, orderId=order_data(order)["order"]["id"]
-            ),
-            now=now,
-        )
+    if not later:
+        await changed(session, subscription, order, event.summary, now=now)
     return ChangeOutcome(
         subscription=subscription,
         effective_date=effective,

@@ -9,8 +9,8 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core.lifecycle import SubscriptionStatus
-from recur.db.models import Charge, Subscription
-from recur.services.common import record_event, subscription_data
+from recur.db.models import Charge, Order, Subscription
+from recur.services.common import record_event, subscription_data, subscription_event
 from recur.services.subscriptions.renewal_quotes import agreed_renewal
 
 
@@ -48,3 +48,13 @@ async def end_subscription(
         now=occurred,
     )
     return called_off
+
+
+async def changed(
+    session: AsyncSession, subscription: Subscription, order: Order, summary: str, *, now: datetime
+) -> None:
+    """Record ``subscription.changed`` for a change in force now (an end is ``canceled``)."""
+    if subscription.status is SubscriptionStatus.ACTIVE:
+        await subscription_event(
+            session, "subscription.changed", subscription, now=now, order=order, summary=summary
+        )

@@ -44,9 +44,8 @@ from recur.services.common import (
     Invalid,
     NumberSequence,
     next_number,
-    order_data,
-    record_event,
-    subscription_data,
+    order_created,
+    subscription_event,
 )
 from recur.services.orders import charge_row
 from recur.services.quotes import (
@@ -268,7 +267,7 @@ async def accept_renewal_quote(
     )
     session.add(order)
     await session.flush()
-    await record_event(session, "order.created", order.account_id, order_data(order), now=now)
+    await order_created(session, order, now=now)
     items = {item.id: item for item in subscription.items}
     by_line = {
         line.id: items[line.subscription_item_id]
@@ -390,13 +389,7 @@ async def take_up(
         )
     )
     await session.flush()
-    await record_event(
-        session,
-        "subscription.renewed",
-        subscription.account_id,
-        subscription_data(subscription, orderId=order_data(order)["order"]["id"]),
-        now=now,
-    )
+    await subscription_event(session, "subscription.renewed", subscription, now=now, order=order)
 
 
 async def _described(session: AsyncSession, entries: list[tuple[Price, int]]) -> str:

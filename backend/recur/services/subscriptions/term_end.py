@@ -42,9 +42,8 @@ from recur.services.common import (
     Invalid,
     NumberSequence,
     next_number,
-    order_data,
-    record_event,
-    subscription_data,
+    order_created,
+    subscription_event,
 )
 from recur.services.orders import charge_values
 from recur.services.quotes import line_terms, price_quote, subscription_quote
@@ -259,12 +258,6 @@ async def renew(
             for scheduled in schedule
         ],
     )
-    await record_event(session, "order.created", order.account_id, order_data(order), now=now)
-    await record_event(
-        session,
-        "subscription.renewed",
-        subscription.account_id,
-        subscription_data(subscription, orderId=order_data(order)["order"]["id"]),
-        now=now,
-    )
+    await order_created(session, order, now=now)
+    await subscription_event(session, "subscription.renewed", subscription, now=now, order=order)
     return order
