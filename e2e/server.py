@@ -44,6 +44,9 @@ def running_server(workdir: Path) -> Iterator[str]:
         # per-address limit, meant for one attacker, would refuse them. The per-account
         # limit stays as deployed.
         "RECUR_LOGIN_ATTEMPTS_PER_ADDRESS": "100000 per minute",
+        # Likewise the request limits: the journeys' browsers share one address.
+        "RECUR_REQUESTS_PER_ACTOR": "100000 per minute",
+        "RECUR_REQUESTS_PER_ADDRESS": "100000 per minute",
         # The webhook journeys' receiver listens on 127.0.0.1.
         "RECUR_WEBHOOKS_ALLOW_PRIVATE": "true",
     }

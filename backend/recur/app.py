@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from recur.auth.passwords import PasswordChecks
-from recur.auth.throttle import CountStorage, Throttle
+from recur.auth.throttle import CountStorage, RequestLimit, Throttle
 from recur.auth.tokens import TokenSigner
 from recur.clock import Clock, SystemClock
 from recur.db.engine import Database
@@ -86,6 +86,11 @@ def create_app(
         payment_provider=payment_provider or SandboxProvider(),
         login_throttle=login_throttle,
         password_checks=password_checks,
+        request_limit=RequestLimit(
+            counts,
+            per_actor=settings.requests_per_actor,
+            per_address=settings.requests_per_address,
+        ),
     )
 
     @contextlib.asynccontextmanager

@@ -8,7 +8,6 @@ May call: nothing else in services.
 from recur.services.common.actor import (
     ANONYMOUS,
     PARTNER_SCOPES,
-    QUOTES_WRITE_SCOPE,
     READ_SCOPE,
     WEBHOOKS_SCOPE,
     Actor,
@@ -76,7 +75,6 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "PARTNER_SCOPES",
     "PENDING",
-    "QUOTES_WRITE_SCOPE",
     "READ_SCOPE",
     "SUCCEEDED",
     "WEBHOOKS_SCOPE",
