@@ -10,6 +10,7 @@ const ENDPOINTS = `query WebhookEndpoints {
     deliveries(first: 10) { id eventId eventType status responseCode attempts error createdAt lastAttemptAt nextAttemptAt } }
   eventTypes { name description }
 }`;
+const TYPES = `query EventTypes { eventTypes { name description } }`;
 const CREATE = `mutation CreateWebhookEndpoint($url: String!, $types: [String!]!) {
   createWebhookEndpoint(input: { url: $url, eventTypes: $types }) { endpoint { id url } secret userErrors { field message code } } }`;
 const DELETE = `mutation DeleteWebhookEndpoint($id: ID!) {
@@ -37,7 +38,8 @@ export function render({ session }) {
     }
   };
   reload();
-  const add = h("button", { class: "button button--primary", type: "button", onclick: () => createEndpoint(types, reload) }, "Add endpoint");
+  // The event types come with the list; asked for here when the list is still loading.
+  const add = h("button", { class: "button button--primary", type: "button", onclick: async () => createEndpoint(types.length ? types : (await graphql(TYPES)).eventTypes, reload) }, "Add endpoint");
   return h(
     "section",
     { "aria-labelledby": "page-title" },
