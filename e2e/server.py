@@ -19,7 +19,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 20) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -44,6 +44,11 @@ def running_server(workdir: Path) -> Iterator[str]:
         # per-address limit, meant for one attacker, would refuse them. The per-account
         # limit stays as deployed.
         "RECUR_LOGIN_ATTEMPTS_PER_ADDRESS": "100000 per minute",
+        # Likewise the request limits: the journeys' browsers share one address.
+        "RECUR_REQUESTS_PER_ACTOR": "100000 per minute",
+        "RECUR_REQUESTS_PER_ADDRESS": "100000 per minute",
+        # The webhook journeys' receiver listens on 127.0.0.1.
+        "RECUR_WEBHOOKS_ALLOW_PRIVATE": "true",
     }
     recur = [sys.executable, "-m", "recur.cli"]
     subprocess.run([*recur, "demo"], env=env, check=True, capture_output=True)

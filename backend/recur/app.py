@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from recur.auth.passwords import PasswordChecks
-from recur.auth.throttle import CountStorage, Throttle
+from recur.auth.throttle import CountStorage, RequestLimit, Throttle
 from recur.auth.tokens import TokenSigner
 from recur.clock import Clock, SystemClock
 from recur.db.engine import Database
@@ -32,6 +32,7 @@ from recur.web.graphql_view import RecurGraphQL
 from recur.web.oauth import token_endpoint
 from recur.web.security_headers import SecurityHeadersMiddleware
 from recur.web.spa import SPAMount
+from recur.worker import DeliveryWorker
 
 log = logging.getLogger("recur.health")
 
@@ -90,6 +91,11 @@ def create_app(
         login_throttle=login_throttle,
         signup_throttle=signup_throttle,
         password_checks=password_checks,
+        request_limit=RequestLimit(
+            counts,
+            per_actor=settings.requests_per_actor,
+            per_address=settings.requests_per_address,
+        ),
     )
 
     @contextlib.asynccontextmanager
@@ -99,6 +105,10 @@ def create_app(
             daily = DailyBilling(db, clock, settings.billing_time)
             task = asyncio.create_task(daily.run_forever(), name="daily billing run")
         app.state.billing_task = task
+        deliveries = None
+        if settings.delivery_worker:
+            worker = DeliveryWorker(db, clock, allow_private=settings.webhooks_allow_private)
+            deliveries = asyncio.create_task(worker.run_forever(), name="webhook deliveries")
         # What start-up made (modules, the schema, most of the heap) lives as long as the
         # process: frozen, the collector's full passes skip it and stay short while requests
         # make garbage fast (docs/performance.md, "Under attack").
@@ -106,10 +116,11 @@ def create_app(
         try:
             yield
         finally:
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            for running in (task, deliveries):
+                if running is not None:
+                    running.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await running
             await counts.close()
             await db.dispose()
 

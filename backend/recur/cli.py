@@ -41,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     bill.add_argument("--quiet", action="store_true", help="no progress bar")
     commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
+    commands.add_parser("worker", help="deliver webhooks from the outbox until stopped")
     args = parser.parse_args(argv)
     _configure_logging()
 
@@ -63,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "bill":
         return asyncio.run(_bill(settings, args.as_of, quiet=args.quiet))
+    if args.command == "worker":
+        return asyncio.run(_worker(settings))
     if args.command == "create-admin":
         return _create_admin(settings, args.email, args.name)
     asyncio.run(_demo(settings))
@@ -203,6 +206,20 @@ def _progress_bar(done: int, total: int) -> None:
     filled = width * done // max(total, 1)
     sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} accounts")
     sys.stderr.flush()
+
+
+async def _worker(settings: Settings) -> int:
+    from recur.clock import SystemClock
+    from recur.db.engine import Database
+    from recur.worker import DeliveryWorker
+
+    db = Database(settings.database_url)
+    try:
+        worker = DeliveryWorker(db, SystemClock(), allow_private=settings.webhooks_allow_private)
+        await worker.run_forever()
+    finally:
+        await db.dispose()
+    return 0
 
 
 def _serve(host: str, port: int, workers: int) -> int:

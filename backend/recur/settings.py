@@ -182,6 +182,16 @@ class Settings(BaseSettings):
     signups_per_address: Stripped = "10 per hour"
     #: Password hashes computed at once (each takes 64 MiB and a core).
     password_checks_at_once: int = Field(default=2, ge=1)
+    #: API requests a user or partner client may make (``/graphql``), in the ``limits``
+    #: notation; past it, 429 with ``Retry-After`` (docs/api.md, "Rate limits").
+    requests_per_actor: Stripped = "1200 per minute"
+    #: …and anonymous requests one address may make.
+    requests_per_address: Stripped = "1200 per minute"
+    #: Let webhook endpoints be on private and loopback addresses, over plain HTTP too
+    #: (development and tests only: it opens the way to server-side request forgery).
+    webhooks_allow_private: bool = False
+    #: Run the webhook delivery worker inside ``recur serve`` (else run ``recur worker``).
+    delivery_worker: bool = True
 
     @classmethod
     def settings_customise_sources(

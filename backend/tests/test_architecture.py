@@ -42,6 +42,7 @@ SERVICES: dict[str, set[str]] = {
     "workflow": {"common", "accounts", "quotes", "orders", "subscriptions"},
     "billing": {"common", "accounts", "payments", "invoicing", "subscriptions"},
     "metrics": {"common", "accounts", "quotes", "subscriptions"},
+    "integrations": {"common", "accounts"},
 }
 
 

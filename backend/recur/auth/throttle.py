@@ -89,6 +89,33 @@ class Throttle:
         return max(1, math.ceil(stats.reset_time - time.time()))
 
 
+class RequestLimit:
+    """Counts API requests by who makes them — a user, a partner client, or (anonymous) an
+    address — in a moving window (docs/api.md, "Rate limits")."""
+
+    def __init__(self, counts: CountStorage, *, per_actor: str, per_address: str) -> None:
+        self._limiter = MovingWindowRateLimiter(counts.storage)
+        self._per_actor = parse(per_actor)
+        self._per_address = parse(per_address)
+
+    async def hit(self, key: str | None, address: str | None) -> int | None:
+        """Count one request: ``None`` when it may go ahead, else the seconds to wait.
+        ``key`` names the user or client (``None``: anonymous, counted by address)."""
+        item, scope, who = (
+            (self._per_actor, "actor", key)
+            if key is not None
+            else (self._per_address, "address", address or "unknown")
+        )
+        try:
+            if await self._limiter.hit(item, "requests", scope, who):
+                return None
+            stats = await self._limiter.get_window_stats(item, "requests", scope, who)
+        except StorageError:
+            log.exception("the request limit's storage failed: request not limited")
+            return None
+        return max(1, math.ceil(stats.reset_time - time.time()))
+
+
 def client_address(connection: HTTPConnection) -> str | None:
     """The address the request came from (behind a proxy, the one the proxy reports when
     the server trusts it: ``uvicorn --proxy-headers``, see docs/operations.md)."""

@@ -10,7 +10,15 @@ from strawberry.dataloader import DataLoader
 
 from recur.db import models
 from recur.db.engine import Database
-from recur.services import accounts, catalog, orders, payments, quotes, subscriptions
+from recur.services import (
+    accounts,
+    catalog,
+    integrations,
+    orders,
+    payments,
+    quotes,
+    subscriptions,
+)
 from recur.services.billing import credit_notes, invoices
 from recur.services.common import Actor
 
@@ -32,6 +40,8 @@ class Loaders:
     """The request's loaders; each one batches the keys asked for in one tick."""
 
     def __init__(self, db: Database, actor: Actor) -> None:
+        self._db = db
+        self._deliveries: dict[int, DataLoader[int, list[integrations.DeliveryRow]]] = {}
         self.account: DataLoader[int, models.Account | None] = _by_key(
             lambda ids: accounts.accounts_by_id(db, actor, ids), None
         )
@@ -134,3 +144,12 @@ class Loaders:
         self.invoice_credits: DataLoader[int, list[models.CreditNoteApplication]] = _by_key(
             lambda ids: credit_notes.credit_applications_by_invoice(db, ids), []
         )
+
+    def webhook_deliveries(self, first: int) -> DataLoader[int, list[integrations.DeliveryRow]]:
+        """The latest ``first`` deliveries of each endpoint asked for, in one statement."""
+        if first not in self._deliveries:
+            db = self._db
+            self._deliveries[first] = _by_key(
+                lambda ids: integrations.deliveries_by_endpoint(db, ids, first), []
+            )
+        return self._deliveries[first]

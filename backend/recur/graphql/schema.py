@@ -41,6 +41,8 @@ from recur.graphql.core.introspection import IntrospectionSwitch
 from recur.graphql.core.operation_name import RequireOperationName
 from recur.graphql.core.result_cache import CatalogResultCache
 from recur.graphql.core.text_guard import CheckTextArguments
+from recur.graphql.integrations.events import EventsQuery
+from recur.graphql.integrations.webhooks import WebhooksMutation, WebhooksQuery
 from recur.graphql.metrics.queries import MetricsQuery
 from recur.graphql.orders.types import Order
 from recur.graphql.quotes.cart import CartMutation
@@ -89,6 +91,8 @@ Query = merge_types(
         AccountAdminQuery,
         PartnersQuery,
         SettingsQuery,
+        EventsQuery,
+        WebhooksQuery,
     ),
 )
 Mutation = merge_types(
@@ -109,6 +113,7 @@ Mutation = merge_types(
         UsersMutation,
         PartnersMutation,
         SettingsMutation,
+        WebhooksMutation,
     ),
 )
 

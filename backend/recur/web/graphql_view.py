@@ -6,13 +6,14 @@ from typing import Any
 
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.schema import BaseSchema
 
 from recur.auth.passwords import PasswordChecks
-from recur.auth.throttle import Throttle
+from recur.auth.throttle import RequestLimit, Throttle, client_address, wait_in_words
 from recur.auth.tokens import TokenSigner
 from recur.clock import Clock
 from recur.db.engine import Database
@@ -63,6 +64,7 @@ class RecurGraphQL(GraphQL[Context, None]):
         login_throttle: Throttle,
         signup_throttle: Throttle,
         password_checks: PasswordChecks,
+        request_limit: RequestLimit | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -80,6 +82,33 @@ class RecurGraphQL(GraphQL[Context, None]):
         self.login_throttle = login_throttle
         self.signup_throttle = signup_throttle
         self.password_checks = password_checks
+        self.request_limit = request_limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Count the request against its sender's rate limit first: past it, ``429`` with
+        ``Retry-After`` and nothing run. The actor found here is the one the context uses."""
+        if scope["type"] == "http" and self.request_limit is not None:
+            request = Request(scope, receive)
+            actor, via_cookie = await self.authenticate(request)
+            request.state.recur_actor = (actor, via_cookie)
+            key = (
+                f"user:{actor.user_id}"
+                if actor.user_id is not None
+                else f"client:{actor.client_id}"
+                if actor.client_id is not None
+                else None
+            )
+            wait = await self.request_limit.hit(key, client_address(request))
+            if wait is not None:
+                message = f"Too many requests: try again in {wait_in_words(wait)}."
+                refused = JSONResponse(
+                    {"errors": [{"message": message, "extensions": {"code": "RATE_LIMITED"}}]},
+                    status_code=429,
+                    headers={"retry-after": str(wait)},
+                )
+                await refused(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """The page, with the policy it needs instead of the app's stricter one."""
@@ -105,7 +134,8 @@ class RecurGraphQL(GraphQL[Context, None]):
     ) -> Context:
         if not isinstance(request, Request) or not isinstance(response, Response):
             raise TypeError("/graphql serves HTTP only")
-        actor, via_cookie = await self.authenticate(request)
+        known = getattr(request.state, "recur_actor", None)
+        actor, via_cookie = known if known is not None else await self.authenticate(request)
         return Context(
             request=request,
             response=response,

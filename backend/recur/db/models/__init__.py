@@ -10,6 +10,7 @@ from recur.db.models.billing import (
     InvoiceLine,
 )
 from recur.db.models.catalog import Price, PriceTier, Product, product_upgrades
+from recur.db.models.integrations import Event, WebhookDelivery, WebhookEndpoint
 from recur.db.models.numbering import NumberSequence
 from recur.db.models.orders import (
     Charge,
@@ -31,6 +32,7 @@ __all__ = [
     "CreditNote",
     "CreditNoteApplication",
     "CreditNoteLine",
+    "Event",
     "Invoice",
     "InvoiceLine",
     "NumberSequence",
@@ -52,5 +54,7 @@ __all__ = [
     "User",
     "UserSession",
     "UserToken",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "product_upgrades",
 ]

@@ -11,6 +11,7 @@ from strawberry.permission import BasePermission
 
 from recur.core.roles import Role
 from recur.graphql.core.context import Info
+from recur.services.common import Forbidden
 
 
 class IsAuthenticated(BasePermission):
@@ -30,7 +31,11 @@ class IsUser(BasePermission):
     error_extensions = {"code": "UNAUTHENTICATED"}
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        return info.context.actor.is_user
+        actor = info.context.actor
+        if actor.is_partner:
+            # Authenticated, but no token scope allows this: FORBIDDEN (docs/partners.md).
+            raise Forbidden("A partner client's token does not allow this.")
+        return actor.is_user
 
 
 def has_role(*roles: Role) -> type[BasePermission]:

@@ -42,6 +42,7 @@ from recur.services.accounts.reads import (
     accounts_by_id,
     get_account,
     list_accounts,
+    require_account_reader,
     users_by_id,
     visible_accounts,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "normalize_email",
     "partner_choices",
     "partners_by_id",
+    "require_account_reader",
     "revoke_partner_client",
     "rotate_partner_client_secret",
     "set_account_partner",

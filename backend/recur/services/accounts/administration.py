@@ -28,8 +28,10 @@ from recur.services.common import (
     Invalid,
     NotAuthenticated,
     Problem,
+    account_data,
     audit,
     changed,
+    record_event,
 )
 
 #: Who may create accounts; a rep only accounts it owns. Editing is for managers and admins.
@@ -104,6 +106,7 @@ async def create_account(
             now=now,
             after=_snapshot(account),
         )
+        await record_event(session, "account.created", account.id, account_data(account), now=now)
     return account
 
 

@@ -22,7 +22,7 @@ from recur.services.accounts.validation import (
     check_name,
     password_problems,
 )
-from recur.services.common import Actor, Invalid, Problem, audit
+from recur.services.common import Actor, Invalid, Problem, account_data, audit, record_event
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,7 @@ async def _create(
         )
         session.add(user)
         await session.flush()
+        await record_event(session, "account.created", account.id, account_data(account), now=now)
         await audit(
             session,
             Actor(user_id=user.id, role=Role.CUSTOMER, account_id=account.id),

@@ -35,9 +35,12 @@ from recur.services.common import (
     NumberSequence,
     Page,
     PageRequest,
+    credit_note_data,
     grouped,
+    invoice_data,
     next_number,
     paginate,
+    record_event,
 )
 from recur.services.payments import FINANCE, apply_credit
 
@@ -153,6 +156,10 @@ async def void_invoice(
         invoice.voided_at = now
         invoice.void_reason = reason
         await session.flush()
+        await record_event(session, "invoice.voided", account.id, invoice_data(invoice), now=now)
+        await record_event(
+            session, "credit_note.issued", account.id, credit_note_data(note), now=now
+        )
         await apply_credit(session, account.id, now=now)
         ids = invoice.id, note.id
     async with db.session() as session:

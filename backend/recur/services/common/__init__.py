@@ -1,5 +1,6 @@
 """What every service shares: the actor asking, the errors services raise, pagination,
-grouping rows by their parent, document numbers, the audit log, and the business settings.
+grouping rows by their parent, document numbers, the audit log, business events (the outbox),
+and the business settings.
 
 May call: nothing else in services.
 """
@@ -8,6 +9,7 @@ from recur.services.common.actor import (
     ANONYMOUS,
     PARTNER_SCOPES,
     READ_SCOPE,
+    WEBHOOKS_SCOPE,
     Actor,
 )
 from recur.services.common.audit import (
@@ -28,6 +30,23 @@ from recur.services.common.errors import (
     NotAuthenticated,
     Problem,
     ServiceError,
+)
+from recur.services.common.events import (
+    EVENT_TYPES,
+    FAILED,
+    PENDING,
+    SUCCEEDED,
+    account_data,
+    credit_note_data,
+    global_id,
+    invoice_data,
+    order_created,
+    order_data,
+    payment_data,
+    quote_data,
+    record_event,
+    subscription_data,
+    subscription_event,
 )
 from recur.services.common.grouping import (
     grouped,
@@ -51,9 +70,14 @@ from recur.services.common.pagination import (
 __all__ = [
     "ANONYMOUS",
     "DEFAULT_PAGE_SIZE",
+    "EVENT_TYPES",
+    "FAILED",
     "MAX_PAGE_SIZE",
     "PARTNER_SCOPES",
+    "PENDING",
     "READ_SCOPE",
+    "SUCCEEDED",
+    "WEBHOOKS_SCOPE",
     "Actor",
     "CurrentSettings",
     "Forbidden",
@@ -64,16 +88,27 @@ __all__ = [
     "PageRequest",
     "Problem",
     "ServiceError",
+    "account_data",
     "audit",
     "audit_log",
     "changed",
+    "credit_note_data",
     "current_settings",
     "decode_cursor",
     "default_renewal_uplift",
     "encode_cursor",
+    "global_id",
     "grouped",
+    "invoice_data",
     "next_number",
+    "order_created",
+    "order_data",
     "paginate",
+    "payment_data",
+    "quote_data",
     "read_settings",
+    "record_event",
+    "subscription_data",
+    "subscription_event",
     "update_settings",
 ]

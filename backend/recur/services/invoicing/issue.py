@@ -30,7 +30,13 @@ from recur.db.models import (
     Product,
     Quote,
 )
-from recur.services.common import NumberSequence, next_number
+from recur.services.common import (
+    NumberSequence,
+    credit_note_data,
+    invoice_data,
+    next_number,
+    record_event,
+)
 from recur.services.invoicing.wording import describe_charge, explain, unit_amount
 from recur.services.payments import apply_credit
 
@@ -255,6 +261,7 @@ async def issue_invoice(
             for position, charge in enumerate(_ordered(charges), start=1)
         ],
     )
+    await record_event(session, "invoice.issued", account.id, invoice_data(invoice), now=now)
     # Account credit (an earlier overpayment) pays the new invoice at once.
     await apply_credit(session, account.id, now=now, credit=credit)
     return invoice
@@ -316,6 +323,7 @@ async def issue_credit_note(
         for position, charge in enumerate(_ordered(charges), start=1)
     )
     await session.flush()
+    await record_event(session, "credit_note.issued", account.id, credit_note_data(note), now=now)
     await apply_credit(session, account.id, now=now)
     return note
 

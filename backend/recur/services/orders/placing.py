@@ -29,7 +29,15 @@ from recur.db.models import (
     SubscriptionItem,
 )
 from recur.services.accounts import visible_accounts
-from recur.services.common import Actor, NumberSequence, default_renewal_uplift, next_number
+from recur.services.common import (
+    Actor,
+    NumberSequence,
+    default_renewal_uplift,
+    next_number,
+    order_data,
+    record_event,
+    subscription_data,
+)
 from recur.services.invoicing import issue_invoice
 from recur.services.quotes import PricedLine, PricedQuote, line_terms
 
@@ -57,6 +65,7 @@ async def create_order(
     )
     items = await _start_subscription(session, order, priced, now=now)
     await session.flush()
+    await record_event(session, "order.created", order.account_id, order_data(order), now=now)
     by_line = {str(p.line.id): p for p in priced.lines}
     charges = [
         charge_row(order, scheduled, by_line[scheduled.line_key], items) for scheduled in schedule
@@ -94,6 +103,13 @@ async def _start_subscription(
     session.add(subscription)
     await session.flush()
     order.subscription_id = subscription.id
+    await record_event(
+        session,
+        "subscription.created",
+        subscription.account_id,
+        subscription_data(subscription),
+        now=now,
+    )
     items = {
         p.line.id: SubscriptionItem(
             subscription_id=subscription.id,

@@ -4,6 +4,7 @@ open invoices oldest due first, and account credit.
 May call: common, accounts.
 """
 
+from recur.services.payments.cards import pay_invoice
 from recur.services.payments.ledger import (
     FINANCE,
     applications_by_invoice,
@@ -12,7 +13,6 @@ from recur.services.payments.ledger import (
     credit_balances,
     has_credit,
     list_payments,
-    pay_invoice,
     payments_by_id,
     record_payment,
 )

@@ -36,10 +36,12 @@ from recur.services.common import (
     PageRequest,
     Problem,
     grouped,
+    invoice_data,
     next_number,
     paginate,
+    payment_data,
+    record_event,
 )
-from recur.services.payments.provider import PaymentProvider
 
 FINANCE = (Role.FINANCE, Role.ADMIN)
 
@@ -152,87 +154,8 @@ async def record_payment(
         )
         session.add(payment)
         await session.flush()
+        await record_event(session, "payment.received", account.id, payment_data(payment), now=now)
         await apply_credit(session, account.id, now=now)
-        payment_id = payment.id
-    async with db.session() as session:
-        return await session.get_one(Payment, payment_id)
-
-
-async def pay_invoice(
-    db: Database,
-    actor: Actor,
-    provider: PaymentProvider,
-    *,
-    invoice_id: int,
-    token: str,
-    attempt: str,
-    today: date,
-    now: datetime,
-) -> Payment:
-    """A customer pays an invoice's balance through the payment provider.
-
-    A declined charge writes nothing and says why. ``attempt`` identifies the customer's
-    click on this invoice: a retry of the same attempt on the same invoice is charged at
-    most once by the provider and recorded at most once here (the payment is keyed by
-    invoice and attempt); the same attempt id on another invoice pays that invoice.
-    """
-    if actor.is_anonymous:
-        raise NotAuthenticated()
-    if actor.role is not Role.CUSTOMER:
-        raise Forbidden("Customers pay their own invoices; finance records payments.")
-    if not attempt or len(attempt) > 64:
-        raise Invalid.one("attempt", "attempt must be 1 to 64 characters.", "INVALID_ATTEMPT")
-    reference = f"{provider.name}:{attempt}"
-    async with db.transaction() as session:
-        invoice = (
-            await session.scalars(
-                select(Invoice)
-                .where(Invoice.id == invoice_id, Invoice.account_id == actor.account_id)
-                .with_for_update()
-            )
-        ).first()
-        if invoice is None:
-            raise Invalid.one("invoiceId", "There is no such invoice.", "UNKNOWN_INVOICE")
-        earlier = (
-            await session.scalars(
-                select(Payment).where(Payment.invoice_id == invoice.id, Payment.attempt == attempt)
-            )
-        ).first()
-        if earlier is not None:
-            return earlier
-        balance = invoice.balance_due
-        if balance <= 0:
-            raise Invalid.one("invoiceId", f"{invoice.number} has nothing to pay.", "NOTHING_DUE")
-        result = await provider.charge(
-            token=token,
-            amount=balance,
-            currency=invoice.currency,
-            idempotency_key=f"{invoice.number}:{attempt}",
-        )
-        if not result.approved:
-            raise Invalid.one("token", result.decline_reason, "PAYMENT_DECLINED")
-        payment = Payment(
-            number=await next_number(session, NumberSequence.PAYMENT),
-            account_id=invoice.account_id,
-            currency=invoice.currency,
-            amount=balance,
-            unapplied=Decimal(0),
-            received_on=today,
-            reference=reference,
-            invoice_id=invoice.id,
-            attempt=attempt,
-            created_at=now,
-        )
-        session.add(payment)
-        await session.flush()
-        # The customer paid this invoice: the money goes to it, not to an older one.
-        session.add(
-            PaymentApplication(
-                payment_id=payment.id, invoice_id=invoice.id, amount=balance, created_at=now
-            )
-        )
-        invoice.amount_paid += balance
-        invoice.status = InvoiceStatus.PAID
         payment_id = payment.id
     async with db.session() as session:
         return await session.get_one(Payment, payment_id)
@@ -316,6 +239,7 @@ async def apply_credit(
                 invoice.amount_paid += applied
         if invoice.balance_due <= 0:
             invoice.status = InvoiceStatus.PAID
+            await record_event(session, "invoice.paid", account_id, invoice_data(invoice), now=now)
     await session.flush()
 
 

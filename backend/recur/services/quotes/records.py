@@ -34,6 +34,8 @@ from recur.services.common import (
     PageRequest,
     Problem,
     paginate,
+    quote_data,
+    record_event,
 )
 
 DEFAULT_TERM_MONTHS = 12
@@ -212,6 +214,10 @@ async def bump_version(session: AsyncSession, quote: Quote, now: datetime) -> No
     quote.version += 1
 
 
+#: The quote steps integrations hear of (docs/integrations.md), by ``QuoteAction`` value.
+_TOLD = {"SEND": "quote.sent", "ACCEPT": "quote.accepted", "CHECKOUT": "quote.accepted"}
+
+
 async def record(
     session: AsyncSession,
     quote: Quote,
@@ -221,6 +227,9 @@ async def record(
     now: datetime,
     comment: str = "",
 ) -> None:
+    told = _TOLD.get(action)
+    if told is not None:
+        await record_event(session, told, quote.account_id, quote_data(quote), now=now)
     session.add(
         QuoteEvent(
             quote_id=quote.id,

@@ -41,12 +41,17 @@ from recur.db.models import (
     SubscriptionItem,
 )
 from recur.services.catalog import load_prices
-from recur.services.common import Actor, NumberSequence, next_number
+from recur.services.common import (
+    Actor,
+    NumberSequence,
+    next_number,
+    order_created,
+)
 from recur.services.invoicing import bill_charges, document_lines
 from recur.services.quotes import (
     subscription_quote,
 )
-from recur.services.subscriptions.ending import end_subscription
+from recur.services.subscriptions.ending import changed, end_subscription
 from recur.services.subscriptions.planning import (
     ItemChangeRequest,
     PlannedChange,
@@ -264,6 +269,7 @@ async def carry_out(
     )
     session.add(order)
     await session.flush()
+    await order_created(session, order, now=now)
 
     # The items after the change, now or, for a later day, when that day comes.
     later = effective > today
@@ -313,7 +319,7 @@ async def carry_out(
     if later:
         ended = f" Scheduled: it takes effect on {effective.isoformat()}."
     elif not after_items:
-        ended = await end_subscription(session, subscription, effective)
+        ended = await end_subscription(session, subscription, effective, now=now)
         if action != "CANCEL":
             ended = f" Nothing is left on {subscription.number}: it ends." + ended
     prices.update(await load_prices(session, {i.price_id for i in after_items} - set(prices)))
@@ -343,6 +349,8 @@ async def carry_out(
     )
     session.add(event)
     await session.flush()
+    if not later:
+        await changed(session, subscription, order, event.summary, now=now)
     return ChangeOutcome(
         subscription=subscription,
         effective_date=effective,

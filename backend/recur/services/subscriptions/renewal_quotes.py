@@ -39,7 +39,14 @@ from recur.db.models import (
 )
 from recur.services.accounts import visible_accounts
 from recur.services.catalog import load_prices
-from recur.services.common import Actor, Invalid, NumberSequence, next_number
+from recur.services.common import (
+    Actor,
+    Invalid,
+    NumberSequence,
+    next_number,
+    order_created,
+    subscription_event,
+)
 from recur.services.orders import charge_row
 from recur.services.quotes import (
     PricedQuote,
@@ -260,6 +267,7 @@ async def accept_renewal_quote(
     )
     session.add(order)
     await session.flush()
+    await order_created(session, order, now=now)
     items = {item.id: item for item in subscription.items}
     by_line = {
         line.id: items[line.subscription_item_id]
@@ -381,6 +389,7 @@ async def take_up(
         )
     )
     await session.flush()
+    await subscription_event(session, "subscription.renewed", subscription, now=now, order=order)
 
 
 async def _described(session: AsyncSession, entries: list[tuple[Price, int]]) -> str:

@@ -11,7 +11,7 @@ which closes its charges unbilled.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -30,7 +30,7 @@ from recur.db.models import (
     Subscription,
     SubscriptionItem,
 )
-from recur.services.common import Invalid, Problem, grouped
+from recur.services.common import Invalid, Problem, grouped, record_event, subscription_data
 from recur.services.subscriptions.ending import close_unbilled, end_subscription
 from recur.services.subscriptions.reads import locked_subscription
 
@@ -258,6 +258,15 @@ async def apply_due(session: AsyncSession, subscription: Subscription, today: da
             await end_subscription(session, subscription, change.effective_date)
     if due:
         await session.flush()
+    if due and subscription.status is SubscriptionStatus.ACTIVE:
+        # Applied by the billing run on the day they take effect: that day, UTC.
+        await record_event(
+            session,
+            "subscription.changed",
+            subscription.account_id,
+            subscription_data(subscription, summary=f"{len(due)} scheduled change(s) applied."),
+            now=datetime.combine(today, time(), tzinfo=UTC),
+        )
     return len(due)
 
 

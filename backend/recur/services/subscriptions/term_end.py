@@ -38,7 +38,13 @@ from recur.db.models import (
     SubscriptionItem,
 )
 from recur.services.catalog import load_prices
-from recur.services.common import Invalid, NumberSequence, next_number
+from recur.services.common import (
+    Invalid,
+    NumberSequence,
+    next_number,
+    order_created,
+    subscription_event,
+)
 from recur.services.orders import charge_values
 from recur.services.quotes import line_terms, price_quote, subscription_quote
 from recur.services.subscriptions import renewal_quotes
@@ -252,4 +258,6 @@ async def renew(
             for scheduled in schedule
         ],
     )
+    await order_created(session, order, now=now)
+    await subscription_event(session, "subscription.renewed", subscription, now=now, order=order)
     return order

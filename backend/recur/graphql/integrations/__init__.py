@@ -1,0 +1,1 @@
+"""Integrations over GraphQL: the events feed and webhook endpoints (docs/integrations.md)."""
