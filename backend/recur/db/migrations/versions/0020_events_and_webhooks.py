@@ -15,8 +15,8 @@ from alembic import op
 import recur.db.types
 
 
-revision: str = '0020'
-down_revision: str | None = '0015'
+revision: str = "0020"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
