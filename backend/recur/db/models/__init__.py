@@ -8,6 +8,8 @@ from recur.db.models.billing import (
     CreditNoteLine,
     Invoice,
     InvoiceLine,
+    Seller,
+    TaxRate,
 )
 from recur.db.models.catalog import Price, PriceTier, Product, product_upgrades
 from recur.db.models.numbering import NumberSequence
@@ -46,9 +48,11 @@ __all__ = [
     "QuoteEvent",
     "QuoteLine",
     "ScheduledChange",
+    "Seller",
     "Subscription",
     "SubscriptionEvent",
     "SubscriptionItem",
+    "TaxRate",
     "User",
     "UserSession",
     "UserToken",

@@ -47,6 +47,10 @@ from recur.services.common.pagination import (
     encode_cursor,
     paginate,
 )
+from recur.services.common.parties import (
+    bill_to,
+    buyer_party,
+)
 
 __all__ = [
     "ANONYMOUS",
@@ -66,6 +70,8 @@ __all__ = [
     "ServiceError",
     "audit",
     "audit_log",
+    "bill_to",
+    "buyer_party",
     "changed",
     "current_settings",
     "decode_cursor",
