@@ -23,6 +23,7 @@ from recur.graphql.admin.audit import AuditQuery
 from recur.graphql.admin.catalog import CatalogAdminMutation, CatalogAdminQuery
 from recur.graphql.admin.partners import PartnersMutation, PartnersQuery
 from recur.graphql.admin.settings import SettingsMutation, SettingsQuery
+from recur.graphql.admin.tax_rates import TaxRatesMutation, TaxRatesQuery
 from recur.graphql.admin.users import UsersMutation, UsersQuery
 from recur.graphql.billing.aging import AgingQuery
 from recur.graphql.billing.credit_notes import CreditNotesMutation, CreditNotesQuery
@@ -87,6 +88,7 @@ Query = merge_types(
         AccountAdminQuery,
         PartnersQuery,
         SettingsQuery,
+        TaxRatesQuery,
     ),
 )
 Mutation = merge_types(
@@ -107,6 +109,7 @@ Mutation = merge_types(
         UsersMutation,
         PartnersMutation,
         SettingsMutation,
+        TaxRatesMutation,
     ),
 )
 
