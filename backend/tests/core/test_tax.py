@@ -75,10 +75,8 @@ def test_each_rate_is_rounded_once_on_its_own_subtotal(bases: list[tuple[Rate, D
 
     assert len(lines) == len({rate for rate, _ in bases})
     for line in lines:
-        subtotal = sum(
-            (a for r, a in bases if r.name == line.name and r.rate_percent == line.rate_percent),
-            D(0),
-        )
+        same = [a for r, a in bases if (r.name, r.rate_percent) == (line.name, line.rate_percent)]
+        subtotal = sum(same, D(0))
         assert line.base == subtotal
         assert line.amount == round_money(subtotal * line.rate_percent / 100, "EUR")
         # Rounded once: never further than half a cent from the exact tax.
