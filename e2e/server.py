@@ -44,6 +44,9 @@ def running_server(workdir: Path) -> Iterator[str]:
         # per-address limit, meant for one attacker, would refuse them. The per-account
         # limit stays as deployed.
         "RECUR_LOGIN_ATTEMPTS_PER_ADDRESS": "100000 per minute",
+        # A seller established in the EU, so that an EU business buyer elsewhere in the EU
+        # is reverse charged (docs/billing.md, "Tax"); the demo's accounts have no address.
+        "RECUR_SELLER_COUNTRY": "IE",
     }
     recur = [sys.executable, "-m", "recur.cli"]
     subprocess.run([*recur, "demo"], env=env, check=True, capture_output=True)
