@@ -11,7 +11,7 @@ from typing import Any
 from playwright.sync_api import APIRequestContext, Browser, Page, expect
 from pypdf import PdfReader
 
-from e2e.people import PASSWORD, log_in, person, watch_console
+from e2e.people import PASSWORD, log_in, person, shot, watch_console
 from e2e.test_quote_to_order import add_to_cart, nav, summary
 
 LOGIN = """mutation($email: String!, $password: String!) {
@@ -108,7 +108,7 @@ def test_an_eu_business_customer_with_a_vat_id_gets_reverse_charge(
                 totals = bob.get_by_role("region", name="Lines")
                 expect(totals).to_contain_text("VAT reverse charge (0 %)")
                 expect(totals).to_contain_text("Reverse charge: VAT is to be accounted for")
-                screenshot("invoice-reverse-charge")
+                shot(bob, "invoice-reverse-charge")
                 href = bob.get_by_role("link", name="Download PDF").get_attribute("href")
                 text = pdf_text(bob.request, f"{server_url}{href}")
                 assert "VAT reverse charge (0 %)" in text
