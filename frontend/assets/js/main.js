@@ -45,6 +45,7 @@ route("/invite/:token", () => ({ load: () => import("./views/set-password.js") }
 route("/reset/:token", () => ({ load: () => import("./views/set-password.js") }));
 route("/admin/audit", () => ({ load: () => import("./views/admin-audit.js"), roles: ["ADMIN"] }));
 route("/admin/partners", () => ({ load: () => import("./views/admin-partners.js"), roles: ["ADMIN"] }));
+route("/admin/tax-rates", () => ({ load: () => import("./views/admin-tax-rates.js"), roles: ["ADMIN"] }));
 route("/admin/settings", () => ({ load: () => import("./views/admin-settings.js"), roles: ["ADMIN"] }));
 
 /** The navigation each role sees. */

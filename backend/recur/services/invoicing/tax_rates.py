@@ -58,7 +58,7 @@ def _checked(country: str, region: str, name: str, rate: Decimal) -> tuple[str, 
         problems.append(
             Problem(
                 ("ratePercent",),
-                f"ratePercent must be between 0 and 100, with at most {RATE_PLACES} places.",
+                f"Enter a rate from 0 to 100 %, with at most {RATE_PLACES} decimals.",
                 "OUT_OF_RANGE",
             )
         )

@@ -9,6 +9,7 @@ export const ADMIN_PAGES = [
   ["/admin/accounts", "Accounts", ["ADMIN", "MANAGER"]],
   ["/admin/users", "Users", ["ADMIN"]],
   ["/admin/partners", "Partners", ["ADMIN"]],
+  ["/admin/tax-rates", "Tax rates", ["ADMIN"]],
   ["/admin/settings", "Settings", ["ADMIN"]],
   ["/admin/audit", "Audit log", ["ADMIN"]],
 ];
