@@ -118,3 +118,55 @@ def test_an_eu_business_customer_with_a_vat_id_gets_reverse_charge(
         finally:
             # The demo's Globex again for the journeys after this one.
             graphql(adam.request, server_url, UPDATE_ACCOUNT, admin, a=globex, taxId="")
+
+
+CREATE_QUOTE = (
+    """mutation($a: ID!) { createQuote(input: {accountId: $a}) { quote { id number } } }"""
+)
+ADD_LINE = """mutation($q: ID!, $p: ID!) { addQuoteLine(input: {quoteId: $q, priceId: $p,
+  quantity: 30, discountPercent: "10"}) { userErrors { message } } }"""
+PO = """mutation($q: ID!) { updateQuote(input: {quoteId: $q, purchaseOrderNumber: "PO-ACME-881"})
+  { userErrors { message } } }"""
+SEND = """mutation($q: ID!) { sendQuote(input: {quoteId: $q}) { userErrors { message } } }"""
+SEATS = '{ product(sku: "SEAT-STD") { prices(currency: "USD") { id billingPeriod } } }'
+
+
+def test_a_customer_reads_the_quote_pdf_signs_it_and_the_pdf_shows_the_signature(
+    page: Page, server_url: str, screenshot
+) -> None:
+    errors = watch_console(page)
+    rep = token(page.request, server_url, "rita@recur.example")
+    edges = graphql(page.request, server_url, ACCOUNTS, rep)["accounts"]["edges"]
+    acme = next(e["node"]["id"] for e in edges if e["node"]["name"] == "Acme Corp")
+    prices = graphql(page.request, server_url, SEATS, rep)["product"]["prices"]
+    monthly = next(p["id"] for p in prices if p["billingPeriod"] == "MONTH")
+    quote = graphql(page.request, server_url, CREATE_QUOTE, rep, a=acme)["createQuote"]["quote"]
+    for step, variables in ((ADD_LINE, {"p": monthly}), (PO, {}), (SEND, {})):
+        data = graphql(page.request, server_url, step, rep, q=quote["id"], **variables)
+        assert next(iter(data.values()))["userErrors"] == []
+
+    log_in(page, server_url, "alice@acme.example")
+    page.goto(f"{server_url}/quotes/{quote['id']}")
+    page.get_by_role("button", name="Accept quote").click()
+    dialog = page.get_by_role("dialog")
+    read = dialog.get_by_role("link", name=f"Read {quote['number']} (PDF)")
+    before = pdf_text(page.request, f"{server_url}{read.get_attribute('href')}")
+    assert "PO number PO-ACME-881" in before and "Signature" in before
+    assert "Signed by" not in before
+    expect(dialog.get_by_label("PO number")).to_have_value("PO-ACME-881")
+    dialog.get_by_label("Your name").fill("")
+    dialog.get_by_role("button", name="Accept and order").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("Enter your name to sign the quote.")
+    dialog.get_by_label("Your name").fill("Alice Moreau")
+    dialog.get_by_label("Your title").fill("Head of Procurement")
+    screenshot("quote-signing")
+    dialog.get_by_role("button", name="Accept and order").click()
+    expect(page.get_by_role("heading", level=1, name=re.compile(r"^Order ORD-\d+"))).to_be_visible()
+
+    page.goto(f"{server_url}/quotes/{quote['id']}")
+    details = page.get_by_role("complementary")
+    expect(details).to_contain_text("Alice Moreau, Head of Procurement")
+    href = details.get_by_role("link", name="Quote PDF").get_attribute("href")
+    after = pdf_text(page.request, f"{server_url}{href}")
+    assert "Signed by Alice Moreau" in after and "Title Head of Procurement" in after
+    assert errors == []

@@ -92,11 +92,11 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Documents issued from now on record the seller as configured (docs/billing.md).
+        # (An unmigrated or unreachable database records nothing: /readyz says why.)
         try:
-            if await pending(db) is None:
-                await invoicing.record_seller(db, seller_details(settings), now=clock.now())
+            await invoicing.record_seller(db, seller_details(settings), now=clock.now())
         except SQLAlchemyError:
-            log.warning("the seller could not be recorded: the database is unreachable")
+            log.warning("the seller could not be recorded: the database is not ready")
         task = None
         if settings.billing_time is not None:
             daily = DailyBilling(db, clock, settings.billing_time)
