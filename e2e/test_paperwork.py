@@ -132,18 +132,25 @@ SEATS = '{ product(sku: "SEAT-STD") { prices(currency: "USD") { id billingPeriod
 
 
 def test_a_customer_reads_the_quote_pdf_signs_it_and_the_pdf_shows_the_signature(
-    page: Page, server_url: str, screenshot
+    page: Page, browser: Browser, server_url: str, screenshot
 ) -> None:
     errors = watch_console(page)
-    rep = token(page.request, server_url, "rita@recur.example")
-    edges = graphql(page.request, server_url, ACCOUNTS, rep)["accounts"]["edges"]
-    acme = next(e["node"]["id"] for e in edges if e["node"]["name"] == "Acme Corp")
-    prices = graphql(page.request, server_url, SEATS, rep)["product"]["prices"]
-    monthly = next(p["id"] for p in prices if p["billingPeriod"] == "MONTH")
-    quote = graphql(page.request, server_url, CREATE_QUOTE, rep, a=acme)["createQuote"]["quote"]
-    for step, variables in ((ADD_LINE, {"p": monthly}), (PO, {}), (SEND, {})):
-        data = graphql(page.request, server_url, step, rep, q=quote["id"], **variables)
-        assert next(iter(data.values()))["userErrors"] == []
+    # The rep prepares and sends the quote from a context of her own (a login through a
+    # page's request context would log that page in too).
+    sales = browser.new_context()
+    try:
+        api = sales.request
+        rep = token(api, server_url, "rita@recur.example")
+        edges = graphql(api, server_url, ACCOUNTS, rep)["accounts"]["edges"]
+        acme = next(e["node"]["id"] for e in edges if e["node"]["name"] == "Acme Corp")
+        prices = graphql(api, server_url, SEATS, rep)["product"]["prices"]
+        monthly = next(p["id"] for p in prices if p["billingPeriod"] == "MONTH")
+        quote = graphql(api, server_url, CREATE_QUOTE, rep, a=acme)["createQuote"]["quote"]
+        for step, variables in ((ADD_LINE, {"p": monthly}), (PO, {}), (SEND, {})):
+            data = graphql(api, server_url, step, rep, q=quote["id"], **variables)
+            assert next(iter(data.values()))["userErrors"] == []
+    finally:
+        sales.close()
 
     log_in(page, server_url, "alice@acme.example")
     page.goto(f"{server_url}/quotes/{quote['id']}")
