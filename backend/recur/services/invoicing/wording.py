@@ -34,11 +34,12 @@ def describe_charge(product: Product, charge: Charge) -> str:
 
 def word(charge: Charge, order: Order) -> str:
     """The line's explanation as the customer reads it: "25 → 30 from Dec 2, 28 of 30
-    days", "25 × USD 20.00 list, 10 % discount"."""
+    days", "Quantity 25, list USD 500.00, 10 % discount"."""
     parts: list[str] = []
     if charge.quantity_before is None and charge.quantity > 0:
-        listed = Money(charge.list_amount / charge.quantity, order.currency)
-        parts.append(f"{charge.quantity} × {listed.format()} list")
+        # The list amount of the whole quantity: a flat or tiered price has no one unit price.
+        listed = Money(charge.list_amount, order.currency)
+        parts.append(f"Quantity {charge.quantity}, list {listed.format()}")
     if charge.quantity_before is not None:
         parts.append(
             f"{charge.quantity_before} → {charge.quantity} from {short_day(order.start_date)}"
