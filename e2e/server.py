@@ -49,6 +49,9 @@ def running_server(workdir: Path) -> Iterator[str]:
         "RECUR_REQUESTS_PER_ADDRESS": "100000 per minute",
         # The webhook journeys' receiver listens on 127.0.0.1.
         "RECUR_WEBHOOKS_ALLOW_PRIVATE": "true",
+        # A seller established in the EU, so that an EU business buyer elsewhere in the EU
+        # is reverse charged (docs/billing.md, "Tax"); the demo's accounts have no address.
+        "RECUR_SELLER_COUNTRY": "IE",
     }
     recur = [sys.executable, "-m", "recur.cli"]
     subprocess.run([*recur, "demo"], env=env, check=True, capture_output=True)

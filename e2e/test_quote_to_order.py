@@ -402,6 +402,9 @@ def test_a_customer_on_a_phone_asks_for_a_quote_and_checks_out(
         shot(bob, "phone-order")
 
         bob.get_by_role("link", name=re.compile(r"^View invoice")).click()
+        # The line in the customer's words; the full trace one click away.
+        expect(bob.get_by_text("Quantity 3, list EUR 975.00")).to_be_visible()
+        bob.get_by_text("How it was worked out").first.click()
         expect(bob.get_by_text("Admin Training, quantity 3")).to_be_visible()
         assert_fits(bob)
         shot(bob, "phone-invoice")

@@ -8,6 +8,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
@@ -24,9 +25,10 @@ from recur.db.engine import Database
 from recur.db.migrate import pending
 from recur.graphql.schema import schema
 from recur.scheduler import DailyBilling
+from recur.services import invoicing
 from recur.services.payments import PaymentProvider, SandboxProvider
 from recur.settings import Settings
-from recur.web.documents import credit_note_pdf, invoice_pdf
+from recur.web.documents import credit_note_pdf, invoice_pdf, quote_pdf, seller_details
 from recur.web.exports import revenue_metrics_csv
 from recur.web.graphql_view import RecurGraphQL
 from recur.web.oauth import token_endpoint
@@ -100,6 +102,12 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Documents issued from now on record the seller as configured (docs/billing.md).
+        # (An unmigrated or unreachable database records nothing: /readyz says why.)
+        try:
+            await invoicing.record_seller(db, seller_details(settings), now=clock.now())
+        except SQLAlchemyError:
+            log.warning("the seller could not be recorded: the database is not ready")
         task = None
         if settings.billing_time is not None:
             daily = DailyBilling(db, clock, settings.billing_time)
@@ -131,6 +139,7 @@ def create_app(
             Route("/documents/invoices/{number}.pdf", invoice_pdf, methods=["GET"]),
             Route("/documents/credit-notes/{number}.pdf", credit_note_pdf, methods=["GET"]),
             Route("/exports/revenue-metrics.csv", revenue_metrics_csv, methods=["GET"]),
+            Route("/documents/quotes/{number}.pdf", quote_pdf, methods=["GET"]),
             Route("/livez", livez, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/healthz", readyz, methods=["GET"]),

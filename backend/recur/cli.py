@@ -119,13 +119,17 @@ async def _unmigrated(settings: Settings) -> str | None:
 
 
 async def _demo(settings: Settings) -> None:
+    from recur.clock import SystemClock
     from recur.db.engine import Database
     from recur.db.migrate import upgrade
     from recur.demo import load_demo
+    from recur.services import invoicing
+    from recur.web.documents import seller_details
 
     db = Database(settings.database_url)
     try:
         await upgrade(db)
+        await invoicing.record_seller(db, seller_details(settings), now=SystemClock().now())
         if await load_demo(db):
             log.info("demo data loaded: log in as alice@acme.example / recur-demo")
         else:
@@ -175,8 +179,10 @@ async def _add_admin(settings: Settings, email: str, name: str, password: str) -
 async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:
     from recur.clock import SystemClock
     from recur.db.engine import Database
+    from recur.services import invoicing
     from recur.services.billing import check_billing_date, run_billing
     from recur.services.common import Invalid
+    from recur.web.documents import seller_details
 
     clock = SystemClock()
     day = as_of or clock.today()
@@ -188,6 +194,7 @@ async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:
     db = Database(settings.database_url)
     progress = None if quiet or not sys.stderr.isatty() else _progress_bar
     try:
+        await invoicing.record_seller(db, seller_details(settings), now=clock.now())
         result = await run_billing(db, as_of=day, now=clock.now(), progress=progress)
     finally:
         await db.dispose()

@@ -171,6 +171,11 @@ class Settings(BaseSettings):
     seller_email: Stripped = "billing@recur.example"
     #: A VAT or tax registration number, printed when set.
     seller_tax_id: Stripped = ""
+    #: Where the seller is established (ISO 3166-1 alpha-2): EU reverse charge applies to
+    #: business buyers in another member state (docs/billing.md, "Tax").
+    seller_country: Annotated[str, BeforeValidator(lambda v: str(v).strip().upper())] = Field(
+        default="US", pattern="^[A-Z]{2}$"
+    )
     #: Where login throttling keeps its counts: ``memory://`` (one server) or
     #: ``redis://host:port/db`` (shared by several). See docs/api.md, "Login throttling".
     rate_limit_storage: Stripped = "memory://"

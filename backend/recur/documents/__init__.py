@@ -6,21 +6,27 @@ gathers a document for whoever asks, and only if they may see it.
 """
 
 from recur.documents.document import (
+    Acceptance,
     BillingDocument,
     DocumentKind,
     DocumentLine,
     Party,
     Settlement,
+    TaxLine,
     invoice_pdf_path,
+    quote_pdf_path,
 )
 from recur.documents.pdf import render_pdf
 
 __all__ = [
+    "Acceptance",
     "BillingDocument",
     "DocumentKind",
     "DocumentLine",
     "Party",
     "Settlement",
+    "TaxLine",
     "invoice_pdf_path",
+    "quote_pdf_path",
     "render_pdf",
 ]

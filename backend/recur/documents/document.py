@@ -18,6 +18,7 @@ class DocumentKind(StrEnum):
 
     INVOICE = "Invoice"
     CREDIT_NOTE = "Credit note"
+    QUOTE = "Quote"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,27 @@ class DocumentLine:
     period_end: date | None = None
     #: Where the amount comes from, printed in small type under the description.
     explanation: str = ""
+    #: The net price of one unit (the unit price column); ``None``: not priced per unit.
+    unit_amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class TaxLine:
+    """One rate's tax, as printed under the subtotal."""
+
+    name: str
+    rate_percent: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """Who signed a quote, when, and which version."""
+
+    signer_name: str
+    signer_title: str
+    accepted_at: datetime
+    version: int
 
 
 @dataclass(frozen=True)
@@ -84,6 +106,18 @@ class BillingDocument:
     corrects: str | None = None
     #: A remark printed in evidence, e.g. why an invoice was voided.
     note: str | None = None
+    #: The customer's purchase order number(s).
+    purchase_order_number: str = ""
+    #: The tax by rate; empty: one line at ``tax_rate_percent``.
+    tax_lines: tuple[TaxLine, ...] = ()
+    #: The legal note printed with the tax (reverse charge, an exemption).
+    tax_note: str = ""
+    #: A quote's: what it runs for, until when it may be accepted, and its acceptance.
+    terms_of_quote: tuple[tuple[str, str], ...] = ()
+    valid_until: date | None = None
+    acceptance: Acceptance | None = None
+    #: A quote's totals (label, amount), printed instead of subtotal, tax and total.
+    totals_rows: tuple[tuple[str, Decimal], ...] = ()
 
     @property
     def filename(self) -> str:
@@ -98,3 +132,8 @@ def long_date(value: date) -> str:
 def invoice_pdf_path(number: str) -> str:
     """Where an invoice's PDF is served (relative to the site), e.g. for ``Invoice.pdfUrl``."""
     return f"/documents/invoices/{quote(number, safe='')}.pdf"
+
+
+def quote_pdf_path(number: str) -> str:
+    """Where a quote's PDF is served, e.g. for ``Quote.pdfUrl``."""
+    return f"/documents/quotes/{quote(number, safe='')}.pdf"

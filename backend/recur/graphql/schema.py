@@ -23,6 +23,7 @@ from recur.graphql.admin.audit import AuditQuery
 from recur.graphql.admin.catalog import CatalogAdminMutation, CatalogAdminQuery
 from recur.graphql.admin.partners import PartnersMutation, PartnersQuery
 from recur.graphql.admin.settings import SettingsMutation, SettingsQuery
+from recur.graphql.admin.tax_rates import TaxRatesMutation, TaxRatesQuery
 from recur.graphql.admin.users import UsersMutation, UsersQuery
 from recur.graphql.billing.aging import AgingQuery
 from recur.graphql.billing.credit_notes import CreditNotesMutation, CreditNotesQuery
@@ -93,6 +94,7 @@ Query = merge_types(
         SettingsQuery,
         EventsQuery,
         WebhooksQuery,
+        TaxRatesQuery,
     ),
 )
 Mutation = merge_types(
@@ -114,6 +116,7 @@ Mutation = merge_types(
         PartnersMutation,
         SettingsMutation,
         WebhooksMutation,
+        TaxRatesMutation,
     ),
 )
 

@@ -1,5 +1,6 @@
-"""``GET /documents/invoices/{number}.pdf`` and ``/documents/credit-notes/{number}.pdf``: the
-PDF of an invoice or a credit note, for whoever may see it.
+"""``GET /documents/invoices/{number}.pdf``, ``/documents/credit-notes/{number}.pdf`` and
+``/documents/quotes/{number}.pdf``: the PDF of an invoice, a credit note or a quote, for
+whoever may see it.
 
 The app links to it, so the session cookie alone is enough here: a link cannot send the
 CSRF header, and none is needed: the request changes nothing, and the SameSite=Lax cookie
@@ -21,6 +22,7 @@ from starlette.responses import JSONResponse, Response
 
 from recur.db.engine import Database
 from recur.documents import BillingDocument, Party, render_pdf
+from recur.services import invoicing, workflow
 from recur.services.billing import credit_note_document, invoice_document
 from recur.services.common import Actor
 from recur.settings import Settings
@@ -48,6 +50,10 @@ async def invoice_pdf(request: Request) -> Response:
 
 async def credit_note_pdf(request: Request) -> Response:
     return await document_pdf(request, credit_note_document, "There is no such credit note.")
+
+
+async def quote_pdf(request: Request) -> Response:
+    return await document_pdf(request, workflow.quote_document, "There is no such quote.")
 
 
 async def document_pdf(request: Request, find: FindDocument, not_found: str) -> Response:
@@ -87,9 +93,19 @@ async def document_pdf(request: Request, find: FindDocument, not_found: str) -> 
     )
 
 
+def seller_details(settings: Settings) -> invoicing.SellerDetails:
+    """The seller as configured, as documents issued from now on record it."""
+    return invoicing.SellerDetails(
+        name=settings.seller_name,
+        address=tuple(settings.seller_address),
+        email=settings.seller_email,
+        tax_id=settings.seller_tax_id,
+        country=settings.seller_country,
+    )
+
+
 def seller(settings: Settings) -> Party:
     """Recur as the issuer of its documents (``RECUR_SELLER_*``)."""
-    details = [*settings.seller_address, settings.seller_email]
-    if settings.seller_tax_id:
-        details.append(f"Tax ID {settings.seller_tax_id}")
-    return Party(settings.seller_name, tuple(d for d in details if d))
+    return invoicing.seller_party(
+        settings.seller_name, settings.seller_address, settings.seller_email, settings.seller_tax_id
+    )

@@ -20,6 +20,9 @@ from recur.documents import (
 )
 from recur.documents.pdf import printable
 
+#: "OOO Romashka" in Cyrillic letters, and a Greek company name (escaped: they look Latin).
+ROMASHKA = "\u041e\u041e\u041e \u0420\u043e\u043c\u0430\u0448\u043a\u0430"
+GREEK = "\u0395\u03bb\u03bb\u03b7\u03bd\u03b9\u03ba\u03ae \u0391.\u0395."
 SELLER = Party("Recur, Inc.", ("123 Example Street", "San Francisco, CA 94105"))
 SEATS = DocumentLine(
     description="Standard Seats",
@@ -123,7 +126,7 @@ def test_two_hundred_lines_run_over_numbered_pages_each_line_whole_and_once() ->
     for number, text in enumerate(texts, start=1):
         assert f"Page {number} of {count}" in text
         if number > 1:
-            assert "Invoice INV-000042 (continued) DESCRIPTION PERIOD QTY AMOUNT" in text
+            assert "Invoice INV-000042 (continued) DESCRIPTION PERIOD QTY UNIT PRICE AMOUNT" in text
     everything = " ".join(texts)
     for n in range(1, 201):
         assert everything.count(f"Seats for team {n:03d}") == 1
@@ -193,8 +196,11 @@ def test_amounts_have_the_currencys_decimals() -> None:
     [
         ("Müller & Søn", "Müller & Søn"),
         ("Société Générale – Œuvres", "Société Générale – Œuvres"),
-        ("Łódź Sp. z o.o.", "Lódz Sp. z o.o."),
-        ("Dvořák s.r.o.", "Dvorák s.r.o."),
+        ("Łódź Sp. z o.o.", "Łódź Sp. z o.o."),
+        ("Dvořák s.r.o.", "Dvořák s.r.o."),
+        (ROMASHKA, ROMASHKA),
+        (GREEK, GREEK),
+        ("25 → 30 seats", "25 → 30 seats"),
         ("東京商事株式会社", "????????"),
         ("Rocket 🚀 Labs", "Rocket ? Labs"),
         ("Tab\tand\u00a0spaces\x00\x07", "Tab and spaces"),
@@ -217,4 +223,6 @@ def test_any_name_prints_and_never_stops_a_document(name: str, printed: str) -> 
 
 def test_printable_keeps_line_breaks_and_drops_control_characters() -> None:
     assert printable("one\ntwo\r\nthree\x1b[0m") == "one\ntwo \nthree[0m"
-    assert printable("\u22125 \u2011 3") == "-5 - 3"  # minus sign, non-breaking hyphen
+    assert printable("\u22125 \u2011 3") == "\u22125 \u2011 3"  # the font has both
+    assert printable("ﬁne") == "ﬁne"  # a ligature the font has prints as it is
+    assert printable("東京") == "??"  # no glyph, no plain letter: "?"

@@ -47,6 +47,7 @@ route("/reset/:token", () => ({ load: () => import("./views/set-password.js") })
 route("/admin/audit", () => ({ load: () => import("./views/admin-audit.js"), roles: ["ADMIN"] }));
 route("/admin/partners", () => ({ load: () => import("./views/admin-partners.js"), roles: ["ADMIN"] }));
 route("/admin/webhooks", () => ({ load: () => import("./views/admin-webhooks.js"), roles: ["ADMIN"] }));
+route("/admin/tax-rates", () => ({ load: () => import("./views/admin-tax-rates.js"), roles: ["ADMIN"] }));
 route("/admin/settings", () => ({ load: () => import("./views/admin-settings.js"), roles: ["ADMIN"] }));
 
 /** The navigation each role sees. */

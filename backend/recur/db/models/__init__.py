@@ -8,6 +8,8 @@ from recur.db.models.billing import (
     CreditNoteLine,
     Invoice,
     InvoiceLine,
+    Seller,
+    TaxRate,
 )
 from recur.db.models.catalog import Price, PriceTier, Product, product_upgrades
 from recur.db.models.integrations import Event, WebhookDelivery, WebhookEndpoint
@@ -48,9 +50,11 @@ __all__ = [
     "QuoteEvent",
     "QuoteLine",
     "ScheduledChange",
+    "Seller",
     "Subscription",
     "SubscriptionEvent",
     "SubscriptionItem",
+    "TaxRate",
     "User",
     "UserSession",
     "UserToken",

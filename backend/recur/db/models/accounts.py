@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recur.core.roles import Role
@@ -66,6 +66,12 @@ class Account(TimestampMixin, Base):
     #: ISO 3166-1 alpha-2.
     billing_country: Mapped[str] = mapped_column(String(2), default="", server_default="")
     tax_id: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    #: Exempt from tax (a reseller, a charity), with the exemption certificate's reference
+    #: printed on its invoices (docs/billing.md, "Tax").
+    tax_exempt: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    tax_exemption_certificate: Mapped[str] = mapped_column(
+        String(100), default="", server_default=""
+    )
 
     partner: Mapped[Partner | None] = relationship()
 

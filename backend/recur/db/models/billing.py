@@ -8,8 +8,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recur.core.lifecycle import InvoiceStatus
@@ -37,6 +49,19 @@ class Invoice(TimestampMixin, Base):
     amount_credited: Mapped[Decimal] = mapped_column(ScaledDecimal(6), default=Decimal(0))
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     void_reason: Mapped[str | None] = mapped_column(String(500))
+    #: The customer's purchase order number(s) for what the document bills, or "".
+    purchase_order_number: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    #: Who issued the document, as the seller was when it was issued (``None``: issued before
+    #: sellers were recorded; the current one prints).
+    seller_id: Mapped[int | None] = mapped_column(ForeignKey("sellers.id"))
+    #: The buyer as the document was issued to them: ``{"name", "taxId", "email",
+    #: "address": {"line1", "line2", "city", "postalCode", "region", "country"}}``.
+    bill_to: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: What the tax line is called ("VAT", "Sales tax", "Reverse charge"), and the legal note
+    #: printed with it (reverse charge, an exemption's certificate), docs/billing.md "Tax".
+    tax_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    reverse_charge: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    tax_note: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     lines: Mapped[list[InvoiceLine]] = relationship(
         back_populates="invoice", order_by="InvoiceLine.position"
@@ -70,6 +95,9 @@ class InvoiceLine(Base):
     unit_amount: Mapped[Decimal | None] = mapped_column(ScaledDecimal(6))
     amount: Mapped[Decimal] = mapped_column(ScaledDecimal(6))
     explanation: Mapped[str] = mapped_column(Text)
+    #: The line's explanation as its customer reads it ("25 → 30 seats from Dec 2, 28 of
+    #: 30 days"); ``explanation`` keeps the full trace for staff. "" on older lines.
+    wording: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
 
@@ -96,6 +124,19 @@ class CreditNote(TimestampMixin, Base):
     tax: Mapped[Decimal] = mapped_column(ScaledDecimal(6))
     total: Mapped[Decimal] = mapped_column(ScaledDecimal(6))
     unapplied: Mapped[Decimal] = mapped_column(ScaledDecimal(6))
+    #: The customer's purchase order number(s) for what the document bills, or "".
+    purchase_order_number: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    #: Who issued the document, as the seller was when it was issued (``None``: issued before
+    #: sellers were recorded; the current one prints).
+    seller_id: Mapped[int | None] = mapped_column(ForeignKey("sellers.id"))
+    #: The buyer as the document was issued to them: ``{"name", "taxId", "email",
+    #: "address": {"line1", "line2", "city", "postalCode", "region", "country"}}``.
+    bill_to: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: What the tax line is called ("VAT", "Sales tax", "Reverse charge"), and the legal note
+    #: printed with it (reverse charge, an exemption's certificate), docs/billing.md "Tax".
+    tax_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    reverse_charge: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    tax_note: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     lines: Mapped[list[CreditNoteLine]] = relationship(
         back_populates="credit_note", order_by="CreditNoteLine.position"
@@ -121,6 +162,9 @@ class CreditNoteLine(Base):
     unit_amount: Mapped[Decimal | None] = mapped_column(ScaledDecimal(6))
     amount: Mapped[Decimal] = mapped_column(ScaledDecimal(6))
     explanation: Mapped[str] = mapped_column(Text)
+    #: The line's explanation as its customer reads it ("25 → 30 seats from Dec 2, 28 of
+    #: 30 days"); ``explanation`` keeps the full trace for staff. "" on older lines.
+    wording: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     credit_note: Mapped[CreditNote] = relationship(back_populates="lines")
 
@@ -132,3 +176,36 @@ class CreditNoteApplication(TimestampMixin, Base):
     credit_note_id: Mapped[int] = mapped_column(ForeignKey("credit_notes.id"), index=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(ScaledDecimal(6))
+
+
+class Seller(Base):
+    """The issuer of invoices and credit notes, as it was from ``created_at`` on: a new row
+    each time the seller's details change, so each document keeps the seller it was issued
+    by (docs/billing.md, "Invoices as documents")."""
+
+    __tablename__ = "sellers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: The address's lines, as printed.
+    address: Mapped[list[str]] = mapped_column(JSON)
+    email: Mapped[str] = mapped_column(String(320))
+    tax_id: Mapped[str] = mapped_column(String(40))
+    #: ISO 3166-1 alpha-2: where the seller is established (reverse charge).
+    country: Mapped[str] = mapped_column(String(2))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TaxRate(Base):
+    """The tax charged to buyers billed in a country or, where set, one of its regions (a US
+    state, a Canadian province); ``region`` "" is the whole country (docs/billing.md, "Tax")."""
+
+    __tablename__ = "tax_rates"
+    __table_args__ = (UniqueConstraint("country", "region"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country: Mapped[str] = mapped_column(String(2))
+    region: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(100))
+    rate_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

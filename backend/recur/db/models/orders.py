@@ -38,6 +38,9 @@ class Order(TimestampMixin, Base):
     start_date: Mapped[date] = mapped_column(Date)
     term_months: Mapped[int] = mapped_column(Integer)
     subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscriptions.id"), index=True)
+    #: The customer's purchase order number (their reference), printed on the order, its
+    #: invoices and credit notes; "" when none was given.
+    purchase_order_number: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
     charges: Mapped[list[Charge]] = relationship(
         back_populates="order", order_by="Charge.id", cascade="all, delete-orphan"

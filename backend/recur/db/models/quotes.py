@@ -54,6 +54,14 @@ class Quote(TimestampMixin, Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: The key the creator's client sent with the create (docs/api.md, "Idempotent creates").
     client_key: Mapped[str | None] = mapped_column(String(64))
+    #: The customer's purchase order number (their reference), printed on the order, its
+    #: invoices and credit notes; "" when none was given.
+    purchase_order_number: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    #: Who signed the quote when the customer accepted it, and the version they signed.
+    signer_name: Mapped[str | None] = mapped_column(String(200))
+    signer_title: Mapped[str | None] = mapped_column(String(200))
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_version: Mapped[int | None] = mapped_column(Integer)
 
     lines: Mapped[list[QuoteLine]] = relationship(
         back_populates="quote", order_by="QuoteLine.position", cascade="all, delete-orphan"

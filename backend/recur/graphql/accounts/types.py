@@ -91,6 +91,12 @@ class Account(Node):
     tax_id: str = strawberry.field(
         description="The account's VAT or tax number, as printed on invoices; may be empty."
     )
+    tax_exempt: bool = strawberry.field(
+        description="Exempt from tax: invoices charge none and print the certificate."
+    )
+    tax_exemption_certificate: str = strawberry.field(
+        description="The exemption certificate's reference; empty unless exempt."
+    )
 
     @classmethod
     def from_model(cls, account: models.Account) -> Account:
@@ -103,6 +109,8 @@ class Account(Node):
             tax_rate_percent=percent(account.tax_rate_percent),
             billing_email=account.billing_email,
             tax_id=account.tax_id,
+            tax_exempt=account.tax_exempt,
+            tax_exemption_certificate=account.tax_exemption_certificate,
         )
 
     @strawberry.field(description="The billing address; null when none was given.")

@@ -59,6 +59,13 @@ class UpdateAccountInput:
     billing_address: AddressInput | None = strawberry.UNSET
     tax_id: str | None = strawberry.UNSET
     payment_terms_days: int | None = strawberry.UNSET
+    tax_exempt: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Exempt from tax: its invoices charge none and print the certificate.",
+    )
+    tax_exemption_certificate: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Required while the account is tax-exempt."
+    )
 
 
 @strawberry.type
@@ -112,6 +119,8 @@ def _fields(input: CreateAccountInput | UpdateAccountInput) -> accounts.AccountF
         billing_address=_address(input.billing_address),
         tax_id=_given(input.tax_id),
         payment_terms_days=_given(input.payment_terms_days),
+        tax_exempt=_given(getattr(input, "tax_exempt", None)),
+        tax_exemption_certificate=_given(getattr(input, "tax_exemption_certificate", None)),
         clear_owner=editing and input.owner_id is None,
         clear_partner=editing and input.partner_id is None,
     )

@@ -12,6 +12,7 @@ from recur.core.lifecycle import InvoiceStatus
 from recur.db import models
 from recur.documents import invoice_pdf_path
 from recur.graphql.accounts.types import Account
+from recur.graphql.billing.paperwork import Paperwork
 from recur.graphql.core.context import Info
 from recur.graphql.core.ids import to_global_id
 from recur.graphql.core.lazy import FromModel
@@ -42,6 +43,10 @@ class InvoiceLine:
         description="Where the amount comes from: quote and order, list price, quantity, "
         "discount, period, rounding."
     )
+    wording: str = strawberry.field(
+        description="The explanation as the customer reads it ('25 → 30 from Dec 2, 28 of 30 "
+        "days'); empty when the description and period say it all."
+    )
 
     @classmethod
     def from_model(
@@ -55,12 +60,12 @@ class InvoiceLine:
             period_end=line.period_end,
             quantity=line.quantity,
             explanation=line.explanation,
+            wording=line.wording,
         )
 
     @strawberry.field(
-        description="Net amount per unit of a line billing a whole period or a one-time item "
-        "(amount ÷ quantity, to six places); null for a change's prorated line, which its "
-        "explanation works out."
+        description="Net amount per unit (amount ÷ quantity, to six places; a change's "
+        "prorated line: ÷ the units it adds or takes off). Null only on a line of no units."
     )
     def unit_amount(self) -> Money | None:
         if self.model_.unit_amount is None:
@@ -84,7 +89,7 @@ class InvoiceLine:
 
 
 @strawberry.type(description="A bill: lines, tax on the subtotal, what is paid and what is due.")
-class Invoice(Node):
+class Invoice(Paperwork, Node):
     model_: strawberry.Private[models.Invoice]
     id: strawberry.ID
     number: str
@@ -266,7 +271,7 @@ class CreditNoteApplication:
     description="Money owed back to an account (CN-…): it settles open invoices oldest due "
     "first; what is left is account credit for the next invoices."
 )
-class CreditNote(Node):
+class CreditNote(Paperwork, Node):
     model_: strawberry.Private[models.CreditNote]
     id: strawberry.ID
     number: str

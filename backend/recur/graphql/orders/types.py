@@ -40,6 +40,10 @@ class Order(Node):
             term_months=order.term_months,
         )
 
+    @strawberry.field(description="The customer's purchase order number; empty if none.")
+    def purchase_order_number(self) -> str:
+        return self.model_.purchase_order_number
+
     @strawberry.field
     async def quote(
         self, info: Info

@@ -62,6 +62,11 @@ class CheckoutInput:
         "has already gains the quantity), instead of starting a new subscription. startDate "
         "and termMonths do not apply.",
     )
+    purchase_order_number: str | None = strawberry.field(
+        default=None,
+        description="Your purchase order number: printed on the order, its invoices and "
+        "credit notes (100 characters at most).",
+    )
 
 
 @strawberry.input
@@ -136,6 +141,7 @@ class CartMutation:
                     if given.add_to_subscription_id
                     else None
                 ),
+                purchase_order_number=given.purchase_order_number,
             )
         )
         return OrderPayload(order=Order.from_model(order) if order else None, user_errors=errors)

@@ -74,6 +74,11 @@ class UpdateQuoteInput:
     uplift_percent: Decimal | None = strawberry.field(
         default=None, description="Renewal quotes: the rise on list prices for the next term."
     )
+    purchase_order_number: str | None = strawberry.field(
+        default=None,
+        description='The customer\'s purchase order number ("" clears it), printed on the '
+        "quote, its order, invoices and credit notes.",
+    )
 
 
 @strawberry.input
@@ -103,6 +108,18 @@ class CreateRenewalQuoteInput:
 @strawberry.input
 class QuoteIdInput:
     quote_id: strawberry.ID
+
+
+@strawberry.input
+class AcceptQuoteInput:
+    quote_id: strawberry.ID
+    signer_name: str = strawberry.field(
+        default="", description="Who signs the quote; by default the user accepting it."
+    )
+    signer_title: str = strawberry.field(default="", description="The signer's title.")
+    purchase_order_number: str | None = strawberry.field(
+        default=None, description="The PO the quote is accepted under, if not already on it."
+    )
 
 
 @strawberry.input
@@ -238,6 +255,7 @@ class QuotesMutation:
                 start_date=input.start_date,
                 term_months=input.term_months,
                 uplift_percent=input.uplift_percent,
+                purchase_order_number=input.purchase_order_number,
                 expected_version=input.expected_version,
                 today=ctx.clock.today(),
                 now=ctx.clock.now(),
@@ -314,9 +332,11 @@ class QuotesMutation:
 
     # ---- customers -----------------------------------------------------------------------
     @strawberry.mutation(
-        permission_classes=[IsUser], description="Accept a sent quote: it becomes an order."
+        permission_classes=[IsUser],
+        description="Accept a sent quote, signed: it becomes an order. The signer, the time "
+        "and the version signed are recorded and printed on the quote's PDF.",
     )
-    async def accept_quote(self, info: Info, input: QuoteIdInput) -> OrderPayload:
+    async def accept_quote(self, info: Info, input: AcceptQuoteInput) -> OrderPayload:
         ctx = info.context
         threshold = await approval_threshold(info)
         order, errors = await attempt(
@@ -327,6 +347,9 @@ class QuotesMutation:
                 threshold=threshold,
                 today=ctx.clock.today(),
                 now=ctx.clock.now(),
+                signature=workflow.Signature(
+                    input.signer_name, input.signer_title, input.purchase_order_number
+                ),
             )
         )
         return OrderPayload(order=Order.from_model(order) if order else None, user_errors=errors)

@@ -10,6 +10,7 @@ import strawberry
 from recur.core.lifecycle import FINAL, QuoteKind, QuoteStatus
 from recur.core.quotes import reduction_needs_approval
 from recur.db import models
+from recur.documents import quote_pdf_path
 from recur.graphql.accounts.types import Account, User
 from recur.graphql.catalog.types import Price, Product
 from recur.graphql.core.business import approval_threshold
@@ -45,6 +46,14 @@ async def priced(info: Info, quote: models.Quote) -> PricedQuote:
         cached = price_quote(quote, by_id, threshold)
         info.context.extra[key] = cached
     return cached
+
+
+@strawberry.type(description="A quote's acceptance: who signed which version, and when.")
+class QuoteAcceptance:
+    signer_name: str
+    signer_title: str
+    accepted_at: datetime
+    version: int = strawberry.field(description="The version of the quote signed.")
 
 
 @strawberry.type(
@@ -153,6 +162,30 @@ class Quote(Node):
             is_cart=quote.is_cart,
             note=quote.note,
             uplift_percent=(quote.uplift_percent or Decimal(0)).quantize(Decimal("0.01")),
+        )
+
+    @strawberry.field(description="The customer's purchase order number; empty if none.")
+    def purchase_order_number(self) -> str:
+        return self.model_.purchase_order_number
+
+    @strawberry.field(
+        description="The quote as a PDF (lines, discounts, terms, totals, validity, PO, "
+        "signature block; once accepted, the acceptance): a URL relative to the API's origin, "
+        "served to whoever may see the quote. Null for a cart."
+    )
+    def pdf_url(self) -> str | None:
+        return None if self.is_cart else quote_pdf_path(self.number)
+
+    @strawberry.field(description="Who signed the quote as it was accepted; null until then.")
+    def acceptance(self) -> QuoteAcceptance | None:
+        quote = self.model_
+        if quote.accepted_at is None:
+            return None
+        return QuoteAcceptance(
+            signer_name=quote.signer_name or "",
+            signer_title=quote.signer_title or "",
+            accepted_at=quote.accepted_at,
+            version=quote.accepted_version or quote.version,
         )
 
     @strawberry.field

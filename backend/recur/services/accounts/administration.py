@@ -51,6 +51,9 @@ class AccountFields:
     billing_address: Address | None = None
     tax_id: str | None = None
     payment_terms_days: int | None = None
+    #: Exempt from tax, with the exemption certificate's reference (docs/billing.md, "Tax").
+    tax_exempt: bool | None = None
+    tax_exemption_certificate: str | None = None
     #: Set to clear the owner or the partner link (``None`` cannot say "clear").
     clear_owner: bool = False
     clear_partner: bool = False
@@ -166,10 +169,41 @@ async def _checked_values(
         values["tax_id"] = check_tax_id(fields.tax_id, country, problems)
     if fields.payment_terms_days is not None:
         values["payment_terms_days"] = check_payment_terms(fields.payment_terms_days, problems)
+    _check_exemption(account, fields, values, problems)
     await _check_links(session, fields, values, problems)
     if problems:
         raise Invalid(problems)
     return values
+
+
+def _check_exemption(
+    account: Account, fields: AccountFields, values: dict[str, Any], problems: list[Problem]
+) -> None:
+    """An exempt account names its certificate (at most 100 characters), printed on its
+    invoices."""
+    if fields.tax_exempt is not None:
+        values["tax_exempt"] = fields.tax_exempt
+    if fields.tax_exemption_certificate is not None:
+        certificate = " ".join(fields.tax_exemption_certificate.split())
+        if len(certificate) > 100:
+            problems.append(
+                Problem(
+                    ("taxExemptionCertificate",),
+                    "A certificate reference is at most 100 characters.",
+                    "TOO_LONG",
+                )
+            )
+        values["tax_exemption_certificate"] = certificate
+    exempt = values.get("tax_exempt", account.tax_exempt)
+    certificate = values.get("tax_exemption_certificate", account.tax_exemption_certificate)
+    if exempt and not certificate:
+        problems.append(
+            Problem(
+                ("taxExemptionCertificate",),
+                "A tax-exempt account needs its exemption certificate's reference.",
+                "REQUIRED",
+            )
+        )
 
 
 async def _check_links(
@@ -220,4 +254,6 @@ def _snapshot(account: Account) -> dict[str, Any]:
         },
         "taxId": account.tax_id,
         "paymentTermsDays": account.payment_terms_days,
+        "taxExempt": account.tax_exempt,
+        "taxExemptionCertificate": account.tax_exemption_certificate,
     }

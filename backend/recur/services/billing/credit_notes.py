@@ -114,7 +114,14 @@ async def void_invoice(
             reason=f"Void of {invoice.number}: {reason}",
             currency=invoice.currency,
             issue_date=today,
+            # As the invoice it cancels: its PO, parties and tax, at the rate it charged.
+            purchase_order_number=invoice.purchase_order_number,
+            seller_id=invoice.seller_id,
+            bill_to=invoice.bill_to,
+            tax_name=invoice.tax_name,
             tax_rate_percent=invoice.tax_rate_percent,
+            reverse_charge=invoice.reverse_charge,
+            tax_note=invoice.tax_note,
             subtotal=invoice.subtotal,
             tax=invoice.tax,
             total=invoice.total,
@@ -139,6 +146,7 @@ async def void_invoice(
                     f"Credits line {line.position} of {invoice.number}, voided: {reason}. "
                     f"The line read: {line.explanation}"
                 ),
+                wording=line.wording,
             )
             for line in lines
         )

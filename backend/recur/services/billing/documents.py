@@ -7,11 +7,19 @@ and one that does not exist both give ``None``.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from recur.core.lifecycle import InvoiceStatus
 from recur.db.engine import Database
-from recur.db.models import Account, CreditNoteLine, Invoice, InvoiceLine
-from recur.documents import BillingDocument, DocumentKind, DocumentLine, Party, Settlement
+from recur.db.models import Account, CreditNote, CreditNoteLine, Invoice, InvoiceLine
+from recur.documents import (
+    BillingDocument,
+    DocumentKind,
+    DocumentLine,
+    Party,
+    Settlement,
+    TaxLine,
+)
 from recur.documents.document import long_date
 from recur.services.accounts import accounts_by_id
 from recur.services.billing.credit_notes import (
@@ -23,7 +31,8 @@ from recur.services.billing.credit_notes import (
     lines_by_credit_note,
 )
 from recur.services.billing.invoices import invoices_by_id, invoices_by_number, lines_by_invoice
-from recur.services.common import Actor
+from recur.services.common import Actor, bill_to, buyer_party
+from recur.services.invoicing import seller_party, sellers_by_id
 from recur.services.payments import applications_by_invoice, payments_by_id
 
 
@@ -40,6 +49,7 @@ async def invoice_document(
     lines = (await lines_by_invoice(db, [invoice.id])).get(invoice.id, [])
     account = (await accounts_by_id(db, actor, [invoice.account_id])).get(invoice.account_id)
     return BillingDocument(
+        **await _paperwork(db, invoice, account, seller),
         kind=DocumentKind.INVOICE,
         number=invoice.number,
         status=_invoice_status(invoice, generated_at.date()),
@@ -47,8 +57,6 @@ async def invoice_document(
         issue_date=invoice.issue_date,
         due_date=invoice.due_date,
         terms=f"Net {account.payment_terms_days} days" if account else None,
-        seller=seller,
-        buyer=buyer(account),
         lines=tuple(document_line(line) for line in lines),
         subtotal=invoice.subtotal,
         tax_rate_percent=invoice.tax_rate_percent,
@@ -80,13 +88,12 @@ async def credit_note_document(
     invoices = await invoices_by_id(db, actor, invoice_ids)
     credited = invoices.get(note.invoice_id) if note.invoice_id else None
     return BillingDocument(
+        **await _paperwork(db, note, account, seller),
         kind=DocumentKind.CREDIT_NOTE,
         number=note.number,
         status="Issued",
         currency=note.currency,
         issue_date=note.issue_date,
-        seller=seller,
-        buyer=buyer(account),
         lines=tuple(document_line(line) for line in lines),
         subtotal=note.subtotal,
         tax_rate_percent=note.tax_rate_percent,
@@ -112,20 +119,37 @@ def _corrects(reason: str, credited: Invoice | None) -> str:
     return f"Credits invoice {credited.number}: {reason}"
 
 
-def buyer(account: Account | None) -> Party:
-    """The account as a document addresses it (accounts hold no postal address yet)."""
-    return Party(account.name if account else "")
+async def _paperwork(
+    db: Database, document: Invoice | CreditNote, account: Account | None, current: Party
+) -> dict[str, Any]:
+    """Who the document is from and to, as when it was issued, its PO and its tax."""
+    seller = current
+    if document.seller_id is not None:
+        async with db.session() as session:
+            row = (await sellers_by_id(session, [document.seller_id]))[document.seller_id]
+        seller = seller_party(row.name, row.address, row.email, row.tax_id)
+    snapshot = document.bill_to or (bill_to(account) if account else {"name": ""})
+    rate = document.tax_rate_percent
+    return {
+        "seller": seller,
+        "buyer": buyer_party(snapshot),
+        "purchase_order_number": document.purchase_order_number,
+        "tax_lines": (TaxLine(document.tax_name or "Tax", rate, document.tax),),
+        "tax_note": document.tax_note,
+    }
 
 
 def document_line(line: InvoiceLine | CreditNoteLine) -> DocumentLine:
-    """A stored line (whose ``period_end`` is the first day after it) as printed."""
+    """A stored line (whose ``period_end`` is the first day after it) as printed: explained
+    in the customer's words (lines issued before those were kept: the full trace)."""
     return DocumentLine(
         description=line.description,
         amount=line.amount,
         quantity=line.quantity,
         period_start=line.period_start,
         period_end=_last_day(line.period_start, line.period_end),
-        explanation=line.explanation,
+        explanation=line.wording or line.explanation,
+        unit_amount=line.unit_amount,
     )
 
 

@@ -66,6 +66,10 @@ from recur.services.common.pagination import (
     encode_cursor,
     paginate,
 )
+from recur.services.common.parties import (
+    bill_to,
+    buyer_party,
+)
 
 __all__ = [
     "ANONYMOUS",
@@ -91,6 +95,8 @@ __all__ = [
     "account_data",
     "audit",
     "audit_log",
+    "bill_to",
+    "buyer_party",
     "changed",
     "credit_note_data",
     "current_settings",

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core.invoices import due_date, invoice_totals
 from recur.core.lifecycle import InvoiceStatus
+from recur.core.tax import Treatment
 from recur.db.base import table_of
 from recur.db.models import (
     Account,
@@ -29,15 +30,18 @@ from recur.db.models import (
     Order,
     Product,
     Quote,
+    Seller,
 )
 from recur.services.common import (
     NumberSequence,
+    bill_to,
     credit_note_data,
     invoice_data,
     next_number,
     record_event,
 )
-from recur.services.invoicing.wording import describe_charge, explain, unit_amount
+from recur.services.invoicing.parties import current_seller, tax_treatment
+from recur.services.invoicing.wording import describe_charge, explain, unit_amount, word
 from recur.services.payments import apply_credit
 
 #: A select of any columns.
@@ -72,6 +76,14 @@ class LineContext:
     def explanation(self, charge: Charge) -> str:
         order = self.orders[charge.order_id]
         return explain(charge, self.products[charge.product_id], self.quotes[order.quote_id], order)
+
+    def wording(self, charge: Charge) -> str:
+        return word(charge, self.orders[charge.order_id])
+
+    def purchase_orders(self, charges: Sequence[Charge]) -> str:
+        """The PO numbers of the orders ``charges`` bill, each once, in order."""
+        numbers = (self.orders[c.order_id].purchase_order_number for c in _ordered(charges))
+        return ", ".join(dict.fromkeys(n for n in numbers if n))[:100]
 
 
 def with_line_context(statement: AnySelect) -> AnySelect:
@@ -131,8 +143,10 @@ async def bill_charges(
     the caller has read it (:func:`with_line_context`); ``credit``: whether the account has
     credit, if the caller has read it (``payments.has_credit``)."""
     documents: list[Invoice | CreditNote] = []
+    today_tax = await tax_treatment(session, account, await current_seller(session))
     # Credits of what was invoiced at another rate than today's: a note of their own each.
-    for rate, credits in (await _credits_at_other_rates(session, account, charges)).items():
+    at_other_rates = await _credits_at_other_rates(session, charges, today_tax)
+    for rate, credits in at_other_rates.items():
         documents.append(
             await issue_credit_note(
                 session,
@@ -143,7 +157,7 @@ async def bill_charges(
                 reason=reason,
                 issued_by_user_id=issued_by_user_id,
                 context=context,
-                tax_rate_percent=rate,
+                treatment=rate,
             )
         )
         charges = [charge for charge in charges if charge not in credits]
@@ -159,6 +173,7 @@ async def bill_charges(
             reason=reason,
             issued_by_user_id=issued_by_user_id,
             context=context,
+            treatment=today_tax,
         )
         return [*documents, note]
     invoice = await issue_invoice(
@@ -169,16 +184,17 @@ async def bill_charges(
         now=now,
         context=context,
         credit=None if documents else credit,  # the notes may have left credit
+        treatment=today_tax,
     )
     return [*documents, invoice]
 
 
 async def _credits_at_other_rates(
-    session: AsyncSession, account: Account, charges: Sequence[Charge]
-) -> dict[Decimal, list[Charge]]:
-    """The credits among ``charges`` whose period was invoiced at another tax rate than the
-    account's today, by that rate: a credit gives back the tax the customer paid, at the
-    rate of the invoice it credits (docs/billing.md)."""
+    session: AsyncSession, charges: Sequence[Charge], today: Treatment
+) -> dict[Treatment, list[Charge]]:
+    """The credits among ``charges`` whose period was invoiced with another tax than
+    ``today``'s, by that tax: a credit gives back the tax the customer paid, at the rate of
+    the invoice it credits (docs/billing.md)."""
     credits = {
         (charge.subscription_item_id, charge.period_end): charge
         for charge in charges
@@ -187,7 +203,14 @@ async def _credits_at_other_rates(
     if not credits:
         return {}
     billed = await session.execute(
-        select(Charge.subscription_item_id, Charge.period_end, Invoice.tax_rate_percent)
+        select(
+            Charge.subscription_item_id,
+            Charge.period_end,
+            Invoice.tax_name,
+            Invoice.tax_rate_percent,
+            Invoice.reverse_charge,
+            Invoice.tax_note,
+        )
         .join(InvoiceLine, InvoiceLine.charge_id == Charge.id)
         .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
         .where(
@@ -197,11 +220,15 @@ async def _credits_at_other_rates(
         )
         .order_by(Invoice.id)
     )
-    rates = {(item, end): rate for item, end, rate in billed}  # the latest invoice's
-    by_rate: dict[Decimal, list[Charge]] = {}
+    # The latest invoice's; invoices issued before taxes had names are named as today's.
+    rates = {
+        (item, end): Treatment(name or today.name, rate, reverse, note)
+        for item, end, name, rate, reverse, note in billed
+    }
+    by_rate: dict[Treatment, list[Charge]] = {}
     for key, charge in credits.items():
-        rate = rates.get(key, account.tax_rate_percent)
-        if rate != account.tax_rate_percent:
+        rate = rates.get(key, today)
+        if (rate.rate_percent, rate.reverse_charge) != (today.rate_percent, today.reverse_charge):
             by_rate.setdefault(rate, []).append(charge)
     return by_rate
 
@@ -215,12 +242,17 @@ async def issue_invoice(
     now: datetime,
     context: LineContext | None = None,
     credit: bool | None = None,
+    treatment: Treatment | None = None,
 ) -> Invoice:
     """An invoice billing ``charges`` exactly as scheduled, tax on the subtotal once, paid
-    from the account's credit if it has any."""
+    from the account's credit if it has any; issued by today's seller to the account as it
+    is today, with ``treatment``'s tax (by default the account's today)."""
     if context is None:
         context = await _context(session, charges)
-    totals = invoice_totals([c.amount for c in charges], account.tax_rate_percent, account.currency)
+    seller = await current_seller(session)
+    if treatment is None:
+        treatment = await tax_treatment(session, account, seller)
+    totals = invoice_totals([c.amount for c in charges], treatment.rate_percent, account.currency)
     invoice = Invoice(
         number=await next_number(session, NumberSequence.INVOICE),
         account_id=account.id,
@@ -229,7 +261,7 @@ async def issue_invoice(
         currency=account.currency,
         issue_date=issue_date,
         due_date=due_date(issue_date, account.payment_terms_days),
-        tax_rate_percent=account.tax_rate_percent,
+        **_paperwork(account, seller, treatment, context.purchase_orders(charges)),
         subtotal=totals.subtotal,
         tax=totals.tax,
         total=totals.total,
@@ -257,6 +289,7 @@ async def issue_invoice(
                 "unit_amount": unit_amount(charge),
                 "amount": charge.amount,
                 "explanation": context.explanation(charge),
+                "wording": context.wording(charge),
             }
             for position, charge in enumerate(_ordered(charges), start=1)
         ],
@@ -277,17 +310,18 @@ async def issue_credit_note(
     reason: str,
     issued_by_user_id: int | None = None,
     context: LineContext | None = None,
-    tax_rate_percent: Decimal | None = None,
+    treatment: Treatment | None = None,
 ) -> CreditNote:
     """A credit note for scheduled credits (negative charges): each line credits one charge,
-    tax on the subtotal once (at ``tax_rate_percent``, by default the account's), applied at
-    once to the account's open invoices."""
+    tax on the subtotal once (with ``treatment``'s, by default the account's today), applied
+    at once to the account's open invoices."""
     if context is None:
         context = await _context(session, charges)
-    if tax_rate_percent is None:
-        tax_rate_percent = account.tax_rate_percent
+    seller = await current_seller(session)
+    if treatment is None:
+        treatment = await tax_treatment(session, account, seller)
     credited = [-c.amount for c in charges]
-    totals = invoice_totals(credited, tax_rate_percent, account.currency)
+    totals = invoice_totals(credited, treatment.rate_percent, account.currency)
     note = CreditNote(
         number=await next_number(session, NumberSequence.CREDIT_NOTE),
         account_id=account.id,
@@ -297,7 +331,7 @@ async def issue_credit_note(
         reason=reason,
         currency=account.currency,
         issue_date=issue_date,
-        tax_rate_percent=tax_rate_percent,
+        **_paperwork(account, seller, treatment, context.purchase_orders(charges)),
         subtotal=totals.subtotal,
         tax=totals.tax,
         total=totals.total,
@@ -319,6 +353,7 @@ async def issue_credit_note(
             unit_amount=None if (unit := unit_amount(charge)) is None else -unit,
             amount=-charge.amount,
             explanation=context.explanation(charge),
+            wording=context.wording(charge),
         )
         for position, charge in enumerate(_ordered(charges), start=1)
     )
@@ -326,6 +361,21 @@ async def issue_credit_note(
     await record_event(session, "credit_note.issued", account.id, credit_note_data(note), now=now)
     await apply_credit(session, account.id, now=now)
     return note
+
+
+def _paperwork(
+    account: Account, seller: Seller | None, treatment: Treatment, purchase_orders: str
+) -> dict[str, Any]:
+    """What a document freezes when issued: the parties, its tax and the customer's PO."""
+    return {
+        "seller_id": seller.id if seller else None,
+        "bill_to": bill_to(account),
+        "purchase_order_number": purchase_orders,
+        "tax_name": treatment.name,
+        "tax_rate_percent": treatment.rate_percent,
+        "reverse_charge": treatment.reverse_charge,
+        "tax_note": treatment.note,
+    }
 
 
 async def document_lines(

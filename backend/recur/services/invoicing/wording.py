@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from recur.core.money import Money
@@ -15,20 +15,44 @@ UNIT_PLACES = Decimal("0.000001")
 
 
 def unit_amount(charge: Charge) -> Decimal | None:
-    """The net amount per unit of a line billing a whole period (or a one-time item): its
-    amount ÷ its quantity, to six places. ``None`` for a change's prorated delta, whose
-    explanation says how it was worked out, and for no quantity."""
-    if charge.quantity_before is not None or charge.prorated_days is not None:
+    """The net amount per unit of a line, to six places: its amount ÷ its quantity, or for
+    a change, ÷ the units it adds or takes off (what each of them costs for the days
+    charged). ``None`` only when no unit is priced: a change of no quantity, or none."""
+    units = charge.quantity
+    if charge.quantity_before is not None:
+        units = abs(charge.quantity - charge.quantity_before) or charge.quantity
+    if units <= 0:
         return None
-    if charge.quantity <= 0:
-        return None
-    return (charge.amount / charge.quantity).quantize(UNIT_PLACES, rounding=ROUND_HALF_UP)
+    return (charge.amount / units).quantize(UNIT_PLACES, rounding=ROUND_HALF_UP)
 
 
 def describe_charge(product: Product, charge: Charge) -> str:
     if charge.period_end is None:
         return product.name
     return f"{product.name} ({PERIOD_WORDS.get(charge.billing_period, '')})"
+
+
+def word(charge: Charge, order: Order) -> str:
+    """The line's explanation as the customer reads it: "25 → 30 from Dec 2, 28 of 30
+    days", "Quantity 25, list USD 500.00, 10 % discount"."""
+    parts: list[str] = []
+    if charge.quantity_before is None and charge.quantity > 0:
+        # The list amount of the whole quantity: a flat or tiered price has no one unit price.
+        listed = Money(charge.list_amount, order.currency)
+        parts.append(f"Quantity {charge.quantity}, list {listed.format()}")
+    if charge.quantity_before is not None:
+        parts.append(
+            f"{charge.quantity_before} → {charge.quantity} from {short_day(order.start_date)}"
+        )
+        if charge.prorated_days is not None and charge.period_days is not None:
+            parts.append(f"{charge.prorated_days} of {charge.period_days} days")
+    if charge.discount_percent:
+        parts.append(f"{charge.discount_percent.normalize():f} % discount")
+    return ", ".join(parts)
+
+
+def short_day(value: date) -> str:
+    return f"{value:%b} {value.day}"
 
 
 def explain(charge: Charge, product: Product, quote: Quote, order: Order) -> str:

@@ -55,6 +55,7 @@ async def create_order(
         currency=quote.currency,
         start_date=quote.start_date,
         term_months=quote.term_months,
+        purchase_order_number=quote.purchase_order_number,
         created_at=now,
     )
     session.add(order)

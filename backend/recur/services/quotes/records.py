@@ -108,6 +108,19 @@ async def get_quote(db: Database, actor: Actor, quote_id: int) -> Quote | None:
         return await load_quote(session, actor, quote_id)
 
 
+async def quote_by_number(db: Database, actor: Actor, number: str) -> Quote | None:
+    """The quote numbered ``number`` with its lines, if ``actor`` may see it."""
+    if actor.is_anonymous:
+        return None
+    statement = (
+        select(Quote)
+        .where(Quote.number == number, visible_quotes(actor))
+        .options(selectinload(Quote.lines))
+    )
+    async with db.session() as session:
+        return (await session.scalars(statement)).first()
+
+
 async def quotes_by_id(db: Database, actor: Actor, ids: Sequence[int]) -> dict[int, Quote]:
     if actor.is_anonymous or not ids:
         return {}

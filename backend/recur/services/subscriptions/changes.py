@@ -265,6 +265,7 @@ async def carry_out(
         start_date=effective,
         term_months=term.months,
         subscription_id=subscription.id,
+        purchase_order_number=quote.purchase_order_number,
         created_at=now,
     )
     session.add(order)

@@ -263,6 +263,7 @@ async def accept_renewal_quote(
         start_date=quote.start_date,
         term_months=quote.term_months,
         subscription_id=subscription.id,
+        purchase_order_number=quote.purchase_order_number,
         created_at=now,
     )
     session.add(order)

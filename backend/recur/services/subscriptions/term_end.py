@@ -224,6 +224,7 @@ async def renew(
         start_date=start,
         term_months=subscription.term_months,
         subscription_id=subscription.id,
+        purchase_order_number=quote.purchase_order_number,
         created_at=now,
     )
     session.add_all(

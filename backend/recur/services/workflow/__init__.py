@@ -5,6 +5,8 @@ changes the subscription or agrees its renewal. Checkout is a cart accepted.
 May call: every package but billing.
 """
 
+from recur.services.workflow.documents import quote_document
+from recur.services.workflow.paperwork import Signature
 from recur.services.workflow.steps import (
     accept_quote,
     approve_quote,
@@ -21,10 +23,12 @@ from recur.services.workflow.terms import (
 )
 
 __all__ = [
+    "Signature",
     "accept_quote",
     "approve_quote",
     "checkout",
     "decline_quote",
+    "quote_document",
     "recall_quote",
     "reject_quote",
     "request_quote",

@@ -41,6 +41,7 @@ from recur.services.quotes import (
     require_sales,
     rule_problem,
 )
+from recur.services.workflow import paperwork
 
 #: A sent quote may be accepted for this long.
 VALIDITY = timedelta(days=30)
@@ -140,6 +141,7 @@ async def checkout(
     today: date,
     now: datetime,
     add_to_subscription_id: int | None = None,
+    purchase_order_number: str | None = None,
 ) -> Order:
     """Buy the cart: the quote is accepted and the order made at once (no discounts here).
     With ``add_to_subscription_id``, its items join that active subscription instead,
@@ -150,6 +152,11 @@ async def checkout(
     """
     require_customer(actor)
     start = start_date or today
+    po = (
+        None
+        if purchase_order_number is None
+        else paperwork.purchase_order_number(purchase_order_number)
+    )
     async with db.transaction() as session:
         cart = (
             await load_quote(session, actor, quote_id, for_update=True)
@@ -164,6 +171,8 @@ async def checkout(
             raise Invalid.one("quoteId", "Your cart is empty.", "EMPTY_CART")
         _require_lines(cart)
         await require_on_sale(session, cart)
+        if po is not None:
+            cart.purchase_order_number = po
         if any(line.discount_percent for line in cart.lines):
             raise Invalid.one(
                 None, "A cart with discounts goes through sales: ask for a quote.", "NOT_ALLOWED"
@@ -202,10 +211,20 @@ async def request_quote(db: Database, actor: Actor, *, note: str, now: datetime)
 
 
 async def accept_quote(
-    db: Database, actor: Actor, *, quote_id: int, threshold: Decimal, today: date, now: datetime
+    db: Database,
+    actor: Actor,
+    *,
+    quote_id: int,
+    threshold: Decimal,
+    today: date,
+    now: datetime,
+    signature: paperwork.Signature | None = None,
 ) -> Order:
-    """The customer accepts a sent quote: the order is made in the same transaction."""
+    """The customer accepts a sent quote: the order is made in the same transaction. The
+    acceptance records who signed (``signature``, by default the user accepting), when,
+    and the version of the quote they signed."""
     require_customer(actor)
+    signed = paperwork.signature(signature)
     async with db.transaction() as session:
         quote = await _locked(session, actor, quote_id)
         if quote.status is QuoteStatus.ACCEPTED:
@@ -220,6 +239,8 @@ async def accept_quote(
             expired_on = quote.expires_on
         else:
             expired_on = None
+            if quote.status is QuoteStatus.SENT:
+                await paperwork.sign(session, quote, actor, signed, now)
             order = await _accept_into_order(
                 session, quote, actor, QuoteAction.ACCEPT, threshold=threshold, today=today, now=now
             )

@@ -24,6 +24,7 @@ from recur.services.quotes import (
     require_user,
     rule_problem,
 )
+from recur.services.workflow import paperwork
 
 
 async def update_terms(
@@ -37,6 +38,7 @@ async def update_terms(
     today: date,
     now: datetime,
     uplift_percent: Decimal | None = None,
+    purchase_order_number: str | None = None,
 ) -> Quote:
     """Change a quote's start date, term or (renewals) uplift: sales on editable quotes,
     customers on their cart. An amendment's start date is the day it takes effect."""
@@ -65,6 +67,8 @@ async def update_terms(
         except rules.QuoteRuleError as error:
             raise rule_problem(error) from None
         quote.start_date, quote.term_months, quote.uplift_percent = start, term, uplift
+        if purchase_order_number is not None:
+            quote.purchase_order_number = paperwork.purchase_order_number(purchase_order_number)
         if start_date is not None and quote.kind is QuoteKind.AMENDMENT:
             await subscriptions.check_amendment_date(session, quote, today)
         quote.status = edited_status(quote.status)

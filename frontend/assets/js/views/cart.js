@@ -18,8 +18,8 @@ const change = (name, input) => `mutation(${input}) { ${name}(input: { lineId: $
   cart { ${CART} } userErrors { field message code } } }`;
 const UPDATE = change("updateCartLine", "$lineId: ID!, $quantity: Int!");
 const REMOVE = change("removeCartLine", "$lineId: ID!");
-const CHECKOUT = `mutation($quoteId: ID!, $startDate: Date, $termMonths: Int, $into: ID) {
-  checkout(input: { quoteId: $quoteId, startDate: $startDate, termMonths: $termMonths, addToSubscriptionId: $into }) { order { id } userErrors { field message code } }
+const CHECKOUT = `mutation($quoteId: ID!, $startDate: Date, $termMonths: Int, $into: ID, $po: String) {
+  checkout(input: { quoteId: $quoteId, startDate: $startDate, termMonths: $termMonths, addToSubscriptionId: $into, purchaseOrderNumber: $po }) { order { id } userErrors { field message code } }
 }`;
 const TERMS = `mutation($quoteId: ID!, $expectedVersion: Int, $termMonths: Int, $startDate: Date) {
   updateQuote(input: { quoteId: $quoteId, expectedVersion: $expectedVersion, termMonths: $termMonths, startDate: $startDate }) {
@@ -76,6 +76,8 @@ function page(initial, account, navigate, live) {
   const newTerms = h("div", { class: "stack" });
   const choice = live.length ? destination() : null;
   const problem = alertBox();
+  const po = h("input", { type: "text", maxlength: 100, autocomplete: "off", name: "purchaseOrderNumber" });
+  const poField = field("PO number (optional)", po, "Your purchase order number: printed on the order and its invoices.");
   const checkoutButton = h("button", { class: "button button--primary button--block", type: "button", onclick: checkout }, "Check out");
   const note = h("textarea", { rows: 3, maxlength: 2000, placeholder: "More seats next year, other payment terms…" });
   const quoteProblem = alertBox();
@@ -300,6 +302,7 @@ function page(initial, account, navigate, live) {
       if (blockedBy(problem)) return stopWorking();
       const target = joining();
       const vars = target ? { quoteId: cart.id, into: target } : { quoteId: cart.id, startDate: cart.startDate, termMonths: cart.termMonths };
+      vars.po = po.value.trim() || null;
       const { order } = await mutate(CHECKOUT, vars, "checkout");
       cartCount.set(0);
       navigate(path("/orders", order.id));
@@ -377,6 +380,7 @@ function page(initial, account, navigate, live) {
           choice,
           newTerms,
           summary,
+          poField,
           problem,
           checkoutButton,
           h("p", { class: "calculator__note" }, "The invoice for what is due now, plus tax, is issued at once."),

@@ -22,7 +22,9 @@ const SANDBOX_CARDS = [
 const INVOICE = `query Invoice($id: ID!) {
   invoice(id: $id) {
     id number status currency issueDate dueDate taxRatePercent account { id name currency paymentTermsDays }
-    lines { description periodStart periodEnd quantity explanation amount ${MONEY} }
+    lines { description periodStart periodEnd quantity explanation wording unitAmount ${MONEY} amount ${MONEY} }
+    purchaseOrderNumber reverseCharge taxNote taxLines { name ratePercent amount ${MONEY} }
+    billTo { name taxId email address { line1 line2 city postalCode region country } }
     subtotal ${MONEY} tax ${MONEY} total ${MONEY} amountPaid ${MONEY} balanceDue ${MONEY}
     amountCredited ${MONEY} voidReason voidedAt creditNotes { id number }
     payments { amount ${MONEY} payment { number receivedOn reference } }
@@ -171,6 +173,8 @@ function view(i, { record, voidIt, recorded, pay }) {
             ["Issued", formatDate(i.issueDate)],
             ["Due", formatDate(i.dueDate)],
             ["Terms", i.account ? `Net ${i.account.paymentTermsDays} days` : null],
+            ["PO number", i.purchaseOrderNumber],
+            ["Bill to", billTo(i.billTo)],
             ["Balance due", h("strong", {}, amount(i.balanceDue))],
           ]),
           h("p", { class: "muted" }, state),
@@ -191,9 +195,10 @@ function lines(i, amount) {
     h("div", { class: "card__body card__body--head" }, h("h2", { id: "lines-title" }, "Lines")),
     table(
       [
-        { label: "Description", cell: (l) => [h("div", { class: "line-name" }, l.description), h("p", { class: "line-explanation" }, l.explanation)] },
+        { label: "Description", cell: explained },
         { label: "Period", cell: period },
         { label: "Quantity", numeric: true, cell: (l) => l.quantity.toLocaleString() },
+        { label: "Unit price", numeric: true, cell: (l) => (l.unitAmount ? unitPrice(l.unitAmount.amount, i.currency) : "") },
         { label: "Amount", numeric: true, cell: (l) => amount(l.amount) },
       ],
       i.lines,
@@ -204,14 +209,42 @@ function lines(i, amount) {
       { class: "card__body card__section" },
       totals([
         ["Subtotal", amount(i.subtotal)],
-        [`Tax (${Number(i.taxRatePercent)} %)`, amount(i.tax)],
+        ...(i.taxLines.length ? i.taxLines.map((tax) => [`${tax.name} (${Number(tax.ratePercent)} %)`, amount(tax.amount)]) : [[`Tax (${Number(i.taxRatePercent)} %)`, amount(i.tax)]]),
         ["Total", amount(i.total)],
         ["Amount paid", amount(i.amountPaid)],
         Number(i.amountCredited.amount) ? ["Credited", amount(i.amountCredited)] : null,
         ["Balance due", amount(i.balanceDue)],
       ]),
+      i.taxNote ? h("p", { class: "tax-note" }, i.taxNote) : null,
     ),
   );
+}
+
+/** A line's description and, under it, its explanation in the customer's words, with the
+ * full trace (quote, order, list price, rounding) a click away. */
+function explained(l) {
+  const words = l.wording || l.explanation;
+  return [
+    h("div", { class: "line-name" }, l.description),
+    h("p", { class: "line-explanation" }, words),
+    l.wording && l.explanation !== l.wording ? h("details", { class: "line-trace" }, h("summary", {}, "How it was worked out"), h("p", { class: "line-explanation" }, l.explanation)) : null,
+  ];
+}
+
+/** A unit price: to the cent, or to more places when it has them (up to six). */
+function unitPrice(value, currency) {
+  const [, decimals = ""] = String(value).split(".");
+  const places = decimals.replace(/0+$/, "").length;
+  return places <= 2 ? money(value, currency) : `${currency} ${Number(value).toLocaleString("en-US", { minimumFractionDigits: places, maximumFractionDigits: 6 })}`;
+}
+
+/** The buyer as the invoice was issued to: name, address lines, tax id. */
+function billTo(b) {
+  if (!b) return null;
+  const a = b.address;
+  const place = [[a.postalCode, a.city].filter(Boolean).join(" "), a.region].filter(Boolean).join(", ");
+  const rows = [b.name, a.line1, a.line2, place, a.country, b.taxId && `Tax ID ${b.taxId}`].filter(Boolean);
+  return h("span", { class: "bill-to" }, ...rows.flatMap((row, n) => (n ? [h("br"), row] : [row])));
 }
 
 /** Why and when the invoice was voided, and the credit note that cancels it. */

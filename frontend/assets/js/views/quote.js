@@ -19,7 +19,8 @@ const FIELDS = `id number kind status version isCart startDate termMonths uplift
     contractValueBefore ${MONEY} contractValueChange ${MONEY} contractValueAfter ${MONEY} summary
     lines { description periodStart periodEnd quantity explanation amount ${MONEY} } userErrors { message code } }
   oneTimeTotal ${MONEY} monthlyRecurringTotal ${MONEY} totalContractValue ${MONEY} approvalRequired order { id number }
-  history { action toStatus comment at actor { name } }`;
+  history { action toStatus comment at actor { name } }
+  purchaseOrderNumber pdfUrl acceptance { signerName signerTitle acceptedAt version }`;
 const QUOTE = `query Quote($id: ID!) { quote(id: $id) { ${FIELDS} } approvalThresholdPercent }`;
 const PRODUCTS = `query($currency: String) { products(first: 100) { edges { node {
   id name prices(currency: $currency) { id currency billingPeriod model unitAmount tiers { upTo unitAmount } } } } } }`;
@@ -34,10 +35,11 @@ const APPROVE = op("approveQuote", "$quoteId: ID!");
 const REJECT = op("rejectQuote", "$quoteId: ID!, $reason: String!");
 const SEND = op("sendQuote", "$quoteId: ID!");
 const DECLINE = op("declineQuote", "$quoteId: ID!, $reason: String!");
-const ACCEPT = op("acceptQuote", "$quoteId: ID!", "order { id }");
+const ACCEPT = op("acceptQuote", "$quoteId: ID!, $signerName: String!, $signerTitle: String!, $purchaseOrderNumber: String", "order { id }");
 const RECALL = op("recallQuote", "$quoteId: ID!, $reason: String!");
 const DELETE = op("deleteQuote", "$quoteId: ID!, $expectedVersion: Int", "deletedQuoteId");
 const UPDATE_TERMS = op("updateQuote", "$quoteId: ID!, $startDate: Date, $termMonths: Int, $upliftPercent: Decimal, $expectedVersion: Int");
+const UPDATE_PO = op("updateQuote", "$quoteId: ID!, $purchaseOrderNumber: String, $expectedVersion: Int");
 
 const EDITABLE = ["DRAFT", "IN_REVIEW", "APPROVED"];
 const SALES = ["REP", "MANAGER", "ADMIN"];
@@ -503,6 +505,7 @@ export function render({ params, session, navigate }) {
         buttons.push(button("Send to customer", () => act(SEND, "sendQuote", {}, `${quote.number} is sent to ${quote.account?.name ?? "the customer"}.`), !needsApproval));
       }
     }
+    if (staff && !quote.isCart && EDITABLE.includes(status)) buttons.push(button(quote.purchaseOrderNumber ? "Change PO number" : "Add PO number", editPurchaseOrder, false));
     if (staff && !quote.isCart && ["PENDING_APPROVAL", "SENT"].includes(status)) buttons.push(button("Recall to draft", recall, false));
     if (staff && !quote.isCart && status === "DRAFT") buttons.push(h("button", { class: "button button--block button--danger", type: "button", onclick: deleteDraft }, "Delete draft"));
     if (APPROVERS.includes(role) && status === "PENDING_APPROVAL") {
@@ -520,6 +523,10 @@ export function render({ params, session, navigate }) {
         ["Term", amendment() ? `To the end of the term` : `${quote.termMonths} months`],
         ["Uplift", quote.kind === "RENEWAL" && formatPercent(quote.upliftPercent)],
         ["Valid until", quote.expiresOn && formatDate(quote.expiresOn)],
+        ["PO number", quote.purchaseOrderNumber],
+        ["Signed by", quote.acceptance && [quote.acceptance.signerName, quote.acceptance.signerTitle].filter(Boolean).join(", ")],
+        ["Signed", quote.acceptance && `${formatDate(quote.acceptance.acceptedAt.slice(0, 10))} (version ${quote.acceptance.version})`],
+        ["Document", quote.pdfUrl && !EDITABLE.includes(status) && h("a", { href: quote.pdfUrl, target: "_blank", rel: "noopener", class: "quote-pdf" }, "Quote PDF")],
         ["Order", quote.order && h("a", { href: path("/orders", quote.order.id) }, quote.order.number)],
         ["Version", staff && String(quote.version)],
       ]),
@@ -673,6 +680,21 @@ export function render({ params, session, navigate }) {
       confirm: "Decline quote", mutation: DECLINE, key: "declineQuote", done: `You declined ${quote.number}.`,
     });
 
+  function editPurchaseOrder() {
+    const po = h("input", { type: "text", maxlength: 100, value: quote.purchaseOrderNumber, autocomplete: "off" });
+    return formDialog({
+      title: `PO number for ${quote.number}`,
+      intro: "The customer's purchase order number: printed on the quote, its order, invoices and credit notes.",
+      confirm: "Save",
+      fields: [field("PO number", po, "Leave empty to remove it.")],
+      onSubmit: async () => {
+        show((await mutate(UPDATE_PO, { quoteId: quote.id, purchaseOrderNumber: po.value, expectedVersion: quote.version }, "updateQuote")).quote);
+        toast(po.value.trim() ? `PO number saved on ${quote.number}.` : `PO number removed from ${quote.number}.`);
+        return true;
+      },
+    });
+  }
+
   async function accept() {
     const due = quote.changePreview?.amountDueNow;
     const bodies = {
@@ -682,13 +704,28 @@ export function render({ params, session, navigate }) {
         : `Your subscription changes from ${formatDate(quote.startDate)} as the quote shows.`,
       RENEWAL: `Your subscription renews on ${formatDate(quote.startDate)} for ${quote.termMonths} months, ${formatMoney(quote.totalContractValue.amount, quote.currency)} in total before tax, billed period by period from then on.`,
     };
-    const ok = await confirmDialog({
-      title: `Accept ${quote.number}?`,
-      body: bodies[quote.kind] ?? bodies.NEW,
+    const name = h("input", { type: "text", maxlength: 200, value: session.viewer.name ?? "", autocomplete: "name", required: true });
+    const title = h("input", { type: "text", maxlength: 200, autocomplete: "organization-title" });
+    const po = h("input", { type: "text", maxlength: 100, value: quote.purchaseOrderNumber, autocomplete: "off" });
+    const read = h("a", { href: quote.pdfUrl, target: "_blank", rel: "noopener" }, `Read ${quote.number} (PDF)`);
+    const result = await formDialog({
+      title: `Sign and accept ${quote.number}`,
+      intro: h("span", {}, `${bodies[quote.kind] ?? bodies.NEW} `, read, " before you sign: your name, title and the time are recorded on it."),
       confirm: "Accept and order",
+      fields: [
+        field("Your name", name),
+        field("Your title", title, "For example: Head of Procurement."),
+        field("PO number", po, "Your purchase order number, printed on the order and its invoices."),
+      ],
+      onSubmit: async () => {
+        if (!name.value.trim()) throw new Error("Enter your name to sign the quote.");
+        return mutate(ACCEPT, { quoteId: quote.id, signerName: name.value, signerTitle: title.value, purchaseOrderNumber: po.value }, "acceptQuote");
+      },
     });
-    const result = ok && (await act(ACCEPT, "acceptQuote", {}, null));
-    if (result?.order) navigate(path("/orders", result.order.id));
+    if (result?.order) {
+      toast(`You accepted ${quote.number}.`);
+      navigate(path("/orders", result.order.id));
+    }
   }
 
   // ---- note and history ------------------------------------------------------------------
