@@ -17,7 +17,16 @@ def test_an_admin_opens_the_admin_area_and_reads_the_audit_log(
     nav(page, "Admin").click()
     subnav = page.get_by_role("navigation", name="Admin")
     expect(subnav.get_by_role("link")).to_have_text(
-        ["Catalog", "Accounts", "Users", "Partners", "Settings", "Audit log"]
+        [
+            "Catalog",
+            "Accounts",
+            "Users",
+            "Partners",
+            "Webhooks",
+            "Tax rates",
+            "Settings",
+            "Audit log",
+        ]
     )
     subnav.get_by_role("link", name="Audit log").click()
     expect(page.get_by_role("heading", level=1, name="Audit log")).to_be_visible()
