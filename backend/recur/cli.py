@@ -6,11 +6,13 @@ import argparse
 import asyncio
 import getpass
 import logging
+import logging.config
 import os
 import sys
 from collections.abc import Sequence
 from datetime import date
 
+from recur.observability.logs import LogFormat, install_record_fields, logging_config
 from recur.settings import ConfigurationError, Settings, unknown_variables
 
 log = logging.getLogger("recur")
@@ -69,10 +71,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _log_format() -> LogFormat:
+    """``RECUR_LOG_FORMAT``, read before the settings so that their own warnings are logged
+    in it (a wrong value falls back here, and the settings' check refuses it)."""
+    chosen = os.environ.get("RECUR_LOG_FORMAT", "").strip().lower()
+    if chosen == "json":
+        return "json"
+    if chosen == "text":
+        return "text"
+    return "json" if os.environ.get("RECUR_ENV", "").strip().lower() == "production" else "text"
+
+
 def _configure_logging() -> None:
-    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("recur").setLevel(logging.INFO)
-    logging.getLogger("alembic.runtime.migration").setLevel(logging.INFO)
+    root = logging.getLogger()
+    kept = list(root.handlers)  # a test's capture, say: the configuration would drop them
+    logging.config.dictConfig(logging_config(_log_format()))
+    install_record_fields()
+    for handler in kept:
+        root.addHandler(handler)
 
 
 def _settings() -> Settings | None:
@@ -206,8 +222,14 @@ def _progress_bar(done: int, total: int) -> None:
 
 
 def _serve(host: str, port: int, workers: int) -> int:
+    import tempfile
+
     import uvicorn
 
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # The workers share their metrics through files in one fresh directory; it must
+        # be set before they start (docs/operations.md, "Metrics").
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="recur-metrics-")
     uvicorn.run(
         "recur.app:create_app",
         factory=True,
@@ -215,7 +237,8 @@ def _serve(host: str, port: int, workers: int) -> int:
         port=port,
         workers=workers,
         proxy_headers=True,
-        log_level="info",
+        log_config=logging_config(_log_format()),
+        access_log=False,
     )
     return 0
 

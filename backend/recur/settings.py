@@ -180,6 +180,11 @@ class Settings(BaseSettings):
     login_attempts_per_address: Stripped = "30 per minute"
     #: Password hashes computed at once (each takes 64 MiB and a core).
     password_checks_at_once: int = Field(default=2, ge=1)
+    #: ``json`` (one object a line, for a log collector) or ``text`` (for a person). Unset:
+    #: json in production, text in development.
+    log_format: Literal["json", "text"] = "text"
+    #: When set, ``GET /metrics`` wants ``Authorization: Bearer <token>``.
+    metrics_token: str = Field(default="", repr=False)
 
     @classmethod
     def settings_customise_sources(
@@ -203,6 +208,7 @@ class Settings(BaseSettings):
                 ("secure_cookies", production),
                 ("graphiql", not production),
                 ("introspection", not production),
+                ("log_format", "json" if production else "text"),
             ):
                 data.setdefault(name, value)
         return data
