@@ -188,7 +188,7 @@ async def _add_admin(settings: Settings, email: str, name: str, password: str) -
 async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:
     from recur.clock import SystemClock
     from recur.db.engine import Database
-    from recur.services.billing import check_billing_date, run_billing
+    from recur.services.billing import CLI, check_billing_date, recorded_run
     from recur.services.common import Invalid
 
     clock = SystemClock()
@@ -201,7 +201,9 @@ async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:
     db = Database(settings.database_url)
     progress = None if quiet or not sys.stderr.isatty() else _progress_bar
     try:
-        result = await run_billing(db, as_of=day, now=clock.now(), progress=progress)
+        _, result = await recorded_run(
+            db, as_of=day, now=clock.now(), trigger=CLI, progress=progress
+        )
     finally:
         await db.dispose()
     if progress is not None:

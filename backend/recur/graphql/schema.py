@@ -31,6 +31,7 @@ from recur.graphql.billing.mutations import (
     PaymentsMutation,
     PaymentsQuery,
 )
+from recur.graphql.billing.runs import BillingRunsQuery
 from recur.graphql.billing.types import CreditNote, Invoice, Payment
 from recur.graphql.catalog.queries import CatalogQuery
 from recur.graphql.catalog.types import Price, Product
@@ -78,6 +79,7 @@ Query = merge_types(
         QuotesQuery,
         PaymentsQuery,
         AgingQuery,
+        BillingRunsQuery,
         CreditNotesQuery,
         SubscriptionChangesQuery,
         RenewalsQuery,

@@ -9,6 +9,7 @@ from recur.db.models.billing import (
     Invoice,
     InvoiceLine,
 )
+from recur.db.models.billing_runs import BillingRunRecord
 from recur.db.models.catalog import Price, PriceTier, Product, product_upgrades
 from recur.db.models.numbering import NumberSequence
 from recur.db.models.orders import (
@@ -26,6 +27,7 @@ from recur.db.models.settings import BusinessSettings
 __all__ = [
     "Account",
     "AuditEntry",
+    "BillingRunRecord",
     "BusinessSettings",
     "Charge",
     "CreditNote",
