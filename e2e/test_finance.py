@@ -102,6 +102,7 @@ def test_managers_read_the_receivables_and_customers_never_reach_billing(
         expect(maria.get_by_role("region", name="Overdue invoices")).to_be_visible()
         expect(maria.get_by_role("region", name="Run billing")).to_have_count(0)
         expect(maria.get_by_role("region", name="Record a payment")).to_have_count(0)
+        expect(maria.get_by_role("region", name="Billing runs")).to_have_count(0)
         shot(maria, "receivables-manager")
 
     with person(browser, server_url, "alice@acme.example") as alice:
@@ -138,6 +139,12 @@ def test_finance_bills_ahead_and_a_second_run_for_the_date_creates_nothing(
     links = run.get_by_role("list", name="Invoices created").get_by_role("link")
     expect(links).to_have_count(count)
     screenshot("billing-run")
+
+    # The run is recorded at once, newest first, with who started it and what it made.
+    recorded = page.get_by_role("table", name="Billing runs").get_by_role("row").nth(1)
+    expect(recorded).to_contain_text("Succeeded")
+    expect(recorded).to_contain_text("Fiona")
+    expect(recorded.get_by_role("cell").nth(5)).to_have_text(str(count))
 
     number = links.first.inner_text()
     links.first.click()
