@@ -278,3 +278,28 @@ def test_a_customer_pays_an_invoice_now_and_a_declined_card_says_why(
     expect(page.get_by_role("region", name="Payments")).to_contain_text("PAY-")
     screenshot("pay-now-paid")
     assert errors == []
+
+
+def test_an_unexpected_error_shows_the_reference_support_asks_for(
+    page: Page, server_url: str
+) -> None:
+    """The server masks a fault as "Unexpected error." with the request's id; the app shows
+    the id beside it (the server's side: backend/tests/web/test_request_log.py)."""
+    log_in(page, server_url, "fiona@recur.example")
+
+    def fault(route) -> None:  # type: ignore[no-untyped-def]
+        if "BillingRuns" not in (route.request.post_data or ""):
+            route.continue_()
+            return
+        route.fulfill(
+            status=200,
+            content_type="application/json",
+            headers={"x-request-id": "9f2c4e1a"},
+            body='{"data": null, "errors": [{"message": "Unexpected error.", '
+            '"extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": "9f2c4e1a"}}]}',
+        )
+
+    page.route("**/graphql", fault)
+    open_billing(page)
+    runs = page.get_by_role("region", name="Billing runs")
+    expect(runs).to_contain_text("Unexpected error. Reference: 9f2c4e1a")

@@ -1,4 +1,5 @@
-"""The ``recur`` command: migrate, demo, create-admin, serve, bill, export-schema."""
+"""The ``recur`` command: migrate, demo, create-admin, serve, bill, prune, backup, restore,
+export-schema."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 from recur.observability.logs import LogFormat, install_record_fields, logging_config
 from recur.settings import ConfigurationError, Settings, unknown_variables
@@ -42,6 +44,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="bill what is due by this date (default: today)",
     )
     bill.add_argument("--quiet", action="store_true", help="no progress bar")
+    commands.add_parser("prune", help="delete expired sessions and one-time links")
+    backup = commands.add_parser("backup", help="copy the SQLite database to a new file, online")
+    backup.add_argument("path", type=Path)
+    restore = commands.add_parser(
+        "restore", help="replace the SQLite database with a backup (stop the server first)"
+    )
+    restore.add_argument("path", type=Path)
     commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     args = parser.parse_args(argv)
     _configure_logging()
@@ -65,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "bill":
         return asyncio.run(_bill(settings, args.as_of, quiet=args.quiet))
+    if args.command in ("backup", "restore"):
+        return _backup_or_restore(settings, args.command, args.path)
+    if args.command == "prune":
+        return asyncio.run(_prune(settings))
     if args.command == "create-admin":
         return _create_admin(settings, args.email, args.name)
     asyncio.run(_demo(settings))
@@ -214,6 +227,33 @@ async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:
     for failed in result.failed_accounts:
         print(f"  FAILED account {failed.account_id} ({failed.name}): {failed.error}")
     return 1 if result.failed_accounts else 0
+
+
+def _backup_or_restore(settings: Settings, command: str, path: Path) -> int:
+    from recur.db.backup import BackupError, backup, restore
+
+    try:
+        (backup if command == "backup" else restore)(settings.database_url, path)
+    except BackupError as error:
+        sys.stderr.write(f"recur {command}: {error}\n")
+        return 2
+    done = "backed up to" if command == "backup" else "restored from"
+    log.info("database %s %s", done, path)
+    return 0
+
+
+async def _prune(settings: Settings) -> int:
+    from recur.clock import SystemClock
+    from recur.db.engine import Database
+    from recur.services.accounts import prune_expired
+
+    db = Database(settings.database_url)
+    try:
+        pruned = await prune_expired(db, now=SystemClock().now())
+    finally:
+        await db.dispose()
+    print(f"pruned {pruned.sessions} expired sessions and {pruned.links} expired links")
+    return 0
 
 
 def _progress_bar(done: int, total: int) -> None:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from recur.clock import Clock
 from recur.db.engine import Database
-from recur.services import billing
+from recur.services import accounts, billing
 from recur.services.billing import BillingRunResult
 
 log = logging.getLogger("recur.scheduler")
@@ -53,6 +53,14 @@ class DailyBilling:
         while True:
             await self.sleep(seconds_until(self.clock.now(), self.at))
             await self.run_once()
+            await self.prune()
+
+    async def prune(self) -> None:
+        """Delete expired sessions and links; a failure is logged and tomorrow tries again."""
+        try:
+            await accounts.prune_expired(self.db, now=self.clock.now())
+        except Exception:
+            log.exception("pruning expired sessions failed")
 
     async def run_once(self) -> BillingRunResult | None:
         """Bill what is due today; a failure is logged and tomorrow's run tries again."""

@@ -18,6 +18,10 @@ from recur.services.accounts.authentication import (
     logout,
     normalize_email,
 )
+from recur.services.accounts.housekeeping import (
+    Pruned,
+    prune_expired,
+)
 from recur.services.accounts.links import (
     INVITE,
     RESET,
@@ -72,6 +76,7 @@ __all__ = [
     "Invitation",
     "IssuedCredentials",
     "LoginResult",
+    "Pruned",
     "SignUp",
     "accounts_by_id",
     "accounts_by_partner",
@@ -92,6 +97,7 @@ __all__ = [
     "login",
     "logout",
     "normalize_email",
+    "prune_expired",
     "revoke_partner_client",
     "rotate_partner_client_secret",
     "set_account_partner",
