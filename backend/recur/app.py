@@ -68,7 +68,7 @@ def create_app(
     install_record_fields()
     db = database or Database(settings.database_url)
     clock = clock or SystemClock()
-    signer = TokenSigner(settings.secret_key)
+    signer = TokenSigner(settings.secret_key, settings.previous_secret_keys)
     password_checks = PasswordChecks(settings.password_checks_at_once)
     counts = CountStorage(settings.rate_limit_storage)
     login_throttle, oauth_throttle = (

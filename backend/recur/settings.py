@@ -112,6 +112,13 @@ def parse_address(value: object) -> object:
     return value
 
 
+def parse_key_list(value: object) -> object:
+    """Keys separated by commas (a key made as the docs say never contains one)."""
+    if isinstance(value, str):
+        return tuple(key.strip() for key in value.split(",") if key.strip())
+    return value
+
+
 def _strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
@@ -135,6 +142,11 @@ class Settings(BaseSettings):
     env: Literal["development", "production"] = "development"
     database_url: Stripped
     secret_key: str = Field(repr=False)
+    #: Keys signed with before the current one: their tokens and CSRF tokens are still
+    #: accepted until they expire (docs/operations.md, "Rotating the secret key").
+    previous_secret_keys: Annotated[tuple[str, ...], NoDecode, BeforeValidator(parse_key_list)] = (
+        Field(default=(), repr=False)
+    )
     #: Lifetime of an access token issued by ``login`` or ``/oauth/token``.
     access_token_ttl_seconds: Duration = Field(
         default=8 * 3600,
@@ -219,6 +231,12 @@ class Settings(BaseSettings):
             problem = secret_key_problem(self.secret_key)
             if problem:
                 raise PydanticCustomError("production", problem)
+            if any(secret_key_problem(key) for key in self.previous_secret_keys):
+                raise PydanticCustomError(
+                    "production",
+                    "RECUR_PREVIOUS_SECRET_KEYS holds a weak or published key: "
+                    "every key accepted must be as strong as RECUR_SECRET_KEY",
+                )
         return self
 
     @classmethod
@@ -301,7 +319,11 @@ def describe(error: ValidationError, values: Mapping[str, object]) -> list[str]:
             continue
         field = next((f for f, v in VARIABLE_NAMES.items() if v == key), key)
         message = MESSAGES.get(problem["type"]) or problem["msg"][:1].lower() + problem["msg"][1:]
-        shown = "" if field == "secret_key" else f" (got {values.get(key, '')!r})"
+        shown = (
+            ""
+            if field in ("secret_key", "previous_secret_keys")
+            else f" (got {values.get(key, '')!r})"
+        )
         lines.append(f"{variable_name(field)}: {message}{shown}")
     return lines
 

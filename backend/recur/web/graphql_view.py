@@ -132,6 +132,7 @@ class RecurGraphQL(GraphQL[Context, None]):
             self.signer,
             now=self.clock.now(),
             secret_key=self.settings.secret_key,
+            previous_keys=self.settings.previous_secret_keys,
             require_csrf=True,
         )
 
