@@ -19,10 +19,13 @@ RUN groupadd --system --gid 10001 recur \
 
 WORKDIR /app
 
-# Dependencies and the package come from pyproject.toml (a regular, non-editable install).
+# The exact, hash-checked versions of requirements.lock, then the package itself (a regular,
+# non-editable install) without resolving anything again.
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 COPY pyproject.toml README.md alembic.ini ./
 COPY backend/ ./backend/
-RUN pip install . \
+RUN pip install --no-deps . \
     && rm -rf build backend/*.egg-info
 
 # The static single-page app: a non-editable install cannot find it next to the package.

@@ -3,19 +3,39 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+RUNTIME := $(VENV)/.runtime
 
-.PHONY: install run test lint compose typecheck unit e2e schema bench clean
+.PHONY: install install-runtime lock run test lint compose typecheck unit e2e schema bench clean
 
-$(INSTALLED): pyproject.toml
+## The exact versions of requirements-dev.lock (hash-checked), then Recur itself.
+$(INSTALLED): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
-	touch $(INSTALLED)
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(INSTALLED) $(RUNTIME)
+
+## What running needs only (requirements.lock); `make install` adds the test tools.
+$(RUNTIME): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(RUNTIME)
 
 install: $(INSTALLED)
 
+install-runtime: $(RUNTIME)
+
+## Re-resolve both lock files from pyproject.toml (after changing a dependency), with hashes.
+lock:
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet \
+		--custom-compile-command "make lock" -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --quiet --custom-compile-command "make lock" -o requirements-dev.lock
+
 ## Run Recur on http://127.0.0.1:8000 with the demo data (loaded into an empty database only).
-run: install
+run: install-runtime
 	$(BIN)/recur demo
 	$(BIN)/recur serve
 

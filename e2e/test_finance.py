@@ -102,6 +102,7 @@ def test_managers_read_the_receivables_and_customers_never_reach_billing(
         expect(maria.get_by_role("region", name="Overdue invoices")).to_be_visible()
         expect(maria.get_by_role("region", name="Run billing")).to_have_count(0)
         expect(maria.get_by_role("region", name="Record a payment")).to_have_count(0)
+        expect(maria.get_by_role("region", name="Billing runs")).to_have_count(0)
         shot(maria, "receivables-manager")
 
     with person(browser, server_url, "alice@acme.example") as alice:
@@ -138,6 +139,12 @@ def test_finance_bills_ahead_and_a_second_run_for_the_date_creates_nothing(
     links = run.get_by_role("list", name="Invoices created").get_by_role("link")
     expect(links).to_have_count(count)
     screenshot("billing-run")
+
+    # The run is recorded at once, newest first, with who started it and what it made.
+    recorded = page.get_by_role("table", name="Billing runs").get_by_role("row").nth(1)
+    expect(recorded).to_contain_text("Succeeded")
+    expect(recorded).to_contain_text("Fiona")
+    expect(recorded.get_by_role("cell").nth(5)).to_have_text(str(count))
 
     number = links.first.inner_text()
     links.first.click()
@@ -271,3 +278,28 @@ def test_a_customer_pays_an_invoice_now_and_a_declined_card_says_why(
     expect(page.get_by_role("region", name="Payments")).to_contain_text("PAY-")
     screenshot("pay-now-paid")
     assert errors == []
+
+
+def test_an_unexpected_error_shows_the_reference_support_asks_for(
+    page: Page, server_url: str
+) -> None:
+    """The server masks a fault as "Unexpected error." with the request's id; the app shows
+    the id beside it (the server's side: backend/tests/web/test_request_log.py)."""
+    log_in(page, server_url, "fiona@recur.example")
+
+    def fault(route) -> None:  # type: ignore[no-untyped-def]
+        if "BillingRuns" not in (route.request.post_data or ""):
+            route.continue_()
+            return
+        route.fulfill(
+            status=200,
+            content_type="application/json",
+            headers={"x-request-id": "9f2c4e1a"},
+            body='{"data": null, "errors": [{"message": "Unexpected error.", '
+            '"extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": "9f2c4e1a"}}]}',
+        )
+
+    page.route("**/graphql", fault)
+    open_billing(page)
+    runs = page.get_by_role("region", name="Billing runs")
+    expect(runs).to_contain_text("Unexpected error. Reference: 9f2c4e1a")

@@ -24,6 +24,7 @@ from recur.clock import Clock, SystemClock
 from recur.db.engine import Database
 from recur.db.migrate import pending
 from recur.graphql.schema import schema
+from recur.observability.logs import install_record_fields
 from recur.scheduler import DailyBilling
 from recur.services import invoicing
 from recur.services.payments import PaymentProvider, SandboxProvider
@@ -31,7 +32,9 @@ from recur.settings import Settings
 from recur.web.documents import credit_note_pdf, invoice_pdf, quote_pdf, seller_details
 from recur.web.exports import revenue_metrics_csv
 from recur.web.graphql_view import RecurGraphQL
+from recur.web.metrics_endpoint import metrics_endpoint
 from recur.web.oauth import token_endpoint
+from recur.web.request_log import RequestLog
 from recur.web.security_headers import SecurityHeadersMiddleware
 from recur.web.spa import SPAMount
 from recur.worker import DeliveryWorker
@@ -66,9 +69,10 @@ def create_app(
 ) -> Starlette:
     """Build the application; everything it needs is made here or handed in (tests)."""
     settings = settings or Settings.from_env()
+    install_record_fields()
     db = database or Database(settings.database_url)
     clock = clock or SystemClock()
-    signer = TokenSigner(settings.secret_key)
+    signer = TokenSigner(settings.secret_key, settings.previous_secret_keys)
     password_checks = PasswordChecks(settings.password_checks_at_once)
     counts = CountStorage(settings.rate_limit_storage)
     login_throttle, oauth_throttle = (
@@ -143,9 +147,11 @@ def create_app(
             Route("/livez", livez, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/healthz", readyz, methods=["GET"]),
+            Route("/metrics", metrics_endpoint, methods=["GET"]),
             SPAMount(settings.frontend_dir),
         ],
         middleware=[
+            Middleware(RequestLog, db=db),
             Middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies),
             # Stops reading at the limit (413): a huge body never reaches memory whole.
             Middleware(RequestBodyLimitMiddleware, max_body_size=settings.max_body_bytes),

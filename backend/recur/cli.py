@@ -1,4 +1,5 @@
-"""The ``recur`` command: migrate, demo, create-admin, serve, bill, export-schema."""
+"""The ``recur`` command: migrate, demo, create-admin, serve, bill, prune, backup, restore,
+export-schema."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import argparse
 import asyncio
 import getpass
 import logging
+import logging.config
 import os
 import sys
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
+from recur.observability.logs import LogFormat, install_record_fields, logging_config
 from recur.settings import ConfigurationError, Settings, unknown_variables
 
 log = logging.getLogger("recur")
@@ -40,6 +44,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="bill what is due by this date (default: today)",
     )
     bill.add_argument("--quiet", action="store_true", help="no progress bar")
+    commands.add_parser("prune", help="delete expired sessions and one-time links")
+    backup = commands.add_parser("backup", help="copy the SQLite database to a new file, online")
+    backup.add_argument("path", type=Path)
+    restore = commands.add_parser(
+        "restore", help="replace the SQLite database with a backup (stop the server first)"
+    )
+    restore.add_argument("path", type=Path)
     commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     commands.add_parser("worker", help="deliver webhooks from the outbox until stopped")
     args = parser.parse_args(argv)
@@ -66,16 +77,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_bill(settings, args.as_of, quiet=args.quiet))
     if args.command == "worker":
         return asyncio.run(_worker(settings))
+    if args.command in ("backup", "restore"):
+        return _backup_or_restore(settings, args.command, args.path)
+    if args.command == "prune":
+        return asyncio.run(_prune(settings))
     if args.command == "create-admin":
         return _create_admin(settings, args.email, args.name)
     asyncio.run(_demo(settings))
     return 0
 
 
+def _log_format() -> LogFormat:
+    """``RECUR_LOG_FORMAT``, read before the settings so that their own warnings are logged
+    in it (a wrong value falls back here, and the settings' check refuses it)."""
+    chosen = os.environ.get("RECUR_LOG_FORMAT", "").strip().lower()
+    if chosen == "json":
+        return "json"
+    if chosen == "text":
+        return "text"
+    return "json" if os.environ.get("RECUR_ENV", "").strip().lower() == "production" else "text"
+
+
 def _configure_logging() -> None:
-    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("recur").setLevel(logging.INFO)
-    logging.getLogger("alembic.runtime.migration").setLevel(logging.INFO)
+    root = logging.getLogger()
+    kept = list(root.handlers)  # a test's capture, say: the configuration would drop them
+    logging.config.dictConfig(logging_config(_log_format()))
+    install_record_fields()
+    for handler in kept:
+        root.addHandler(handler)
 
 
 def _settings() -> Settings | None:
@@ -180,7 +209,7 @@ async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:
     from recur.clock import SystemClock
     from recur.db.engine import Database
     from recur.services import invoicing
-    from recur.services.billing import check_billing_date, run_billing
+    from recur.services.billing import CLI, check_billing_date, recorded_run
     from recur.services.common import Invalid
     from recur.web.documents import seller_details
 
@@ -195,7 +224,9 @@ async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:
     progress = None if quiet or not sys.stderr.isatty() else _progress_bar
     try:
         await invoicing.record_seller(db, seller_details(settings), now=clock.now())
-        result = await run_billing(db, as_of=day, now=clock.now(), progress=progress)
+        _, result = await recorded_run(
+            db, as_of=day, now=clock.now(), trigger=CLI, progress=progress
+        )
     finally:
         await db.dispose()
     if progress is not None:
@@ -206,6 +237,33 @@ async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:
     for failed in result.failed_accounts:
         print(f"  FAILED account {failed.account_id} ({failed.name}): {failed.error}")
     return 1 if result.failed_accounts else 0
+
+
+def _backup_or_restore(settings: Settings, command: str, path: Path) -> int:
+    from recur.db.backup import BackupError, backup, restore
+
+    try:
+        (backup if command == "backup" else restore)(settings.database_url, path)
+    except BackupError as error:
+        sys.stderr.write(f"recur {command}: {error}\n")
+        return 2
+    done = "backed up to" if command == "backup" else "restored from"
+    log.info("database %s %s", done, path)
+    return 0
+
+
+async def _prune(settings: Settings) -> int:
+    from recur.clock import SystemClock
+    from recur.db.engine import Database
+    from recur.services.accounts import prune_expired
+
+    db = Database(settings.database_url)
+    try:
+        pruned = await prune_expired(db, now=SystemClock().now())
+    finally:
+        await db.dispose()
+    print(f"pruned {pruned.sessions} expired sessions and {pruned.links} expired links")
+    return 0
 
 
 def _progress_bar(done: int, total: int) -> None:
@@ -230,8 +288,14 @@ async def _worker(settings: Settings) -> int:
 
 
 def _serve(host: str, port: int, workers: int) -> int:
+    import tempfile
+
     import uvicorn
 
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # The workers share their metrics through files in one fresh directory; it must
+        # be set before they start (docs/operations.md, "Metrics").
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="recur-metrics-")
     uvicorn.run(
         "recur.app:create_app",
         factory=True,
@@ -239,7 +303,8 @@ def _serve(host: str, port: int, workers: int) -> int:
         port=port,
         workers=workers,
         proxy_headers=True,
-        log_level="info",
+        log_config=logging_config(_log_format()),
+        access_log=False,
     )
     return 0
 

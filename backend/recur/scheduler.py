@@ -2,9 +2,10 @@
 everything due by that day, as ``recur bill`` would.
 
 A day the server was down is not lost: the next run bills whatever is due by its own date,
-missed periods included. Several instances may each run it; runs are safe side by side (see
-``recur.services.billing``), so switching it off on all but one only saves work. Off with
-``RECUR_BILLING_TIME=off`` (then bill from cron with ``recur bill``).
+missed periods included. Every instance and worker may run the scheduler: exactly one of
+them bills each day, the first to claim the day's run (``billing.claim_scheduled_run``: a
+PostgreSQL advisory lock, SQLite's write lock); the others find its record and skip. Off
+with ``RECUR_BILLING_TIME=off`` (then bill from cron with ``recur bill``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from datetime import UTC, datetime, time, timedelta
 
 from recur.clock import Clock
 from recur.db.engine import Database
-from recur.services.billing import BillingRunResult, run_billing
+from recur.services import accounts, billing
+from recur.services.billing import BillingRunResult
 
 log = logging.getLogger("recur.scheduler")
 
@@ -51,12 +53,31 @@ class DailyBilling:
         while True:
             await self.sleep(seconds_until(self.clock.now(), self.at))
             await self.run_once()
+            await self.prune()
+
+    async def prune(self) -> None:
+        """Delete expired sessions and links; a failure is logged and tomorrow tries again."""
+        try:
+            await accounts.prune_expired(self.db, now=self.clock.now())
+        except Exception:
+            log.exception("pruning expired sessions failed")
 
     async def run_once(self) -> BillingRunResult | None:
         """Bill what is due today; a failure is logged and tomorrow's run tries again."""
         today = self.clock.today()
         try:
-            result = await run_billing(self.db, as_of=today, now=self.clock.now())
+            run_id = await billing.claim_scheduled_run(self.db, as_of=today, now=self.clock.now())
+            if run_id is None:
+                log.info("the billing run as of %s is another process's: skipped", today)
+                return None
+            _, result = await billing.recorded_run(
+                self.db,
+                as_of=today,
+                now=self.clock.now(),
+                trigger=billing.SCHEDULER,
+                run_id=run_id,
+                wall_clock=self.clock.now,
+            )
         except Exception:
             log.exception("the daily billing run as of %s failed", today)
             return None

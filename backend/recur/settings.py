@@ -112,6 +112,13 @@ def parse_address(value: object) -> object:
     return value
 
 
+def parse_key_list(value: object) -> object:
+    """Keys separated by commas (a key made as the docs say never contains one)."""
+    if isinstance(value, str):
+        return tuple(key.strip() for key in value.split(",") if key.strip())
+    return value
+
+
 def _strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
@@ -135,6 +142,11 @@ class Settings(BaseSettings):
     env: Literal["development", "production"] = "development"
     database_url: Stripped
     secret_key: str = Field(repr=False)
+    #: Keys signed with before the current one: their tokens and CSRF tokens are still
+    #: accepted until they expire (docs/operations.md, "Rotating the secret key").
+    previous_secret_keys: Annotated[tuple[str, ...], NoDecode, BeforeValidator(parse_key_list)] = (
+        Field(default=(), repr=False)
+    )
     #: Lifetime of an access token issued by ``login`` or ``/oauth/token``.
     access_token_ttl_seconds: Duration = Field(
         default=8 * 3600,
@@ -197,6 +209,11 @@ class Settings(BaseSettings):
     webhooks_allow_private: bool = False
     #: Run the webhook delivery worker inside ``recur serve`` (else run ``recur worker``).
     delivery_worker: bool = True
+    #: ``json`` (one object a line, for a log collector) or ``text`` (for a person). Unset:
+    #: json in production, text in development.
+    log_format: Literal["json", "text"] = "text"
+    #: When set, ``GET /metrics`` wants ``Authorization: Bearer <token>``.
+    metrics_token: str = Field(default="", repr=False)
 
     @classmethod
     def settings_customise_sources(
@@ -220,6 +237,7 @@ class Settings(BaseSettings):
                 ("secure_cookies", production),
                 ("graphiql", not production),
                 ("introspection", not production),
+                ("log_format", "json" if production else "text"),
             ):
                 data.setdefault(name, value)
         return data
@@ -230,6 +248,12 @@ class Settings(BaseSettings):
             problem = secret_key_problem(self.secret_key)
             if problem:
                 raise PydanticCustomError("production", problem)
+            if any(secret_key_problem(key) for key in self.previous_secret_keys):
+                raise PydanticCustomError(
+                    "production",
+                    "RECUR_PREVIOUS_SECRET_KEYS holds a weak or published key: "
+                    "every key accepted must be as strong as RECUR_SECRET_KEY",
+                )
         return self
 
     @classmethod
@@ -312,7 +336,11 @@ def describe(error: ValidationError, values: Mapping[str, object]) -> list[str]:
             continue
         field = next((f for f, v in VARIABLE_NAMES.items() if v == key), key)
         message = MESSAGES.get(problem["type"]) or problem["msg"][:1].lower() + problem["msg"][1:]
-        shown = "" if field == "secret_key" else f" (got {values.get(key, '')!r})"
+        shown = (
+            ""
+            if field in ("secret_key", "previous_secret_keys")
+            else f" (got {values.get(key, '')!r})"
+        )
         lines.append(f"{variable_name(field)}: {message}{shown}")
     return lines
 

@@ -75,7 +75,7 @@ async def test_a_failed_run_is_logged_and_the_schedule_goes_on(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr("recur.scheduler.run_billing", broken)
+    monkeypatch.setattr("recur.services.billing.runs.run_billing", broken)
     clock = FixedClock(datetime(2026, 12, 24, 2, 0, tzinfo=UTC))
     with caplog.at_level(logging.ERROR, logger="recur.scheduler"):
         result = await DailyBilling(db, clock, AT).run_once()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Sequence
 from datetime import datetime
 
 from starlette.requests import Request
@@ -26,11 +27,21 @@ def csrf_token_for(secret_key: str, session_id: str) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-def csrf_header_valid(request: Request, secret_key: str, session_id: str | None) -> bool:
+def csrf_header_valid(
+    request: Request,
+    secret_key: str,
+    session_id: str | None,
+    previous_keys: Sequence[str] = (),
+) -> bool:
+    """The header holds the session's CSRF token, made with the current key or a previous
+    one (a session that began before the key was rotated keeps working)."""
     presented = request.headers.get(CSRF_HEADER, "")
     if not presented or session_id is None:
         return False
-    return hmac.compare_digest(presented, csrf_token_for(secret_key, session_id))
+    return any(
+        hmac.compare_digest(presented, csrf_token_for(key, session_id))
+        for key in (secret_key, *previous_keys)
+    )
 
 
 def set_session_cookies(

@@ -6,7 +6,6 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
@@ -33,6 +32,7 @@ from recur.graphql.billing.mutations import (
     PaymentsMutation,
     PaymentsQuery,
 )
+from recur.graphql.billing.runs import BillingRunsQuery
 from recur.graphql.billing.types import CreditNote, Invoice, Payment
 from recur.graphql.catalog.queries import CatalogQuery
 from recur.graphql.catalog.types import Price, Product
@@ -40,6 +40,7 @@ from recur.graphql.core.document_cache import CheckedDocuments
 from recur.graphql.core.errors import log_error, should_mask_error
 from recur.graphql.core.introspection import IntrospectionSwitch
 from recur.graphql.core.operation_name import RequireOperationName
+from recur.graphql.core.request_details import MaskUnexpectedErrors, NameTheOperation
 from recur.graphql.core.result_cache import CatalogResultCache
 from recur.graphql.core.text_guard import CheckTextArguments
 from recur.graphql.integrations.events import EventsQuery
@@ -82,6 +83,7 @@ Query = merge_types(
         QuotesQuery,
         PaymentsQuery,
         AgingQuery,
+        BillingRunsQuery,
         CreditNotesQuery,
         SubscriptionChangesQuery,
         RenewalsQuery,
@@ -155,8 +157,9 @@ schema = Schema(
         lambda: CheckedDocuments(max_depth=MAX_DEPTH),
         CheckTextArguments,
         RequireOperationName,
+        NameTheOperation,
         CatalogResultCache,
-        lambda: MaskErrors(should_mask_error=should_mask_error),
+        lambda: MaskUnexpectedErrors(should_mask_error=should_mask_error),
     ],
 )
 

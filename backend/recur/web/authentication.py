@@ -7,6 +7,7 @@ a plain download by link cannot send it and needs no such protection (see ``docu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from starlette.requests import Request
@@ -26,6 +27,7 @@ async def request_actor(
     now: datetime,
     secret_key: str,
     require_csrf: bool,
+    previous_keys: Sequence[str] = (),
 ) -> tuple[Actor, bool]:
     """The actor, and whether the session cookie identified it.
 
@@ -40,6 +42,9 @@ async def request_actor(
         actor = await actor_for_token(db, signer, cookie, now=now)
         # Only a login's token belongs in the cookie (a partner's has no session).
         login = actor.session_id is not None
-        if login and (not require_csrf or csrf_header_valid(request, secret_key, actor.session_id)):
+        if login and (
+            not require_csrf
+            or csrf_header_valid(request, secret_key, actor.session_id, previous_keys)
+        ):
             return actor, True
     return ANONYMOUS, False

@@ -65,6 +65,7 @@ async def document_pdf(request: Request, find: FindDocument, not_found: str) -> 
         state.signer,
         now=state.clock.now(),
         secret_key=state.settings.secret_key,
+        previous_keys=state.settings.previous_secret_keys,
         require_csrf=False,
     )
     if actor.is_anonymous:

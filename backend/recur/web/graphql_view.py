@@ -20,6 +20,7 @@ from recur.db.engine import Database
 from recur.graphql.core.context import Context
 from recur.graphql.core.result_cache import ResultCache
 from recur.graphql.loaders import Loaders
+from recur.observability.logs import current_request
 from recur.services.common import Actor
 from recur.services.payments import PaymentProvider
 from recur.settings import Settings
@@ -136,6 +137,9 @@ class RecurGraphQL(GraphQL[Context, None]):
             raise TypeError("/graphql serves HTTP only")
         known = getattr(request.state, "recur_actor", None)
         actor, via_cookie = known if known is not None else await self.authenticate(request)
+        details = current_request()
+        if details is not None:
+            details.actor_id = actor_label(actor)
         return Context(
             request=request,
             response=response,
@@ -161,6 +165,7 @@ class RecurGraphQL(GraphQL[Context, None]):
             self.signer,
             now=self.clock.now(),
             secret_key=self.settings.secret_key,
+            previous_keys=self.settings.previous_secret_keys,
             require_csrf=True,
         )
 
@@ -178,3 +183,12 @@ def nests_deeper_than(value: object, limit: int) -> bool:
         children = container.values() if isinstance(container, dict) else container
         pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
     return False
+
+
+def actor_label(actor: Actor) -> str | None:
+    """Who is asking, for the logs: ``user:<id>``, ``partner:<id>/<client>``, or none."""
+    if actor.user_id is not None:
+        return f"user:{actor.user_id}"
+    if actor.partner_id is not None:
+        return f"partner:{actor.partner_id}/{actor.client_id}"
+    return None

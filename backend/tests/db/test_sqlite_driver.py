@@ -7,6 +7,7 @@ cursor on SQLite as well.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -122,3 +123,12 @@ async def test_without_the_thread_call_the_standard_cursor_is_used(
 ) -> None:
     monkeypatch.delattr(aiosqlite.Connection, "_execute")
     assert sqlite.dbapi() is None
+
+
+def test_the_installed_aiosqlite_still_has_the_private_calls_the_cursor_uses() -> None:
+    """pyproject.toml caps aiosqlite at the newest version tested: a release that drops
+    these makes this test fail loudly rather than the engine quietly fall back."""
+    assert callable(getattr(aiosqlite.Connection, "_execute", None))
+    assert sqlite.dbapi() is not None
+    source = inspect.getsource(aiosqlite.Connection)
+    assert "self._conn" in source or "_conn" in dir(aiosqlite.Connection)

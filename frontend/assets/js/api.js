@@ -2,10 +2,11 @@
 // person can read: network trouble, HTTP errors, top-level GraphQL errors and userErrors.
 
 export class ApiError extends Error {
-  constructor(message, { code = "ERROR", userErrors = [], status = 0 } = {}) {
+  constructor(message, { code = "ERROR", userErrors = [], status = 0, requestId = null } = {}) {
     super(message);
     this.name = "ApiError";
     this.code = code;
+    this.requestId = requestId;
     this.userErrors = userErrors;
     this.status = status;
   }
@@ -82,6 +83,11 @@ export function clientKey() {
 /** The selection of a Money field. */
 export const MONEY = "{ amount currency }";
 
+/** " Reference: <id>" for a message support may be asked about, or nothing without an id. */
+function reference(requestId) {
+  return requestId ? ` Reference: ${requestId}` : "";
+}
+
 /** Run a query or mutation; resolves to `data`, rejects with an ApiError. */
 export async function graphql(query, variables = {}) {
   const headers = { "content-type": "application/json", accept: "application/json" };
@@ -107,15 +113,23 @@ export async function graphql(query, variables = {}) {
   } catch {
     body = null;
   }
+  // Every answer names its request; support finds the server's log lines by it.
+  const requestId = response.headers.get("x-request-id");
   if (!response.ok || body === null) {
-    throw new ApiError(`The server answered ${response.status}. Please try again.`, {
+    throw new ApiError(`The server answered ${response.status}. Please try again.${reference(requestId)}`, {
       code: "HTTP",
       status: response.status,
+      requestId,
     });
   }
   if (body.errors && body.errors.length) {
     const [first] = body.errors;
-    throw invalidInput(first) ?? new ApiError(worded(first.message), { code: first.extensions?.code ?? "ERROR" });
+    const code = first.extensions?.code ?? "ERROR";
+    if (code === "INTERNAL_SERVER_ERROR") {
+      const id = first.extensions?.requestId ?? requestId;
+      throw new ApiError(`${first.message}${reference(id)}`, { code, requestId: id });
+    }
+    throw invalidInput(first) ?? new ApiError(worded(first.message), { code });
   }
   return body.data;
 }

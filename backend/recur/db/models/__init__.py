@@ -11,6 +11,7 @@ from recur.db.models.billing import (
     Seller,
     TaxRate,
 )
+from recur.db.models.billing_runs import BillingRunRecord
 from recur.db.models.catalog import Price, PriceTier, Product, product_upgrades
 from recur.db.models.integrations import Event, WebhookDelivery, WebhookEndpoint
 from recur.db.models.numbering import NumberSequence
@@ -29,6 +30,7 @@ from recur.db.models.settings import BusinessSettings
 __all__ = [
     "Account",
     "AuditEntry",
+    "BillingRunRecord",
     "BusinessSettings",
     "Charge",
     "CreditNote",

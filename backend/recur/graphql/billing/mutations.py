@@ -66,7 +66,14 @@ class BillingMutation:
             billing.check_billing_date(as_of, today=ctx.clock.today())
         except Invalid as invalid:
             return RunBillingPayload(run=None, user_errors=user_errors(invalid))
-        result = await billing.run_billing(ctx.db, as_of=as_of, now=ctx.clock.now())
+        _, result = await billing.recorded_run(
+            ctx.db,
+            as_of=as_of,
+            now=ctx.clock.now(),
+            trigger=billing.USER,
+            user_id=ctx.actor.user_id,
+            wall_clock=ctx.clock.now,
+        )
         created = await billing.invoices_by_number(ctx.db, ctx.actor, result.invoice_numbers)
         return RunBillingPayload(
             run=BillingRun(

@@ -7,6 +7,8 @@ import logging
 import strawberry
 from graphql import GraphQLError
 
+from recur.observability import metrics
+from recur.observability.logs import current_request
 from recur.services.common import Invalid, ServiceError
 
 log = logging.getLogger("recur.graphql")
@@ -50,8 +52,12 @@ def should_mask_error(error: GraphQLError) -> bool:
 
 def log_error(error: GraphQLError) -> None:
     """Expected refusals at INFO on one line, so that they neither page anyone nor bury the
-    faults; anything else at ERROR with its stack trace."""
-    if is_expected(error):
+    faults; anything else at ERROR with its stack trace. Both are counted by operation."""
+    details = current_request()
+    operation = metrics.operation_label(details.operation if details else None)
+    expected = is_expected(error)
+    metrics.GRAPHQL_ERRORS.labels(operation, "refused" if expected else "unexpected").inc()
+    if expected:
         code = (error.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")
         where = f" at {'.'.join(map(str, error.path))}" if error.path else ""
         log.info("refused (%s)%s: %s", code, where, error.message)

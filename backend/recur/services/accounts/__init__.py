@@ -18,6 +18,10 @@ from recur.services.accounts.authentication import (
     logout,
     normalize_email,
 )
+from recur.services.accounts.housekeeping import (
+    Pruned,
+    prune_expired,
+)
 from recur.services.accounts.links import (
     INVITE,
     RESET,
@@ -76,6 +80,7 @@ __all__ = [
     "Invitation",
     "IssuedCredentials",
     "LoginResult",
+    "Pruned",
     "SignUp",
     "accounts_by_id",
     "accounts_by_partner",
@@ -99,6 +104,7 @@ __all__ = [
     "normalize_email",
     "partner_choices",
     "partners_by_id",
+    "prune_expired",
     "require_account_reader",
     "revoke_partner_client",
     "rotate_partner_client_secret",

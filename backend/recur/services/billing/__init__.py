@@ -30,20 +30,36 @@ from recur.services.billing.run import (
     BillingRunResult,
     run_billing,
 )
+from recur.services.billing.runs import (
+    CLI,
+    SCHEDULER,
+    USER,
+    billing_runs,
+    claim_scheduled_run,
+    mark_interrupted,
+    recorded_run,
+)
 
 __all__ = [
     "BILLING_HORIZON",
+    "CLI",
     "REASON_MAX",
+    "SCHEDULER",
+    "USER",
     "AccountAging",
     "BillingRunResult",
     "ReceivablesAging",
+    "billing_runs",
     "check_billing_date",
+    "claim_scheduled_run",
     "credit_note_document",
     "invoice_document",
     "invoices_by_number",
     "list_credit_notes",
     "list_invoices",
+    "mark_interrupted",
     "receivables_aging",
+    "recorded_run",
     "run_billing",
     "void_invoice",
 ]

@@ -77,6 +77,8 @@ def _reported(error: Exception) -> str:
 class BillingRunResult:
     as_of: date
     invoices_created: int = 0
+    #: Accounts the run billed or tried to bill (those that failed included).
+    accounts: int = 0
     renewed: int = 0
     expired: int = 0
     failed_accounts: list[FailedAccount] = field(default_factory=list)
@@ -371,6 +373,7 @@ async def run_billing(
     workers = _workers(db)
     async for batch in accounts_to_bill(db, as_of):
         for outcome in await _each(batch, bill, workers=workers):
+            result.accounts += 1
             if isinstance(outcome, FailedAccount):
                 result.failed_accounts.append(outcome)
                 continue

@@ -2,7 +2,7 @@
 // record payments here, and both lists follow at once. Managers read the receivables only.
 import { MONEY, graphql, mutate } from "../api.js";
 import {
-  alertBox, confirmDialog, emptyState, errorState, field, formatDate, h, loading, money, pageHead, pagedList, path, table, todayISO,
+  alertBox, badge, confirmDialog, emptyState, errorState, field, formatDate, formatDateTime, h, loading, money, pageHead, pagedList, path, table, todayISO,
 } from "../ui.js";
 import { paymentForm, paymentResult } from "./record-payment.js";
 
@@ -32,6 +32,13 @@ const RUN = `mutation RunBilling($asOf: Date) {
     userErrors { field message code }
   }
 }`;
+const RUNS = `query BillingRuns($after: String) {
+  billingRuns(first: 10, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { id asOf trigger startedBy startedAt finishedAt status accounts invoicesCreated creditNotesCreated failures error } }
+  }
+}`;
+const RUN_STATUS = { RUNNING: ["Running", "info"], SUCCEEDED: ["Succeeded", "ok"], FAILED: ["Failed", "danger"], INTERRUPTED: ["Interrupted", "warn"] };
 const ACCOUNTS = `{ accounts(first: 100) { edges { node { id name currency } } } }`;
 const DAY = 86_400_000;
 
@@ -42,9 +49,11 @@ export function render({ session }) {
   const aging = agingSection();
   const payments = finance ? paymentSection(refresh) : null;
   const overdue = overdueSection(payments);
+  const runs = finance ? runsSection() : null;
   function refresh() {
     aging.reload();
     overdue.reload();
+    runs?.reload();
   }
   return h(
     "section",
@@ -55,6 +64,7 @@ export function render({ session }) {
       { class: "stack-lg" },
       aging.element,
       finance ? h("div", { class: "split" }, overdue.element, h("div", { class: "stack-lg" }, runSection(refresh), payments.element)) : overdue.element,
+      runs?.element,
     ),
   );
 }
@@ -259,6 +269,55 @@ async function runResult(run) {
     ),
     failed,
   );
+}
+
+// ---- recorded runs ---------------------------------------------------------------------------
+
+/** "4 min 2 s" between two instants, or "—" while unfinished. */
+function duration(start, end) {
+  if (!end) return "—";
+  const seconds = Math.max(0, Math.round((Date.parse(end) - Date.parse(start)) / 1000));
+  if (seconds < 1) return "under 1 s";
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  return minutes < 60 ? `${minutes} min ${seconds % 60} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+function runsSection() {
+  const count = (n) => (n ? n.toLocaleString() : h("span", { class: "muted" }, "0"));
+  const list = pagedList({
+    card: false,
+    more: "Show older runs",
+    fetch: async (after) => {
+      const { billingRuns } = await graphql(RUNS, { after });
+      return { nodes: billingRuns.edges.map((e) => e.node), pageInfo: billingRuns.pageInfo };
+    },
+    view: (rows) =>
+      table(
+        [
+          { label: "Started", cell: (r) => h("span", { class: "nowrap" }, formatDateTime(r.startedAt)) },
+          { label: "As of", cell: (r) => h("span", { class: "nowrap" }, formatDate(r.asOf)) },
+          { label: "Started by", cell: (r) => h("span", { class: "nowrap" }, r.startedBy) },
+          {
+            label: "Status",
+            cell: (r) => {
+              const [text, tone] = RUN_STATUS[r.status] ?? [r.status, ""];
+              return r.error ? h("span", { title: r.error }, badge(text, tone)) : badge(text, tone);
+            },
+          },
+          { label: "Accounts", numeric: true, cell: (r) => count(r.accounts) },
+          { label: "Invoices", numeric: true, cell: (r) => count(r.invoicesCreated) },
+          { label: "Credit notes", numeric: true, cell: (r) => count(r.creditNotesCreated) },
+          { label: "Failures", numeric: true, cell: (r) => (r.failures ? h("span", { class: "text-danger" }, r.failures.toLocaleString()) : count(0)) },
+          { label: "Duration", numeric: true, cell: (r) => h("span", { class: "nowrap" }, duration(r.startedAt, r.finishedAt)) },
+        ],
+        rows,
+        { caption: "Billing runs", stack: true },
+      ),
+    empty: () => emptyState("No billing runs yet", "Each run appears here: the daily one, those run from the command line and those started on this page."),
+  });
+  const element = card("runs-title", "Billing runs", "Every run, newest first: the daily schedule, the command line and this page", list.element);
+  return { element, reload: list.reload };
 }
 
 // ---- payments ------------------------------------------------------------------------------
