@@ -41,6 +41,18 @@ SERVICES: dict[str, set[str]] = {
     "subscriptions": {"common", "catalog", "accounts", "invoicing", "quotes", "orders"},
     "workflow": {"common", "accounts", "quotes", "orders", "subscriptions"},
     "billing": {"common", "accounts", "payments", "invoicing", "subscriptions"},
+    "insights": {
+        "common",
+        "catalog",
+        "accounts",
+        "payments",
+        "invoicing",
+        "quotes",
+        "orders",
+        "subscriptions",
+        "workflow",
+        "billing",
+    },
 }
 
 

@@ -41,6 +41,7 @@ from recur.graphql.core.introspection import IntrospectionSwitch
 from recur.graphql.core.operation_name import RequireOperationName
 from recur.graphql.core.result_cache import CatalogResultCache
 from recur.graphql.core.text_guard import CheckTextArguments
+from recur.graphql.insights.queries import InsightsQuery
 from recur.graphql.orders.types import Order
 from recur.graphql.quotes.cart import CartMutation
 from recur.graphql.quotes.drafts import DraftsMutation
@@ -87,6 +88,7 @@ Query = merge_types(
         AccountAdminQuery,
         PartnersQuery,
         SettingsQuery,
+        InsightsQuery,
     ),
 )
 Mutation = merge_types(

@@ -40,6 +40,7 @@ from recur.services.accounts.reads import (
     accounts_by_id,
     get_account,
     list_accounts,
+    require_account_reader,
     users_by_id,
     visible_accounts,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "login",
     "logout",
     "normalize_email",
+    "require_account_reader",
     "revoke_partner_client",
     "rotate_partner_client_secret",
     "set_account_partner",
