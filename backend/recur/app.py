@@ -27,6 +27,7 @@ from recur.scheduler import DailyBilling
 from recur.services.payments import PaymentProvider, SandboxProvider
 from recur.settings import Settings
 from recur.web.documents import credit_note_pdf, invoice_pdf
+from recur.web.exports import export_csv, timeline_csv
 from recur.web.graphql_view import RecurGraphQL
 from recur.web.oauth import token_endpoint
 from recur.web.security_headers import SecurityHeadersMiddleware
@@ -114,6 +115,8 @@ def create_app(
             Route("/oauth/token", token_endpoint, methods=["POST"]),
             Route("/documents/invoices/{number}.pdf", invoice_pdf, methods=["GET"]),
             Route("/documents/credit-notes/{number}.pdf", credit_note_pdf, methods=["GET"]),
+            Route("/exports/accounts/{id}/timeline.csv", timeline_csv, methods=["GET"]),
+            Route("/exports/{name}.csv", export_csv, methods=["GET"]),
             Route("/livez", livez, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/healthz", readyz, methods=["GET"]),

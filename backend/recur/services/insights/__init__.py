@@ -11,6 +11,13 @@ from recur.services.insights.account_metrics import (
     monthly_recurring_by_account,
     mrr_by_month,
 )
+from recur.services.insights.exports import (
+    Export,
+    invoices_export,
+    payments_export,
+    subscriptions_export,
+    timeline_export,
+)
 from recur.services.insights.search import (
     Hit,
     search,
@@ -28,12 +35,17 @@ __all__ = [
     "AccountMetrics",
     "Activity",
     "ActivityKind",
+    "Export",
     "Hit",
     "MonthlyRecurring",
     "account_metrics",
     "account_timeline",
+    "invoices_export",
     "monthly_recurring_by_account",
     "mrr_by_month",
     "parse_kinds",
+    "payments_export",
     "search",
+    "subscriptions_export",
+    "timeline_export",
 ]
