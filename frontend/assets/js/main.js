@@ -10,6 +10,7 @@ import * as account from "./views/account.js";
 import * as accounts from "./views/accounts.js";
 import * as notFound from "./views/not-found.js";
 import { adminHome } from "./views/admin.js";
+import { searchBox } from "./search.js";
 
 const STAFF = ["REP", "MANAGER", "FINANCE", "ADMIN"];
 const SALES = ["REP", "MANAGER", "ADMIN"];
@@ -21,6 +22,8 @@ route("/products/:sku", () => ({ view: product }));
 route("/login", () => ({ view: login }));
 route("/account", () => ({ view: account, roles: ["CUSTOMER"] }));
 route("/accounts", () => ({ view: accounts, roles: STAFF }));
+route("/accounts/:id", () => ({ load: () => import("./views/account-360.js"), roles: STAFF }));
+route("/orders", () => ({ load: () => import("./views/orders.js"), roles: STAFF }));
 // Screens behind a login load when first opened, so the catalog's first load stays small.
 route("/cart", () => ({ load: () => import("./views/cart.js"), roles: ["CUSTOMER"] }));
 route("/orders/:id", () => ({ load: () => import("./views/order.js"), roles: EVERYONE }));
@@ -53,10 +56,10 @@ function navItems(viewer) {
   if (!viewer) return items;
   const role = viewer.role;
   if (role === "CUSTOMER") {
-    items.push(["/cart", "Cart"], ["/quotes", "Quotes"], ["/subscriptions", "Subscriptions"], ["/invoices", "Invoices"], ["/account", "Account"]);
+    items.push(["/cart", "Cart"], ["/quotes", "Quotes"], ["/subscriptions", "Subscriptions"], ["/invoices", "Invoices"], ["/account", "My account"]);
     return items;
   }
-  items.push(["/accounts", "Accounts"], ["/subscriptions", "Subscriptions"]);
+  items.push(["/accounts", "Accounts"], ["/orders", "Orders"], ["/subscriptions", "Subscriptions"]);
   if (SALES.includes(role)) items.push(["/quotes", "Quotes"]);
   items.push(["/renewals", "Renewals"]);
   if (role === "MANAGER" || role === "ADMIN") items.push(["/approvals", "Approvals"]);
@@ -117,6 +120,7 @@ function renderHeader() {
     ? h(
         "div",
         { class: "session" },
+        searchBox(viewer),
         currencySwitch,
         h(
           "div",

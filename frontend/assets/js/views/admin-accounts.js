@@ -34,7 +34,7 @@ export function render({ session }) {
     view: (rows) =>
       table(
         [
-          { label: "Account", cell: (a) => [h("strong", {}, a.name), a.billingEmail ? h("div", { class: "line-meta" }, a.billingEmail) : null] },
+          { label: "Account", cell: (a) => [h("a", { href: path("/accounts", a.id) }, h("strong", {}, a.name)), a.billingEmail ? h("div", { class: "line-meta" }, a.billingEmail) : null] },
           { label: "Currency", cell: (a) => a.currency },
           { label: "Terms", cell: (a) => `Net ${a.paymentTermsDays}` },
           { label: "Owner", cell: (a) => (a.owner ? a.owner.name : badge("No rep", "warn")) },
