@@ -142,6 +142,9 @@ class Loaders:
         self.credit_note_applications: DataLoader[int, list[models.CreditNoteApplication]] = (
             _by_key(lambda ids: credit_notes.applications_by_credit_note(db, ids), [])
         )
+        self.partner_name: DataLoader[int, str | None] = _by_key(
+            lambda ids: accounts.partner_names_by_id(db, ids), None
+        )
         self.partner_accounts: DataLoader[int, list[models.Account]] = _by_key(
             lambda ids: accounts.accounts_by_partner(db, actor, ids), []
         )

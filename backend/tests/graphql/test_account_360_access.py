@@ -124,3 +124,16 @@ async def test_staff_see_administrative_changes_in_the_timeline(
         assert edges[0]["node"]["subject"]["id"] == account_ids[ACME]
     alice = await gql(query, {"id": account_ids[ACME]}, token=await login("alice@acme.example"))
     assert alice["data"]["account"]["timeline"]["edges"] == []
+
+
+async def test_staff_and_partners_see_the_partner_customers_do_not(
+    gql: GraphQL, client: httpx.AsyncClient, login: Login, account_ids: dict[str, str]
+) -> None:
+    query = "query($id: ID!) { account(id: $id) { partnerName } }"
+    globex = {"id": account_ids["Globex GmbH"]}
+    staff = await gql(query, globex, token=await login("rita@recur.example"))
+    partner = await gql(query, globex, token=await partner_token(client))
+    customer = await gql(query, globex, token=await login("bob@globex.example"))
+    assert staff["data"]["account"]["partnerName"]
+    assert partner["data"]["account"]["partnerName"] == staff["data"]["account"]["partnerName"]
+    assert customer["data"]["account"]["partnerName"] is None

@@ -147,6 +147,15 @@ class Account(Node):
         return self.model_.notes if info.context.actor.is_staff else None
 
     @strawberry.field(
+        description="The partner the account came through, by name; null when none, and for "
+        "customers."
+    )
+    async def partner_name(self, info: Info) -> str | None:
+        if self.model_.partner_id is None or info.context.actor.role is Role.CUSTOMER:
+            return None
+        return await info.context.loaders.partner_name.load(self.model_.partner_id)
+
+    @strawberry.field(
         description="Recurring revenue per month in effect today, from the charge schedules "
         "of its subscriptions (yearly charges count a twelfth)."
     )

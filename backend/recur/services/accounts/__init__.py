@@ -34,6 +34,7 @@ from recur.services.accounts.partners import (
     clients_by_partner,
     create_partner,
     list_partners,
+    partner_names_by_id,
     set_account_partner,
 )
 from recur.services.accounts.reads import (
@@ -93,6 +94,7 @@ __all__ = [
     "login",
     "logout",
     "normalize_email",
+    "partner_names_by_id",
     "require_account_reader",
     "revoke_partner_client",
     "rotate_partner_client_secret",

@@ -141,3 +141,12 @@ async def set_account_partner(
             )
         await session.flush()
         return account
+
+
+async def partner_names_by_id(db: Database, ids: Sequence[int]) -> dict[int, str]:
+    """Partners' names by id, in one query (callers reach them through a visible account)."""
+    if not ids:
+        return {}
+    statement = select(Partner.id, Partner.name).where(Partner.id.in_(set(ids)))
+    async with db.session() as session:
+        return {pk: name for pk, name in (await session.execute(statement)).all()}

@@ -7,7 +7,7 @@ import { badge, emptyState, errorState, formatDate, formatDateTime, h, loading, 
 
 const ACCOUNT_PAGE = `query AccountPage($id: ID!) {
   account(id: $id) {
-    id name currency paymentTermsDays notes owner { name email } creditBalance ${MONEY}
+    id name currency paymentTermsDays notes partnerName owner { name email } creditBalance ${MONEY}
     monthlyRecurringRevenue ${MONEY} annualRecurringRevenue ${MONEY}
     metrics { lifetimeBilled ${MONEY} openBalance ${MONEY} overdueBalance ${MONEY}
       averageDaysToPay onTimePaymentRate nextRenewalDate }
@@ -115,6 +115,7 @@ function page(data, session, staff) {
                 status,
                 ` ${account.currency} · Net ${account.paymentTermsDays} · `,
                 account.owner ? `Owner ${account.owner.name}` : badge("No rep", "warn"),
+                account.partnerName ? ` · Partner ${account.partnerName}` : null,
               ),
             ),
             h("div", { class: "actions" }, h("a", { class: "button", href: "/renewals" }, "Renewals due")),
