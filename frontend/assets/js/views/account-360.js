@@ -1,5 +1,5 @@
 // The account page (customer 360): figures, MRR by month, products owned, subscriptions,
-// open quotes and carts, orders, and one timeline of everything that happened to the
+// open quotes (a customer also sees their cart), orders, and one timeline of everything that happened to the
 // account. Staff open it from the accounts lists; customers see theirs under "My account"
 // (without internal entries: the API leaves them out). docs/customer-360.md.
 import { MONEY, graphql } from "../api.js";
@@ -153,7 +153,7 @@ function page(data, session, staff) {
     h(
       "section",
       { class: "page-section", "aria-labelledby": "quotes-title" },
-      h("h2", { id: "quotes-title", class: "section-title" }, staff ? "Open quotes and carts" : "Open quotes"),
+      h("h2", { id: "quotes-title", class: "section-title" }, "Open quotes"),
       quotesTable(quotes),
     ),
     h(
