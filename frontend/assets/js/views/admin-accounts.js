@@ -2,7 +2,7 @@
 // and owning rep (docs/administration.md, "Accounts"). Accounts without a rep come first to
 // hand, with a "No rep" badge, for a manager to assign one.
 import { graphql, mutate } from "../api.js";
-import { badge, debounce, emptyState, field, formDialog, h, pageHead, pagedList, recheckOnInput, select, showFieldErrors, table, toast } from "../ui.js";
+import { badge, debounce, emptyState, field, formDialog, h, pageHead, pagedList, path, recheckOnInput, select, showFieldErrors, table, toast } from "../ui.js";
 import { adminNav } from "./admin.js";
 
 const FIELDS = `id name currency paymentTermsDays billingEmail taxId owner { id name }
