@@ -109,7 +109,7 @@ def test_a_buyer_signs_up_and_checks_out(page: Page, server_url: str, screenshot
     expect(
         page.get_by_role("heading", level=1, name=re.compile(r"^Order ORD-\d+ confirmed$"))
     ).to_be_visible()
-    nav(page, "Account").click()
+    nav(page, "My account").click()
     expect(page.get_by_role("heading", level=1, name="Pied Piper Inc.")).to_be_visible()
     expect(page.get_by_text("richard@piedpiper.example").first).to_be_visible()
     expect(page.get_by_text("No rep is assigned yet.")).to_be_visible()

@@ -54,7 +54,7 @@ def test_a_customer_lands_on_their_account_and_stays_logged_in(
     expect(page.get_by_role("banner")).to_contain_text("Alice Moreau")
     expect(page.get_by_role("region", name="Acme Corp")).to_contain_text("Rita Reyes")
     expect(nav(page)).to_have_text(
-        ["Catalog", "Cart", "Quotes", "Subscriptions", "Invoices", "Account"]
+        ["Catalog", "Cart", "Quotes", "Subscriptions", "Invoices", "My account"]
     )
     screenshot("account-alice")
 
@@ -114,7 +114,9 @@ def test_staff_see_the_accounts_they_may_see(
     expect(table.get_by_role("row")).to_have_count(len(accounts) + 1)
     for name in accounts:
         expect(table.get_by_role("row", name=name)).to_be_visible()
-    expect(nav(page)).to_have_text(["Dashboard", "Catalog", "Accounts", "Subscriptions", *links])
+    expect(nav(page)).to_have_text(
+        ["Dashboard", "Catalog", "Accounts", "Orders", "Subscriptions", *links]
+    )
     screenshot(f"accounts-{email.split('@')[0]}")
 
 

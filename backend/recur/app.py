@@ -30,9 +30,10 @@ from recur.services import invoicing
 from recur.services.payments import PaymentProvider, SandboxProvider
 from recur.settings import Settings
 from recur.web.documents import credit_note_pdf, invoice_pdf, quote_pdf, seller_details
-from recur.web.exports import revenue_metrics_csv
+from recur.web.exports import export_csv, timeline_csv
 from recur.web.graphql_view import RecurGraphQL
 from recur.web.metrics_endpoint import metrics_endpoint
+from recur.web.metrics_export import revenue_metrics_csv
 from recur.web.oauth import token_endpoint
 from recur.web.request_log import RequestLog
 from recur.web.security_headers import SecurityHeadersMiddleware
@@ -144,6 +145,8 @@ def create_app(
             Route("/documents/credit-notes/{number}.pdf", credit_note_pdf, methods=["GET"]),
             Route("/exports/revenue-metrics.csv", revenue_metrics_csv, methods=["GET"]),
             Route("/documents/quotes/{number}.pdf", quote_pdf, methods=["GET"]),
+            Route("/exports/accounts/{id}/timeline.csv", timeline_csv, methods=["GET"]),
+            Route("/exports/{name}.csv", export_csv, methods=["GET"]),
             Route("/livez", livez, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/healthz", readyz, methods=["GET"]),

@@ -63,6 +63,18 @@ SERVICES: dict[str, set[str]] = {
     "billing": {"common", "accounts", "payments", "invoicing", "subscriptions"},
     "metrics": {"common", "accounts", "quotes", "subscriptions"},
     "integrations": {"common", "accounts"},
+    "insights": {
+        "common",
+        "catalog",
+        "accounts",
+        "payments",
+        "invoicing",
+        "quotes",
+        "orders",
+        "subscriptions",
+        "workflow",
+        "billing",
+    },
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
@@ -13,6 +14,7 @@ from recur.db.engine import Database
 from recur.services import (
     accounts,
     catalog,
+    insights,
     integrations,
     orders,
     payments,
@@ -34,6 +36,17 @@ def _by_key(
         return [found.get(key, default) for key in keys]
 
     return DataLoader(load_fn=load)
+
+
+async def _mrr_by_key(
+    db: Database, keys: Sequence[tuple[int, str, date]]
+) -> dict[tuple[int, str, date], Decimal]:
+    found: dict[tuple[int, str, date], Decimal] = {}
+    for day in {day for _pk, _currency, day in keys}:
+        currencies = {pk: currency for pk, currency, on in keys if on == day}
+        amounts = await insights.monthly_recurring_by_account(db, currencies, day)
+        found.update({(pk, currencies[pk], day): amount for pk, amount in amounts.items()})
+    return found
 
 
 class Loaders:
@@ -112,6 +125,10 @@ class Loaders:
         )
         self.payment_applications: DataLoader[int, list[models.PaymentApplication]] = _by_key(
             lambda ids: payments.applications_by_payment(db, ids), []
+        )
+        #: An account's MRR on a day, keyed by (account id, its currency, the day).
+        self.account_mrr: DataLoader[tuple[int, str, date], Decimal] = _by_key(
+            lambda keys: _mrr_by_key(db, keys), Decimal(0)
         )
         self.credit_balance: DataLoader[int, Decimal] = _by_key(
             lambda ids: payments.credit_balances(db, ids), Decimal(0)

@@ -43,6 +43,7 @@ from recur.graphql.core.operation_name import RequireOperationName
 from recur.graphql.core.request_details import MaskUnexpectedErrors, NameTheOperation
 from recur.graphql.core.result_cache import CatalogResultCache
 from recur.graphql.core.text_guard import CheckTextArguments
+from recur.graphql.insights.queries import InsightsQuery
 from recur.graphql.integrations.events import EventsQuery
 from recur.graphql.integrations.webhooks import WebhooksMutation, WebhooksQuery
 from recur.graphql.metrics.queries import MetricsQuery
@@ -97,6 +98,7 @@ Query = merge_types(
         EventsQuery,
         WebhooksQuery,
         TaxRatesQuery,
+        InsightsQuery,
     ),
 )
 Mutation = merge_types(

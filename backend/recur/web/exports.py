@@ -1,55 +1,47 @@
-"""``GET /exports/revenue-metrics.csv``: the months of ``revenueMetrics`` as CSV, for whoever
-may ask for them through the API (docs/api.md, "Revenue metrics as CSV").
+"""``GET /exports/invoices.csv``, ``/exports/payments.csv``, ``/exports/subscriptions.csv``
+and ``/exports/accounts/{id}/timeline.csv``: CSV files streamed as they are read
+(docs/api.md, "CSV exports").
 
-Like the documents, a link from the app is enough: the session cookie authenticates it (no
-CSRF header: it changes nothing), scripts send their bearer token. The rows are written as
-they are produced, one month at a time.
+They are authenticated as the PDFs are (``web/documents.py``): the session cookie or a
+bearer token, no CSRF header (a link cannot send one; nothing changes). Each export lists
+what the same caller would see through the API, and takes the same filters: ``accountId``
+(a global id) and ``status``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from datetime import date
+from collections.abc import AsyncIterator
 from decimal import Decimal
+from enum import StrEnum
+from typing import TypeVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from recur.core.lifecycle import InvoiceStatus, SubscriptionStatus
 from recur.graphql.core.ids import pk_of
-from recur.services import metrics
-from recur.services.common import Forbidden, Invalid, NotAuthenticated
+from recur.services import accounts, insights
+from recur.services.common import Actor, ServiceError
 from recur.web.authentication import request_actor
 
 NO_STORE = {"cache-control": "private, no-store"}
-COLUMNS = (
-    "month",
-    "currency",
-    "mrr",
-    "arr",
-    "new_mrr",
-    "expansion_mrr",
-    "contraction_mrr",
-    "churned_mrr",
-    "reactivation_mrr",
-    "active_accounts",
-    "churned_accounts",
-    "logo_churn_percent",
-    "gross_revenue_retention_percent",
-    "net_revenue_retention_percent",
-)
+#: A cell a spreadsheet would run as a formula starts with one of these; such text cells
+#: get a leading apostrophe (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+E = TypeVar("E", bound=StrEnum)
 
 
-def _problem(field: str, message: str, status: int = 400) -> JSONResponse:
-    return JSONResponse(
-        {"message": message, "code": "INVALID", "field": field},
-        status_code=status,
-        headers=NO_STORE,
-    )
+class BadRequest(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
 
 
-async def revenue_metrics_csv(request: Request) -> Response:
+async def _actor(request: Request) -> Actor:
     state = request.app.state
     actor, _ = await request_actor(
         request,
@@ -59,81 +51,100 @@ async def revenue_metrics_csv(request: Request) -> Response:
         secret_key=state.settings.secret_key,
         require_csrf=False,
     )
-    params = request.query_params
-    currency = params.get("currency", "")
-    days: dict[str, date] = {}
-    for name in ("from", "to"):
-        try:
-            days[name] = date.fromisoformat(params.get(name, ""))
-        except ValueError:
-            return _problem(name, f"{name} must be a date, e.g. 2026-01-01.")
-    ids: dict[str, int | None] = {}
-    for name, type_name in (("ownerId", "User"), ("accountId", "Account")):
-        value = params.get(name)
-        ids[name] = None if not value else pk_of(value, type_name)
-        if value and ids[name] is None:
-            return _problem(name, f"{name} is not the id of a {type_name}.")
-    try:
-        months = await metrics.revenue_metrics(
-            state.db,
-            actor,
-            currency=currency,
-            start=days["from"],
-            end=days["to"],
-            book=metrics.MetricsFilter(owner_id=ids["ownerId"], account_id=ids["accountId"]),
-        )
-    except NotAuthenticated:
-        return JSONResponse(
-            {"message": "Log in to export revenue metrics.", "code": "NOT_AUTHENTICATED"},
-            status_code=401,
-            headers={**NO_STORE, "www-authenticate": "Bearer"},
-        )
-    except Forbidden as refused:
-        return JSONResponse(
-            {"message": str(refused), "code": "FORBIDDEN"}, status_code=403, headers=NO_STORE
-        )
-    except Invalid as invalid:
-        problem = invalid.problems[0]
-        return _problem(".".join(problem.field or ()), problem.message)
-    name = f"revenue-metrics-{currency}-{days['from']:%Y-%m}-to-{days['to']:%Y-%m}.csv"
+    return actor
+
+
+def _account_filter(request: Request) -> int | None:
+    value = request.query_params.get("accountId")
+    if value is None or value == "":
+        return None
+    pk = pk_of(value, "Account")
+    if pk is None:
+        raise BadRequest("accountId", "accountId is not an account's id.")
+    return pk
+
+
+def _status_filter(request: Request, kind: type[E]) -> E | None:
+    value = request.query_params.get("status")
+    if value is None or value == "":
+        return None
+    if value not in {member.value for member in kind}:
+        known = ", ".join(member.value for member in kind)
+        raise BadRequest("status", f"status must be one of {known}.")
+    return kind(value)
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return value
+
+
+async def _lines(export: insights.Export) -> AsyncIterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(export.header)
+    async for row in export.rows:
+        writer.writerow([_cell(value) for value in row])
+        if buffer.tell() > 16_384:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _csv(export: insights.Export) -> Response:
     return StreamingResponse(
-        _lines(months, currency),
+        _lines(export),
         media_type="text/csv; charset=utf-8",
-        headers={**NO_STORE, "content-disposition": f'attachment; filename="{name}"'},
+        headers={**NO_STORE, "content-disposition": f'attachment; filename="{export.filename}"'},
     )
 
 
-def _lines(months: list[metrics.RevenueMonth], currency: str) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+def _refusal(message: str, code: str, status: int, field: str | None = None) -> Response:
+    body: dict[str, object] = {"message": message, "code": code}
+    if field is not None:
+        body["field"] = field
+    headers = {**NO_STORE, "www-authenticate": "Bearer"} if status == 401 else NO_STORE
+    return JSONResponse(body, status_code=status, headers=headers)
 
-    def line(values: tuple[object, ...]) -> str:
-        writer.writerow(values)
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
 
-    def amount(value: Decimal | None) -> str:
-        return "" if value is None else str(value)
+async def export_csv(request: Request) -> Response:
+    """One of the exports, by the name in the path."""
+    actor = await _actor(request)
+    if actor.is_anonymous:
+        return _refusal("Log in to export.", "NOT_AUTHENTICATED", 401)
+    db = request.app.state.db
+    name = request.path_params["name"]
+    try:
+        account_id = _account_filter(request)
+        if name == "invoices":
+            status = _status_filter(request, InvoiceStatus)
+            export = insights.invoices_export(db, actor, account_id=account_id, status=status)
+        elif name == "payments":
+            export = insights.payments_export(db, actor, account_id=account_id)
+        elif name == "subscriptions":
+            running = _status_filter(request, SubscriptionStatus)
+            export = insights.subscriptions_export(db, actor, account_id=account_id, status=running)
+        else:
+            return _refusal("There is no such export.", "NOT_FOUND", 404)
+    except BadRequest as error:
+        return _refusal(error.message, "INVALID", 400, error.field)
+    except ServiceError as error:
+        return _refusal(str(error), error.code, 403)
+    return _csv(export)
 
-    yield line(COLUMNS)
-    for month in months:
-        yield line(
-            (
-                month.month.isoformat(),
-                currency,
-                month.mrr,
-                month.arr,
-                month.new,
-                month.expansion,
-                month.contraction,
-                month.churned,
-                month.reactivation,
-                month.active_accounts,
-                month.churned_accounts,
-                amount(month.logo_churn_percent),
-                amount(month.gross_revenue_retention_percent),
-                amount(month.net_revenue_retention_percent),
-            )
-        )
+
+async def timeline_csv(request: Request) -> Response:
+    """The whole timeline of one account the caller may see."""
+    actor = await _actor(request)
+    if actor.is_anonymous:
+        return _refusal("Log in to export.", "NOT_AUTHENTICATED", 401)
+    state = request.app.state
+    pk = pk_of(request.path_params["id"], "Account")
+    account = await accounts.get_account(state.db, actor, pk) if pk is not None else None
+    if account is None:
+        return _refusal("There is no such account.", "NOT_FOUND", 404)
+    return _csv(insights.timeline_export(state.db, actor, account, state.clock.today()))

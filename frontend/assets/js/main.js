@@ -10,6 +10,7 @@ import * as account from "./views/account.js";
 import * as accounts from "./views/accounts.js";
 import * as notFound from "./views/not-found.js";
 import { adminHome } from "./views/admin.js";
+import { searchBox } from "./search.js";
 
 const STAFF = ["REP", "MANAGER", "FINANCE", "ADMIN"];
 const SALES = ["REP", "MANAGER", "ADMIN"];
@@ -22,6 +23,8 @@ route("/login", () => ({ view: login }));
 route("/account", () => ({ view: account, roles: ["CUSTOMER"] }));
 route("/accounts", () => ({ view: accounts, roles: STAFF }));
 route("/dashboard", () => ({ load: () => import("./views/dashboard.js"), roles: STAFF }));
+route("/accounts/:id", () => ({ load: () => import("./views/account-360.js"), roles: STAFF }));
+route("/orders", () => ({ load: () => import("./views/orders.js"), roles: STAFF }));
 // Screens behind a login load when first opened, so the catalog's first load stays small.
 route("/cart", () => ({ load: () => import("./views/cart.js"), roles: ["CUSTOMER"] }));
 route("/orders/:id", () => ({ load: () => import("./views/order.js"), roles: EVERYONE }));
@@ -57,10 +60,10 @@ function navItems(viewer) {
   const items = STAFF.includes(role) ? [["/dashboard", "Dashboard"], ["/products", "Catalog"]] : [["/products", "Catalog"]];
   if (!viewer) return items;
   if (role === "CUSTOMER") {
-    items.push(["/cart", "Cart"], ["/quotes", "Quotes"], ["/subscriptions", "Subscriptions"], ["/invoices", "Invoices"], ["/account", "Account"]);
+    items.push(["/cart", "Cart"], ["/quotes", "Quotes"], ["/subscriptions", "Subscriptions"], ["/invoices", "Invoices"], ["/account", "My account"]);
     return items;
   }
-  items.push(["/accounts", "Accounts"], ["/subscriptions", "Subscriptions"]);
+  items.push(["/accounts", "Accounts"], ["/orders", "Orders"], ["/subscriptions", "Subscriptions"]);
   if (SALES.includes(role)) items.push(["/quotes", "Quotes"]);
   items.push(["/renewals", "Renewals"]);
   if (role === "MANAGER" || role === "ADMIN") items.push(["/approvals", "Approvals"]);
@@ -121,6 +124,7 @@ function renderHeader() {
     ? h(
         "div",
         { class: "session" },
+        searchBox(viewer),
         currencySwitch,
         h(
           "div",

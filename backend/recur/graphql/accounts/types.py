@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -10,8 +11,26 @@ from recur.core.roles import STAFF_ROLES, Role
 from recur.db import models
 from recur.graphql.core.context import Info
 from recur.graphql.core.ids import to_global_id
+from recur.graphql.core.lazy import FromModel
 from recur.graphql.core.money import Money, money, percent
 from recur.graphql.core.node import Node, register_node
+from recur.graphql.core.pagination import Connection, page_request, to_connection
+from recur.graphql.insights.types import (
+    AccountActivity,
+    AccountActivityKind,
+    AccountMetrics,
+    AccountMrrMonth,
+)
+from recur.services import insights, orders
+from recur.services.common import Invalid
+
+if TYPE_CHECKING:
+    from recur.graphql.orders.types import Order
+
+_order: FromModel[[models.Order], Order] = FromModel("Order")
+
+#: How many months ``mrrByMonth`` goes back at most.
+MAX_MRR_MONTHS = 60
 
 strawberry.enum(Role)
 
@@ -154,6 +173,79 @@ class Account(Node):
     )
     def notes(self, info: Info) -> str | None:
         return self.model_.notes if info.context.actor.is_staff else None
+
+    @strawberry.field(
+        description="Recurring revenue per month in effect today, from the charge schedules "
+        "of its subscriptions (yearly charges count a twelfth)."
+    )
+    async def monthly_recurring_revenue(self, info: Info) -> Money:
+        today = info.context.clock.today()
+        key = (self.model_.id, self.currency, today)
+        return money(await info.context.loaders.account_mrr.load(key), self.currency)
+
+    @strawberry.field(description="Twelve times the monthly recurring revenue.")
+    async def annual_recurring_revenue(self, info: Info) -> Money:
+        today = info.context.clock.today()
+        key = (self.model_.id, self.currency, today)
+        return money(await info.context.loaders.account_mrr.load(key) * 12, self.currency)
+
+    @strawberry.field(description="What it was billed and owes, how it pays, its next renewal.")
+    async def metrics(self, info: Info) -> AccountMetrics:
+        ctx = info.context
+        figures = await insights.account_metrics(
+            ctx.db, self.model_.id, self.currency, ctx.clock.today()
+        )
+        return AccountMetrics.of(figures, self.currency)
+
+    @strawberry.field(
+        description="The MRR of each of the last months, oldest first, ending with the "
+        "current month (as scheduled): each month's as in effect on its last day."
+    )
+    async def mrr_by_month(self, info: Info, months: int = 12) -> list[AccountMrrMonth]:
+        if not 1 <= months <= MAX_MRR_MONTHS:
+            raise Invalid.one("months", f"months must be between 1 and {MAX_MRR_MONTHS}.")
+        ctx = info.context
+        rows = await insights.mrr_by_month(
+            ctx.db, self.model_.id, self.currency, ctx.clock.today(), months
+        )
+        return [AccountMrrMonth(month=row.month, mrr=money(row.mrr, self.currency)) for row in rows]
+
+    @strawberry.field(
+        description="Everything that happened to the account, newest first: quotes and their "
+        "steps, orders, subscription changes and renewals, invoices, voids, payments, credit "
+        "notes and (staff only) administrative changes. Customers and partners see no "
+        "internal entries."
+    )
+    async def timeline(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        kinds: Annotated[
+            list[AccountActivityKind] | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only entries of these kinds."),
+        ] = None,
+    ) -> Connection[AccountActivity]:
+        ctx = info.context
+        page = await insights.account_timeline(
+            ctx.db,
+            ctx.actor,
+            self.model_.id,
+            self.currency,
+            page=page_request(first, after),
+            kinds=kinds,
+        )
+        return to_connection(page, AccountActivity.of)
+
+    @strawberry.field(description="The account's orders, newest first.")
+    async def orders(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Order, strawberry.lazy("recur.graphql.orders.types")]]:
+        ctx = info.context
+        page = await orders.list_orders(
+            ctx.db, ctx.actor, account_id=self.model_.id, page=page_request(first, after)
+        )
+        return to_connection(page, _order)
 
 
 @strawberry.type(description="Who is logged in.")

@@ -4,6 +4,9 @@ starts and its first invoice — and the charge rows every schedule writes.
 May call: common, catalog, accounts, invoicing, quotes.
 """
 
+from recur.services.orders.listing import (
+    list_orders,
+)
 from recur.services.orders.placing import (
     charge_row,
     charge_values,
@@ -17,6 +20,7 @@ __all__ = [
     "charge_row",
     "charge_values",
     "create_order",
+    "list_orders",
     "orders_by_id",
     "orders_by_quote",
     "scheduled_total",

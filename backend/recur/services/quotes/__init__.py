@@ -48,6 +48,7 @@ from recur.services.quotes.records import (
     require_sales,
     require_user,
     rule_problem,
+    visible_quotes,
 )
 
 __all__ = [
@@ -86,4 +87,5 @@ __all__ = [
     "subscription_quote",
     "update_cart_line",
     "update_quote_line",
+    "visible_quotes",
 ]

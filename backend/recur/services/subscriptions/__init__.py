@@ -31,6 +31,7 @@ from recur.services.subscriptions.reads import (
     items_by_subscription,
     list_subscriptions,
     monthly_recurring,
+    monthly_recurring_of,
     next_billing_date,
     subscriptions_by_id,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "items_by_subscription",
     "list_subscriptions",
     "monthly_recurring",
+    "monthly_recurring_of",
     "next_billing_date",
     "preview_amendment_quote",
     "renew_or_expire",

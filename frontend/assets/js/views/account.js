@@ -12,7 +12,13 @@ export function render({ session }) {
   async function load() {
     try {
       const data = await graphql(ACCOUNT);
-      root.replaceChildren(view(data.viewer.account, session.viewer));
+      const account = data.viewer.account;
+      const sections = h("div", {}, loading("Loading your figures", 1));
+      root.replaceChildren(view(account, session.viewer), sections);
+      // The figures and the timeline load on demand: the first load stays small.
+      import("./account-360.js")
+        .then((module) => sections.replaceChildren(module.customerSections(account.id, session)))
+        .catch((error) => sections.replaceChildren(errorState(error)));
     } catch (error) {
       root.replaceChildren(errorState(error, load));
     }

@@ -1,13 +1,13 @@
 // The accounts a member of staff may see: a rep their own, managers and finance all.
 import { graphql } from "../api.js";
-import { badge, debounce, emptyState, errorState, field, h, loading, table } from "../ui.js";
+import { badge, debounce, emptyState, errorState, field, h, loading, money, path, table } from "../ui.js";
 import { setQuery } from "../router.js";
 
 const ACCOUNTS = `query Accounts($search: String, $after: String) {
   accounts(first: 50, search: $search, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { node { id name currency paymentTermsDays owner { name } } }
+    edges { node { id name currency paymentTermsDays owner { name } monthlyRecurringRevenue { amount currency } } }
   }
 }`;
 
@@ -29,10 +29,11 @@ export function render({ query, session }) {
         edges.length
           ? table(
               [
-                { label: "Account", cell: (a) => h("strong", {}, a.name) },
+                { label: "Account", cell: (a) => h("a", { href: path("/accounts", a.id) }, h("strong", {}, a.name)) },
                 { label: "Currency", cell: (a) => a.currency },
                 { label: "Terms", cell: (a) => `Net ${a.paymentTermsDays}` },
                 { label: "Owner", cell: (a) => (a.owner ? a.owner.name : badge("No rep", "warn")) },
+                { label: "MRR", numeric: true, cell: (a) => money(a.monthlyRecurringRevenue.amount, a.monthlyRecurringRevenue.currency) },
               ],
               edges.map((e) => e.node),
               { caption: scope },

@@ -2,7 +2,7 @@
 // owning rep and partner link (docs/administration.md, "Accounts"). Accounts without a rep come
 // first to hand, with a "No rep" badge, for a manager to assign one.
 import { graphql, mutate } from "../api.js";
-import { badge, debounce, emptyState, field, formDialog, h, pageHead, pagedList, recheckOnInput, select, showFieldErrors, table, toast } from "../ui.js";
+import { badge, debounce, emptyState, field, formDialog, h, pageHead, pagedList, path, recheckOnInput, select, showFieldErrors, table, toast } from "../ui.js";
 import { adminNav } from "./admin.js";
 
 const FIELDS = `id name currency paymentTermsDays billingEmail taxId owner { id name } partner { id name }
@@ -34,7 +34,7 @@ export function render({ session }) {
     view: (rows) =>
       table(
         [
-          { label: "Account", cell: (a) => [h("strong", {}, a.name), a.billingEmail ? h("div", { class: "line-meta" }, a.billingEmail) : null] },
+          { label: "Account", cell: (a) => [h("a", { href: path("/accounts", a.id) }, h("strong", {}, a.name)), a.billingEmail ? h("div", { class: "line-meta" }, a.billingEmail) : null] },
           { label: "Currency", cell: (a) => a.currency },
           { label: "Terms", cell: (a) => `Net ${a.paymentTermsDays}` },
           { label: "Owner", cell: (a) => (a.owner ? a.owner.name : badge("No rep", "warn")) },
