@@ -53,6 +53,7 @@ from recur.graphql.subscriptions.mutations import (
 )
 from recur.graphql.subscriptions.renewals import RenewalsQuery
 from recur.graphql.subscriptions.types import Subscription
+from recur.graphql.usage.mutations import UsageMutation
 
 #: How deep a query may nest, how many aliases and tokens it may have: enough for any
 #: screen of the app, far too little for a query built to exhaust the server. Parsing alone
@@ -107,6 +108,7 @@ Mutation = merge_types(
         UsersMutation,
         PartnersMutation,
         SettingsMutation,
+        UsageMutation,
     ),
 )
 

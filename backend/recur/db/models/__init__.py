@@ -22,6 +22,7 @@ from recur.db.models.orders import (
 from recur.db.models.payments import Payment, PaymentApplication
 from recur.db.models.quotes import Quote, QuoteEvent, QuoteLine
 from recur.db.models.settings import BusinessSettings
+from recur.db.models.usage import UsageRecord
 
 __all__ = [
     "Account",
@@ -49,6 +50,7 @@ __all__ = [
     "Subscription",
     "SubscriptionEvent",
     "SubscriptionItem",
+    "UsageRecord",
     "User",
     "UserSession",
     "UserToken",

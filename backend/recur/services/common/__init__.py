@@ -8,6 +8,7 @@ from recur.services.common.actor import (
     ANONYMOUS,
     PARTNER_SCOPES,
     READ_SCOPE,
+    USAGE_WRITE_SCOPE,
     Actor,
 )
 from recur.services.common.audit import (
@@ -54,6 +55,7 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "PARTNER_SCOPES",
     "READ_SCOPE",
+    "USAGE_WRITE_SCOPE",
     "Actor",
     "CurrentSettings",
     "Forbidden",

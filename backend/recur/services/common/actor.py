@@ -8,10 +8,13 @@ from recur.core.roles import ALL_ACCOUNTS_ROLES, STAFF_ROLES, Role
 
 #: The scope a partner client needs to read its customers' accounts.
 READ_SCOPE = "read"
+#: The scope a partner client needs to record usage for its customers (docs/usage.md).
+USAGE_WRITE_SCOPE = "usage:write"
 #: Every scope a partner client may be granted, with what it allows (docs/partners.md).
 PARTNER_SCOPES = {
     READ_SCOPE: "Read the accounts linked to the partner, with their quotes, orders, "
     "subscriptions and invoices.",
+    USAGE_WRITE_SCOPE: "Record usage of metered items on the accounts linked to the partner.",
 }
 
 
