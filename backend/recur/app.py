@@ -31,6 +31,7 @@ from recur.web.graphql_view import RecurGraphQL
 from recur.web.oauth import token_endpoint
 from recur.web.security_headers import SecurityHeadersMiddleware
 from recur.web.spa import SPAMount
+from recur.web.usage import usage_ndjson
 
 log = logging.getLogger("recur.health")
 
@@ -116,6 +117,7 @@ def create_app(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/oauth/token", token_endpoint, methods=["POST"]),
+            Route("/api/usage", usage_ndjson, methods=["POST"]),
             Route("/documents/invoices/{number}.pdf", invoice_pdf, methods=["GET"]),
             Route("/documents/credit-notes/{number}.pdf", credit_note_pdf, methods=["GET"]),
             Route("/livez", livez, methods=["GET"]),
