@@ -5,6 +5,7 @@ import { confirmDialog, detailList, emptyState, errorState, field, formDialog, f
 import { PER_PERIOD, lineProduct } from "./pricing.js";
 import { SALES, amendmentButton, prepareRenewal } from "./change-quotes.js";
 import { changePanel, lastDay } from "./subscription-change.js";
+import { USAGE_FIELDS, upcomingCard, usageCard } from "./subscription-usage.js";
 
 const SUBSCRIPTION = `query Subscription($id: ID!) {
   subscription(id: $id) {
@@ -15,6 +16,7 @@ const SUBSCRIPTION = `query Subscription($id: ID!) {
     monthlyRecurringRevenue ${MONEY}
     events { id action effectiveDate occurredAt summary before after actorName amountNow ${MONEY}
              monthlyRecurringRevenueAfter ${MONEY} invoice { id number } creditNote { id number } }
+    ${USAGE_FIELDS}
   }
 }`;
 const AUTO_RENEW = `mutation AutoRenew($id: ID!, $on: Boolean!) {
@@ -86,6 +88,8 @@ function view(s, { role, reload, navigate }) {
             : emptyState("No items", "Nothing recurring is left on this subscription."),
           h("div", { class: "card__body card__section" }, totals([["Monthly recurring revenue", money(s.monthlyRecurringRevenue.amount, s.currency)]])),
         ),
+        usageCard(s),
+        upcomingCard(s),
         scheduled(s, mayChange, reload),
         mayChange && s.items.length ? changePanel(s, { staff, reload }) : null,
         history(s),
