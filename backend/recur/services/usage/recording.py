@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, select, true, tuple_
+from sqlalchemy import ColumnElement, false, func, select, text, true, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -191,6 +191,57 @@ def _insert(db: Database) -> Any:
     )
 
 
+#: PostgreSQL takes a whole batch as one statement of four arrays (``unnest``): one round
+#: trip and one plan, where a multi-row insert would send every value as a parameter.
+_UNNEST = text(
+    """
+    INSERT INTO usage_records (subscription_item_id, quantity, occurred_at, idempotency_key,
+                               recorded_at, user_id, client_id)
+    SELECT item, quantity, occurred_at, key, CAST(:recorded_at AS TIMESTAMPTZ),
+           CAST(:user_id AS INTEGER), CAST(:client_id AS VARCHAR)
+    FROM unnest(CAST(:items AS INTEGER[]), CAST(:quantities AS BIGINT[]),
+                CAST(:times AS TIMESTAMPTZ[]), CAST(:keys AS VARCHAR[]))
+         AS batch(item, quantity, occurred_at, key)
+    ON CONFLICT (subscription_item_id, idempotency_key) DO NOTHING
+    RETURNING id
+    """
+)
+
+
+async def _write(
+    db: Database, session: AsyncSession, actor: Actor, rows: list[NewUsage], now: datetime
+) -> int:
+    """Insert ``rows`` (checked), passing over keys already recorded; how many were new."""
+    client_id = actor.client_id if actor.is_partner else None
+    if not db.is_sqlite:
+        result = await session.execute(
+            _UNNEST,
+            {
+                "recorded_at": now,
+                "user_id": actor.user_id,
+                "client_id": client_id,
+                "items": [r.subscription_item_id for r in rows],
+                "quantities": [r.quantity for r in rows],
+                "times": [r.occurred_at for r in rows],
+                "keys": [r.idempotency_key for r in rows],
+            },
+        )
+        return len(result.all())
+    values = [
+        {
+            "subscription_item_id": r.subscription_item_id,
+            "quantity": r.quantity,
+            "occurred_at": r.occurred_at.astimezone(UTC),
+            "idempotency_key": r.idempotency_key,
+            "recorded_at": now,
+            "user_id": actor.user_id,
+            "client_id": client_id,
+        }
+        for r in rows
+    ]
+    return len((await session.execute(_insert(db), values)).all())
+
+
 async def record_usage(
     db: Database, actor: Actor, records: Sequence[NewUsage], *, now: datetime
 ) -> UsageOutcome:
@@ -206,23 +257,11 @@ async def record_usage(
             problem = _problem(index, new, items.get(new.subscription_item_id), now)
             if problem is not None:
                 outcome.problems.append(problem)
-                continue
-            rows.append(
-                {
-                    "subscription_item_id": new.subscription_item_id,
-                    "quantity": new.quantity,
-                    "occurred_at": new.occurred_at.astimezone(UTC),
-                    "idempotency_key": new.idempotency_key,
-                    "recorded_at": now,
-                    "user_id": actor.user_id,
-                    "client_id": actor.client_id if actor.is_partner else None,
-                }
-            )
+            else:
+                rows.append(new)
         if rows:
-            result = await session.execute(_insert(db), rows)
-            written = len(result.all())
-            outcome.recorded = written
-            outcome.duplicates = len(rows) - written
+            outcome.recorded = await _write(db, session, actor, rows, now)
+            outcome.duplicates = len(rows) - outcome.recorded
     return outcome
 
 

@@ -43,7 +43,7 @@ export function usageCard(s) {
         { label: "Usage", cell: (p) => bar(p.usage, largest) },
         { label: "Billed as", numeric: true, cell: (p) => units(p.quantity) },
         { label: "Amount", numeric: true, cell: (p) => money(p.amount.amount, p.amount.currency) },
-        { label: "Status", cell: (p) => (p.invoiced ? badge("Invoiced", "ok") : badge("To date", "info")) },
+        { label: "Status", cell: (p) => h("span", { class: "nowrap" }, p.invoiced ? badge("Invoiced", "ok") : badge("To date", "info")) },
       ],
       rows,
       { caption: `Usage of ${s.number}`, stack: true },
