@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from recur.auth.passwords import hash_secret
@@ -155,3 +156,34 @@ async def test_finance_records_usage_and_the_customer_sees_it_and_the_upcoming_i
     # Acme's tax rate, 8.25%, on the subtotal.
     assert upcoming["subtotal"]["amount"] == "29.00"
     assert (upcoming["tax"]["amount"], upcoming["total"]["amount"]) == ("2.39", "31.39")
+
+
+@pytest.mark.parametrize(
+    ("email", "outcome"),
+    [
+        (None, "UNAUTHENTICATED"),
+        ("alice@acme.example", "FORBIDDEN"),
+        ("rita@recur.example", "FORBIDDEN"),
+        ("maria@recur.example", "FORBIDDEN"),
+        ("fiona@recur.example", "RECORDED"),
+        ("adam@recur.example", "RECORDED"),
+    ],
+)
+async def test_who_may_record_usage_through_the_api(
+    db: Database, gql: GraphQL, login, clock: FixedClock, email: str | None, outcome: str
+) -> None:
+    _, item = await subscribe(db, await metered_price(db))
+    clock.advance(at(START + timedelta(days=1)) - clock.now())
+    variables = {
+        "i": {
+            "subscriptionItemId": to_global_id("SubscriptionItem", item),
+            "quantity": 1,
+            "occurredAt": at(START).isoformat(),
+            "idempotencyKey": "matrix",
+        }
+    }
+    body = await gql(RECORD, variables, token=await login(email) if email else None)
+    if outcome == "RECORDED":
+        assert body["data"]["recordUsage"]["usageRecord"]["quantity"] == 1
+    else:
+        assert body["errors"][0]["extensions"]["code"] == outcome
