@@ -17,7 +17,7 @@ from recur.core.roles import Role
 from recur.core.usage import Aggregation, UsageType
 from recur.db.engine import Database
 from recur.db.models import Account, Charge, Invoice, InvoiceLine, Order, SubscriptionItem, User
-from recur.services import billing, catalog, quotes, usage, workflow
+from recur.services import billing, catalog, quotes, subscriptions, usage, workflow
 from recur.services.common import Actor, Forbidden, Invalid
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -365,3 +365,28 @@ async def invoice_lines_all(db: Database, invoice_id: int) -> list[InvoiceLine]:
         return list(
             await session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice_id))
         )
+
+
+async def test_changing_a_metered_items_estimate_bills_nothing_now_and_usage_at_the_end(
+    db,
+) -> None:
+    price = await metered_price(db)
+    subscription, item = await subscribe(db, price)
+    fiona = await user_actor(db, "fiona@recur.example")
+    await usage.record_usage(
+        db, fiona, [usage.NewUsage(item, 2_000, at(START), "x")], now=at(START, 13)
+    )
+    outcome = await subscriptions.change_subscription(
+        db,
+        fiona,
+        subscription_id=subscription,
+        effective_date=START + timedelta(days=10),
+        changes=[subscriptions.ItemChangeRequest(item_id=item, quantity=50)],
+        today=START + timedelta(days=10),
+        now=at(START + timedelta(days=10)),
+    )
+    assert outcome.invoice is None and outcome.credit_note is None
+    await billing.run_billing(db, as_of=PERIOD_END, now=NOW)
+    lines = await invoice_lines_of(db, item)
+    # The usage once (2 packages at 2.00); the change's own charges bill nothing.
+    assert sum(line.amount for line in lines) == Decimal("4.00")

@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core.lifecycle import QuoteKind, QuoteStatus
 from recur.core.proration import ChangeCharge, Term, amendment_charges
 from recur.core.roles import Role
+from recur.core.usage import UsageType
 from recur.db.engine import Database
 from recur.db.models import (
     Account,
@@ -290,7 +292,16 @@ async def carry_out(
 
     # Bill at once what falls due: the part of the period the change falls in (a change
     # scheduled for a later day is billed from that day on, by the billing run).
-    due_now = [c for c in charges if c.period_start <= today]
+    # Metered items bill their usage in arrears (docs/usage.md): their charges wait.
+    metered = set(
+        await session.scalars(
+            select(Price.id).where(
+                Price.id.in_({c.price_id for c in charges}),
+                Price.usage_type == UsageType.METERED,
+            )
+        )
+    )
+    due_now = [c for c in charges if c.period_start <= today and c.price_id not in metered]
     documents: list[Invoice | CreditNote] = []
     if due_now:
         documents = await bill_charges(
