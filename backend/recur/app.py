@@ -38,6 +38,7 @@ from recur.web.oauth import token_endpoint
 from recur.web.request_log import RequestLog
 from recur.web.security_headers import SecurityHeadersMiddleware
 from recur.web.spa import SPAMount
+from recur.web.usage import usage_ndjson
 from recur.worker import DeliveryWorker
 
 log = logging.getLogger("recur.health")
@@ -141,6 +142,7 @@ def create_app(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/oauth/token", token_endpoint, methods=["POST"]),
+            Route("/api/usage", usage_ndjson, methods=["POST"]),
             Route("/documents/invoices/{number}.pdf", invoice_pdf, methods=["GET"]),
             Route("/documents/credit-notes/{number}.pdf", credit_note_pdf, methods=["GET"]),
             Route("/exports/revenue-metrics.csv", revenue_metrics_csv, methods=["GET"]),

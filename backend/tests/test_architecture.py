@@ -59,8 +59,9 @@ SERVICES: dict[str, set[str]] = {
     "quotes": {"common", "catalog", "accounts"},
     "orders": {"common", "catalog", "accounts", "invoicing", "quotes"},
     "subscriptions": {"common", "catalog", "accounts", "invoicing", "quotes", "orders"},
+    "usage": {"common", "catalog", "accounts"},
     "workflow": {"common", "accounts", "quotes", "orders", "subscriptions"},
-    "billing": {"common", "accounts", "payments", "invoicing", "subscriptions"},
+    "billing": {"common", "accounts", "payments", "invoicing", "subscriptions", "usage"},
     "metrics": {"common", "accounts", "quotes", "subscriptions"},
     "integrations": {"common", "accounts"},
     "insights": {

@@ -59,6 +59,7 @@ from recur.graphql.subscriptions.mutations import (
 )
 from recur.graphql.subscriptions.renewals import RenewalsQuery
 from recur.graphql.subscriptions.types import Subscription
+from recur.graphql.usage.mutations import UsageMutation
 
 #: How deep a query may nest, how many aliases and tokens it may have: enough for any
 #: screen of the app, far too little for a query built to exhaust the server. Parsing alone
@@ -121,6 +122,7 @@ Mutation = merge_types(
         SettingsMutation,
         WebhooksMutation,
         TaxRatesMutation,
+        UsageMutation,
     ),
 )
 

@@ -26,6 +26,7 @@ from recur.db.models.orders import (
 from recur.db.models.payments import Payment, PaymentApplication
 from recur.db.models.quotes import Quote, QuoteEvent, QuoteLine
 from recur.db.models.settings import BusinessSettings
+from recur.db.models.usage import UsageRecord
 
 __all__ = [
     "Account",
@@ -57,6 +58,7 @@ __all__ = [
     "SubscriptionEvent",
     "SubscriptionItem",
     "TaxRate",
+    "UsageRecord",
     "User",
     "UserSession",
     "UserToken",

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recur.core.catalog import BillingPeriod, ProductKind
 from recur.core.pricing import PricingModel
+from recur.core.usage import Aggregation, UsageType
 from recur.db.base import Base, TimestampMixin
 from recur.db.types import ScaledDecimal, UTCDateTime
 
@@ -67,6 +68,16 @@ class Price(TimestampMixin, Base):
     #: For FLAT and PER_UNIT prices; tiered prices keep their amounts in tiers.
     unit_amount: Mapped[Decimal | None] = mapped_column(ScaledDecimal(6))
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: LICENSED: the quoted quantity, billed in advance; METERED: the period's usage,
+    #: aggregated by ``aggregation`` and counted in packages of ``package_size`` units,
+    #: billed in arrears (docs/usage.md).
+    usage_type: Mapped[UsageType] = mapped_column(
+        Enum(UsageType, native_enum=False, length=20), default=UsageType.LICENSED
+    )
+    aggregation: Mapped[Aggregation | None] = mapped_column(
+        Enum(Aggregation, native_enum=False, length=20)
+    )
+    package_size: Mapped[int] = mapped_column(BigInteger, default=1)
 
     product: Mapped[Product] = relationship(back_populates="prices")
     tiers: Mapped[list[PriceTier]] = relationship(
@@ -76,6 +87,10 @@ class Price(TimestampMixin, Base):
     @property
     def active(self) -> bool:
         return self.archived_at is None
+
+    @property
+    def metered(self) -> bool:
+        return self.usage_type == UsageType.METERED
 
 
 class PriceTier(Base):

@@ -11,6 +11,7 @@ from strawberry.permission import BasePermission
 from recur.core.catalog import BillingPeriod, ProductKind
 from recur.core.pricing import PriceSpec, PricingModel, Tier
 from recur.core.roles import Role
+from recur.core.usage import Aggregation, UsageType
 from recur.graphql.catalog.types import Price, Product, TierCharge, VolumeCliff, tier_charges
 from recur.graphql.core.context import Info
 from recur.graphql.core.errors import UserError, user_errors
@@ -84,6 +85,16 @@ class AddPriceInput(PriceSpecInput):
     product_id: strawberry.ID
     billing_period: BillingPeriod = strawberry.field(
         description="ONE_TIME for one-time products; MONTH or YEAR for subscriptions."
+    )
+    usage_type: UsageType = strawberry.field(
+        default=UsageType.LICENSED,
+        description="METERED bills each period's usage in arrears (docs/usage.md).",
+    )
+    aggregation: Aggregation | None = strawberry.field(
+        default=None, description="Metered prices: SUM (the default), MAX or LAST."
+    )
+    package_size: int = strawberry.field(
+        default=1, description="Metered prices: units per package, e.g. 1000 for per 1,000."
     )
 
 
@@ -229,7 +240,14 @@ class CatalogAdminMutation:
                 ctx.actor,
                 _pk(input.product_id, "Product", "productId"),
                 catalog.NewPrice(
-                    spec.currency, input.billing_period, spec.model, spec.unit_amount, spec.tiers
+                    spec.currency,
+                    input.billing_period,
+                    spec.model,
+                    spec.unit_amount,
+                    spec.tiers,
+                    input.usage_type,
+                    input.aggregation,
+                    input.package_size,
                 ),
                 now=ctx.clock.now(),
             )

@@ -12,6 +12,7 @@ from recur.core import price_checks, pricing
 from recur.core.catalog import BillingPeriod, ProductKind
 from recur.core.pricing import PricingModel
 from recur.core.roles import STAFF_ROLES
+from recur.core.usage import Aggregation, UsageType
 from recur.db import models
 from recur.graphql.core.context import Info
 from recur.graphql.core.ids import to_global_id
@@ -24,6 +25,12 @@ from recur.services import catalog
 strawberry.enum(ProductKind)
 strawberry.enum(BillingPeriod)
 strawberry.enum(PricingModel)
+strawberry.enum(
+    UsageType,
+    description="LICENSED: the quoted quantity, billed in advance; "
+    "METERED: each period's measured usage, billed in arrears.",
+)
+strawberry.enum(Aggregation, description="How a metered price counts a period's usage.")
 
 
 @strawberry.type(description="One band of a TIERED or VOLUME price; upTo is inclusive.")
@@ -100,6 +107,15 @@ class Price(Node):
         description="For FLAT (per period) and PER_UNIT (per unit) prices; tiers otherwise."
     )
     active: bool = strawberry.field(description="False once archived: kept for history only.")
+    usage_type: UsageType = UsageType.LICENSED
+    aggregation: Aggregation | None = strawberry.field(
+        default=None, description="Metered prices: SUM, MAX or LAST of the period's usage."
+    )
+    package_size: int = strawberry.field(
+        default=1,
+        description="Metered prices: units per package priced (1000 for a price per 1,000); "
+        "usage is rounded up to whole packages.",
+    )
 
     @classmethod
     def from_model(cls, price: models.Price) -> Price:
@@ -115,6 +131,9 @@ class Price(Node):
                 else None
             ),
             active=price.active,
+            usage_type=price.usage_type,
+            aggregation=price.aggregation,
+            package_size=price.package_size,
         )
 
     @strawberry.field(description="The bands of a TIERED or VOLUME price, in order.")

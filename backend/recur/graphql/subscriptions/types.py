@@ -18,7 +18,8 @@ from recur.graphql.core.ids import to_global_id
 from recur.graphql.core.lazy import FromModel, register_from_model
 from recur.graphql.core.money import Money, money
 from recur.graphql.core.node import Node, register_node
-from recur.services import subscriptions
+from recur.graphql.usage.types import PeriodUsage, UpcomingInvoice
+from recur.services import subscriptions, usage
 
 if TYPE_CHECKING:
     from recur.graphql.orders.types import Order
@@ -166,6 +167,26 @@ class Subscription(Node):
         prices = await info.context.loaders.price.load_many([i.price_id for i in items])
         periods = [p.billing_period for p in prices if p is not None]
         return subscriptions.next_billing_date(self.model_, periods, info.context.clock.today())
+
+    @strawberry.field(
+        description="Metered items' usage per billing period begun, oldest first, with what "
+        "each bills (so far, for periods not invoiced). One subscription at a time."
+    )
+    async def usage(self, info: Info) -> list[PeriodUsage]:
+        ctx = info.context
+        periods = await usage.usage_to_date(ctx.db, ctx.actor, self.model_.id, now=ctx.clock.now())
+        return [PeriodUsage.of(period, self.currency) for period in periods]
+
+    @strawberry.field(
+        description="The next invoice the billing run makes for this subscription, exact to "
+        "the cent with the usage recorded so far; null when nothing is left to bill."
+    )
+    async def upcoming_invoice(self, info: Info) -> UpcomingInvoice | None:
+        ctx = info.context
+        upcoming = await usage.upcoming_invoice(
+            ctx.db, ctx.actor, self.model_.id, today=ctx.clock.today(), now=ctx.clock.now()
+        )
+        return UpcomingInvoice.of(upcoming) if upcoming else None
 
 
 @strawberry.type(description="One change of a subscription, as its history shows it.")

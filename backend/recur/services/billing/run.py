@@ -38,6 +38,7 @@ from recur.db.models import (
     Order,
     Price,
 )
+from recur.services import usage
 from recur.services.common import ServiceError
 from recur.services.invoicing import LineContext, bill_charges, with_line_context
 from recur.services.payments import has_credit
@@ -98,7 +99,7 @@ def _due_uninvoiced(as_of: date) -> tuple[ColumnElement[bool], ...]:
     # Correlated NOT EXISTS: each charge looks up its own lines by index, instead of every
     # charge being compared with the set of all charges ever billed.
     return (
-        Charge.period_start <= as_of,
+        usage.due_condition(as_of),  # metered charges once their period has ended
         Charge.netted_on.is_(None),
         ~invoiced.exists(),
         ~credited.exists(),
@@ -270,6 +271,8 @@ async def bill_account(
             return []
         account, credit = locked
         due_charges, context = await _due_charges(db, session, account_id, as_of, due)
+        # Metered charges are priced now, from their period's usage, under the lock.
+        await usage.rate_charges(session, due_charges)
         charges = net_out(due_charges, as_of)
         if not charges:
             return []

@@ -22,6 +22,7 @@ from recur.core.catalog import BillingPeriod, ProductKind
 from recur.core.price_checks import price_problems
 from recur.core.pricing import PriceSpec, PricingModel, Tier
 from recur.core.roles import Role
+from recur.core.usage import MAX_PACKAGE_SIZE, Aggregation, UsageType
 from recur.db.engine import Database
 from recur.db.models import Price, PriceTier, Product, product_upgrades
 from recur.services.common import (
@@ -58,6 +59,11 @@ class NewPrice:
     model: PricingModel
     unit_amount: Decimal | None
     tiers: tuple[Tier, ...]
+    usage_type: UsageType = UsageType.LICENSED
+    #: Metered prices only (SUM unless given); licensed prices take none.
+    aggregation: Aggregation | None = None
+    #: Units per package: a metered price "per 1,000" has 1000 (docs/usage.md).
+    package_size: int = 1
 
 
 def require_admin(actor: Actor) -> None:
@@ -248,7 +254,29 @@ def _price_snapshot(price: NewPrice | Price) -> dict[str, Any]:
         "model": price.model,
         "unitAmount": price.unit_amount,
         "tiers": tiers,
+        "usageType": price.usage_type,
+        "aggregation": price.aggregation,
+        "packageSize": price.package_size,
     }
+
+
+def _usage_problems(new: NewPrice) -> list[Problem]:
+    """A metered price bills a subscription's usage; a licensed one takes no aggregation."""
+    problems = []
+    if new.usage_type is UsageType.METERED:
+        if new.billing_period is BillingPeriod.ONE_TIME:
+            message = "Metered prices bill each period's usage: choose MONTH or YEAR."
+            problems.append(Problem(("billingPeriod",), message, "METERED_ONE_TIME"))
+    elif new.aggregation is not None:
+        message = "Only metered prices aggregate usage."
+        problems.append(Problem(("aggregation",), message, "NOT_METERED"))
+    if not 1 <= new.package_size <= MAX_PACKAGE_SIZE:
+        message = f"A package holds 1 to {MAX_PACKAGE_SIZE:,} units."
+        problems.append(Problem(("packageSize",), message, "INVALID_PACKAGE_SIZE"))
+    elif new.package_size != 1 and new.usage_type is not UsageType.METERED:
+        message = "Only metered prices count usage in packages."
+        problems.append(Problem(("packageSize",), message, "NOT_METERED"))
+    return problems
 
 
 def _period_problem(kind: ProductKind, period: BillingPeriod) -> Problem | None:
@@ -267,6 +295,8 @@ async def add_price(
     require_admin(actor)
     spec = PriceSpec(new.model, new.currency, new.unit_amount, new.tiers)
     problems = [Problem(p.field, p.message) for p in price_problems(spec)]
+    problems += _usage_problems(new)
+    metered = new.usage_type is UsageType.METERED
     async with db.transaction() as session:
         product = await session.get(Product, product_id)
         if product is None:
@@ -282,6 +312,9 @@ async def add_price(
             billing_period=new.billing_period,
             model=new.model,
             unit_amount=new.unit_amount,
+            usage_type=new.usage_type,
+            aggregation=(new.aggregation or Aggregation.SUM) if metered else None,
+            package_size=new.package_size,
             tiers=[
                 PriceTier(
                     position=position,

@@ -9,6 +9,7 @@ from recur.services.common.actor import (
     ANONYMOUS,
     PARTNER_SCOPES,
     READ_SCOPE,
+    USAGE_WRITE_SCOPE,
     WEBHOOKS_SCOPE,
     Actor,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "PENDING",
     "READ_SCOPE",
     "SUCCEEDED",
+    "USAGE_WRITE_SCOPE",
     "WEBHOOKS_SCOPE",
     "Actor",
     "CurrentSettings",

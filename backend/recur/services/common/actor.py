@@ -10,11 +10,14 @@ from recur.core.roles import ALL_ACCOUNTS_ROLES, STAFF_ROLES, Role
 READ_SCOPE = "read"
 #: The scope a partner client needs to manage webhook endpoints for its accounts' events.
 WEBHOOKS_SCOPE = "webhooks"
+#: The scope a partner client needs to record usage for its customers (docs/usage.md).
+USAGE_WRITE_SCOPE = "usage:write"
 #: Every scope a partner client may be granted, with what it allows (docs/partners.md).
 PARTNER_SCOPES = {
     READ_SCOPE: "Read the accounts linked to the partner, with their quotes, orders, "
     "subscriptions and invoices.",
     WEBHOOKS_SCOPE: "Register webhook endpoints that hear the partner's accounts' events.",
+    USAGE_WRITE_SCOPE: "Record usage of metered items on the accounts linked to the partner.",
 }
 
 

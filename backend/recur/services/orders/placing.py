@@ -76,8 +76,15 @@ async def create_order(
     first = {
         (c.line_key, c.period_index) for c in first_invoice_charges(schedule, quote.start_date)
     }
-    billed_now = [c for c in charges if (str(c.quote_line_id), c.period_index) in first]
-    await issue_invoice(session, account, billed_now, issue_date=today, now=now)
+    # A metered line's first period is billed in arrears, when it ends (docs/usage.md).
+    metered = {str(p.line.id) for p in priced.lines if p.price.metered}
+    billed_now = [
+        c
+        for c in charges
+        if (str(c.quote_line_id), c.period_index) in first and str(c.quote_line_id) not in metered
+    ]
+    if billed_now:  # nothing when every line is metered
+        await issue_invoice(session, account, billed_now, issue_date=today, now=now)
     return order
 
 

@@ -18,10 +18,8 @@ from recur.services.subscriptions.amendment_quotes import (
     preview_amendment_quote,
 )
 from recur.services.subscriptions.cancellation import cancel_scheduled_change, cancel_subscription
-from recur.services.subscriptions.changes import (
-    ChangeOutcome,
-    change_subscription,
-)
+from recur.services.subscriptions.changes import change_subscription
+from recur.services.subscriptions.outcome import ChangeOutcome
 from recur.services.subscriptions.planning import (
     ItemChangeRequest,
 )

@@ -31,7 +31,8 @@ from recur.services.quotes import (
     require_sales,
     subscription_quote,
 )
-from recur.services.subscriptions.changes import ChangeOutcome, carry_out
+from recur.services.subscriptions.changes import carry_out
+from recur.services.subscriptions.outcome import ChangeOutcome
 from recur.services.subscriptions.planning import (
     PlannedChange,
     check_effective_date,

@@ -14,23 +14,21 @@ shows *is* the invoice or credit note the change makes, to the cent.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core.lifecycle import QuoteKind, QuoteStatus
-from recur.core.proration import ChangeCharge, Term, amendment_charges
+from recur.core.proration import Term, amendment_charges
 from recur.core.roles import Role
+from recur.core.usage import UsageType
 from recur.db.engine import Database
 from recur.db.models import (
     Account,
-    Charge,
     CreditNote,
-    CreditNoteLine,
     Invoice,
-    InvoiceLine,
     Order,
     Price,
     Quote,
@@ -38,7 +36,6 @@ from recur.db.models import (
     QuoteLine,
     Subscription,
     SubscriptionEvent,
-    SubscriptionItem,
 )
 from recur.services.catalog import load_prices
 from recur.services.common import (
@@ -52,6 +49,7 @@ from recur.services.quotes import (
     subscription_quote,
 )
 from recur.services.subscriptions.ending import changed, end_subscription
+from recur.services.subscriptions.outcome import ChangeOutcome, charge_row
 from recur.services.subscriptions.planning import (
     ItemChangeRequest,
     PlannedChange,
@@ -80,34 +78,6 @@ from recur.services.subscriptions.scheduled import (
     refuse_changes_to_scheduled,
     schedule,
 )
-
-
-@dataclass
-class ChangeOutcome:
-    """What a change did (or, previewed, would do)."""
-
-    subscription: Subscription
-    effective_date: date
-    quote: Quote
-    order: Order
-    invoice: Invoice | None
-    credit_note: CreditNote | None
-    #: The lines of the invoice or credit note made at once (credit note lines positive).
-    lines: list[InvoiceLine | CreditNoteLine]
-    #: Invoiced (positive) or credited (negative) now, tax included.
-    amount_due_now: Decimal
-    monthly_before: Decimal
-    monthly_after: Decimal
-    event: SubscriptionEvent
-    charges: list[Charge] = field(default_factory=list)
-    #: What the current term's schedules bill in all, before the change (tax excluded).
-    contract_value_before: Decimal = Decimal(0)
-
-    @property
-    def contract_value_change(self) -> Decimal:
-        """What the change adds to (or takes from) the term: its schedule, to the cent."""
-        return sum((charge.amount for charge in self.charges), Decimal(0))
-
 
 # ---- entry points ---------------------------------------------------------------------------
 
@@ -289,15 +259,22 @@ async def carry_out(
         else ()
     )
     plans = {plan.change.key: (line, plan) for line, plan in changes}
-    charges = [
-        _charge_row(order, charge, *plans[charge.key], items_by_line) for charge in scheduled
-    ]
+    charges = [charge_row(order, charge, *plans[charge.key], items_by_line) for charge in scheduled]
     session.add_all(charges)
     await session.flush()
 
     # Bill at once what falls due: the part of the period the change falls in (a change
     # scheduled for a later day is billed from that day on, by the billing run).
-    due_now = [c for c in charges if c.period_start <= today]
+    # Metered items bill their usage in arrears (docs/usage.md): their charges wait.
+    metered = set(
+        await session.scalars(
+            select(Price.id).where(
+                Price.id.in_({c.price_id for c in charges}),
+                Price.usage_type == UsageType.METERED,
+            )
+        )
+    )
+    due_now = [c for c in charges if c.period_start <= today and c.price_id not in metered]
     documents: list[Invoice | CreditNote] = []
     if due_now:
         documents = await bill_charges(
@@ -366,32 +343,4 @@ async def carry_out(
         event=event,
         charges=charges,
         contract_value_before=value_before,
-    )
-
-
-def _charge_row(
-    order: Order,
-    charge: ChangeCharge,
-    line: QuoteLine,
-    plan: PlannedChange,
-    items_by_line: dict[int, SubscriptionItem],
-) -> Charge:
-    return Charge(
-        order_id=order.id,
-        quote_line_id=line.id,
-        subscription_item_id=items_by_line[line.id].id if line.id in items_by_line else None,
-        product_id=plan.price.product_id,
-        price_id=plan.price.id,
-        billing_period=charge.billing_period,
-        period_index=charge.period_index,
-        period_start=charge.period_start,
-        period_end=charge.period_end,
-        quantity=charge.quantity,
-        list_amount=plan.list_amount,
-        discount_percent=plan.discount_percent,
-        amount=charge.amount,
-        quantity_before=plan.quantity_before,
-        period_delta=plan.change.after - plan.change.before,
-        prorated_days=charge.days[0] if charge.days else None,
-        period_days=charge.days[1] if charge.days else None,
     )

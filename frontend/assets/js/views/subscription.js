@@ -5,16 +5,18 @@ import { confirmDialog, detailList, emptyState, errorState, field, formDialog, f
 import { PER_PERIOD, lineProduct } from "./pricing.js";
 import { SALES, amendmentButton, prepareRenewal } from "./change-quotes.js";
 import { changePanel, lastDay } from "./subscription-change.js";
+import { USAGE_FIELDS, upcomingCard, usageCard } from "./subscription-usage.js";
 
 const SUBSCRIPTION = `query Subscription($id: ID!) {
   subscription(id: $id) {
     id number status currency startDate termMonths currentTermEnd termEndsOn autoRenew renewalUpliftPercent canceledOn nextBillingDate account { name }
     agreedRenewal { id number startDate termMonths quote { id number } }
     scheduledChanges { id effectiveDate description }
-    items { id quantity discountPercent product { name sku } price { id billingPeriod } netAmount ${MONEY} }
+    items { id quantity discountPercent product { name sku } price { id billingPeriod usageType } netAmount ${MONEY} }
     monthlyRecurringRevenue ${MONEY}
     events { id action effectiveDate occurredAt summary before after actorName amountNow ${MONEY}
              monthlyRecurringRevenueAfter ${MONEY} invoice { id number } creditNote { id number } }
+    ${USAGE_FIELDS}
   }
 }`;
 const AUTO_RENEW = `mutation AutoRenew($id: ID!, $on: Boolean!) {
@@ -57,6 +59,7 @@ function view(s, { role, reload, navigate }) {
   const staff = role !== "CUSTOMER";
   const mayChange = active && CHANGERS.includes(role);
   const period = (i) => i.price?.billingPeriod;
+  const metered = (i) => i.price?.usageType === "METERED";
   return h(
     "article",
     { "aria-labelledby": "page-title" },
@@ -76,9 +79,9 @@ function view(s, { role, reload, navigate }) {
             ? table(
                 [
                   { label: "Product", cell: (i) => lineProduct(i.product, period(i)) },
-                  { label: "Quantity", numeric: true, cell: (i) => i.quantity.toLocaleString() },
+                  { label: "Quantity", numeric: true, cell: (i) => (metered(i) ? [i.quantity.toLocaleString(), " ", h("span", { class: "muted" }, "estimated")] : i.quantity.toLocaleString()) },
                   { label: "Discount", numeric: true, cell: (i) => formatPercent(i.discountPercent) },
-                  { label: "Net per period", numeric: true, cell: (i) => [money(i.netAmount.amount, i.netAmount.currency), " ", h("span", { class: "muted" }, PER_PERIOD[period(i)])] },
+                  { label: "Net per period", numeric: true, cell: (i) => (metered(i) ? h("span", { class: "muted" }, "By usage, in arrears") : [money(i.netAmount.amount, i.netAmount.currency), " ", h("span", { class: "muted" }, PER_PERIOD[period(i)])]) },
                 ],
                 s.items,
                 { caption: `Items of ${s.number}`, stack: true },
@@ -86,6 +89,8 @@ function view(s, { role, reload, navigate }) {
             : emptyState("No items", "Nothing recurring is left on this subscription."),
           h("div", { class: "card__body card__section" }, totals([["Monthly recurring revenue", money(s.monthlyRecurringRevenue.amount, s.currency)]])),
         ),
+        usageCard(s),
+        upcomingCard(s),
         scheduled(s, mayChange, reload),
         mayChange && s.items.length ? changePanel(s, { staff, reload }) : null,
         history(s),

@@ -1,0 +1,1 @@
+"""Usage-based prices: recording usage, usage to date and the upcoming invoice."""
