@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Awaitable, Callable
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -98,31 +97,6 @@ def operation_label(name: str | None) -> str:
 
 def status_class(status: int) -> str:
     return f"{status // 100}xx"
-
-
-async def _no_outbox() -> float:
-    return 0.0
-
-
-#: How the lag is read; 0 until an events outbox plugs in its own with :func:`set_outbox_lag`.
-_outbox_lag: Callable[[], Awaitable[float]] = _no_outbox
-
-
-def set_outbox_lag(read: Callable[[], Awaitable[float]]) -> None:
-    """Plug in the outbox: ``read()`` returns the age in seconds of the oldest event not yet
-    delivered (0 when none waits). It is awaited on each scrape of ``/metrics``."""
-    global _outbox_lag
-    _outbox_lag = read
-
-
-def reset_outbox_lag() -> None:
-    set_outbox_lag(_no_outbox)
-
-
-async def read_outbox_lag() -> float:
-    lag = await _outbox_lag()
-    OUTBOX_LAG.set(lag)
-    return lag
 
 
 def record_pool(pool: object) -> None:

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from recur.observability import metrics
+from recur.services import integrations
 
 log = logging.getLogger("recur.metrics")
 
@@ -24,8 +25,9 @@ async def metrics_endpoint(request: Request) -> Response:
                 status_code=401,
                 headers={"www-authenticate": 'Bearer realm="metrics"'},
             )
+    state = request.app.state
     try:
-        await metrics.read_outbox_lag()
+        metrics.OUTBOX_LAG.set(await integrations.outbox_lag(state.db, state.clock.now()))
     except Exception:
         log.exception("the outbox lag could not be read")
     metrics.record_pool(request.app.state.db.engine.pool)

@@ -11,7 +11,6 @@ from tests.conftest import GraphQL
 from tests.graphql.test_access import (
     ACTORS,
     ANONYMOUS,
-    PARTNER,
     STAFF,
     VISIBLE,
     TokenFor,
@@ -62,8 +61,8 @@ async def test_each_query_answers_only_the_roles_it_is_for(
         assert "errors" not in body, body
         assert isinstance(body["data"][field], list | dict)
     else:
-        # Partner clients are not users: like anonymous callers, they must log in as one.
-        expected = "UNAUTHENTICATED" if actor in (ANONYMOUS, PARTNER) else "FORBIDDEN"
+        # A partner client is known (FORBIDDEN, like a customer); anonymous callers log in.
+        expected = "UNAUTHENTICATED" if actor == ANONYMOUS else "FORBIDDEN"
         assert error_codes(body) == [expected]
 
 

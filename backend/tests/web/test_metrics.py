@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import select
 from starlette.applications import Starlette
 
 from recur.app import create_app
 from recur.clock import FixedClock
+from recur.core.roles import Role
 from recur.db.engine import Database
+from recur.db.models import User
 from recur.observability import metrics
+from recur.services import integrations
+from recur.services.common import Actor, record_event
 from recur.settings import Settings
 
 
@@ -51,16 +57,27 @@ async def test_requests_latency_and_errors_are_counted_by_operation(
     assert after[("recur_outbox_lag_seconds", ())] == 0
 
 
-async def test_the_outbox_lag_is_read_from_the_plugged_in_hook(client: httpx.AsyncClient) -> None:
-    async def lag() -> float:
-        return 42.5
+async def test_the_outbox_lag_is_the_age_of_the_oldest_waiting_delivery(
+    client: httpx.AsyncClient, db: Database, clock: FixedClock
+) -> None:
+    async with db.session() as session:
+        adam = await session.scalar(select(User).where(User.email == "adam@recur.example"))
+    assert adam is not None
+    await integrations.create_webhook_endpoint(
+        db,
+        Actor(user_id=adam.id, role=Role.ADMIN),
+        url="http://127.0.0.1:9/hooks",  # nothing delivers here: no worker runs in this app
+        event_types=["account.created"],
+        now=clock.now(),
+        allow_private=True,
+    )
+    async with db.transaction() as session:
+        await record_event(session, "account.created", None, {"name": "Lag Ltd"}, now=clock.now())
+    clock.advance(timedelta(seconds=90))
 
-    metrics.set_outbox_lag(lag)
-    try:
-        after = samples((await client.get("/metrics")).text)
-    finally:
-        metrics.reset_outbox_lag()
-    assert after[("recur_outbox_lag_seconds", ())] == 42.5
+    after = samples((await client.get("/metrics")).text)
+
+    assert after[("recur_outbox_lag_seconds", ())] == 90
 
 
 def test_operation_labels_stay_bounded() -> None:

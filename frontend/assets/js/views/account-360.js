@@ -134,8 +134,7 @@ function page(data, session, staff) {
           "div",
           { class: "card__body" },
           h("h2", { id: "mrr-title", class: "section-title" }, "MRR by month"),
-          // The chart goes here; the table stays as its accessible reading.
-          mrrTable(account.mrrByMonth),
+          mrrByMonth(account.mrrByMonth, account.currency),
         ),
       ),
       h(
@@ -206,6 +205,29 @@ function figures(account) {
 
 function formatOverdue(overdue, currency) {
   return h("span", {}, money(overdue.amount, currency), " overdue");
+}
+
+/** The MRR chart, drawn once the charting module has loaded (only this page and the
+ * dashboard load it); until then, or if it cannot load, the table. */
+function mrrByMonth(months, currency) {
+  const box = h("div", { class: "account-mrr" }, mrrTable(months));
+  import("../charts.js")
+    .then(({ chart, monthLabel, PALETTE }) =>
+      chart(box, {
+        title: "MRR at each month's end",
+        months: months.map((m) => m.month),
+        currency,
+        series: [{ label: "MRR", values: months.map((m) => Number(m.mrr.amount)), color: PALETTE.accent, kind: "line", fill: PALETTE.accentSoft }],
+        caption: `MRR in ${currency} at the end of each month`,
+        columns: [
+          { label: "Month", cell: (m) => monthLabel(m.month) },
+          { label: "MRR", numeric: true, cell: (m) => money(m.mrr.amount, m.mrr.currency) },
+        ],
+        rows: months,
+      }),
+    )
+    .catch(() => {}); // the table stays
+  return box;
 }
 
 function mrrTable(months) {
