@@ -166,7 +166,7 @@ function renderHeader() {
     h(
       "div",
       { class: "topbar__inner" },
-      h("a", { class: "brand", href: "/" }, h("img", { src: "/favicon.svg", alt: "" }), "Recur"),
+      h("a", { class: "brand", href: "/" }, h("img", { src: "/favicon.svg", alt: "" }), h("span", { class: "brand__name" }, "Recur")),
       toggle,
       menu,
     ),

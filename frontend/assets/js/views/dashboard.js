@@ -27,6 +27,9 @@ const FINANCE_BOARD = `query FinanceDashboard {
     trend { month billed ${MONEY} collected ${MONEY} }
   }
 }`;
+// The last billing run, for those who run billing (docs/operations.md, "Billing runs").
+const LAST_RUN = `query DashboardLastRun { billingRuns(first: 1) { edges { node { asOf startedAt status invoicesCreated failures } } } }`;
+const RUN_WORDS = { RUNNING: "Running", SUCCEEDED: "Succeeded", FAILED: "Failed", INTERRUPTED: "Interrupted" };
 const SALES = ["REP", "MANAGER", "ADMIN"];
 const FINANCE = ["FINANCE", "MANAGER", "ADMIN"];
 
@@ -79,8 +82,10 @@ export function render({ session, query, navigate }) {
   }
   async function loadFinance() {
     try {
-      const [{ receivablesSummary }, chartsModule] = await Promise.all([graphql(FINANCE_BOARD), charts]);
-      finance.replaceChildren(...financeView(receivablesSummary, currency, chartsModule));
+      const lastRun = ["FINANCE", "ADMIN"].includes(role) ? graphql(LAST_RUN) : Promise.resolve(null);
+      const [{ receivablesSummary }, chartsModule, runs] = await Promise.all([graphql(FINANCE_BOARD), charts, lastRun]);
+      const run = runs ? (runs.billingRuns.edges[0]?.node ?? { none: true }) : null;
+      finance.replaceChildren(...financeView(receivablesSummary, currency, chartsModule, run));
     } catch (error) {
       finance.replaceChildren(errorState(error, loadFinance));
     }
@@ -215,7 +220,16 @@ function salesView(board, role, currency) {
   return [h("h2", { class: "dash-section" }, "Sales"), tiles, h("div", { class: "dash-grid" }, pipelineCard, renewalsCard)];
 }
 
-function financeView(summaries, currency, { barChart, PALETTE }) {
+/** The last billing run as a tile: when, how it went, what it made; a link to all of them. */
+function runTile(run) {
+  const all = h("a", { href: "/billing" }, "All billing runs");
+  if (run.none) return kpi("Last billing run", "None yet", all);
+  const tone = run.status === "SUCCEEDED" ? "up" : run.status === "RUNNING" ? "" : "down";
+  const made = `${run.invoicesCreated} invoice${run.invoicesCreated === 1 ? "" : "s"}${run.failures ? `, ${run.failures} failed` : ""}`;
+  return kpi("Last billing run", formatDate(run.asOf), h("span", {}, `${RUN_WORDS[run.status] ?? run.status} · ${made} · `, all), tone);
+}
+
+function financeView(summaries, currency, { barChart, PALETTE }, run = null) {
   const summary = summaries.find((s) => s.currency === currency);
   if (!summary) return [h("h2", { class: "dash-section" }, "Receivables"), h("div", { class: "card" }, emptyState("Nothing billed", `No invoices in ${currency} yet.`))];
   const tiles = h(
@@ -224,6 +238,7 @@ function financeView(summaries, currency, { barChart, PALETTE }) {
     kpi("Open receivables", money(summary.open.amount, currency), h("a", { href: "/billing" }, "Aging by account")),
     kpi("Overdue", money(summary.overdue.amount, currency), Number(summary.overdue.amount) ? "Past their due date" : "Nothing overdue", Number(summary.overdue.amount) ? "down" : ""),
     kpi("Days sales outstanding", summary.daysSalesOutstanding === null ? "—" : `${summary.daysSalesOutstanding} days`, `Billed in the last 90 days: ${money(summary.billedLast90Days.amount, currency).textContent}`),
+    run ? runTile(run) : null,
   );
   const trend = h("div", { class: "card card__body" });
   barChart(trend, {
