@@ -57,8 +57,9 @@ compose:
 typecheck: install
 	$(BIN)/mypy
 
+## Spread over every core (pytest-xdist): each worker makes its own databases.
 unit: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 e2e: install
 	$(BIN)/pytest e2e

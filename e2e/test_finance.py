@@ -58,7 +58,16 @@ def test_finance_sees_the_receivables_aging_and_overdue_invoices(
     errors = watch_console(page)
     log_in(page, server_url, "fiona@recur.example")
     expect(nav(page)).to_have_text(
-        ["Catalog", "Accounts", "Orders", "Subscriptions", "Renewals", "Invoices", "Billing"]
+        [
+            "Dashboard",
+            "Catalog",
+            "Accounts",
+            "Orders",
+            "Subscriptions",
+            "Renewals",
+            "Invoices",
+            "Billing",
+        ]
     )
     open_billing(page)
     expect(page.get_by_text(re.compile(r"as of \w"))).to_be_visible()

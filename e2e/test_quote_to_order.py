@@ -176,7 +176,7 @@ def test_visitors_log_in_to_buy_and_staff_do_not_buy(page: Page, server_url: str
     expect(calculator.get_by_role("button", name="Add to cart")).to_have_count(0)
     expect(calculator.get_by_role("link", name="Log in to buy")).to_have_count(0)
     expect(page.get_by_role("navigation", name="Main").get_by_role("link")).to_have_text(
-        ["Catalog", "Accounts", "Orders", "Subscriptions", "Quotes", "Renewals"]
+        ["Dashboard", "Catalog", "Accounts", "Orders", "Subscriptions", "Quotes", "Renewals"]
     )
 
 

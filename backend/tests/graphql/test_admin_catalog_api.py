@@ -247,7 +247,7 @@ async def test_nobody_but_admins_changes_the_catalog(gql, client, login, actor: 
             {"input": {"currency": "USD", "model": "FLAT", "unitAmount": "1"}, "quantity": 1},
         ),
     ]
-    expected = "UNAUTHENTICATED" if actor in (ANONYMOUS, PARTNER) else "FORBIDDEN"
+    expected = "UNAUTHENTICATED" if actor == ANONYMOUS else "FORBIDDEN"
     for query, variables in calls:
         body = await gql(query, variables, token=token)
         assert body["data"] is None

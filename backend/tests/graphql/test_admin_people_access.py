@@ -47,9 +47,12 @@ def _role(actor: str) -> str | None:
 
 
 def _refusal(actor: str, allowed: set[str]) -> str | None:
-    """The top-level error code the actor gets, or ``None`` when allowed."""
-    if actor in (ANONYMOUS, PARTNER):
+    """The top-level error code the actor gets, or ``None`` when allowed: anonymous callers
+    must log in; a partner client is known, and refused like any other outsider."""
+    if actor == ANONYMOUS:
         return "UNAUTHENTICATED"
+    if actor == PARTNER:
+        return "FORBIDDEN"
     return None if _role(actor) in allowed else "FORBIDDEN"
 
 
@@ -96,8 +99,8 @@ async def test_changing_a_password_needs_a_logged_in_user(
     gql: GraphQL, token_for: TokenFor, actor: str
 ) -> None:
     body = await gql(CHANGE, token=await token_for(actor))
-    if actor in (ANONYMOUS, PARTNER):
-        assert error_codes(body) == ["UNAUTHENTICATED"]
+    if actor in (ANONYMOUS, PARTNER):  # a partner client has no password
+        assert error_codes(body) == ["UNAUTHENTICATED" if actor == ANONYMOUS else "FORBIDDEN"]
         return
     assert body["data"]["changePassword"] == {"ok": True, "userErrors": []}
 
