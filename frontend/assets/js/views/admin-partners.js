@@ -1,8 +1,8 @@
 // Admin: partners, the accounts each one sees, and the API credentials its systems use.
 // A client's secret is shown once, when issued or rotated: only its hash is kept.
 import { graphql, mutate } from "../api.js";
-import { badge, confirmDialog, emptyState, field, formDialog, formatDateTime, h, pageHead, pagedList, recheckOnInput, select, showFieldErrors, table, toast } from "../ui.js";
-import { adminNav } from "./admin.js";
+import { badge, confirmDialog, emptyState, field, formDialog, formatDateTime, h, pageHead, pagedList, recheckOnInput, select, table, toast } from "../ui.js";
+import { adminNav, attempt, showSecret, submitting } from "./admin.js";
 
 const PARTNERS = `query Partners($after: String) {
   partners(first: 20, after: $after) {
@@ -163,7 +163,7 @@ async function issueCredentials(partner, scopes, reload) {
     onSubmit: () => submitting({ scopes: group }, () => mutate(ISSUE, { partner: partner.id, scopes: boxes.filter((b) => b.checked).map((b) => b.value) }, "createPartnerClient")),
   });
   if (!issued) return;
-  await showSecret(issued, `Credentials for ${partner.name}`);
+  await clientSecret(issued, `Credentials for ${partner.name}`);
   reload();
 }
 
@@ -175,7 +175,7 @@ async function rotate(partner, client, reload) {
   });
   if (!sure) return;
   const rotated = await attempt(() => mutate(ROTATE, { client: client.clientId }, "rotatePartnerClientSecret"));
-  if (rotated) await showSecret(rotated, `New secret for ${client.clientId}`);
+  if (rotated) await clientSecret(rotated, `New secret for ${client.clientId}`);
   reload();
 }
 
@@ -190,66 +190,14 @@ async function revoke(client, reload) {
   reload();
 }
 
-/** The one showing of a secret: its client ID, the secret with a copy button, a warning. */
-function showSecret({ client, clientSecret }, title) {
-  return new Promise((resolve) => {
-    const secret = h("input", { type: "text", readonly: true, value: clientSecret, class: "secret", "aria-label": "Client secret", spellcheck: "false" });
-    const copied = h("span", { class: "field__hint", role: "status" });
-    const copy = h("button", {
-      class: "button",
-      type: "button",
-      onclick: async () => {
-        secret.select();
-        try {
-          await navigator.clipboard.writeText(clientSecret);
-          copied.textContent = "Copied.";
-        } catch {
-          copied.textContent = "Select the secret and copy it.";
-        }
-      },
-    }, "Copy secret");
-    const dialog = h(
-      "dialog",
-      { "aria-labelledby": "dialog-title" },
-      h(
-        "form",
-        { method: "dialog", class: "dialog__body" },
-        h("h2", { id: "dialog-title" }, title),
-        h("div", { class: "alert alert--error", role: "alert" }, "Copy the secret now: it is shown only this once. Recur keeps only a hash and cannot show it again."),
-        h("div", { class: "field" }, h("label", {}, "Client ID"), h("code", { class: "client-id" }, client.clientId)),
-        h("div", { class: "field" }, h("label", { for: "client-secret" }, "Client secret"), Object.assign(secret, { id: "client-secret" }), h("div", { class: "actions" }, copy, copied)),
-        h("p", { class: "muted" }, `Scopes: ${client.scopes.join(", ")}.`),
-        h("div", { class: "dialog__actions" }, h("button", { class: "button button--primary", value: "done" }, "I have stored the secret")),
-      ),
-    );
-    dialog.addEventListener("close", () => {
-      dialog.remove();
-      resolve();
-    });
-    document.body.append(dialog);
-    dialog.showModal();
-    secret.select();
+/** A partner client's secret, shown once. */
+function clientSecret({ client, clientSecret: value }, title) {
+  return showSecret({
+    title,
+    warning: "Copy the secret now: it is shown only this once. Recur keeps only a hash and cannot show it again.",
+    facts: [["Client ID", client.clientId]],
+    label: "Client secret",
+    value,
+    note: `Scopes: ${client.scopes.join(", ")}.`,
   });
-}
-
-/** Run a dialog's mutation, showing userErrors under the fields they name. */
-async function submitting(fields, work) {
-  try {
-    return await work();
-  } catch (error) {
-    error.shownInFields = showFieldErrors(error, fields);
-    throw error;
-  }
-}
-
-/** Run a confirmed action; its refusal becomes a toast. */
-async function attempt(work, done = null) {
-  try {
-    const result = await work();
-    if (done) toast(done);
-    return result;
-  } catch (error) {
-    toast(error.message, "error");
-    return null;
-  }
 }

@@ -2,8 +2,8 @@
 // answers; redeliver an event, switch back on an endpoint disabled after failing. The
 // signing secret is shown once, when the endpoint is added (docs/integrations.md).
 import { graphql, mutate } from "../api.js";
-import { badge, confirmDialog, emptyState, errorState, field, formDialog, formatDateTime, h, loading, pageHead, recheckOnInput, showFieldErrors, table, toast } from "../ui.js";
-import { adminNav } from "./admin.js";
+import { badge, confirmDialog, emptyState, errorState, field, formDialog, formatDateTime, h, loading, pageHead, recheckOnInput, table } from "../ui.js";
+import { adminNav, attempt, showSecret, submitting } from "./admin.js";
 
 const ENDPOINTS = `query WebhookEndpoints {
   webhookEndpoints { id url eventTypes enabled disabledReason partnerOwned createdAt
@@ -120,7 +120,13 @@ async function createEndpoint(types, reload) {
     onSubmit: () => submitting(fields, () => mutate(CREATE, { url: url.value, types: boxes.filter((b) => b.checked).map((b) => b.value) }, "createWebhookEndpoint")),
   });
   if (!created) return;
-  await showSecret(created);
+  await showSecret({
+    title: "Signing secret",
+    warning: "Copy the secret now: it is shown only this once. Your endpoint needs it to check that deliveries come from Recur.",
+    facts: [["Endpoint", created.endpoint.url]],
+    label: "Secret",
+    value: created.secret,
+  });
   reload();
 }
 
@@ -141,63 +147,5 @@ async function redeliver(delivery, reload) {
   reload();
 }
 
-/** The one showing of the signing secret, with a copy button. */
-function showSecret({ endpoint, secret: value }) {
-  return new Promise((resolve) => {
-    const secret = h("input", { type: "text", readonly: true, value, class: "secret", id: "webhook-secret", "aria-label": "Signing secret", spellcheck: "false" });
-    const copied = h("span", { class: "field__hint", role: "status" });
-    const copy = h("button", {
-      class: "button",
-      type: "button",
-      onclick: async () => {
-        secret.select();
-        try {
-          await navigator.clipboard.writeText(value);
-          copied.textContent = "Copied.";
-        } catch {
-          copied.textContent = "Select the secret and copy it.";
-        }
-      },
-    }, "Copy secret");
-    const dialog = h(
-      "dialog",
-      { "aria-labelledby": "dialog-title" },
-      h(
-        "form",
-        { method: "dialog", class: "dialog__body" },
-        h("h2", { id: "dialog-title" }, "Signing secret"),
-        h("div", { class: "alert alert--error", role: "alert" }, "Copy the secret now: it is shown only this once. Your endpoint needs it to check that deliveries come from Recur."),
-        h("div", { class: "field" }, h("label", {}, "Endpoint"), h("code", { class: "client-id" }, endpoint.url)),
-        h("div", { class: "field" }, h("label", { for: "webhook-secret" }, "Secret"), secret, h("div", { class: "actions" }, copy, copied)),
-        h("div", { class: "dialog__actions" }, h("button", { class: "button button--primary", value: "done" }, "I have stored the secret")),
-      ),
-    );
-    dialog.addEventListener("close", () => {
-      dialog.remove();
-      resolve();
-    });
-    document.body.append(dialog);
-    dialog.showModal();
-    secret.select();
-  });
-}
 
-async function submitting(fields, work) {
-  try {
-    return await work();
-  } catch (error) {
-    error.shownInFields = showFieldErrors(error, fields);
-    throw error;
-  }
-}
 
-async function attempt(work, done = null) {
-  try {
-    const result = await work();
-    if (done) toast(done);
-    return result;
-  } catch (error) {
-    toast(error.message, "error");
-    return null;
-  }
-}
