@@ -48,3 +48,19 @@ async def request_actor(
         ):
             return actor, True
     return ANONYMOUS, False
+
+
+async def app_actor(request: Request, *, require_csrf: bool) -> Actor:
+    """:func:`request_actor` with the application's own database, signer, clock and keys:
+    what every route but ``/graphql`` (which keeps them itself) calls."""
+    state = request.app.state
+    actor, _ = await request_actor(
+        request,
+        state.db,
+        state.signer,
+        now=state.clock.now(),
+        secret_key=state.settings.secret_key,
+        previous_keys=state.settings.previous_secret_keys,
+        require_csrf=require_csrf,
+    )
+    return actor

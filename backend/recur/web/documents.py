@@ -26,7 +26,7 @@ from recur.services import invoicing, workflow
 from recur.services.billing import credit_note_document, invoice_document
 from recur.services.common import Actor
 from recur.settings import Settings
-from recur.web.authentication import request_actor
+from recur.web.authentication import app_actor
 
 NO_STORE = {"cache-control": "private, no-store"}
 #: What a document number looks like (``INV-000042``, ``CN-000007``; 20 characters at most,
@@ -59,15 +59,7 @@ async def quote_pdf(request: Request) -> Response:
 async def document_pdf(request: Request, find: FindDocument, not_found: str) -> Response:
     """The PDF of the document numbered in the path, if the sender may see it."""
     state = request.app.state
-    actor, _ = await request_actor(
-        request,
-        state.db,
-        state.signer,
-        now=state.clock.now(),
-        secret_key=state.settings.secret_key,
-        previous_keys=state.settings.previous_secret_keys,
-        require_csrf=False,
-    )
+    actor = await app_actor(request, require_csrf=False)
     if actor.is_anonymous:
         return JSONResponse(
             {"message": "Log in to see this document.", "code": "NOT_AUTHENTICATED"},

@@ -23,8 +23,8 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from recur.core.lifecycle import InvoiceStatus, SubscriptionStatus
 from recur.graphql.core.ids import pk_of
 from recur.services import accounts, insights
-from recur.services.common import Actor, ServiceError
-from recur.web.authentication import request_actor
+from recur.services.common import ServiceError
+from recur.web.authentication import app_actor
 
 NO_STORE = {"cache-control": "private, no-store"}
 #: A cell a spreadsheet would run as a formula starts with one of these; such text cells
@@ -39,19 +39,6 @@ class BadRequest(Exception):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-async def _actor(request: Request) -> Actor:
-    state = request.app.state
-    actor, _ = await request_actor(
-        request,
-        state.db,
-        state.signer,
-        now=state.clock.now(),
-        secret_key=state.settings.secret_key,
-        require_csrf=False,
-    )
-    return actor
 
 
 def _account_filter(request: Request) -> int | None:
@@ -113,7 +100,7 @@ def _refusal(message: str, code: str, status: int, field: str | None = None) -> 
 
 async def export_csv(request: Request) -> Response:
     """One of the exports, by the name in the path."""
-    actor = await _actor(request)
+    actor = await app_actor(request, require_csrf=False)
     if actor.is_anonymous:
         return _refusal("Log in to export.", "NOT_AUTHENTICATED", 401)
     db = request.app.state.db
@@ -139,7 +126,7 @@ async def export_csv(request: Request) -> Response:
 
 async def timeline_csv(request: Request) -> Response:
     """The whole timeline of one account the caller may see."""
-    actor = await _actor(request)
+    actor = await app_actor(request, require_csrf=False)
     if actor.is_anonymous:
         return _refusal("Log in to export.", "NOT_AUTHENTICATED", 401)
     state = request.app.state

@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from recur.graphql.core.ids import pk_of
 from recur.services import metrics
 from recur.services.common import Forbidden, Invalid, NotAuthenticated
-from recur.web.authentication import request_actor
+from recur.web.authentication import app_actor
 
 NO_STORE = {"cache-control": "private, no-store"}
 COLUMNS = (
@@ -51,14 +51,7 @@ def _problem(field: str, message: str, status: int = 400) -> JSONResponse:
 
 async def revenue_metrics_csv(request: Request) -> Response:
     state = request.app.state
-    actor, _ = await request_actor(
-        request,
-        state.db,
-        state.signer,
-        now=state.clock.now(),
-        secret_key=state.settings.secret_key,
-        require_csrf=False,
-    )
+    actor = await app_actor(request, require_csrf=False)
     params = request.query_params
     currency = params.get("currency", "")
     days: dict[str, date] = {}

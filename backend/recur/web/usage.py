@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from recur.graphql.core.ids import pk_of
 from recur.services import usage
 from recur.services.common import Forbidden, NotAuthenticated
-from recur.web.authentication import request_actor
+from recur.web.authentication import app_actor
 
 NO_STORE = {"cache-control": "no-store"}
 #: Records written per transaction: a long body does not hold the write lock for long.
@@ -67,14 +67,7 @@ def _parse(number: int, text: str) -> usage.NewUsage | dict[str, Any]:
 
 async def usage_ndjson(request: Request) -> Response:
     state = request.app.state
-    actor, _ = await request_actor(
-        request,
-        state.db,
-        state.signer,
-        now=state.clock.now(),
-        secret_key=state.settings.secret_key,
-        require_csrf=True,
-    )
+    actor = await app_actor(request, require_csrf=True)
     try:
         usage.require_recorder(actor)
     except NotAuthenticated as error:

@@ -13,7 +13,7 @@ from recur.db import models
 from recur.graphql.accounts.types import Account
 from recur.graphql.core.context import Info
 from recur.graphql.core.errors import UserError, user_errors
-from recur.graphql.core.ids import pk_of, to_global_id
+from recur.graphql.core.ids import pk_arg, to_global_id
 from recur.graphql.core.pagination import Connection, page_request, to_connection
 from recur.graphql.core.permissions import IsAuthenticated, has_role
 from recur.services import accounts
@@ -117,13 +117,6 @@ class PartnerClientPayload:
     user_errors: list[UserError]
 
 
-def _pk(value: strawberry.ID, type_name: str, field: str) -> int:
-    pk = pk_of(value, type_name)
-    if pk is None:
-        raise Invalid.one(field, f"{field} is not the id of a {type_name}.", "INVALID_ID")
-    return pk
-
-
 @strawberry.type
 class PartnersQuery:
     @strawberry.field(description="Admins: every partner, by name.", permission_classes=ADMIN_ONLY)
@@ -168,8 +161,8 @@ class PartnersMutation:
             account = await accounts.set_account_partner(
                 ctx.db,
                 ctx.actor,
-                account_id=_pk(input.account_id, "Account", "accountId"),
-                partner_id=None if partner is None else _pk(partner, "Partner", "partnerId"),
+                account_id=pk_arg(input.account_id, "Account", "accountId"),
+                partner_id=None if partner is None else pk_arg(partner, "Partner", "partnerId"),
                 now=ctx.clock.now(),
             )
         except Invalid as invalid:
@@ -188,7 +181,7 @@ class PartnersMutation:
             issued = await accounts.create_partner_client(
                 ctx.db,
                 ctx.actor,
-                partner_id=_pk(input.partner_id, "Partner", "partnerId"),
+                partner_id=pk_arg(input.partner_id, "Partner", "partnerId"),
                 scopes=input.scopes,
                 now=ctx.clock.now(),
             )

@@ -7,6 +7,8 @@ import binascii
 
 import strawberry
 
+from recur.services.common import Invalid
+
 #: Primary keys are 32-bit integers on every database.
 MAX_PK = 2**31 - 1
 
@@ -33,3 +35,11 @@ def pk_of(global_id: str, type_name: str) -> int | None:
     if parsed is None or parsed[0] != type_name:
         return None
     return parsed[1]
+
+
+def pk_arg(value: strawberry.ID, type_name: str, field: str) -> int:
+    """The primary key ``value`` names, or a refusal of the input ``field`` (``INVALID_ID``)."""
+    pk = pk_of(value, type_name)
+    if pk is None:
+        raise Invalid.one(field, f"{field} is not the id of a {type_name}.", "INVALID_ID")
+    return pk

@@ -10,7 +10,7 @@ import strawberry
 from recur.db import models
 from recur.graphql.core.context import Info
 from recur.graphql.core.errors import UserError, user_errors
-from recur.graphql.core.ids import pk_of, to_global_id
+from recur.graphql.core.ids import pk_arg, to_global_id
 from recur.graphql.core.permissions import IsAuthenticated
 from recur.services import integrations
 from recur.services.common import EVENT_TYPES, MAX_PAGE_SIZE, Invalid
@@ -127,13 +127,6 @@ class RedeliverWebhookPayload:
     user_errors: list[UserError]
 
 
-def _pk(value: strawberry.ID, type_name: str, field: str) -> int:
-    pk = pk_of(value, type_name)
-    if pk is None:
-        raise Invalid.one(field, f"{field} is not the id of a {type_name}.", "INVALID_ID")
-    return pk
-
-
 @strawberry.type
 class WebhooksQuery:
     @strawberry.field(
@@ -189,7 +182,7 @@ class WebhooksMutation:
             await integrations.delete_webhook_endpoint(
                 ctx.db,
                 ctx.actor,
-                endpoint_id=_pk(input.endpoint_id, "WebhookEndpoint", "endpointId"),
+                endpoint_id=pk_arg(input.endpoint_id, "WebhookEndpoint", "endpointId"),
                 now=ctx.clock.now(),
             )
         except Invalid as invalid:
@@ -208,7 +201,7 @@ class WebhooksMutation:
             endpoint = await integrations.enable_webhook_endpoint(
                 ctx.db,
                 ctx.actor,
-                endpoint_id=_pk(input.endpoint_id, "WebhookEndpoint", "endpointId"),
+                endpoint_id=pk_arg(input.endpoint_id, "WebhookEndpoint", "endpointId"),
                 now=ctx.clock.now(),
             )
         except Invalid as invalid:
@@ -227,7 +220,7 @@ class WebhooksMutation:
             delivery = await integrations.redeliver_webhook(
                 ctx.db,
                 ctx.actor,
-                delivery_id=_pk(input.delivery_id, "WebhookDelivery", "deliveryId"),
+                delivery_id=pk_arg(input.delivery_id, "WebhookDelivery", "deliveryId"),
                 now=ctx.clock.now(),
             )
         except Invalid as invalid:

@@ -8,20 +8,11 @@ from typing import TypeVar
 import strawberry
 
 from recur.graphql.core.errors import UserError, user_errors
-from recur.graphql.core.ids import pk_of
 from recur.graphql.orders.types import Order
 from recur.graphql.quotes.types import Quote
 from recur.services.common import Invalid
 
 T = TypeVar("T")
-
-
-def pk_arg(value: strawberry.ID, type_name: str, field: str) -> int:
-    """The primary key ``value`` names, or a refusal of the input ``field``."""
-    pk = pk_of(value, type_name)
-    if pk is None:
-        raise Invalid.one(field, f"{field} is not the id of a {type_name}.", "INVALID_ID")
-    return pk
 
 
 async def attempt(work: Callable[[], Awaitable[T]]) -> tuple[T | None, list[UserError]]:

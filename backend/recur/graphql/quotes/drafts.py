@@ -7,9 +7,9 @@ import strawberry
 
 from recur.graphql.core.context import Info
 from recur.graphql.core.errors import UserError
-from recur.graphql.core.ids import to_global_id
+from recur.graphql.core.ids import pk_arg, to_global_id
 from recur.graphql.core.permissions import IsUser
-from recur.graphql.quotes.common import QuotePayload, attempt, pk_arg
+from recur.graphql.quotes.common import QuotePayload, attempt
 from recur.graphql.quotes.types import Quote
 from recur.services import quotes, workflow
 

@@ -10,15 +10,11 @@ import strawberry
 
 from recur.graphql.core.business import approval_threshold
 from recur.graphql.core.context import Info
+from recur.graphql.core.ids import pk_arg
 from recur.graphql.core.permissions import IsUser
 from recur.graphql.core.text_guard import text_field
 from recur.graphql.orders.types import Order
-from recur.graphql.quotes.common import (
-    OrderPayload,
-    QuotePayload,
-    attempt,
-    pk_arg,
-)
+from recur.graphql.quotes.common import OrderPayload, QuotePayload, attempt
 from recur.graphql.quotes.types import Quote
 from recur.services import quotes, subscriptions, workflow
 
