@@ -28,9 +28,10 @@ def test_a_rep_opens_an_account_reads_its_timeline_and_jumps_to_a_renewal(
     expect(figures).to_contain_text("$1,115.00")
     expect(figures).to_contain_text("$13,380.00")  # ARR
     expect(figures).to_contain_text("Paid on time")
-    # The place the MRR chart goes, with its table.
+    # The MRR chart, with its figures as a table behind "Show the figures".
     chart = page.locator("#account-mrr-chart")
     expect(chart.get_by_role("heading", name="MRR by month")).to_be_visible()
+    chart.get_by_text("Show the figures").click()
     expect(chart.get_by_role("row")).to_have_count(13)  # the header and twelve months
     expect(page.get_by_role("table", name="Products owned")).to_contain_text("Standard Seats")
 
