@@ -61,8 +61,9 @@ typecheck: install
 unit: install
 	$(BIN)/pytest -n auto
 
+## Across both cores too: each worker runs whole files against its own server.
 e2e: install
-	$(BIN)/pytest e2e
+	$(BIN)/pytest e2e -n 2 --dist loadfile
 
 ## Rewrite schema.graphql from the code (a test fails while they differ).
 schema: install

@@ -8,10 +8,21 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.people import log_in, shot, watch_console
+from e2e.server import running_server
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of these journeys' own: they read the demo accounts' exact figures, which
+    the journeys that buy, change and pay (in whatever order they run) must not move."""
+    with running_server(tmp_path_factory.mktemp("account-360")) as url:
+        yield url
 
 
 def test_a_rep_opens_an_account_reads_its_timeline_and_jumps_to_a_renewal(

@@ -260,7 +260,8 @@ def test_a_payment_beyond_the_balances_becomes_credit_the_customer_sees(
     with person(browser, server_url, "carol@initech.example") as carol:
         carol.goto(f"{server_url}/account")
         expect(carol.get_by_text("Account credit")).to_be_visible()
-        expect(carol.get_by_role("definition").filter(has_text="$100.00")).to_be_visible()
+        expect(carol.locator("dt:text-is('Account credit') + dd")).to_have_text("$100.00")
+        expect(carol.get_by_label("Account figures")).to_contain_text("Credit$100.00")
         carol.goto(f"{server_url}/invoices")
         expect(carol.get_by_text("You have $100.00 of account credit")).to_be_visible()
         shot(carol, "invoices-credit")
