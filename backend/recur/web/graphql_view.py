@@ -27,13 +27,19 @@ from recur.settings import Settings
 from recur.web.authentication import request_actor
 from recur.web.security_headers import policy
 
-#: GraphiQL is strawberry's page: inline script and styles, React and GraphiQL from unpkg.
+#: Where strawberry's GraphiQL page loads React and GraphiQL from, and where Recur serves the
+#: same files instead (frontend/assets/vendor/graphiql, at unpkg's paths), so that GraphiQL
+#: works without internet (docs/api.md).
+GRAPHIQL_CDN = "https://unpkg.com/"
+GRAPHIQL_ASSETS = "/assets/vendor/graphiql/"
+
+#: GraphiQL is strawberry's page: inline script and styles, React and GraphiQL from here.
 GRAPHIQL_POLICY = policy(
     default_src="'self'",
-    script_src="'self' 'unsafe-inline' https://unpkg.com",
-    style_src="'self' 'unsafe-inline' https://unpkg.com",
+    script_src="'self' 'unsafe-inline'",
+    style_src="'self' 'unsafe-inline'",
     img_src="'self' data:",
-    font_src="'self' data: https://unpkg.com",
+    font_src="'self' data:",
     connect_src="'self'",
     object_src="'none'",
     base_uri="'none'",
@@ -110,6 +116,12 @@ class RecurGraphQL(GraphQL[Context, None]):
                 await refused(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """Strawberry's page, its scripts and styles served by Recur (same files, same
+        integrity hashes)."""
+        return super().graphql_ide_html.replace(GRAPHIQL_CDN, GRAPHIQL_ASSETS)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """The page, with the policy it needs instead of the app's stricter one."""

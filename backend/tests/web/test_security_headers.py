@@ -3,7 +3,11 @@ introspection switched by the settings (docs/operations.md)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,6 +22,7 @@ INTROSPECTION = "query Types { __schema { queryType { name } } }"
 TYPE = 'query Product { __type(name: "Product") { name } }'
 TYPENAME = "query Name { __typename }"
 BROWSER = {"accept": "text/html,application/xhtml+xml"}
+FRONTEND = Path(__file__).parents[3] / "frontend"
 
 
 @pytest.fixture
@@ -73,8 +78,26 @@ async def test_graphiql_in_development_has_the_policy_it_needs(client: httpx.Asy
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
     policy = directives(response.headers["content-security-policy"])
-    assert "https://unpkg.com" in policy["script-src"]
+    assert policy["script-src"] == "'self' 'unsafe-inline'"
     assert policy["frame-ancestors"] == "'none'"
+    assert "http" not in response.headers["content-security-policy"]  # no other origin
+
+
+async def test_graphiql_loads_every_file_from_recur_itself(serve: Any) -> None:
+    """Without internet GraphiQL still works: the page's scripts and styles are Recur's own
+    files (frontend/assets/vendor/graphiql), byte for byte those the page's hashes name."""
+    async for http in serve(frontend_dir=FRONTEND):
+        page = (await http.get("/graphql", headers=BROWSER)).text
+        assets = re.findall(r'(?:src|href)="([^"]+)"\s+integrity="([^"]+)"', page)
+
+        assert len(assets) >= 5, page  # React, ReactDOM, GraphiQL's script and styles…
+        assert "unpkg" not in page
+        for path, integrity in assets:
+            assert path.startswith("/assets/vendor/graphiql/"), path
+            response = await http.get(path)
+            assert response.status_code == 200, f"{path}: add it to the vendored files"
+            digest = base64.b64encode(hashlib.sha384(response.content).digest()).decode()
+            assert integrity == f"sha384-{digest}", path
 
 
 async def test_graphiql_switched_off_is_not_found_and_get_queries_still_work(
