@@ -72,7 +72,7 @@ def create_app(
     """Build the application; everything it needs is made here or handed in (tests)."""
     settings = settings or Settings.from_env()
     install_record_fields()
-    db = database or Database(settings.database_url)
+    db = database or Database.configured(settings)
     clock = clock or SystemClock()
     signer = TokenSigner(settings.secret_key, settings.previous_secret_keys)
     password_checks = PasswordChecks(settings.password_checks_at_once)

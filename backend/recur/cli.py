@@ -124,7 +124,7 @@ async def _migrate(settings: Settings) -> None:
     from recur.db.engine import Database
     from recur.db.migrate import upgrade
 
-    db = Database(settings.database_url)
+    db = Database.configured(settings)
     try:
         await upgrade(db)
     finally:
@@ -138,7 +138,7 @@ async def _unmigrated(settings: Settings) -> str | None:
     from recur.db.engine import Database
     from recur.db.migrate import pending
 
-    db = Database(settings.database_url)
+    db = Database.configured(settings)
     try:
         return await pending(db)
     except Exception as error:  # unreachable, wrong credentials, …: said plainly, no trace
@@ -155,7 +155,7 @@ async def _demo(settings: Settings) -> None:
     from recur.services import invoicing
     from recur.web.documents import seller_details
 
-    db = Database(settings.database_url)
+    db = Database.configured(settings)
     try:
         await upgrade(db)
         await invoicing.record_seller(db, seller_details(settings), now=SystemClock().now())
@@ -188,7 +188,7 @@ async def _add_admin(settings: Settings, email: str, name: str, password: str) -
     from recur.services import accounts
     from recur.services.common import Invalid
 
-    db = Database(settings.database_url)
+    db = Database.configured(settings)
     try:
         await upgrade(db)
         user = await accounts.create_admin(
@@ -220,7 +220,7 @@ async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:
     except Invalid as invalid:
         print(f"recur bill: {invalid.problems[0].message}", file=sys.stderr)
         return 2
-    db = Database(settings.database_url)
+    db = Database.configured(settings)
     progress = None if quiet or not sys.stderr.isatty() else _progress_bar
     try:
         await invoicing.record_seller(db, seller_details(settings), now=clock.now())
@@ -257,7 +257,7 @@ async def _prune(settings: Settings) -> int:
     from recur.db.engine import Database
     from recur.services.accounts import prune_expired
 
-    db = Database(settings.database_url)
+    db = Database.configured(settings)
     try:
         pruned = await prune_expired(db, now=SystemClock().now())
     finally:
@@ -278,7 +278,7 @@ async def _worker(settings: Settings) -> int:
     from recur.db.engine import Database
     from recur.worker import DeliveryWorker
 
-    db = Database(settings.database_url)
+    db = Database.configured(settings)
     try:
         worker = DeliveryWorker(db, SystemClock(), allow_private=settings.webhooks_allow_private)
         await worker.run_forever()

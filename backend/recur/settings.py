@@ -188,6 +188,10 @@ class Settings(BaseSettings):
     seller_country: Annotated[str, BeforeValidator(lambda v: str(v).strip().upper())] = Field(
         default="US", pattern="^[A-Z]{2}$"
     )
+    #: Connections each process keeps open to PostgreSQL, and may open beyond that under a
+    #: burst (docs/operations.md, "Several instances"). SQLite has no pool.
+    db_pool_size: int = Field(default=10, ge=1, le=500)
+    db_max_overflow: int = Field(default=10, ge=0, le=500)
     #: Where login throttling keeps its counts: ``memory://`` (one server) or
     #: ``redis://host:port/db`` (shared by several). See docs/api.md, "Login throttling".
     rate_limit_storage: Stripped = "memory://"

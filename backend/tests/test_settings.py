@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from recur.db.engine import Database
 from recur.settings import ConfigurationError, Settings, known_variables, unknown_variables
 
 STRONG_KEY = "k7Qm2vXw9pLr4tZy8bNc3fHj6dGs5aEu1oIx"
@@ -200,3 +201,27 @@ def test_the_constructor_takes_what_it_is_given(monkeypatch: pytest.MonkeyPatch)
     assert settings.billing_time is None
     with pytest.raises(ValueError, match="RECUR_SECRET_KEY must be at least 32"):
         Settings(database_url=POSTGRES, secret_key="test", env="production")
+
+
+async def test_the_pool_is_sized_as_configured(var_dir: str) -> None:
+    settings = Settings.from_env(
+        {
+            "RECUR_VAR_DIR": var_dir,
+            "RECUR_DATABASE_URL": POSTGRES,
+            "RECUR_DB_POOL_SIZE": "4",
+            "RECUR_DB_MAX_OVERFLOW": "2",
+        }
+    )
+    db = Database.configured(settings)
+    try:
+        pool = db.engine.sync_engine.pool
+        assert pool.size() == 4  # type: ignore[attr-defined]
+        assert pool._max_overflow == 2  # type: ignore[attr-defined]
+    finally:
+        await db.dispose()
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "many"])
+def test_a_wrong_pool_size_is_named(var_dir: str, value: str) -> None:
+    with pytest.raises(ConfigurationError, match="RECUR_DB_POOL_SIZE"):
+        Settings.from_env({"RECUR_VAR_DIR": var_dir, "RECUR_DB_POOL_SIZE": value})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
@@ -19,20 +19,44 @@ from sqlalchemy.ext.asyncio import (
 
 from recur.db import sqlite
 
+if TYPE_CHECKING:
+    from recur.settings import Settings
+
+#: Connections each process's pool keeps open, and opens beyond that under a burst
+#: (PostgreSQL; ``RECUR_DB_POOL_SIZE``, ``RECUR_DB_MAX_OVERFLOW``; docs/operations.md).
+POOL_SIZE = 10
+MAX_OVERFLOW = 10
+
 
 class Database:
     """An engine and the session factory bound to it."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        pool_size: int = POOL_SIZE,
+        max_overflow: int = MAX_OVERFLOW,
+    ) -> None:
         self.url = async_url(url)
         self.engine: AsyncEngine = create_async_engine(
-            self.url, echo=echo, **_engine_options(self.url)
+            self.url, echo=echo, **_engine_options(self.url, pool_size, max_overflow)
         )
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _configure_sqlite)
             event.listen(self.engine.sync_engine, "begin", _begin_sqlite)
             event.listen(self.engine.sync_engine, "before_cursor_execute", _refuse_deferred_write)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def configured(cls, settings: Settings) -> Database:
+        """The database of ``settings``, with its pool sized as they say."""
+        return cls(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -85,14 +109,14 @@ def async_url(url: str) -> URL:
     return parsed
 
 
-def _engine_options(parsed: URL) -> dict[str, Any]:
+def _engine_options(parsed: URL, pool_size: int, max_overflow: int) -> dict[str, Any]:
     if parsed.get_backend_name() == "sqlite":
         options: dict[str, Any] = {"connect_args": {"timeout": 30}}
         module = sqlite.dbapi() if parsed.get_driver_name() == "aiosqlite" else None
         if module is not None:  # one hand-off to aiosqlite's thread per statement
             options["module"] = module
         return options
-    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+    return {"pool_pre_ping": True, "pool_size": pool_size, "max_overflow": max_overflow}
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
