@@ -4,6 +4,7 @@ wrong.
     python bench/load.py                     # SQLite, 50 clients, 60 s
     python bench/load.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/recur_load
     python bench/load.py --clients 10 --duration 10
+    python bench/load.py --instances 2 --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/recur_load
 
 Loads the demo data into a fresh database, gives every client a customer account of its own
 (USD or EUR, with a login), starts ``recur serve`` on a free loopback port and lets each
@@ -19,12 +20,18 @@ Afterwards, with the server stopped, the database is checked: document numbers o
 without gaps or duplicates, one order per checked-out cart and the order every checkout
 answered with, at most one open cart per account, no charge billed twice, every invoice's
 total equal to its lines. Results go to ``bench/results/load-<database>.json``.
+
+``--instances 2`` starts two ``recur serve`` on the one database, sharing their limits'
+counts in Redis (``--redis-url``), as docs/operations.md ("Several instances") deploys them:
+the shoppers are spread over the instances, and each instance has a finance user running the
+billing run, so that runs on different instances overlap. The books must still add up.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import random
 import statistics
@@ -255,26 +262,42 @@ async def rep(client: Client, deadline: float) -> None:
         await asyncio.sleep(0.5)
 
 
-async def drive(port: int, accounts: list[tuple[str, str]], duration: float, seed: int) -> Tally:
+async def drive(
+    ports: list[int], accounts: list[tuple[str, str]], duration: float, seed: int
+) -> Tally:
+    """The shoppers spread over the instances at ``ports``; a finance user on each, a rep on
+    the first."""
     tally = Tally()
     limits = httpx.Limits(max_connections=len(accounts) + 2)
     timeout = httpx.Timeout(60)
-    async with httpx.AsyncClient(
-        base_url=f"http://{HOST}:{port}", limits=limits, timeout=timeout
-    ) as http:
+    async with contextlib.AsyncExitStack() as stack:
+        https = [
+            await stack.enter_async_context(
+                httpx.AsyncClient(base_url=f"http://{HOST}:{port}", limits=limits, timeout=timeout)
+            )
+            for port in ports
+        ]
         deadline = time.monotonic() + duration
         shoppers = [
             shop(
                 Shopper(
-                    http, tally, email, PASSWORD, currency=currency, rng=random.Random(seed + n)
+                    https[n % len(https)],
+                    tally,
+                    email,
+                    PASSWORD,
+                    currency=currency,
+                    rng=random.Random(seed + n),
                 ),
                 deadline,
             )
             for n, (email, currency) in enumerate(accounts)
         ]
         staff = [
-            finance(Client(http, tally, "fiona@recur.example", "recur-demo"), deadline),
-            rep(Client(http, tally, "maria@recur.example", "recur-demo"), deadline),
+            *(
+                finance(Client(http, tally, "fiona@recur.example", "recur-demo"), deadline)
+                for http in https
+            ),
+            rep(Client(https[0], tally, "maria@recur.example", "recur-demo"), deadline),
         ]
         await asyncio.gather(*shoppers, *staff)
     return tally
@@ -418,7 +441,15 @@ def main() -> int:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--workers", type=int, default=1, help="recur serve --workers")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--instances", type=int, default=1, help="recur serve processes")
+    parser.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/0",
+        help="where several instances share their limits' counts",
+    )
     args = parser.parse_args()
+    if args.instances > 1 and not args.database_url:
+        parser.error("several instances share a PostgreSQL database: give --database-url")
     database = "postgresql" if args.database_url else "sqlite"
     with tempfile.TemporaryDirectory(prefix="recur-load-") as tmp:
         workdir = Path(tmp)
@@ -430,21 +461,32 @@ def main() -> int:
             env["RECUR_LOGIN_ATTEMPTS_PER_ADDRESS"] = "100000 per minute"
             run([*recur_command(), "demo"], env=env, cwd=workdir)
             accounts = asyncio.run(make_customers(database_url, args.clients))
+            if args.instances > 1:
+                env["RECUR_RATE_LIMIT_STORAGE"] = args.redis_url
             workers = ("--workers", str(args.workers)) if args.workers > 1 else ()
-            with serving(env, workdir, *workers) as port:
-                tally = asyncio.run(drive(port, accounts, args.duration, args.seed))
+            with contextlib.ExitStack() as instances:
+                ports = []
+                for n in range(args.instances):
+                    home = workdir / f"instance-{n}"
+                    home.mkdir()
+                    ports.append(instances.enter_context(serving(env, home, *workers)))
+                tally = asyncio.run(drive(ports, accounts, args.duration, args.seed))
             problems = asyncio.run(check_integrity(database_url, tally))
     results = {
         "database": database,
         "clients": args.clients,
+        "instances": args.instances,
+        "workers": args.workers,
         "duration_s": args.duration,
         **summary(tally, args.duration),
         "integrity_problems": problems,
     }
     RESULTS_DIR.mkdir(exist_ok=True)
-    (RESULTS_DIR / f"load-{database}.json").write_text(json.dumps(results, indent=2) + "\n")
+    name = f"load-{database}" + (f"-{args.instances}-instances" if args.instances > 1 else "")
+    (RESULTS_DIR / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n")
     print(
-        f"{database}: {args.clients} clients for {args.duration:.0f} s: {results['requests']} "
+        f"{database}, {args.instances} instance(s) × {args.workers} worker(s): "
+        f"{args.clients} clients for {args.duration:.0f} s: {results['requests']} "
         f"requests ({results['requests_per_second']}/s), {results['failures']} failures, "
         f"{results['checkouts']} checkouts, integrity: {problems or 'ok'}"
     )
