@@ -62,7 +62,7 @@ SERVICES: dict[str, set[str]] = {
     "usage": {"common", "catalog", "accounts"},
     "workflow": {"common", "accounts", "quotes", "orders", "subscriptions"},
     "billing": {"common", "accounts", "payments", "invoicing", "subscriptions", "usage"},
-    "metrics": {"common", "accounts", "quotes", "subscriptions"},
+    "metrics": {"common", "catalog", "accounts", "quotes", "subscriptions"},
     "integrations": {"common", "accounts"},
     "insights": {
         "common",

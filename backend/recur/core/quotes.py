@@ -7,6 +7,10 @@ those rounded amounts, never re-derived (see docs/domain.md, "Quotes" and "Money
 - one-time total: Σ net of the one-time lines;
 - MRR: ``round(Σ net of monthly lines + Σ net of yearly lines ÷ 12)``, a metric;
 - total contract value: one-time total + Σ net × periods in the term of the recurring lines.
+
+A metered line's quantity is the buyer's estimate of their usage, billed in arrears on what
+is measured (docs/usage.md, "Quotes"): it is committed to nothing, so it counts in neither
+the MRR nor the contract value, only in the estimated usage over the term.
 """
 
 from __future__ import annotations
@@ -61,6 +65,8 @@ class LineTerms:
     #: An automatic renewal's line: the net amount per period it renews from. The uplift
     #: raises this amount instead of the price of the quantity.
     base_amount: Decimal | None = None
+    #: A metered price's line: its quantity is an estimate of usage, billed in arrears.
+    metered: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ class QuoteTotals:
     one_time: Decimal
     monthly_recurring: Decimal
     total_contract_value: Decimal
+    #: The metered lines' estimates over the term: kept out of the MRR and contract value.
+    estimated_usage: Decimal
 
 
 def check_quantity(quantity: int) -> int:
@@ -287,12 +295,14 @@ def quote_totals(lines: Iterable[LineTerms], term_months: int, currency: str) ->
     lines = tuple(lines)
     check_term(term_months, (line.billing_period for line in lines))
     zero = Money.zero(currency).amount
-    one_time = monthly = yearly = recurring_total = zero
+    one_time = monthly = yearly = recurring_total = estimated = zero
     for line in lines:
         check_price_currency(line.price, currency)
         amounts = line_amounts(line, term_months)
         with exact_context():
-            if line.billing_period == BillingPeriod.ONE_TIME:
+            if line.metered:
+                estimated += amounts.total_amount
+            elif line.billing_period == BillingPeriod.ONE_TIME:
                 one_time += amounts.net_amount
             else:
                 recurring_total += amounts.total_amount
@@ -303,7 +313,12 @@ def quote_totals(lines: Iterable[LineTerms], term_months: int, currency: str) ->
     with exact_context():
         mrr = _round_divided(monthly * 12 + yearly, 12, currency)
         tcv = one_time + recurring_total
-    return QuoteTotals(one_time=one_time, monthly_recurring=mrr, total_contract_value=tcv)
+    return QuoteTotals(
+        one_time=one_time,
+        monthly_recurring=mrr,
+        total_contract_value=tcv,
+        estimated_usage=estimated,
+    )
 
 
 def needs_approval(discounts: Iterable[Decimal], threshold: Decimal) -> bool:

@@ -121,7 +121,7 @@ def test_quote_totals_worked_example() -> None:
     totals = quote_totals(lines, 24, "USD")
     # MRR = 74.38 + 1000/12 = 74.38 + 83.333... = 157.713... -> 157.71
     # TCV = 500 + 74.38 x 24 + 1000 x 2 = 500 + 1785.12 + 2000 = 4285.12
-    assert totals == QuoteTotals(D("500.00"), D("157.71"), D("4285.12"))
+    assert totals == QuoteTotals(D("500.00"), D("157.71"), D("4285.12"), D("0.00"))
     assert [str(v) for v in (totals.one_time, totals.monthly_recurring)] == ["500.00", "157.71"]
     assert str(totals.total_contract_value) == "4285.12"
 
@@ -139,7 +139,7 @@ def test_mrr_rounds_once_after_summing() -> None:
 def test_mrr_monthly_plus_yearly() -> None:
     lines = [line(flat("10.00", "EUR"), MONTH), line(flat("1200.00", "EUR"), YEAR)]
     totals = quote_totals(lines, 12, "EUR")
-    assert totals == QuoteTotals(D("0.00"), D("110.00"), D("1320.00"))
+    assert totals == QuoteTotals(D("0.00"), D("110.00"), D("1320.00"), D("0.00"))
 
 
 def test_jpy_totals() -> None:
@@ -171,7 +171,7 @@ def test_totals_refuse_a_partial_year_with_a_yearly_line() -> None:
 
 def test_one_time_only_quote_still_has_a_valid_term() -> None:
     totals = quote_totals([line(flat("99.90"), ONE_TIME, 3)], 1, "USD")
-    assert totals == QuoteTotals(D("99.90"), D("0.00"), D("99.90"))
+    assert totals == QuoteTotals(D("99.90"), D("0.00"), D("99.90"), D("0.00"))
 
 
 # --- rules -----------------------------------------------------------------------------

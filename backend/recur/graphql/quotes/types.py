@@ -209,6 +209,14 @@ class Quote(Node):
         return Money(amount=totals.monthly_recurring, currency=self.currency)
 
     @strawberry.field(
+        description="The metered lines' estimated usage over the term, priced: billed in "
+        "arrears on what is measured, so in neither the MRR nor the contract value."
+    )
+    async def estimated_usage_total(self, info: Info) -> Money:
+        totals = (await priced(info, self.model_)).totals
+        return Money(amount=totals.estimated_usage, currency=self.currency)
+
+    @strawberry.field(
         description="One-time total plus every recurring net over the term. For an "
         "amendment, what it adds to (or, negative, takes from) the contract, as its order "
         "schedules it: accepted, its order's schedule; open, the change preview's "

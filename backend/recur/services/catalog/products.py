@@ -14,8 +14,9 @@ from recur.core.catalog import BillingPeriod, ProductKind
 from recur.core.price_checks import VolumeCliff, price_problems, volume_cliffs
 from recur.core.pricing import PriceSpec, Tier, TierCharge, price_amount, tier_breakdown
 from recur.core.roles import Role
+from recur.core.usage import UsageType
 from recur.db.engine import Database
-from recur.db.models import Price, Product, product_upgrades
+from recur.db.models import Charge, Price, Product, product_upgrades
 from recur.services.common import Actor, Invalid, Page, PageRequest, Problem, paginate
 
 MAX_QUANTITY = 1_000_000
@@ -195,3 +196,9 @@ def preview_spec(spec: PriceSpec, quantity: int) -> tuple[Decimal, tuple[TierCha
     if problems:
         raise Invalid([Problem(p.field, p.message) for p in problems])
     return price_amount(spec, quantity), tier_breakdown(spec, quantity)
+
+
+def metered_charges() -> ColumnElement[bool]:
+    """The charges on metered prices (a condition on ``Charge``): billed in arrears on usage,
+    their quantity an estimate, so kept out of MRR and contract values (docs/usage.md)."""
+    return Charge.price_id.in_(select(Price.id).where(Price.usage_type == UsageType.METERED))

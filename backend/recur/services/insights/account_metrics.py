@@ -23,6 +23,7 @@ from recur.core.recurring import (
 from recur.db.engine import Database
 from recur.db.models import Charge, Invoice, Order, Payment, PaymentApplication, Subscription
 from recur.db.types import ScaledDecimal
+from recur.services.catalog import metered_charges
 
 #: ``onTimePaymentRate`` has this many decimal places (0.9167 is 91.67 %).
 RATE_PLACES = Decimal("0.0001")
@@ -116,6 +117,7 @@ async def recurring_charges(
         .where(
             Order.account_id.in_(set(account_ids)),
             Charge.billing_period.in_([BillingPeriod.MONTH, BillingPeriod.YEAR]),
+            ~metered_charges(),
             Charge.period_start <= until,
             or_(Charge.period_end.is_(None), Charge.period_end > since),
         )

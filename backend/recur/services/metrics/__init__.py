@@ -1,6 +1,6 @@
 """Revenue metrics and the dashboards built on them (docs/revenue-metrics.md).
 
-May call: common, accounts, quotes, subscriptions.
+May call: common, catalog, accounts, quotes, subscriptions.
 """
 
 from recur.services.metrics.dashboard import (

@@ -42,6 +42,7 @@ from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import Account, Charge, Order
 from recur.services.accounts import visible_accounts
+from recur.services.catalog import metered_charges
 from recur.services.common import Actor, Forbidden, Invalid, NotAuthenticated, Problem
 
 #: The longest window one request may ask for, in months (ten years).
@@ -207,7 +208,7 @@ def _monthly_statement(
             (func.max(Charge.period_index) - func.min(Charge.period_index) + 1).label("span"),
             func.count().label("charges"),
         )
-        .where(Charge.period_end.is_not(None), Charge.netted_on.is_(None))
+        .where(Charge.period_end.is_not(None), Charge.netted_on.is_(None), ~metered_charges())
         .group_by(Charge.quote_line_id)
         .subquery("lines")
     )

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from recur.core import quotes as rules
 from recur.core.lifecycle import QuoteKind, QuoteStatus
 from recur.core.money import Money
+from recur.core.usage import UsageType
 from recur.db.models import (
     Price,
     Quote,
@@ -48,6 +49,7 @@ def line_terms(line: QuoteLine, price: Price, uplift: Decimal = Decimal(0)) -> r
         discount_percent=line.discount_percent,
         uplift_percent=uplift,
         base_amount=line.base_amount,
+        metered=price.usage_type is UsageType.METERED,
     )
 
 

@@ -19,8 +19,8 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core.usage import Aggregation, UsageType, metered_amounts, period_bounds
-from recur.db.models import Charge, Price, SubscriptionItem, UsageRecord
-from recur.services.catalog import load_prices, price_spec
+from recur.db.models import Charge, SubscriptionItem, UsageRecord
+from recur.services.catalog import load_prices, metered_charges, price_spec
 from recur.services.common import ServiceError
 
 #: What one charge (and invoice line) may hold: the quantity column is a 32-bit integer.
@@ -31,17 +31,12 @@ class UsageTooLarge(ServiceError):
     code = "USAGE_TOO_LARGE"
 
 
-def metered_prices() -> ColumnElement[bool]:
-    """The charges on metered prices (a condition on ``Charge``)."""
-    return Charge.price_id.in_(select(Price.id).where(Price.usage_type == UsageType.METERED))
-
-
 def due_condition(as_of: date) -> ColumnElement[bool]:
     """Charges due by ``as_of``: licensed ones once their period has begun (in advance),
     metered ones once it has ended (in arrears; ``period_end`` is exclusive)."""
     return and_(
         Charge.period_start <= as_of,
-        or_(~metered_prices(), Charge.period_end.is_(None), Charge.period_end <= as_of),
+        or_(~metered_charges(), Charge.period_end.is_(None), Charge.period_end <= as_of),
     )
 
 

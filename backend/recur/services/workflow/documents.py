@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from recur.core.catalog import BillingPeriod
 from recur.core.money import Money
+from recur.core.usage import UsageType
 from recur.db.engine import Database
 from recur.db.models import Product
 from recur.documents import Acceptance, BillingDocument, DocumentKind, DocumentLine, Party
@@ -75,6 +76,11 @@ async def quote_document(
             ("One-time", totals.one_time),
             ("Recurring a month", totals.monthly_recurring),
             ("Total over the term, before tax", totals.total_contract_value),
+            *(
+                (("Estimated usage over the term, billed as used", totals.estimated_usage),)
+                if totals.estimated_usage
+                else ()
+            ),
         ),
     )
 
@@ -87,7 +93,9 @@ def _line(priced: PricedLine, product: Product) -> DocumentLine:
     explained = f"List {Money(amounts.list_amount, price.currency).format()} {period}"
     if line.discount_percent:
         explained += f", less {line.discount_percent.normalize():f} % discount"
-    if not once:
+    if price.usage_type is UsageType.METERED:
+        explained += "; an estimate: billed in arrears on the usage measured"
+    elif not once:
         explained += f"; {Money(amounts.total_amount, price.currency).format()} over the term"
     unit = (
         (amounts.net_amount / line.quantity).quantize(Decimal("0.000001"))

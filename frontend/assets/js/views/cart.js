@@ -9,7 +9,7 @@ import { PER_PERIOD, lineProduct } from "./pricing.js";
 
 const CART = `id version termMonths startDate currency
   lines { id quantity product { name sku } price { id billingPeriod } netAmount ${MONEY} totalAmount ${MONEY} }
-  oneTimeTotal ${MONEY} monthlyRecurringTotal ${MONEY} totalContractValue ${MONEY}`;
+  oneTimeTotal ${MONEY} monthlyRecurringTotal ${MONEY} totalContractValue ${MONEY} estimatedUsageTotal ${MONEY}`;
 const LOAD = `{ cart { ${CART} }
   subscriptions(first: 20, status: ACTIVE) { edges { node { id number currency termEndsOn items { id quantity price { id } } } } } }`;
 const PREVIEW = `query($input: SubscriptionChangeInput!) { previewSubscriptionChange(input: $input) {
@@ -232,6 +232,7 @@ function page(initial, account, navigate, live) {
         ["One-time", money(cart.oneTimeTotal.amount, c)],
         ["Monthly recurring", money(cart.monthlyRecurringTotal.amount, c)],
         ["Total contract value", money(cart.totalContractValue.amount, c), `over ${cart.termMonths} months`],
+        Number(cart.estimatedUsageTotal.amount) ? ["Estimated usage", money(cart.estimatedUsageTotal.amount, c), "billed as used, not committed"] : null,
       ]),
     );
   }

@@ -18,7 +18,7 @@ const FIELDS = `id number kind status version isCart startDate termMonths uplift
   changePreview { effectiveDate amountDueNow ${MONEY} monthlyRecurringRevenueBefore ${MONEY} newMonthlyRecurringRevenue ${MONEY}
     contractValueBefore ${MONEY} contractValueChange ${MONEY} contractValueAfter ${MONEY} summary
     lines { description periodStart periodEnd quantity explanation amount ${MONEY} } userErrors { message code } }
-  oneTimeTotal ${MONEY} monthlyRecurringTotal ${MONEY} totalContractValue ${MONEY} approvalRequired order { id number }
+  oneTimeTotal ${MONEY} monthlyRecurringTotal ${MONEY} totalContractValue ${MONEY} estimatedUsageTotal ${MONEY} approvalRequired order { id number }
   history { action toStatus comment at actor { name } }
   purchaseOrderNumber pdfUrl acceptance { signerName signerTitle acceptedAt version }`;
 const QUOTE = `query Quote($id: ID!) { quote(id: $id) { ${FIELDS} } approvalThresholdPercent }`;
@@ -352,6 +352,7 @@ export function render({ params, session, navigate }) {
         ["One-time", money(quote.oneTimeTotal.amount, c)],
         ["Monthly recurring", money(quote.monthlyRecurringTotal.amount, c)],
         ["Total contract value", money(quote.totalContractValue.amount, c), `over ${quote.termMonths} months`],
+        Number(quote.estimatedUsageTotal.amount) ? ["Estimated usage", money(quote.estimatedUsageTotal.amount, c), "billed as used, not committed"] : null,
       ]),
     );
   }
