@@ -219,13 +219,6 @@ async def test_bad_records_are_refused_by_field_and_the_good_ones_kept(db) -> No
         (6, "occurredAt", "NO_TIME_ZONE"),
     ]
     assert outcome.recorded == 1
-    # Once the period is invoiced, a record for it is refused: it would never be billed.
-    await billing.run_billing(db, as_of=PERIOD_END, now=NOW)
-    late = await usage.record_usage(
-        db, fiona, [usage.NewUsage(item, 1, at(START), "late")], now=at(PERIOD_END)
-    )
-    assert late.problems is not None
-    assert [p.code for p in late.problems] == ["PERIOD_INVOICED"]
 
 
 async def test_who_may_record_usage(db) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -53,7 +53,16 @@ class Charge(Base):
 
     __tablename__ = "charges"
     __table_args__ = (
-        UniqueConstraint("quote_line_id", "period_index"),
+        # One scheduled charge per line and period; a period's late-usage adjustments
+        # (``adjusts_charge_id``) come beside it (docs/usage.md, "Late records").
+        Index(
+            "uq_charges_line_period",
+            "quote_line_id",
+            "period_index",
+            unique=True,
+            sqlite_where=text("adjusts_charge_id IS NULL"),
+            postgresql_where=text("adjusts_charge_id IS NULL"),
+        ),
         # Covers what revenue metrics read of every charge, in line and period order
         # (docs/revenue-metrics.md).
         Index(
@@ -97,6 +106,9 @@ class Charge(Base):
     #: Set by the billing run when the charges of one item and period cancel each other out
     #: (an item removed before its period began): closed without a document.
     netted_on: Mapped[date | None] = mapped_column(Date)
+    #: A metered period's charge this one adjusts: usage recorded after that period was
+    #: invoiced, billed on a later invoice (docs/usage.md, "Late records").
+    adjusts_charge_id: Mapped[int | None] = mapped_column(ForeignKey("charges.id"))
 
     order: Mapped[Order] = relationship(back_populates="charges")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from recur.db.base import Base
@@ -19,6 +19,13 @@ class UsageRecord(Base):
     __table_args__ = (
         UniqueConstraint("subscription_item_id", "idempotency_key"),
         Index("ix_usage_records_item_time", "subscription_item_id", "occurred_at"),
+        # The few records waiting to be billed as an adjustment.
+        Index(
+            "ix_usage_records_late",
+            "subscription_item_id",
+            sqlite_where=text("late"),
+            postgresql_where=text("late"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,3 +37,6 @@ class UsageRecord(Base):
     #: Who sent it: a user, or a partner's API client.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     client_id: Mapped[str | None] = mapped_column(String(100))
+    #: Recorded for a period already invoiced, and not billed yet: the next billing run bills
+    #: the period's difference as an adjustment, then clears it (docs/usage.md, "Late records").
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -39,6 +39,7 @@ from recur.db.models import (
     Price,
 )
 from recur.services import usage
+from recur.services.billing.netting import net_out
 from recur.services.common import ServiceError
 from recur.services.invoicing import LineContext, bill_charges, with_line_context
 from recur.services.payments import has_credit
@@ -185,7 +186,10 @@ async def accounts_to_bill(
                     .group_by(model.account_id)
                 ):
                     documents[account_id] += count
-            charges: dict[int, list[int]] = defaultdict(list)
+            charges: dict[int, list[int]] = {
+                account_id: []
+                for account_id in await usage.accounts_with_late_usage(session, first, last)
+            }
             for account_id, charge_id in await session.execute(
                 select(Order.account_id, Charge.id)
                 .join(Charge, Charge.order_id == Order.id)
@@ -193,7 +197,7 @@ async def accounts_to_bill(
                 .where(*_due_uninvoiced(as_of))
                 .order_by(Order.account_id, Charge.id)
             ):
-                charges[account_id].append(charge_id)
+                charges.setdefault(account_id, []).append(charge_id)
         after = last
         due = [
             AccountDue(account_id, name, tuple(charges[account_id]), documents[account_id])
@@ -271,9 +275,12 @@ async def bill_account(
             return []
         account, credit = locked
         due_charges, context = await _due_charges(db, session, account_id, as_of, due)
+        adjustments = await usage.late_adjustments(session, account_id, due_charges)
+        if adjustments:  # usage recorded late for invoiced periods
+            due_charges, context = [*due_charges, *adjustments], None
         # Metered charges are priced now, from their period's usage, under the lock.
         await usage.rate_charges(session, due_charges)
-        charges = net_out(due_charges, as_of)
+        charges = net_out(usage.close_empty_adjustments(due_charges, as_of), as_of)
         if not charges:
             return []
         return await bill_charges(
@@ -286,24 +293,6 @@ async def bill_account(
             context=context,
             credit=credit,
         )
-
-
-def net_out(charges: Sequence[Charge], as_of: date) -> list[Charge]:
-    """Close the charges of one item and period that add up to nothing (an item removed or
-    a subscription cancelled before the period began: its scheduled charge and the
-    amendment's credit) without a document, and return the others."""
-    groups: dict[tuple[object, ...], list[Charge]] = defaultdict(list)
-    for charge in charges:
-        if charge.subscription_item_id is not None and charge.period_end is not None:
-            key = (charge.subscription_item_id, charge.period_end)
-            groups[key].append(charge)
-    netted: set[int] = set()
-    for group in groups.values():
-        if len(group) > 1 and not sum(charge.amount for charge in group):
-            for charge in group:
-                charge.netted_on = as_of
-                netted.add(charge.id)
-    return [charge for charge in charges if charge.id not in netted]
 
 
 async def _term_ends(db: Database, result: BillingRunResult, *, as_of: date, now: datetime) -> None:

@@ -29,6 +29,8 @@ def unit_amount(charge: Charge) -> Decimal | None:
 def describe_charge(product: Product, charge: Charge) -> str:
     if charge.period_end is None:
         return product.name
+    if charge.adjusts_charge_id is not None:
+        return f"{product.name}: usage recorded late"
     return f"{product.name} ({PERIOD_WORDS.get(charge.billing_period, '')})"
 
 
@@ -36,6 +38,11 @@ def word(charge: Charge, order: Order) -> str:
     """The line's explanation as the customer reads it: "25 → 30 from Dec 2, 28 of 30
     days", "Quantity 25, list USD 500.00, 10 % discount"."""
     parts: list[str] = []
+    if charge.adjusts_charge_id is not None and charge.period_end is not None:
+        last = charge.period_end - timedelta(days=1)
+        parts.append(
+            f"Recorded after {short_day(charge.period_start)} – {short_day(last)} was invoiced"
+        )
     if charge.quantity_before is None and charge.quantity > 0:
         # The list amount of the whole quantity: a flat or tiered price has no one unit price.
         listed = Money(charge.list_amount, order.currency)
@@ -59,6 +66,8 @@ def explain(charge: Charge, product: Product, quote: Quote, order: Order) -> str
     """Where an invoice line's amount comes from, in words and numbers."""
     if charge.quantity_before is not None:
         return _explain_change(charge, product, quote, order)
+    if charge.adjusts_charge_id is not None:
+        return _explain_late_usage(charge, product, quote, order)
     currency = order.currency
     listed = Money(charge.list_amount, currency).format()
     net = Money(charge.amount, currency).format()
@@ -106,4 +115,23 @@ def _explain_change(charge: Charge, product: Product, quote: Quote, order: Order
         f"{product.name}, {change}{discount}: {share}, {_period(charge)}. "
         f"Change effective {order.start_date.isoformat()}: "
         f"amendment quote {quote.number}, order {order.number}."
+    )
+
+
+def _explain_late_usage(charge: Charge, product: Product, quote: Quote, order: Order) -> str:
+    """An adjustment for usage recorded after its period was invoiced: the packages and
+    amounts it adds to (or, a later reading being lower, takes from) what was billed."""
+    currency = order.currency
+    listed = Money(charge.list_amount, currency).format()
+    net = Money(charge.amount, currency).format()
+    discount = (
+        f", less {charge.discount_percent.normalize():f} % discount = {net}"
+        if charge.discount_percent
+        else ""
+    )
+    return (
+        f"{product.name}: usage recorded after the period was invoiced, {_period(charge)}. "
+        f"The period's usage now comes to {charge.quantity:+d} packages over what was billed: "
+        f"list {listed}{discount}. From quote {quote.number}, order {order.number}; amounts "
+        "rounded once to the cent."
     )

@@ -4,6 +4,11 @@ and the upcoming invoice (docs/usage.md).
 May call: common, catalog, accounts.
 """
 
+from recur.services.usage.late import (
+    accounts_with_late_usage,
+    close_empty_adjustments,
+    late_adjustments,
+)
 from recur.services.usage.rating import (
     Rated,
     UsageTooLarge,
@@ -39,8 +44,11 @@ __all__ = [
     "UsageOutcome",
     "UsageProblem",
     "UsageTooLarge",
+    "accounts_with_late_usage",
     "aggregate_usage",
+    "close_empty_adjustments",
     "due_condition",
+    "late_adjustments",
     "rate",
     "rate_charges",
     "record_usage",

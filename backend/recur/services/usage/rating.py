@@ -5,6 +5,11 @@ An order schedules a metered item's charges like any other (one per period, at t
 estimate); those charges fall due once their period has ended (``due_condition``), and
 :func:`rate_charges` then sets each one's quantity and amount from the usage recorded for
 its item within its period, in the billing transaction.
+
+What a period's charge bills is the whole period's rating less what its charges on invoices
+not void have billed already: nothing the first time, the period's own charge when usage
+recorded late is billed by an adjustment charge (``late.py``). So whatever is voided and
+billed again, a period is billed its rating once, in total.
 """
 
 from __future__ import annotations
@@ -18,8 +23,9 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from recur.core.lifecycle import InvoiceStatus
 from recur.core.usage import Aggregation, UsageType, metered_amounts, period_bounds
-from recur.db.models import Charge, SubscriptionItem, UsageRecord
+from recur.db.models import Charge, Invoice, InvoiceLine, SubscriptionItem, UsageRecord
 from recur.services.catalog import load_prices, metered_charges, price_spec
 from recur.services.common import ServiceError
 
@@ -86,12 +92,62 @@ async def aggregate_usage(
 
 @dataclass(frozen=True)
 class Rated:
-    """A metered charge's quantity (packages) and amounts from its period's usage."""
+    """A metered charge's quantity (packages) and amounts: what is left to bill of its
+    period's usage (``usage``, the whole period's, and what it comes to in all:
+    ``period_quantity`` packages, ``period_amount``)."""
 
     usage: int
     quantity: int
     list_amount: Decimal
     amount: Decimal
+    period_quantity: int = 0
+    period_amount: Decimal = Decimal(0)
+
+
+#: Packages, list amount and net amount.
+Billed = tuple[int, Decimal, Decimal]
+
+
+def invoiced() -> ColumnElement[bool]:
+    """The charges an invoice not void bills (a condition on ``Charge``)."""
+    return (
+        select(InvoiceLine.id)
+        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+        .where(InvoiceLine.charge_id == Charge.id, Invoice.status != InvoiceStatus.VOID)
+        .exists()
+    )
+
+
+def own_period_charges() -> tuple[ColumnElement[bool], ...]:
+    """A period's own charge and its adjustments, not an amendment's (which bill nothing)."""
+    return (Charge.quantity_before.is_(None), Charge.period_delta.is_(None))
+
+
+async def billed_by_period(
+    session: AsyncSession, item_ids: Iterable[int]
+) -> dict[tuple[int, date], Billed]:
+    """What the metered charges of ``item_ids`` on invoices not void have billed, by item
+    and period start."""
+    rows = await session.execute(
+        select(
+            Charge.subscription_item_id,
+            Charge.period_start,
+            func.sum(Charge.quantity),
+            func.sum(Charge.list_amount),
+            func.sum(Charge.amount),
+        )
+        .where(
+            Charge.subscription_item_id.in_(set(item_ids)),
+            metered_charges(),
+            *own_period_charges(),
+            invoiced(),
+        )
+        .group_by(Charge.subscription_item_id, Charge.period_start)
+    )
+    return {
+        (item or 0, start): (int(quantity), Decimal(listed), Decimal(net))
+        for item, start, quantity, listed, net in rows
+    }
 
 
 async def rate(
@@ -120,6 +176,8 @@ async def rate(
     for charge in metered:
         assert charge.period_end is not None
         periods[(charge.period_start, charge.period_end)].append(charge)
+    billed = await billed_by_period(session, {c.subscription_item_id or 0 for c in metered})
+    nothing: Billed = (0, Decimal(0), Decimal(0))
     rated: dict[int, Rated] = {}
     for (start, end), group in periods.items():
         starts, ends = period_bounds(start, end)
@@ -135,7 +193,10 @@ async def rate(
             starts,
             ends,
         )
-        for charge in group:
+        # The first of a period's charges here bills what is left of it; any other (an
+        # adjustment due beside its voided period charge) nothing more.
+        left: dict[int, Billed] = {}
+        for charge in sorted(group, key=lambda c: c.id):
             assert charge.subscription_item_id is not None
             if charge.quantity_before is not None or charge.period_delta is not None:
                 rated[charge.id] = Rated(0, charge.quantity, charge.list_amount, Decimal(0))
@@ -155,7 +216,12 @@ async def rate(
                     f"Item {charge.subscription_item_id}'s usage from {start} to {end} is "
                     f"more packages ({count:,}) than one invoice line holds."
                 )
-            rated[charge.id] = Rated(used, count, list_amount, net)
+            item = charge.subscription_item_id
+            done = left.get(item, billed.get((item, start), nothing))
+            rated[charge.id] = Rated(
+                used, count - done[0], list_amount - done[1], net - done[2], count, net
+            )
+            left[item] = (count, list_amount, net)
     return rated
 
 

@@ -17,15 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core.invoices import invoice_totals
-from recur.core.lifecycle import InvoiceStatus
 from recur.core.usage import UsageType
 from recur.db.engine import Database
 from recur.db.models import (
     Account,
     Charge,
     CreditNoteLine,
-    Invoice,
-    InvoiceLine,
     Order,
     Price,
     Product,
@@ -33,7 +30,8 @@ from recur.db.models import (
 )
 from recur.services.accounts import visible_accounts
 from recur.services.common import Actor
-from recur.services.usage.rating import rate
+from recur.services.usage.late import with_late_usage
+from recur.services.usage.rating import invoiced, rate
 
 
 @dataclass(frozen=True)
@@ -88,15 +86,9 @@ async def _subscription(
 async def _charges(session: AsyncSession, subscription_id: int) -> list[tuple[Charge, bool]]:
     """The subscription's charges not netted, each with whether an invoice or credit note
     (not void) bills it."""
-    invoiced = (
-        select(InvoiceLine.id)
-        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-        .where(InvoiceLine.charge_id == Charge.id, Invoice.status != InvoiceStatus.VOID)
-        .exists()
-    )
     credited = select(CreditNoteLine.id).where(CreditNoteLine.charge_id == Charge.id).exists()
     rows = await session.execute(
-        select(Charge, invoiced | credited)
+        select(Charge, invoiced() | credited)
         .join(Order, Order.id == Charge.order_id)
         .where(Order.subscription_id == subscription_id, Charge.netted_on.is_(None))
         .order_by(Charge.period_start, Charge.id)
@@ -134,6 +126,7 @@ async def usage_to_date(
             and c.period_end is not None
             and c.quantity_before is None
             and c.period_delta is None
+            and c.adjusts_charge_id is None
             and c.period_start <= now.date()
         ]
         rated = await rate(session, [c for c, _ in begun], until=now)
@@ -149,8 +142,8 @@ async def usage_to_date(
                 charge.period_start,
                 charge.period_end,
                 figures.usage,
-                charge.quantity if billed else figures.quantity,
-                charge.amount if billed else figures.amount,
+                figures.period_quantity,
+                figures.period_amount,
                 billed,
             )
         )
@@ -186,21 +179,34 @@ async def upcoming_invoice(
         if found is None:
             return None
         subscription, account = found
-        pending = [c for c, billed in await _charges(session, subscription_id) if not billed]
-        metered = await _metered_price_ids(session, pending)
+        charges = await _charges(session, subscription_id)
+        pending = [c for c, billed in charges if not billed]
+        metered = await _metered_price_ids(session, [c for c, _ in charges])
+        # Invoiced periods with usage recorded since: the next run bills the difference.
+        late = await with_late_usage(
+            session,
+            [
+                c
+                for c, billed in charges
+                if billed and c.price_id in metered and c.adjusts_charge_id is None
+            ],
+        )
 
         def due(charge: Charge) -> date:
             if charge.price_id in metered and charge.period_end is not None:
                 return charge.period_end
             return charge.period_start
 
-        if not pending:
+        if not pending and not late:
             return None
-        issue_date = max(today, min(due(charge) for charge in pending))
+        issue_date = max(today, min([*(due(c) for c in pending), *([today] if late else [])]))
         billed = [charge for charge in pending if due(charge) <= issue_date]
-        rated = await rate(session, billed, until=now)
-        names = await _product_names(session, billed)
+        rated = await rate(session, [*billed, *late], until=now)
+        names = await _product_names(session, [*billed, *late])
     lines = _net_out([(c, rated[c.id].amount if c.id in rated else c.amount) for c in billed])
+    lines += [(c, rated[c.id].amount) for c in late if rated[c.id].quantity or rated[c.id].amount]
+    if not lines:
+        return None
     totals = invoice_totals(
         (amount for _, amount in lines), account.tax_rate_percent, subscription.currency
     )
@@ -209,7 +215,7 @@ async def upcoming_invoice(
         currency=subscription.currency,
         lines=[
             UpcomingLine(
-                description=_describe(names[c.product_id], c, c.id in rated),
+                description=_describe(names[c.product_id], c, c.id in rated, c in late),
                 product_name=names[c.product_id],
                 period_start=c.period_start,
                 period_end=c.period_end,
@@ -226,8 +232,10 @@ async def upcoming_invoice(
     )
 
 
-def _describe(name: str, charge: Charge, metered: bool) -> str:
+def _describe(name: str, charge: Charge, metered: bool, late: bool = False) -> str:
     if charge.period_end is None:
         return name
     period = f"{charge.period_start:%Y-%m-%d} to {charge.period_end:%Y-%m-%d}"
+    if late:
+        return f"{name}, usage recorded late for {period}"
     return f"{name}, usage {period}" if metered else f"{name}, {period}"

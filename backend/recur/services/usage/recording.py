@@ -5,9 +5,14 @@ Who may record: admins and finance for any account, and partner clients with the
 ``usage:write`` scope for the accounts linked to their partner. A record must name a
 metered item the sender may reach, a quantity from 0 to ``MAX_USAGE_QUANTITY``, a time
 within the item's service (from the subscription's start, before the item ended, the
-subscription was cancelled or its term ended, and not in the future) and in a period not
-invoiced yet, and a key of 1 to 100 characters. Sending a key again for the same item
-records nothing and answers with the first record.
+subscription was cancelled or its term ended, and not in the future), and a key of 1 to
+100 characters. Sending a key again for the same item records nothing and answers with the
+first record. A record for a period already invoiced is kept as ``late``: the next billing
+run bills the period's difference as an adjustment (``services/usage/late.py``).
+
+On PostgreSQL the items' accounts are share-locked while their records are checked and
+written: a billing run holds the account's lock while it rates a period, so a record is
+either in the usage it rates or, if it arrives after, marked late — never lost between.
 """
 
 from __future__ import annotations
@@ -100,9 +105,12 @@ class _Item:
     invoiced_until: datetime | None
 
 
-async def _items(session: AsyncSession, actor: Actor, ids: set[int]) -> dict[int, _Item]:
-    """The items of ``ids`` the actor may reach, with when they may measure usage."""
-    rows = await session.execute(
+async def _items(
+    db: Database, session: AsyncSession, actor: Actor, ids: set[int]
+) -> dict[int, _Item]:
+    """The items of ``ids`` the actor may reach, with when they may measure usage and up to
+    when their usage has been invoiced (their accounts share-locked on PostgreSQL)."""
+    statement = (
         select(
             SubscriptionItem.id,
             Price.usage_type,
@@ -115,7 +123,11 @@ async def _items(session: AsyncSession, actor: Actor, ids: set[int]) -> dict[int
         .join(Account, Account.id == Subscription.account_id)
         .join(Price, Price.id == SubscriptionItem.price_id)
         .where(SubscriptionItem.id.in_(ids), _reachable(actor))
+        .order_by(Account.id)
     )
+    if not db.is_sqlite:  # SQLite's one writer at a time serialises with the billing run
+        statement = statement.with_for_update(read=True, of=Account)
+    rows = await session.execute(statement)
     invoiced = dict(
         (
             await session.execute(
@@ -173,12 +185,12 @@ def _problem(index: int, new: NewUsage, item: _Item | None, now: datetime) -> Us
             f"{item.ends:%Y-%m-%d} (exclusive)."
         )
         return refuse("occurredAt", message, "OUTSIDE_SERVICE")
-    if item.invoiced_until is not None and at < item.invoiced_until:
-        message = (
-            f"The item's usage up to {item.invoiced_until:%Y-%m-%d} has been invoiced already."
-        )
-        return refuse("occurredAt", message, "PERIOD_INVOICED")
     return None
+
+
+def _is_late(new: NewUsage, item: _Item) -> bool:
+    """Whether the record falls in a period already invoiced."""
+    return item.invoiced_until is not None and new.occurred_at < item.invoiced_until
 
 
 def _insert(db: Database) -> Any:
@@ -196,12 +208,13 @@ def _insert(db: Database) -> Any:
 _UNNEST = text(
     """
     INSERT INTO usage_records (subscription_item_id, quantity, occurred_at, idempotency_key,
-                               recorded_at, user_id, client_id)
+                               recorded_at, user_id, client_id, late)
     SELECT item, quantity, occurred_at, key, CAST(:recorded_at AS TIMESTAMPTZ),
-           CAST(:user_id AS INTEGER), CAST(:client_id AS VARCHAR)
+           CAST(:user_id AS INTEGER), CAST(:client_id AS VARCHAR), late
     FROM unnest(CAST(:items AS INTEGER[]), CAST(:quantities AS BIGINT[]),
-                CAST(:times AS TIMESTAMPTZ[]), CAST(:keys AS VARCHAR[]))
-         AS batch(item, quantity, occurred_at, key)
+                CAST(:times AS TIMESTAMPTZ[]), CAST(:keys AS VARCHAR[]),
+                CAST(:lates AS BOOLEAN[]))
+         AS batch(item, quantity, occurred_at, key, late)
     ON CONFLICT (subscription_item_id, idempotency_key) DO NOTHING
     RETURNING id
     """
@@ -209,7 +222,11 @@ _UNNEST = text(
 
 
 async def _write(
-    db: Database, session: AsyncSession, actor: Actor, rows: list[NewUsage], now: datetime
+    db: Database,
+    session: AsyncSession,
+    actor: Actor,
+    rows: list[tuple[NewUsage, bool]],
+    now: datetime,
 ) -> int:
     """Insert ``rows`` (checked), passing over keys already recorded; how many were new."""
     client_id = actor.client_id if actor.is_partner else None
@@ -220,10 +237,11 @@ async def _write(
                 "recorded_at": now,
                 "user_id": actor.user_id,
                 "client_id": client_id,
-                "items": [r.subscription_item_id for r in rows],
-                "quantities": [r.quantity for r in rows],
-                "times": [r.occurred_at for r in rows],
-                "keys": [r.idempotency_key for r in rows],
+                "items": [r.subscription_item_id for r, _ in rows],
+                "quantities": [r.quantity for r, _ in rows],
+                "times": [r.occurred_at for r, _ in rows],
+                "keys": [r.idempotency_key for r, _ in rows],
+                "lates": [late for _, late in rows],
             },
         )
         return len(result.all())
@@ -236,8 +254,9 @@ async def _write(
             "recorded_at": now,
             "user_id": actor.user_id,
             "client_id": client_id,
+            "late": late,
         }
-        for r in rows
+        for r, late in rows
     ]
     return len((await session.execute(_insert(db), values)).all())
 
@@ -251,14 +270,16 @@ async def record_usage(
     outcome = UsageOutcome(problems=[])
     assert outcome.problems is not None
     async with db.transaction() as session:
-        items = await _items(session, actor, {r.subscription_item_id for r in records})
+        items = await _items(db, session, actor, {r.subscription_item_id for r in records})
         rows = []
         for index, new in enumerate(records):
-            problem = _problem(index, new, items.get(new.subscription_item_id), now)
+            item = items.get(new.subscription_item_id)
+            problem = _problem(index, new, item, now)
             if problem is not None:
                 outcome.problems.append(problem)
             else:
-                rows.append(new)
+                assert item is not None
+                rows.append((new, _is_late(new, item)))
         if rows:
             outcome.recorded = await _write(db, session, actor, rows, now)
             outcome.duplicates = len(rows) - outcome.recorded
