@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, expect
 
 from e2e.people import person, shot
 from e2e.server import running_server
+from e2e.test_admin_catalog import calculator, fill_tiers
 
 
 @pytest.fixture(scope="module")
@@ -70,19 +71,36 @@ def test_a_partner_posts_usage_and_the_run_invoices_what_the_customer_was_shown(
             token=adam,
         )["createProduct"]
     )["product"]["id"]
-    price = one(
-        gql(
-            server,
-            """mutation($p: ID!) { addPrice(input: {productId: $p, currency: "EUR",
-              billingPeriod: MONTH, model: TIERED, usageType: METERED, aggregation: SUM,
-              packageSize: 1000, tiers: [{upTo: 10, unitAmount: "2.00"},
-              {upTo: null, unitAmount: "1.50"}]}) { price { id usageType packageSize }
-              userErrors { field message code } } }""",
-            {"p": product},
-            token=adam,
-        )["addPrice"]
-    )["price"]
-    assert (price["usageType"], price["packageSize"]) == ("METERED", 1000)
+    # Adam prices it in the catalog screens: metered, per 1,000 events, graduated tiers.
+    with person(browser, server, "adam@recur.example") as page:
+        page.goto(f"{server}/admin/catalog/{product}")
+        page.get_by_role("link", name="Add price").click()
+        page.get_by_role("textbox", name="Currency").fill("EUR")
+        page.get_by_label("Charged on").select_option(label="Measured usage")
+        page.get_by_label("Model").select_option(label="Graduated tiers")
+        fill_tiers(page, [("10", "2.00", "0"), ("", "1.50", "0")])
+        page.get_by_label("Usage counted as").select_option(label="Period total")
+        page.get_by_label("Units per package").fill("1000")
+        calculator(page).get_by_label("Packages").fill("16")
+        expect(calculator(page).get_by_test_id("calculator-total")).to_have_text("€29.00")
+        shot(page, "usage-admin-price-form")
+        page.get_by_role("button", name="Add price").click()
+        prices = page.get_by_role("table", name="Prices, archived ones included")
+        expect(prices).to_contain_text("Metered")
+        expect(prices).to_contain_text("per 1,000 units used / month, billed in arrears")
+        shot(page, "usage-admin-product")
+    [price] = gql(
+        server,
+        """query($p: ID!) { product(id: $p) { prices { id usageType aggregation
+          packageSize } } }""",
+        {"p": product},
+        token=adam,
+    )["product"]["prices"]
+    assert (price["usageType"], price["aggregation"], price["packageSize"]) == (
+        "METERED",
+        "SUM",
+        1000,
+    )
 
     # Bob (Globex, a Northwind customer) buys it: an estimate of 5 packages a month.
     bob = login(server, "bob@globex.example")

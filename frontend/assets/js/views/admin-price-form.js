@@ -5,7 +5,7 @@ import { graphql, mutate } from "../api.js";
 import { alertBox, debounce, emptyState, errorState, field, formatMoney, h, loading, pageHead, path, select, table, toast } from "../ui.js";
 import { adminNav } from "./admin.js";
 import { cliffText } from "./admin-catalog.js";
-import { MODEL_LABEL, PERIOD_LABEL } from "./pricing.js";
+import { AGGREGATION_LABEL, MODEL_LABEL, PERIOD_LABEL, USAGE_LABEL } from "./pricing.js";
 
 const PRODUCT = `query PriceFormProduct($id: ID!) { product(id: $id) { id sku name kind } }`;
 const PREVIEW = `query PricePreview($input: PriceSpecInput!, $quantity: Int!) {
@@ -38,16 +38,23 @@ function form(product, session, navigate) {
     billingPeriod: select(periods.map((p) => [p, PERIOD_LABEL[p]]), periods[0]),
     model: select(Object.entries(MODEL_LABEL), "TIERED"),
     unitAmount: h("input", { inputmode: "decimal", autocomplete: "off" }),
+    usageType: select(Object.entries(USAGE_LABEL), "LICENSED"),
+    aggregation: select(Object.entries(AGGREGATION_LABEL), "SUM"),
+    packageSize: h("input", { type: "number", min: 1, step: 1, value: 1, inputmode: "numeric", class: "input--qty" }),
   };
   const fields = {
     currency: field("Currency", controls.currency, "ISO 4217 code, e.g. USD, EUR, JPY."),
     billingPeriod: field("Billing", controls.billingPeriod),
+    ...(product.kind === "ONE_TIME" ? {} : { usageType: field("Charged on", controls.usageType, "Measured usage is billed when each period ends.") }),
     model: field("Model", controls.model),
     unitAmount: field("Amount", controls.unitAmount, "Per period (flat) or per unit; up to 6 decimals."),
+    aggregation: field("Usage counted as", controls.aggregation, "How a period's records make one quantity: all added, the highest, or the latest."),
+    packageSize: field("Units per package", controls.packageSize, "1000 prices per 1,000 units; a part package counts whole."),
   };
   const tiers = tierEditor(() => update());
   const problem = alertBox();
   const quantity = h("input", { type: "number", min: 0, max: 1000000, step: 1, value: 10, class: "input--qty" });
+  const quantityField = field("Quantity", quantity);
   const result = h("div", { class: "calculator__result", "aria-live": "polite" });
   const save = h("button", { class: "button button--primary", type: "submit" }, "Add price");
 
@@ -58,6 +65,13 @@ function form(product, session, navigate) {
     else input.unitAmount = controls.unitAmount.value.trim() || null;
     return input;
   }
+
+  /** How it is charged, for a subscription product: licensed, or metered with its counting. */
+  function usage() {
+    if (!metered()) return { usageType: "LICENSED" };
+    return { usageType: "METERED", aggregation: controls.aggregation.value, packageSize: Number(controls.packageSize.value) || 0 };
+  }
+  const metered = () => product.kind !== "ONE_TIME" && controls.usageType.value === "METERED";
 
   /** Each userError under its field: ["input", "tiers", "2", "upTo"] → tier 3's "Up to". */
   function showErrors(userErrors, focus) {
@@ -81,7 +95,7 @@ function form(product, session, navigate) {
       const { pricePreview } = await graphql(PREVIEW, { input: spec(), quantity: Number(quantity.value) || 0 });
       if (mine !== request) return;
       showErrors(pricePreview.userErrors, false);
-      result.replaceChildren(...(pricePreview.amount ? preview(pricePreview, quantity.value) : [h("span", { class: "calculator__note" }, "Fix the highlighted fields to see what it costs.")]));
+      result.replaceChildren(...(pricePreview.amount ? preview(pricePreview, quantity.value, metered() ? Number(controls.packageSize.value) || 1 : null) : [h("span", { class: "calculator__note" }, "Fix the highlighted fields to see what it costs.")]));
     } catch (error) {
       if (mine === request) result.replaceChildren(h("span", { class: "text-danger" }, error.message));
     }
@@ -93,8 +107,12 @@ function form(product, session, navigate) {
     const tiered = TIERED.includes(controls.model.value);
     fields.unitAmount.hidden = tiered;
     tiers.element.hidden = !tiered;
+    fields.aggregation.hidden = fields.packageSize.hidden = !metered();
+    quantityField.querySelector("label").textContent = metered() && Number(controls.packageSize.value) > 1 ? "Packages" : "Quantity";
   }
   controls.model.addEventListener("change", () => { showModel(); update(); });
+  controls.usageType.addEventListener("change", () => { showModel(); update(); });
+  controls.packageSize.addEventListener("input", () => { showModel(); update(); });
   for (const control of [controls.currency, controls.unitAmount, quantity]) control.addEventListener("input", update);
   showModel();
   calculate();
@@ -103,7 +121,7 @@ function form(product, session, navigate) {
     "form",
     { class: "product-layout", novalidate: true },
     h("div", { class: "card" }, h("div", { class: "card__body stack" }, problem, h("div", { class: "price-fields" }, Object.values(fields)), tiers.element, h("div", { class: "actions" }, h("a", { class: "button", href: path("/admin/catalog", product.id) }, "Cancel"), save))),
-    h("aside", { class: "card", "aria-labelledby": "calculator-title" }, h("div", { class: "card__body calculator" }, h("h2", { id: "calculator-title", class: "section-title" }, "Calculator"), field("Quantity", quantity), result)),
+    h("aside", { class: "card", "aria-labelledby": "calculator-title" }, h("div", { class: "card__body calculator" }, h("h2", { id: "calculator-title", class: "section-title" }, "Calculator"), quantityField, result)),
   );
   element.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -111,7 +129,7 @@ function form(product, session, navigate) {
     if (local.length) return showErrors(local, true);
     save.disabled = true;
     try {
-      await mutate(ADD, { input: { ...spec(), productId: product.id, billingPeriod: controls.billingPeriod.value } }, "addPrice");
+      await mutate(ADD, { input: { ...spec(), ...usage(), productId: product.id, billingPeriod: controls.billingPeriod.value } }, "addPrice");
       toast("Price added.");
       navigate(path("/admin/catalog", product.id));
     } catch (error) {
@@ -131,7 +149,7 @@ function form(product, session, navigate) {
 }
 
 /** The calculator's answer: the total, how each tier makes it, and any volume cliff. */
-function preview(answer, quantity) {
+function preview(answer, quantity, packageSize = null) {
   const currency = answer.amount.currency;
   const cliffs = answer.volumeCliffs.map((c) => h("p", { class: "notice notice--warn", role: "alert" }, cliffText(c), " Buyers would rather order more: add a flat fee to the cheaper band to bridge it."));
   const breakdown = answer.breakdown.length
@@ -146,7 +164,7 @@ function preview(answer, quantity) {
       )
     : null;
   return [
-    h("span", { class: "calculator__note" }, `${Number(quantity).toLocaleString()} for one period`),
+    h("span", { class: "calculator__note" }, packageSize > 1 ? `${Number(quantity).toLocaleString()} packages (${(Number(quantity) * packageSize).toLocaleString()} units) used in one period` : `${Number(quantity).toLocaleString()} for one period`),
     h("span", { class: "calculator__total", "data-testid": "calculator-total" }, formatMoney(answer.amount.amount, currency)),
     breakdown,
     ...cliffs,

@@ -4,14 +4,14 @@ import { graphql, mutate } from "../api.js";
 import { badge, confirmDialog, detailList, emptyState, errorState, field, formDialog, h, loading, pageHead, path, showFieldErrors, table, toast } from "../ui.js";
 import { adminNav } from "./admin.js";
 import { KIND_LABEL, cliffText } from "./admin-catalog.js";
-import { MODEL_LABEL, PERIOD_LABEL, priceSummary } from "./pricing.js";
+import { AGGREGATION_LABEL, MODEL_LABEL, PERIOD_LABEL, priceSummary } from "./pricing.js";
 
 const PRODUCT = `query AdminProduct($id: ID!) {
   product(id: $id) {
     id sku name description category kind active
     upgradesTo { id }
     prices(includeArchived: true) {
-      id currency billingPeriod model unitAmount active
+      id currency billingPeriod model unitAmount active usageType aggregation packageSize
       tiers { upTo unitAmount flatAmount }
       volumeCliffs { quantity amount { amount currency } fewer fewerAmount { amount } }
     }
@@ -88,7 +88,7 @@ function pricesTable(prices, reload) {
   return table(
     [
       { label: "Currency", cell: (p) => p.currency },
-      { label: "Billing", cell: (p) => PERIOD_LABEL[p.billingPeriod] },
+      { label: "Billing", cell: (p) => (p.usageType === "METERED" ? [PERIOD_LABEL[p.billingPeriod], " ", badge("Metered", "info"), h("div", { class: "line-meta" }, AGGREGATION_LABEL[p.aggregation])] : PERIOD_LABEL[p.billingPeriod]) },
       { label: "Model", cell: (p) => MODEL_LABEL[p.model] },
       { label: "Price", cell: priceCell },
       { label: "Status", cell: (p) => (p.active ? badge("Current", "ok") : badge("Archived")) },

@@ -14,7 +14,7 @@ const PRODUCTS = `query Catalog($first: Int!, $after: String, $search: String, $
     pageInfo { hasNextPage endCursor }
     edges { node {
       id sku name description category kind
-      prices(currency: $currency) { id currency billingPeriod model unitAmount tiers { upTo unitAmount } }
+      prices(currency: $currency) { id currency billingPeriod model unitAmount usageType packageSize tiers { upTo unitAmount } }
     } }
   }
 }`;

@@ -18,11 +18,18 @@ export function headlinePrice(prices) {
 /** "$25.00 per unit / month", "from $10.00 per unit / month", "$2,500.00 once". */
 export function priceSummary(price) {
   const per = PER_PERIOD[price.billingPeriod];
-  if (price.model === "FLAT") return { lead: "", amount: formatMoney(price.unitAmount, price.currency), tail: per };
-  if (price.model === "PER_UNIT") return { lead: "", amount: formatMoney(price.unitAmount, price.currency), tail: `per unit ${per}` };
+  // A metered price counts usage, per package of units when it has one ("per 1,000 units").
+  const metered = price.usageType === "METERED";
+  const unit = metered ? `per ${price.packageSize > 1 ? `${price.packageSize.toLocaleString()} units` : "unit"} used` : "per unit";
+  const arrears = metered ? ", billed in arrears" : "";
+  if (price.model === "FLAT") return { lead: "", amount: formatMoney(price.unitAmount, price.currency), tail: per + arrears };
+  if (price.model === "PER_UNIT") return { lead: "", amount: formatMoney(price.unitAmount, price.currency), tail: `${unit} ${per}${arrears}` };
   const lowest = price.tiers.reduce((min, t) => (Number(t.unitAmount) < Number(min.unitAmount) ? t : min), price.tiers[0]);
-  return { lead: "from ", amount: formatMoney(lowest.unitAmount, price.currency), tail: `per unit ${per}` };
+  return { lead: "from ", amount: formatMoney(lowest.unitAmount, price.currency), tail: `${unit} ${per}${arrears}` };
 }
+
+export const USAGE_LABEL = { LICENSED: "Agreed quantity", METERED: "Measured usage" };
+export const AGGREGATION_LABEL = { SUM: "Period total", MAX: "Period peak", LAST: "Last reading" };
 
 /** "1–10", "11–50", "51 and up". */
 export function tierRanges(tiers) {

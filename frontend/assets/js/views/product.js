@@ -11,7 +11,7 @@ const PRODUCT = `query Product($sku: String!, $currency: String) {
     id sku name description category kind
     upgradesTo { sku name }
     prices(currency: $currency) {
-      id currency billingPeriod model unitAmount
+      id currency billingPeriod model unitAmount usageType packageSize
       tiers { upTo unitAmount flatAmount }
     }
   }
