@@ -80,7 +80,8 @@ async def test_late_usage_is_billed_on_the_next_invoice_as_an_adjustment(db: Dat
         db, fiona, subscription, today=LATE_DAY, now=at(LATE_DAY)
     )
     assert upcoming is not None
-    [late_line] = [line for line in upcoming.lines if "recorded late" in line.description]
+    [late_line] = [line for line in upcoming.lines if line.late]
+    assert "recorded late" in late_line.description
     assert (late_line.quantity, late_line.amount) == (3, Decimal("4.50"))
 
     result = await billing.run_billing(db, as_of=LATE_DAY, now=at(LATE_DAY))

@@ -53,7 +53,8 @@ function fit(plot, box, height) {
  * figures. `series`: [{ label, values, color, kind: "line" | "bar", fill }]; bars of one
  * chart stack (positive up, negative down), lines draw over them.
  */
-export function chart(element, { title, months, series, currency, caption, columns, rows, height = 260 }) {
+export function chart(element, { title, months, series, currency, caption, columns, rows, height = 260, format = null }) {
+  const label = format || ((value) => compact(value, currency));
   addStyles();
   const box = h("div", { class: "chart__plot", "aria-hidden": "true" });
   const figures = h(
@@ -112,8 +113,10 @@ export function chart(element, { title, months, series, currency, caption, colum
       padding: [12, 12, 0, 4],
       scales: { x: { time: true, range: (u, min, max) => [min - 14 * 86400, max + 14 * 86400] } },
       axes: [
-        { ...axis, grid: { show: false }, values: (u, ticks) => ticks.map((t) => MONTH.format(new Date(t * 1000))), space: 56 },
-        { ...axis, size: 64, values: (u, ticks) => ticks.map((t) => compact(t, currency)) },
+        // Ticks at the data's months only (a few months would otherwise get one every half
+        // month, each labelled with its month), every k-th when they would crowd.
+        { ...axis, grid: { show: false }, splits: (u) => x.filter((_, i) => i % Math.max(1, Math.ceil((x.length * 56) / u.width)) === 0), values: (u, ticks) => ticks.map((t) => MONTH.format(new Date(t * 1000))), space: 56 },
+        { ...axis, size: 64, values: (u, ticks) => ticks.map(label) },
       ],
       series: options,
     },
@@ -185,5 +188,24 @@ export function barChart(element, { title, months, currency, series, caption }) 
     caption,
     columns: [{ label: "Month", cell: (i) => monthLabel(months[i]) }, ...series.map((s) => ({ label: s.label, numeric: true, cell: (i) => String(s.values[i]) }))],
     rows: months.map((_, i) => i),
+  });
+}
+
+const COUNT = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 1 });
+
+/** One metered item's usage period by period, as bars (not money: units used). */
+export function usageChart(element, periods, productName) {
+  return chart(element, {
+    title: `${productName}: usage by period`,
+    months: periods.map((p) => p.periodStart),
+    format: (value) => COUNT.format(value),
+    series: [{ label: "Units used", values: periods.map((p) => Number(p.usage)), color: COLORS.accent, kind: "bar" }],
+    caption: `${productName}: units used in each period`,
+    columns: [
+      { label: "Period from", cell: (p) => monthLabel(p.periodStart) },
+      { label: "Units used", numeric: true, cell: (p) => Number(p.usage).toLocaleString() },
+    ],
+    rows: periods,
+    height: 200,
   });
 }

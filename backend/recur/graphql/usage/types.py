@@ -70,6 +70,11 @@ class UpcomingInvoiceLine:
     amount: Money
     metered: bool = strawberry.field(description="Billed in arrears from usage to date.")
     usage: float | None = strawberry.field(description="Metered lines: the units so far.")
+    late_usage: bool = strawberry.field(
+        default=False,
+        description="Usage recorded after its period was invoiced: the period's difference "
+        "(quantity: the packages more; usage: the period's units in all).",
+    )
 
 
 @strawberry.type(
@@ -98,6 +103,7 @@ class UpcomingInvoice:
                     amount=money(line.amount, currency),
                     metered=line.metered,
                     usage=line.usage,
+                    late_usage=line.late,
                 )
                 for line in upcoming.lines
             ],

@@ -58,6 +58,8 @@ class UpcomingLine:
     amount: Decimal
     metered: bool
     usage: int | None
+    #: Usage recorded after its period was invoiced (docs/usage.md, "Late records").
+    late: bool = False
 
 
 @dataclass(frozen=True)
@@ -223,6 +225,7 @@ async def upcoming_invoice(
                 amount=amount,
                 metered=c.id in rated,
                 usage=rated[c.id].usage if c.id in rated else None,
+                late=c in late,
             )
             for c, amount in lines
         ],

@@ -1,12 +1,13 @@
-// A subscription's metered usage per period (a plain bar per period; a chart can replace it)
-// and the upcoming invoice: exactly what the next billing run will invoice (docs/usage.md).
+// A subscription's metered usage per period (a chart per metered item, once the charting
+// module has loaded, and a table with a bar per period) and the upcoming invoice: exactly
+// what the next billing run will invoice (docs/usage.md).
 import { MONEY } from "../api.js";
 import { badge, formatDate, h, money, table, totals } from "../ui.js";
 
 export const USAGE_FIELDS = `
     usage { subscriptionItemId productName periodStart periodEnd usage quantity amount ${MONEY} invoiced }
     upcomingInvoice { issueDate subtotal ${MONEY} tax ${MONEY} total ${MONEY}
-      lines { description productName periodStart periodEnd quantity metered usage amount ${MONEY} } }`;
+      lines { description productName periodStart periodEnd quantity metered lateUsage usage amount ${MONEY} } }`;
 
 const units = (n) => Number(n).toLocaleString();
 
@@ -36,6 +37,7 @@ export function usageCard(s) {
     "section",
     { class: "card", "aria-labelledby": "usage-title" },
     h("div", { class: "card__body card__body--head" }, h("h2", { id: "usage-title" }, "Usage"), h("p", { class: "muted" }, "Metered items, billed at the end of each period.")),
+    charts(s.usage),
     table(
       [
         { label: "Product", cell: (p) => p.productName },
@@ -49,6 +51,19 @@ export function usageCard(s) {
       { caption: `Usage of ${s.number}`, stack: true },
     ),
   );
+}
+
+/** A chart of each metered item's periods (two periods at least: one is a bar, not a trend). */
+function charts(periods) {
+  const byItem = new Map();
+  for (const p of periods) byItem.set(p.subscriptionItemId, [...(byItem.get(p.subscriptionItemId) || []), p]);
+  const shown = [...byItem.values()].filter((item) => item.length > 1);
+  if (!shown.length) return null;
+  const boxes = shown.map(() => h("div", { class: "card__body usage-chart" }));
+  import("../charts.js")
+    .then(({ usageChart }) => shown.forEach((item, i) => usageChart(boxes[i], item, item[0].productName)))
+    .catch(() => boxes.forEach((box) => box.remove())); // the table says it all
+  return boxes;
 }
 
 export function upcomingCard(s) {
@@ -65,9 +80,9 @@ export function upcomingCard(s) {
     ),
     table(
       [
-        { label: "Line", cell: (l) => [l.productName, " ", l.metered ? badge("Usage to date", "info") : null] },
+        { label: "Line", cell: (l) => [l.productName, " ", l.lateUsage ? badge("Recorded late", "warn") : l.metered ? badge("Usage to date", "info") : null] },
         { label: "Period", cell: (l) => (l.periodEnd ? period(l.periodStart, l.periodEnd) : formatDate(l.periodStart)) },
-        { label: "Quantity", numeric: true, cell: (l) => (l.metered ? `${units(l.quantity)} (${units(l.usage)} used)` : units(l.quantity)) },
+        { label: "Quantity", numeric: true, cell: (l) => (l.lateUsage ? `${units(l.quantity)} more (${units(l.usage)} used in all)` : l.metered ? `${units(l.quantity)} (${units(l.usage)} used)` : units(l.quantity)) },
         { label: "Amount", numeric: true, cell: (l) => money(l.amount.amount, l.amount.currency) },
       ],
       next.lines,
