@@ -14,7 +14,7 @@ OFFERS = """query($id: ID!, $first: Int) { account(id: $id) { recommendations(fi
   preview { amountDueNow { amount currency } newMonthlyRecurringRevenue { amount }
     monthlyRecurringRevenueBefore { amount } userErrors { code } } } } }"""
 PREPARE = """mutation($id: ID!) { prepareRecommendation(input: {recommendationId: $id}) {
-  quote { id number kind status note
+  quote { id number kind status preparedFromOffer
     changePreview { amountDueNow { amount } newMonthlyRecurringRevenue { amount } } }
   userErrors { field message code } } }"""
 ACCEPT = """mutation($id: ID!) { acceptRecommendation(input: {recommendationId: $id}) {
@@ -66,7 +66,7 @@ async def test_a_rep_sees_three_offers_and_prepares_a_quote_for_exactly_their_am
     assert prepared["userErrors"] == []
     quote = prepared["quote"]
     assert (quote["kind"], quote["status"]) == ("AMENDMENT", "DRAFT")
-    assert upgrade["title"] in quote["note"]
+    assert quote["preparedFromOffer"] == upgrade["title"]
     assert quote["changePreview"]["amountDueNow"] == {
         "amount": upgrade["preview"]["amountDueNow"]["amount"]
     }

@@ -23,6 +23,8 @@ class RecommendationEvent(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     offer_key: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(20))
+    #: The offer's title as it was shown ("Upgrade to Professional Seats").
+    title: Mapped[str] = mapped_column(String(200))
     #: SHOWN, PREPARED (a quote holds it) or ACCEPTED (the customer took it).
     action: Mapped[str] = mapped_column(String(20))
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))

@@ -12,7 +12,7 @@ May call: common, catalog, accounts, quotes, subscriptions.
 
 from recur.services.recommendations.book import book_model, histories, learn_book, refresh_model
 from recur.services.recommendations.candidates import KINDS, OfferKey
-from recur.services.recommendations.feedback import KindStats, offer_stats
+from recur.services.recommendations.feedback import KindStats, offer_stats, offers_of_quotes
 from recur.services.recommendations.generated_book import generated_book
 from recur.services.recommendations.offers import (
     Offer,
@@ -32,6 +32,7 @@ __all__ = [
     "histories",
     "learn_book",
     "offer_stats",
+    "offers_of_quotes",
     "prepare_offer",
     "refresh_model",
     "take_offer",

@@ -23,6 +23,7 @@ def record(
     session: AsyncSession,
     actor: Actor,
     key: OfferKey,
+    title: str,
     product_id: int,
     action: str,
     *,
@@ -34,6 +35,7 @@ def record(
             account_id=key.account_id,
             offer_key=str(key),
             kind=key.kind,
+            title=title[:200],
             action=action,
             product_id=product_id,
             quote_id=quote_id,
@@ -111,3 +113,19 @@ async def offer_stats(db: Database, actor: Actor) -> list[KindStats]:
         )
         for kind in KINDS
     ]
+
+
+async def offers_of_quotes(db: Database, quote_ids: list[int]) -> dict[int, str]:
+    """The title of the offer each quote was prepared from (or made by taking), if any."""
+    if not quote_ids:
+        return {}
+    statement = (
+        select(RecommendationEvent.quote_id, RecommendationEvent.title)
+        .where(
+            RecommendationEvent.quote_id.in_(set(quote_ids)),
+            RecommendationEvent.action.in_((PREPARED, ACCEPTED)),
+        )
+        .order_by(RecommendationEvent.id)
+    )
+    async with db.session() as session:
+        return {quote_id: title for quote_id, title in await session.execute(statement) if quote_id}

@@ -106,7 +106,7 @@ async def account_offers(
     if offers:
         async with db.transaction() as session:
             for offer in offers:
-                record(session, actor, offer.key, offer.product.id, SHOWN, now=now)
+                record(session, actor, offer.key, offer.title, offer.product.id, SHOWN, now=now)
     return offers
 
 
@@ -184,10 +184,16 @@ async def prepare_offer(
             now=now,
         )
     async with db.transaction() as session:
-        stored = await session.get(Quote, quote.id)
-        if stored is not None:
-            stored.note = f"Prepared from the offer “{candidate.title}”."
-        record(session, actor, key, candidate.product.id, PREPARED, quote_id=quote.id, now=now)
+        record(
+            session,
+            actor,
+            key,
+            candidate.title,
+            candidate.product.id,
+            PREPARED,
+            quote_id=quote.id,
+            now=now,
+        )
     return await quotes.reloaded_quote(db, actor, quote.id)
 
 
@@ -216,6 +222,13 @@ async def take_offer(
     )
     async with db.transaction() as session:
         record(
-            session, actor, key, candidate.product.id, ACCEPTED, quote_id=outcome.quote.id, now=now
+            session,
+            actor,
+            key,
+            candidate.title,
+            candidate.product.id,
+            ACCEPTED,
+            quote_id=outcome.quote.id,
+            now=now,
         )
     return outcome

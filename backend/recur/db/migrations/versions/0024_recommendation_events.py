@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("account_id", sa.Integer(), nullable=False),
         sa.Column("offer_key", sa.String(length=120), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("action", sa.String(length=20), nullable=False),
         sa.Column("product_id", sa.Integer(), nullable=True),
         sa.Column("quote_id", sa.Integer(), nullable=True),
