@@ -25,14 +25,13 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
-from dateutil.relativedelta import relativedelta
-
 from recur.core.offer_model import (
     HORIZON_MONTHS,
     AccountHistory,
     OfferModel,
     learn,
     popular,
+    shift_months,
 )
 
 P = TypeVar("P", bound=Hashable)
@@ -81,7 +80,8 @@ class Evaluation:
             f"popularity {self.baseline_hit_rate}",
             f"  MRR-weighted precision: model {self.model_precision}   "
             f"popularity {self.baseline_precision}",
-            f"  lift (hit rate, model ÷ popularity): {self.lift}",
+            "  lift (hit rate, model ÷ popularity): "
+            + (str(self.lift) if self.baseline_hit_rate.value else "— (popularity never hit)"),
         ]
 
 
@@ -105,12 +105,12 @@ def quarterly_cutoffs(
     if not days:
         return []
     first, last = min(days), max(days)
-    day = date(first.year, first.month, 1) + relativedelta(months=warm_up_months)
+    day = shift_months(date(first.year, first.month, 1), warm_up_months)
     day = day.replace(month=((day.month - 1) // 3) * 3 + 1)
     cutoffs = []
-    while day + relativedelta(months=HORIZON_MONTHS) <= last:
+    while shift_months(day, HORIZON_MONTHS) <= last:
         cutoffs.append(day)
-        day += relativedelta(months=3)
+        day = shift_months(day, 3)
     return cutoffs
 
 
@@ -127,7 +127,7 @@ def evaluate(
     recommenders: dict[str, Recommender[P]] = {"model": model_top, "baseline": popularity_top}
     for cutoff in cutoffs:
         model = learn(histories, cutoff)
-        until = cutoff + relativedelta(months=HORIZON_MONTHS)
+        until = shift_months(cutoff, HORIZON_MONTHS)
         for history in histories:
             owned = history.first_bought(cutoff)
             if not owned:

@@ -16,14 +16,13 @@ not grow with the book.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Generic, TypeVar
-
-from dateutil.relativedelta import relativedelta
 
 P = TypeVar("P", bound=Hashable)
 T = TypeVar("T")
@@ -88,8 +87,16 @@ def band(value: int, bands: Sequence[tuple[int | None, str]]) -> str:
 
 
 def months_between(start: date, end: date) -> int:
-    delta = relativedelta(end, start)
-    return delta.years * 12 + delta.months
+    """Whole months from ``start`` to ``end`` (Jan 31 → Feb 28 is none yet)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+def shift_months(day: date, months: int) -> date:
+    """``day`` moved by ``months``, the day clamped to the month's last (cheaper than
+    ``relativedelta``, which learning calls for every purchase)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
 def region_of(country: str) -> str:
@@ -240,7 +247,7 @@ class Learner(Generic[P]):
 
     def __init__(self, as_of: date) -> None:
         self.as_of = as_of
-        self.watch_until = as_of - relativedelta(months=HORIZON_MONTHS)
+        self.watch_until = shift_months(as_of, -HORIZON_MONTHS)
         self.pairs: dict[tuple[tuple[str, ...], P, P], _Pair] = defaultdict(_Pair)
         self.watched: dict[tuple[tuple[str, ...], P], int] = defaultdict(int)
         self.bought: dict[P, int] = defaultdict(int)
@@ -258,7 +265,7 @@ class Learner(Generic[P]):
             self.values[(history.currency, product)][purchase.monthly_value] += 1
             self.quantities[(history.currency, product)][purchase.quantity] += 1
         for a, bought_a in first.items():
-            horizon = bought_a.day + relativedelta(months=HORIZON_MONTHS)
+            horizon = shift_months(bought_a.day, HORIZON_MONTHS)
             was_watched = bought_a.day <= self.watch_until
             cohorts = profile_of(history, bought_a.day).cohorts()
             if was_watched:

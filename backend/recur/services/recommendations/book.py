@@ -14,7 +14,8 @@ once a day per process (the first request of the day, or the nightly refresh) an
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -78,38 +79,45 @@ def _monthly_value(price: Price, quantity: int) -> Decimal:
 
 async def histories(
     db: Database, *, account_id: int | None = None
-) -> AsyncIterator[AccountHistory[int]]:
+) -> AsyncGenerator[AccountHistory[int], None]:
     """Every account's history (or one account's), one account at a time."""
     catalog = await _catalog(db)
     statement = _purchases()
     if account_id is not None:
         statement = statement.where(Order.account_id == account_id)
     current: AccountHistory[int] | None = None
+    values: dict[tuple[int, int], Decimal] = {}  # as many as prices × quantities bought
     async with db.session() as session:
         rows = await session.stream(statement.execution_options(yield_per=BATCH))
-        async for row in rows:
-            account, currency, country, day, product, price_id, quantity = row
-            if current is None or current.account_id != account:
-                if current is not None:
-                    yield current
-                current = AccountHistory(account, currency, country or "")
-            price = catalog.prices[price_id]
-            current.purchases.append(
-                Purchase(
-                    product,
-                    day,
-                    quantity,
-                    _monthly_value(price, quantity),
-                    seats=quantity if product in catalog.seat_products else 0,
+        async for batch in rows.partitions(BATCH):
+            for row in batch:
+                account, currency, country, day, product, price_id, quantity = row
+                if current is None or current.account_id != account:
+                    if current is not None:
+                        yield current
+                    current = AccountHistory(account, currency, country or "")
+                value = values.get((price_id, quantity))
+                if value is None:
+                    value = values[(price_id, quantity)] = _monthly_value(
+                        catalog.prices[price_id], quantity
+                    )
+                current.purchases.append(
+                    Purchase(
+                        product,
+                        day,
+                        quantity,
+                        value,
+                        seats=quantity if product in catalog.seat_products else 0,
+                    )
                 )
-            )
     if current is not None:
         yield current
 
 
 async def account_history(db: Database, account: Account) -> AccountHistory[int]:
-    async for history in histories(db, account_id=account.id):
-        return history
+    async with aclosing(histories(db, account_id=account.id)) as stream:
+        async for history in stream:
+            return history
     return AccountHistory(account.id, account.currency, account.billing_country or "")
 
 

@@ -211,8 +211,8 @@ def _upgrades(
                     state.account.id, UPGRADE, subscription.id, item.id, price.id, item.quantity
                 ),
                 title=f"Upgrade to {product.name}",
-                reason=f"{product.description} Your {item.quantity} × {here.name} move over "
-                f"as they are, until {subscription.number} renews.",
+                reason=f"{product.description} {_moving(item.quantity, here, product)} for the "
+                f"rest of {subscription.number}'s term.",
                 score=score,
                 product=product,
                 price=price,
@@ -223,6 +223,12 @@ def _upgrades(
             )
         )
     return found
+
+
+def _moving(quantity: int, here: Product, there: Product) -> str:
+    if quantity == 1:
+        return f"Your {here.name} becomes {there.name}"
+    return f"Your {quantity:,} {here.name} become {there.name}"
 
 
 def _yearly(

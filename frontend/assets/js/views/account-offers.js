@@ -76,7 +76,7 @@ function card(offer, session, staff, onTaken) {
     h(
       "div",
       { class: "offer__body" },
-      h("div", { class: "offer__top" }, badge(label, tone), staff ? h("span", { class: "offer__score", title: "How likely, from 0 to 100" }, `${Math.round(offer.score * 100)} % likely`) : null),
+      h("div", { class: "offer__top" }, badge(label, tone), staff ? h("span", { class: "offer__score", title: "The offer's score, from 0 to 1: how likely the account is to take it" }, `Score ${offer.score.toFixed(2)}`) : null),
       h("h3", { class: "offer__title", id: titleId }, offer.title),
       h("p", { class: "offer__reason" }, offer.reason),
       h(
