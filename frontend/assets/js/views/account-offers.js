@@ -82,7 +82,12 @@ function card(offer, session, staff, onTaken) {
       h(
         "dl",
         { class: "offer__figures" },
-        h("div", {}, h("dt", {}, effectiveLater ? `Due on ${formatDate(preview.effectiveDate)}` : "Due now"), h("dd", {}, money(preview.amountDueNow.amount, currency))),
+        h(
+          "div",
+          {},
+          h("dt", {}, "Due now"),
+          h("dd", {}, money(preview.amountDueNow.amount, currency), effectiveLater ? h("span", { class: "offer__was" }, `takes effect ${formatDate(preview.effectiveDate)}`) : null),
+        ),
         h(
           "div",
           {},
@@ -124,7 +129,13 @@ function customerActions(offer, onTaken) {
     "div",
     { class: "offer__preview", hidden: true },
     preview.lines.length
-      ? h("table", { class: "offer__lines" }, h("caption", { class: "visually-hidden" }, "What you are invoiced now"), h("tbody", {}, preview.lines.map((line) => h("tr", {}, h("td", {}, line.description, line.wording ? h("div", { class: "line-meta" }, line.wording) : null), h("td", { class: "num" }, money(line.amount.amount, currency))))))
+      ? h(
+          "table",
+          { class: "offer__lines" },
+          h("caption", { class: "visually-hidden" }, "What you are invoiced now"),
+          h("tbody", {}, preview.lines.map((line) => h("tr", {}, h("td", {}, line.description, line.wording ? h("div", { class: "line-meta" }, line.wording) : null), h("td", { class: "num" }, money(line.amount.amount, currency))))),
+          h("tfoot", {}, taxRow(preview, currency), h("tr", {}, h("th", { scope: "row" }, "Due now, tax included"), h("td", { class: "num" }, money(preview.amountDueNow.amount, currency)))),
+        )
       : h("p", { class: "line-meta" }, `Nothing is invoiced now${preview.effectiveDate ? `: it takes effect on ${formatDate(preview.effectiveDate)}` : ""}.`),
   );
   const toggle = h("button", { class: "button button--small", type: "button", "aria-expanded": "false" }, "Preview");
@@ -155,4 +166,12 @@ function customerActions(offer, onTaken) {
     }
   });
   return [h("div", { class: "offer__buttons" }, toggle, take), lines];
+}
+
+/** The tax on the lines: what is due now less the lines (both exact to the cent). */
+function taxRow(preview, currency) {
+  const cents = (amount) => Math.round(Number(amount) * 100);
+  if (cents(preview.amountDueNow.amount) <= 0) return null; // a credit note's lines are credited amounts
+  const tax = cents(preview.amountDueNow.amount) - preview.lines.reduce((sum, line) => sum + cents(line.amount.amount), 0);
+  return tax ? h("tr", {}, h("td", {}, "Tax"), h("td", { class: "num" }, money((tax / 100).toFixed(2), currency))) : null;
 }
