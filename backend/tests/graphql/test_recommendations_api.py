@@ -196,3 +196,35 @@ async def test_bad_input_is_refused_naming_the_field(gql: GraphQL, login) -> Non
     body = await gql(OFFERS, {"id": acme, "first": 11}, token=rita)
     assert "first" in body["errors"][0]["message"]
     assert body["errors"][0]["message"] != "Unexpected error."
+
+
+async def test_nothing_is_pitched_on_a_subscription_that_will_not_renew(
+    gql: GraphQL, login
+) -> None:
+    rita = await login("rita@recur.example")
+    acme = await _account_id(gql, rita, "Acme Corp")
+    assert await _offers(gql, rita, acme)
+    subscriptions = (await gql(SUBSCRIPTION_ITEMS, token=rita))["data"]["subscriptions"]["edges"]
+    acme_subscription = next(
+        e["node"]["id"] for e in subscriptions if e["node"]["number"] == "SUB-000002"
+    )
+    body = await gql(
+        """mutation($id: ID!) { setAutoRenew(input: {subscriptionId: $id, autoRenew: false}) {
+        userErrors { code } } }""",
+        {"id": acme_subscription},
+        token=rita,
+    )
+    assert body["data"]["setAutoRenew"]["userErrors"] == []
+    assert await _offers(gql, rita, acme) == []
+
+
+async def test_an_offer_shown_again_is_still_one_offer(gql: GraphQL, login) -> None:
+    rita = await login("rita@recur.example")
+    acme = await _account_id(gql, rita, "Acme Corp")
+    first = await _offers(gql, rita, acme)
+    again = await _offers(gql, rita, acme)
+    assert [o["id"] for o in first] == [o["id"] for o in again]
+    maria = await login("maria@recur.example")
+    stats = (await gql(STATS, token=maria))["data"]["recommendationStats"]
+    assert sum(row["shown"] for row in stats) == 3
+    assert all(row["acceptanceRate"] in (None, 0) for row in stats)
