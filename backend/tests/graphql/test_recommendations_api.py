@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from tests.conftest import GraphQL
+from tests.graphql.test_access import partner_token
 
 ACCOUNTS = "{ accounts(first: 10) { edges { node { id name } } } }"
 OFFERS = """query($id: ID!, $first: Int) { account(id: $id) { recommendations(first: $first) {
@@ -109,6 +112,7 @@ async def test_a_customer_sees_reasons_without_evidence_and_takes_an_offer_at_it
     acme = await _account_id(gql, alice, "Acme Corp")
     offers = await _offers(gql, alice, acme)
     assert offers and all(o["evidence"] == [] and o["reason"] for o in offers)
+    assert not {"Globex", "Initech", "accounts"} & set(str(offers).replace(",", " ").split())
     upgrade = next(o for o in offers if o["kind"] == "UPGRADE")
 
     taken = (await gql(ACCEPT, {"id": upgrade["id"]}, token=alice))["data"]["acceptRecommendation"]
@@ -179,6 +183,15 @@ async def test_offers_are_for_those_who_see_the_account(gql: GraphQL, login) -> 
     body = await gql(PREPARE, {"id": offer["id"]}, token=alice)
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     body = await gql(STATS, token=rita)
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_partner_clients_are_refused_offers(
+    gql: GraphQL, client: httpx.AsyncClient, login
+) -> None:
+    rita = await login("rita@recur.example")
+    globex = await _account_id(gql, rita, "Globex GmbH")  # linked to the partner
+    body = await gql(OFFERS, {"id": globex, "first": 3}, token=await partner_token(client))
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
