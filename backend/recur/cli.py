@@ -1,5 +1,5 @@
 """The ``recur`` command: migrate, demo, create-admin, serve, bill, prune, backup, restore,
-export-schema."""
+export-schema, worker, recommend evaluate."""
 
 from __future__ import annotations
 
@@ -53,6 +53,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     restore.add_argument("path", type=Path)
     commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     commands.add_parser("worker", help="deliver webhooks from the outbox until stopped")
+    recommend = commands.add_parser("recommend", help="next best offers")
+    recommend_commands = recommend.add_subparsers(dest="recommend", required=True)
+    evaluate = recommend_commands.add_parser(
+        "evaluate", help="replay history: hit rate at 3 of the model and of popularity"
+    )
+    evaluate.add_argument("--accounts", type=int, default=5_000, help="generated book size")
+    evaluate.add_argument("--seed", type=int, default=7, help="generated book seed")
+    evaluate.add_argument("--resamples", type=int, default=1_000, help="bootstrap resamples")
     args = parser.parse_args(argv)
     _configure_logging()
 
@@ -77,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_bill(settings, args.as_of, quiet=args.quiet))
     if args.command == "worker":
         return asyncio.run(_worker(settings))
+    if args.command == "recommend":
+        return asyncio.run(_evaluate_offers(settings, args.accounts, args.seed, args.resamples))
     if args.command in ("backup", "restore"):
         return _backup_or_restore(settings, args.command, args.path)
     if args.command == "prune":
@@ -284,6 +294,22 @@ async def _worker(settings: Settings) -> int:
         await worker.run_forever()
     finally:
         await db.dispose()
+    return 0
+
+
+async def _evaluate_offers(settings: Settings, accounts: int, seed: int, resamples: int) -> int:
+    from recur.clock import SystemClock
+    from recur.db.engine import Database
+    from recur.offer_report import report
+
+    db = Database(settings.database_url)
+    try:
+        lines = await report(
+            db, today=SystemClock().today(), accounts=accounts, seed=seed, resamples=resamples
+        )
+    finally:
+        await db.dispose()
+    sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
 

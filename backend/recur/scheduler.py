@@ -17,7 +17,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from recur.clock import Clock
 from recur.db.engine import Database
-from recur.services import accounts, billing
+from recur.services import accounts, billing, recommendations
 from recur.services.billing import BillingRunResult
 
 log = logging.getLogger("recur.scheduler")
@@ -54,6 +54,7 @@ class DailyBilling:
             await self.sleep(seconds_until(self.clock.now(), self.at))
             await self.run_once()
             await self.prune()
+            await self.refresh_offers()
 
     async def prune(self) -> None:
         """Delete expired sessions and links; a failure is logged and tomorrow tries again."""
@@ -61,6 +62,14 @@ class DailyBilling:
             await accounts.prune_expired(self.db, now=self.clock.now())
         except Exception:
             log.exception("pruning expired sessions failed")
+
+    async def refresh_offers(self) -> None:
+        """Learn the next-best-offer model from the day's book, in this process
+        (docs/recommendations.md); a failure is logged and the first request learns it."""
+        try:
+            await recommendations.refresh_model(self.db, self.clock.today())
+        except Exception:
+            log.exception("learning the offer model failed")
 
     async def run_once(self) -> BillingRunResult | None:
         """Bill what is due today; a failure is logged and tomorrow's run tries again."""

@@ -76,6 +76,7 @@ SERVICES: dict[str, set[str]] = {
         "workflow",
         "billing",
     },
+    "recommendations": {"common", "catalog", "accounts", "quotes", "subscriptions"},
 }
 
 

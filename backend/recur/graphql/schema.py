@@ -53,6 +53,10 @@ from recur.graphql.quotes.drafts import DraftsMutation
 from recur.graphql.quotes.mutations import QuotesMutation
 from recur.graphql.quotes.queries import QuotesQuery
 from recur.graphql.quotes.types import Quote, QuoteLine
+from recur.graphql.recommendations.mutations import (
+    RecommendationsMutation,
+    RecommendationsQuery,
+)
 from recur.graphql.subscriptions.mutations import (
     SubscriptionChangesMutation,
     SubscriptionChangesQuery,
@@ -100,6 +104,7 @@ Query = merge_types(
         WebhooksQuery,
         TaxRatesQuery,
         InsightsQuery,
+        RecommendationsQuery,
     ),
 )
 Mutation = merge_types(
@@ -123,6 +128,7 @@ Mutation = merge_types(
         WebhooksMutation,
         TaxRatesMutation,
         UsageMutation,
+        RecommendationsMutation,
     ),
 )
 

@@ -25,6 +25,7 @@ from recur.db.models.orders import (
 )
 from recur.db.models.payments import Payment, PaymentApplication
 from recur.db.models.quotes import Quote, QuoteEvent, QuoteLine
+from recur.db.models.recommendations import RecommendationEvent
 from recur.db.models.settings import BusinessSettings
 from recur.db.models.usage import UsageRecord
 
@@ -52,6 +53,7 @@ __all__ = [
     "Quote",
     "QuoteEvent",
     "QuoteLine",
+    "RecommendationEvent",
     "ScheduledChange",
     "Seller",
     "Subscription",

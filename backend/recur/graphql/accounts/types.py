@@ -9,6 +9,7 @@ import strawberry
 
 from recur.core.roles import STAFF_ROLES, Role
 from recur.db import models
+from recur.graphql.core.business import approval_threshold
 from recur.graphql.core.context import Info
 from recur.graphql.core.ids import to_global_id
 from recur.graphql.core.lazy import FromModel
@@ -21,13 +22,15 @@ from recur.graphql.insights.types import (
     AccountMetrics,
     AccountMrrMonth,
 )
-from recur.services import insights, orders
+from recur.services import insights, orders, recommendations
 from recur.services.common import Invalid
 
 if TYPE_CHECKING:
     from recur.graphql.orders.types import Order
+    from recur.graphql.recommendations.types import Recommendation
 
 _order: FromModel[[models.Order], Order] = FromModel("Order")
+_recommendation: FromModel[[recommendations.Offer], Recommendation] = FromModel("Recommendation")
 
 #: How many months ``mrrByMonth`` goes back at most.
 MAX_MRR_MONTHS = 60
@@ -246,6 +249,26 @@ class Account(Node):
             ctx.db, ctx.actor, account_id=self.model_.id, page=page_request(first, after)
         )
         return to_connection(page, _order)
+
+    @strawberry.field(
+        description="The next best offers, best first: each a change of one of its "
+        "subscriptions with its reason and its exact preview (docs/recommendations.md). "
+        "Customers get no evidence; partner clients are refused."
+    )
+    async def recommendations(
+        self, info: Info, first: int = 3
+    ) -> list[Annotated[Recommendation, strawberry.lazy("recur.graphql.recommendations.types")]]:
+        ctx = info.context
+        offers = await recommendations.account_offers(
+            ctx.db,
+            ctx.actor,
+            account_id=self.model_.id,
+            first=first,
+            today=ctx.clock.today(),
+            now=ctx.clock.now(),
+            threshold=await approval_threshold(info),
+        )
+        return [_recommendation(offer) for offer in offers]
 
 
 @strawberry.type(description="Who is logged in.")

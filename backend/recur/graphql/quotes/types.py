@@ -22,7 +22,7 @@ from recur.graphql.core.node import Node, register_node
 from recur.graphql.orders.types import Order
 from recur.graphql.subscriptions.preview import SubscriptionChangePreview
 from recur.graphql.subscriptions.types import Subscription, SubscriptionItem
-from recur.services import orders, subscriptions
+from recur.services import orders, recommendations, subscriptions
 from recur.services.common import Invalid
 from recur.services.quotes import PricedLine, PricedQuote, price_quote
 from recur.services.subscriptions import ChangeOutcome
@@ -167,6 +167,16 @@ class Quote(Node):
     @strawberry.field(description="The customer's purchase order number; empty if none.")
     def purchase_order_number(self) -> str:
         return self.model_.purchase_order_number
+
+    @strawberry.field(
+        description="The next best offer it was prepared from (or made by taking), by its "
+        "title; null for other quotes, and for customers and partners (docs/recommendations.md)."
+    )
+    async def prepared_from_offer(self, info: Info) -> str | None:
+        if not info.context.actor.is_staff:
+            return None
+        offers = await recommendations.offers_of_quotes(info.context.db, [self.model_.id])
+        return offers.get(self.model_.id)
 
     @strawberry.field(
         description="The quote as a PDF (lines, discounts, terms, totals, validity, PO, "

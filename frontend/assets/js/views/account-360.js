@@ -3,6 +3,7 @@
 // account. Staff open it from the accounts lists; customers see theirs under "My account"
 // (without internal entries: the API leaves them out). docs/customer-360.md.
 import { MONEY, graphql } from "../api.js";
+import { offersSection } from "./account-offers.js";
 import { badge, emptyState, errorState, formatDate, formatDateTime, h, loading, money, pagedList, path, select, statusBadge, table } from "../ui.js";
 
 const ACCOUNT_PAGE = `query AccountPage($id: ID!) {
@@ -82,13 +83,13 @@ async function load(root, id, session, { staff }) {
       return;
     }
     if (staff) document.title = `${data.account.name} · Recur`;
-    root.replaceChildren(page(data, session, staff));
+    root.replaceChildren(page(data, session, staff, () => load(root, id, session, { staff })));
   } catch (error) {
     root.replaceChildren(errorState(error, () => load(root, id, session, { staff })));
   }
 }
 
-function page(data, session, staff) {
+function page(data, session, staff, reload) {
   const account = data.account;
   const subscriptions = data.subscriptions.edges.map((e) => e.node);
   const quotes = data.quotes.edges.map((e) => e.node).filter((q) => OPEN_QUOTES.includes(q.status));
@@ -124,6 +125,7 @@ function page(data, session, staff) {
       : h("h2", { id: "account-360-title", class: "section-title page-section" }, "Your account at a glance"),
     figures(account),
     staff && account.notes ? h("p", { class: "notice notice--info account-360__notes" }, h("strong", {}, "Notes: "), account.notes) : null,
+    offersSection(account.id, session, { staff, overdue: Number(account.metrics.overdueBalance.amount) > 0, onTaken: reload }),
     h(
       "div",
       { class: "account-360__grid page-section" },

@@ -11,7 +11,7 @@ import { period } from "./invoice.js";
 import { PERIOD_LABEL, PER_PERIOD, lineProduct, priceSummary } from "./pricing.js";
 import { contractValue, lastDay } from "./subscription-change.js";
 
-const FIELDS = `id number kind status version isCart startDate termMonths upliftPercent expiresOn note currency account { name }
+const FIELDS = `id number kind status version isCart startDate termMonths upliftPercent expiresOn note preparedFromOffer currency account { name }
   subscription { id number currentTermEnd }
   lines { id quantity discountPercent product { name sku } price { billingPeriod } listAmount ${MONEY} netAmount ${MONEY} totalAmount ${MONEY}
     subscriptionItem { id quantity discountPercent } }
@@ -743,6 +743,7 @@ export function render({ params, session, navigate }) {
       ),
     );
     historyEl.replaceChildren(
+      quote.preparedFromOffer ? h("p", { class: "notice notice--info" }, `Prepared from the offer “${quote.preparedFromOffer}”.`) : "",
       quote.note ? section("note-title", staff ? "Note from the customer" : "Your note to sales", h("p", { class: "quote-note" }, quote.note)) : "",
       section("history-title", "History", events.length ? h("ol", { class: "history" }, events) : h("p", { class: "muted" }, "Nothing has happened to this quote yet.")),
     );

@@ -1,0 +1,1 @@
+"""Next best offers (docs/recommendations.md)."""
