@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     restore.add_argument("path", type=Path)
     commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
-    commands.add_parser("worker", help="deliver webhooks from the outbox until stopped")
+    commands.add_parser("worker", help="deliver webhooks and email from the outbox until stopped")
     args = parser.parse_args(argv)
     _configure_logging()
 
@@ -276,11 +276,17 @@ def _progress_bar(done: int, total: int) -> None:
 async def _worker(settings: Settings) -> int:
     from recur.clock import SystemClock
     from recur.db.engine import Database
-    from recur.worker import DeliveryWorker
+    from recur.worker import DeliveryWorker, mailer_from
 
     db = Database(settings.database_url)
     try:
-        worker = DeliveryWorker(db, SystemClock(), allow_private=settings.webhooks_allow_private)
+        clock = SystemClock()
+        worker = DeliveryWorker(
+            db,
+            clock,
+            allow_private=settings.webhooks_allow_private,
+            mailer=mailer_from(settings, db, clock),
+        )
         await worker.run_forever()
     finally:
         await db.dispose()
