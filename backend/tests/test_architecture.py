@@ -24,7 +24,7 @@ LAYERS: dict[str, set[str]] = {
     "observability": set(),
     "auth": set(),
     "documents": {"core"},
-    "mail": set(),
+    "mail": {"core"},
     "db": {"core", "settings", "observability"},
     "services": {
         "core",

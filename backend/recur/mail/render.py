@@ -18,6 +18,8 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from recur.core.money import round_money
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 #: Every kind of message, with who receives it (docs/email.md lists them too).
@@ -51,13 +53,14 @@ class Rendered:
     html: str
 
 
-def money(amount: Any, currency: str = "") -> str:
-    """``USD 1,200.00``: the amount as recorded (already rounded), with thousands separated."""
+def money(amount: Any, currency: str) -> str:
+    """``USD 1,200.00``: the amount (recorded already rounded) at its currency's minor unit,
+    with thousands separated."""
     try:
-        value = Decimal(str(amount))
-    except InvalidOperation:
-        return f"{currency} {amount}".strip()
-    return f"{currency} {value:,}".strip()
+        value = round_money(Decimal(str(amount)), currency)
+    except (InvalidOperation, ValueError):
+        return f"{currency} {amount}"
+    return f"{currency} {value:,}"
 
 
 def long_date(value: Any) -> str:

@@ -184,8 +184,8 @@ async def _mail_link(
 
 def _duration(ttl: timedelta) -> str:
     """``7 days``, ``24 hours``."""
-    if ttl.days and not ttl.seconds:
-        return f"{ttl.days} days" if ttl.days > 1 else "1 day"
+    if ttl.days > 1 and not ttl.seconds:
+        return f"{ttl.days} days"
     hours = int(ttl.total_seconds() // 3600)
     return f"{hours} hours" if hours != 1 else "1 hour"
 

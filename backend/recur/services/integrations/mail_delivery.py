@@ -142,10 +142,9 @@ async def _send(mailer: Mailer, claimed: _Claimed) -> _Outcome:
 
 def _without_secrets(mailer: Mailer, claimed: _Claimed) -> tuple[dict[str, Any], Rendered]:
     """The message's values and bodies with its one-time link taken out."""
-    context = {
-        **claimed.context,
-        **{key: f"/{REMOVED}" for key in SECRET_VALUES.get(claimed.kind, ())},
-    }
+    context = dict(claimed.context)
+    for key in SECRET_VALUES.get(claimed.kind, ()):
+        context[key] = str(context.get(key, "")).rsplit("/", 1)[0] + "/" + REMOVED
     return context, render_bodies(claimed.kind, context, mailer.brand)
 
 
