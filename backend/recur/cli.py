@@ -209,7 +209,12 @@ async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:
     from recur.clock import SystemClock
     from recur.db.engine import Database
     from recur.services import invoicing
-    from recur.services.billing import CLI, check_billing_date, recorded_run
+    from recur.services.billing import (
+        CLI,
+        check_billing_date,
+        recorded_run,
+        send_invoice_reminders,
+    )
     from recur.services.common import Invalid
     from recur.web.documents import seller_details
 
@@ -227,6 +232,7 @@ async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:
         _, result = await recorded_run(
             db, as_of=day, now=clock.now(), trigger=CLI, progress=progress
         )
+        reminders = await send_invoice_reminders(db, today=day, now=clock.now())
     finally:
         await db.dispose()
     if progress is not None:
@@ -234,6 +240,7 @@ async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:
     print(f"billing run as of {day.isoformat()}: {result.invoices_created} invoices created")
     if result.invoice_numbers:
         print(f"  {result.invoice_numbers[0]} … {result.invoice_numbers[-1]}")
+    print(f"invoice reminders queued: {reminders}")
     for failed in result.failed_accounts:
         print(f"  FAILED account {failed.account_id} ({failed.name}): {failed.error}")
     return 1 if result.failed_accounts else 0

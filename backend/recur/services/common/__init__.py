@@ -23,6 +23,7 @@ from recur.services.common.business_settings import (
     current_settings,
     default_renewal_uplift,
     read_settings,
+    reminder_days,
     update_settings,
 )
 from recur.services.common.errors import (
@@ -48,6 +49,7 @@ from recur.services.common.events import (
     order_created,
     order_data,
     payment_data,
+    plain,
     quote_data,
     record_event,
     subscription_data,
@@ -144,10 +146,12 @@ __all__ = [
     "order_data",
     "paginate",
     "payment_data",
+    "plain",
     "queue_mail",
     "quote_data",
     "read_settings",
     "record_event",
+    "reminder_days",
     "subscription_data",
     "subscription_event",
     "update_settings",
