@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from email.utils import formataddr
 
 import httpx
 
@@ -16,7 +15,7 @@ from recur.clock import Clock
 from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.documents import render_pdf
-from recur.mail import Attachment, Brand, SmtpTransport
+from recur.mail import Attachment, SmtpTransport
 from recur.services import billing, integrations
 from recur.services.common import Actor
 from recur.services.integrations import Attachments, Mailer
@@ -34,13 +33,8 @@ DOCUMENTS_READER = Actor(user_id=0, role=Role.FINANCE)
 def mailer_from(settings: Settings, db: Database, clock: Clock) -> Mailer:
     """How email is sent as configured: through ``RECUR_SMTP_URL``, or kept for the Outbox."""
     return Mailer(
-        brand=Brand(
-            name=settings.seller_name,
-            app_url=settings.public_url,
-            support_email=settings.seller_email,
-            address=tuple(settings.seller_address),
-        ),
-        sender=settings.mail_from or formataddr((settings.seller_name, settings.seller_email)),
+        brand=integrations.brand_of(settings),
+        sender=integrations.sender_of(settings),
         transport=SmtpTransport(settings.smtp_url) if settings.smtp_url else None,
         attachments=document_attachments(settings, db, clock),
     )

@@ -18,7 +18,13 @@ from recur.services.integrations.delivery import (
     sign,
 )
 from recur.services.integrations.feed import list_events
-from recur.services.integrations.mail_delivery import Attachments, Mailer, deliver_mail_due
+from recur.services.integrations.mail_delivery import (
+    Attachments,
+    Mailer,
+    brand_of,
+    deliver_mail_due,
+    sender_of,
+)
 from recur.services.integrations.outbox import (
     get_mail_message,
     list_mail_messages,
@@ -42,6 +48,7 @@ __all__ = [
     "Mailer",
     "Refused",
     "body_of",
+    "brand_of",
     "check_destination",
     "create_webhook_endpoint",
     "delete_webhook_endpoint",
@@ -58,5 +65,6 @@ __all__ = [
     "require_outbox_reader",
     "require_webhook_manager",
     "retry_delay",
+    "sender_of",
     "sign",
 ]

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import formataddr
 from typing import Any
 
 from sqlalchemy import select
@@ -40,6 +41,7 @@ from recur.services.common import (
     SECRET_VALUES,
 )
 from recur.services.integrations.delivery import GIVE_UP_AFTER, retry_delay
+from recur.settings import Settings
 
 log = logging.getLogger("recur.mail")
 
@@ -53,6 +55,21 @@ REMOVED = "…"
 #: The documents attached to a message, from its ``attachment`` reference
 #: (``invoice:INV-000012``); raises ``LookupError`` when the document cannot be made.
 Attachments = Callable[[str], Awaitable[tuple[Attachment, ...]]]
+
+
+def brand_of(settings: Settings) -> Brand:
+    """The sender as the messages show it, and where their links lead."""
+    return Brand(
+        name=settings.seller_name,
+        app_url=settings.public_url,
+        support_email=settings.seller_email,
+        address=tuple(settings.seller_address),
+    )
+
+
+def sender_of(settings: Settings) -> str:
+    """``RECUR_MAIL_FROM``, or else the seller's name and email."""
+    return settings.mail_from or formataddr((settings.seller_name, settings.seller_email))
 
 
 @dataclass(frozen=True)
