@@ -76,7 +76,7 @@ async def test_admins_read_the_outbox_newest_first(db: Database, gql: GraphQL, l
     assert "Acme &lt;img src=x onerror=alert(1)&gt;" in opened["html"]
 
     invoice_mail = invoices[0]
-    rows = await gql(OUTBOX, {"first": 100, "status": "PENDING"}, token=adam)
+    rows = await gql(OUTBOX, {"first": 100, "status": "KEPT"}, token=adam)
     found = [
         e["node"]
         for e in rows["data"]["mailMessages"]["edges"]
@@ -84,6 +84,7 @@ async def test_admins_read_the_outbox_newest_first(db: Database, gql: GraphQL, l
     ]
     assert found and found[0]["attachment"] == invoice_mail.attachment.split(":")[1] + ".pdf"
     assert found[0]["to"] == invoice_mail.recipients
+    assert {e["node"]["status"] for e in rows["data"]["mailMessages"]["edges"]} == {"KEPT"}
     none_sent = await gql(OUTBOX, {"status": "SENT"}, token=adam)
     assert none_sent["data"]["mailMessages"]["edges"] == []
     assert (await gql(ONE, {"id": "bm9wZQ=="}, token=adam))["data"]["mailMessage"] is None

@@ -42,14 +42,6 @@ def configured(db: Database, clock: FixedClock, tmp_path: Path, smtp_url: str = 
     return mailer_from(settings, db, clock)
 
 
-async def only_new_mail(db: Database) -> None:
-    """The demo's history queued mail of its own: set it aside, so a test sees its own."""
-    async with db.transaction() as session:
-        await session.execute(
-            update(MailMessage).where(MailMessage.status == "PENDING").values(status="KEPT")
-        )
-
-
 async def issue_mail(db: Database) -> tuple[Invoice, int]:
     """Queue the email of an Acme invoice (as issuing it does) and say which."""
     async with db.transaction() as session:
@@ -72,7 +64,6 @@ async def message(db: Database, message_id: int) -> MailMessage:
 
 
 async def test_an_invoice_email_arrives_with_its_pdf(db: Database, tmp_path: Path) -> None:
-    await only_new_mail(db)
     invoice, message_id = await issue_mail(db)
     clock = FixedClock(NOW + timedelta(seconds=5))
     with smtp_server() as inbox:
@@ -105,7 +96,6 @@ async def test_an_invoice_email_arrives_with_its_pdf(db: Database, tmp_path: Pat
 async def test_without_a_server_messages_are_kept_for_the_outbox(
     db: Database, tmp_path: Path
 ) -> None:
-    await only_new_mail(db)
     invoice, message_id = await issue_mail(db)
     clock = FixedClock(NOW)
     assert await integrations.deliver_mail_due(db, configured(db, clock, tmp_path), now=clock.now)
@@ -118,7 +108,6 @@ async def test_without_a_server_messages_are_kept_for_the_outbox(
 async def test_a_temporary_refusal_is_retried_and_a_permanent_one_fails(
     db: Database, tmp_path: Path
 ) -> None:
-    await only_new_mail(db)
     _, first = await issue_mail(db)
     clock = FixedClock(NOW)
     with smtp_server(["451 Try again later"]) as inbox:
@@ -143,7 +132,6 @@ async def test_a_temporary_refusal_is_retried_and_a_permanent_one_fails(
 async def test_an_unreachable_server_is_retried_for_three_days_then_given_up(
     db: Database, tmp_path: Path
 ) -> None:
-    await only_new_mail(db)
     _, message_id = await issue_mail(db)
     clock = FixedClock(NOW)
     mailer = configured(db, clock, tmp_path, f"smtp://127.0.0.1:{free_port()}")
@@ -157,7 +145,6 @@ async def test_an_unreachable_server_is_retried_for_three_days_then_given_up(
 
 async def test_a_crashed_worker_leaves_the_message_to_another(db: Database, tmp_path: Path) -> None:
     """A worker that claimed a message and died: once its hold lapses, another sends it."""
-    await only_new_mail(db)
     _, message_id = await issue_mail(db)
     async with db.transaction() as session:
         await session.execute(
@@ -176,7 +163,6 @@ async def test_a_crashed_worker_leaves_the_message_to_another(db: Database, tmp_
 
 
 async def test_workers_side_by_side_send_each_message_once(db: Database, tmp_path: Path) -> None:
-    await only_new_mail(db)
     ids = [(await issue_mail(db))[1] for _ in range(12)]
     clock = FixedClock(NOW)
     with smtp_server() as inbox:
@@ -194,7 +180,6 @@ async def test_workers_side_by_side_send_each_message_once(db: Database, tmp_pat
 
 
 async def test_a_sent_invitation_keeps_no_live_link(db: Database, tmp_path: Path) -> None:
-    await only_new_mail(db)
     async with db.session() as session:
         adam = await session.scalar(select(User).where(User.email == "adam@recur.example"))
     assert adam is not None
