@@ -118,3 +118,26 @@ def test_without_smtp_the_outbox_keeps_the_demos_email(page: Page, server_url: s
     page.get_by_label("Show").select_option("SENT")
     expect(page.get_by_role("heading", name="No emails yet")).to_be_visible()
     assert errors == []
+
+
+def test_an_admin_sets_the_reminder_days(page: Page, server_url: str) -> None:
+    errors = watch_console(page)
+    log_in(page, server_url, "adam@recur.example")
+    page.goto(f"{server_url}/admin/settings")
+    days = page.get_by_label("Invoice reminders (days from the due date)")
+    expect(days).to_have_value("-3, 0, 3, 7, 14")
+    days.fill("0, ten")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Enter whole numbers of days separated by commas")).to_be_visible()
+    days.fill("10, -5, 0")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_role("status").filter(has_text="Settings saved")).to_contain_text(
+        "reminders go out 5 days before, on the due date and 10 days after"
+    )
+    expect(days).to_have_value("-5, 0, 10")
+    shot(page, "email-reminder-settings")
+    # The server is shared: the defaults go back.
+    days.fill("-3, 0, 3, 7, 14")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_role("status").filter(has_text="3 days before")).to_be_visible()
+    assert errors == []

@@ -26,7 +26,7 @@ export function render({ session }) {
   return h(
     "section",
     { "aria-labelledby": "page-title" },
-    pageHead("Settings", "The rules quotes and subscriptions follow. Every change is recorded in the audit log."),
+    pageHead("Settings", "The rules quotes, subscriptions and invoice reminders follow. Every change is recorded in the audit log."),
     adminNav("/admin/settings", session.viewer.role),
     body,
   );
