@@ -295,3 +295,21 @@ async def test_an_account_with_nobody_to_write_to_gets_no_message(db: Database) 
             now=NOW,
         )
     assert await messages_since(db, before) == []
+
+
+async def test_a_template_that_cannot_be_written_does_not_undo_the_change(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Mail is told of what happened; a broken template never stops it from happening."""
+    acme = await set_billing_email(db, "Acme Corp", "ap@acme.example")
+    before = await last_message_id(db)
+    async with db.transaction() as session:
+        # An event's data lacking what its template reads (here, the invoice).
+        await record_event(session, "payment.failed", acme, {"reason": "Declined."}, now=NOW)
+    [mail] = await messages_since(db, before)
+    assert (mail.kind, mail.subject, mail.status) == (
+        "payment_failed",
+        "(payment_failed)",
+        "PENDING",
+    )
+    assert "could not be written" in caplog.text

@@ -8,6 +8,7 @@ of what: an account's billing contact, its customers, the managers, a quote's re
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from recur.core.roles import STAFF_ROLES, Role
 from recur.db.models import Account, MailMessage, User
 from recur.mail import render_subject
+
+log = logging.getLogger("recur.mail")
 
 #: Message statuses (``MailMessage.status``): waiting to be sent, sent, kept for the
 #: Outbox (no SMTP server configured), given up on.
@@ -64,7 +67,7 @@ async def queue_mail(
     message = MailMessage(
         kind=kind,
         recipients=addresses,
-        subject=render_subject(kind, context),
+        subject=_subject(kind, context),
         context=context,
         attachment=attachment,
         account_id=account_id,
@@ -80,6 +83,17 @@ async def queue_mail(
     session.add(message)
     await session.flush()
     return message
+
+
+def _subject(kind: str, context: dict[str, Any]) -> str:
+    """The subject line; a template that cannot write it must not undo the change that
+    queues the message: the message is queued all the same, and the worker, unable to write
+    it either, marks it FAILED with the reason."""
+    try:
+        return render_subject(kind, context)
+    except Exception:
+        log.exception("the subject of a %s message could not be written", kind)
+        return f"({kind})"
 
 
 async def account_customers(session: AsyncSession, account_id: int | None) -> list[str]:
