@@ -34,8 +34,9 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 
 
 
 @contextmanager
-def running_server(workdir: Path) -> Iterator[str]:
-    """``recur serve`` on a free port over a fresh SQLite database with the demo data."""
+def running_server(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """``recur serve`` on a free port over a fresh SQLite database with the demo data;
+    ``extra_env`` adds or overrides settings (a journey's own server)."""
     env = {
         **os.environ,
         "RECUR_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'e2e.sqlite3'}",
@@ -52,6 +53,7 @@ def running_server(workdir: Path) -> Iterator[str]:
         # A seller established in the EU, so that an EU business buyer elsewhere in the EU
         # is reverse charged (docs/billing.md, "Tax"); the demo's accounts have no address.
         "RECUR_SELLER_COUNTRY": "IE",
+        **(extra_env or {}),
     }
     recur = [sys.executable, "-m", "recur.cli"]
     subprocess.run([*recur, "demo"], env=env, check=True, capture_output=True)

@@ -23,6 +23,7 @@ def test_an_admin_opens_the_admin_area_and_reads_the_audit_log(
             "Users",
             "Partners",
             "Webhooks",
+            "Outbox",
             "Tax rates",
             "Settings",
             "Audit log",

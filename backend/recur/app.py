@@ -39,7 +39,7 @@ from recur.web.request_log import RequestLog
 from recur.web.security_headers import SecurityHeadersMiddleware
 from recur.web.spa import SPAMount
 from recur.web.usage import usage_ndjson
-from recur.worker import DeliveryWorker
+from recur.worker import DeliveryWorker, mailer_from
 
 log = logging.getLogger("recur.health")
 
@@ -121,7 +121,12 @@ def create_app(
         app.state.billing_task = task
         deliveries = None
         if settings.delivery_worker:
-            worker = DeliveryWorker(db, clock, allow_private=settings.webhooks_allow_private)
+            worker = DeliveryWorker(
+                db,
+                clock,
+                allow_private=settings.webhooks_allow_private,
+                mailer=mailer_from(settings, db, clock),
+            )
             deliveries = asyncio.create_task(worker.run_forever(), name="webhook deliveries")
         # What start-up made (modules, the schema, most of the heap) lives as long as the
         # process: frozen, the collector's full passes skip it and stay short while requests

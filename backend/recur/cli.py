@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     restore.add_argument("path", type=Path)
     commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
-    commands.add_parser("worker", help="deliver webhooks from the outbox until stopped")
+    commands.add_parser("worker", help="deliver webhooks and email from the outbox until stopped")
     recommend = commands.add_parser("recommend", help="next best offers")
     recommend_commands = recommend.add_subparsers(dest="recommend", required=True)
     evaluate = recommend_commands.add_parser(
@@ -219,7 +219,12 @@ async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:
     from recur.clock import SystemClock
     from recur.db.engine import Database
     from recur.services import invoicing
-    from recur.services.billing import CLI, check_billing_date, recorded_run
+    from recur.services.billing import (
+        CLI,
+        check_billing_date,
+        recorded_run,
+        send_invoice_reminders,
+    )
     from recur.services.common import Invalid
     from recur.web.documents import seller_details
 
@@ -237,6 +242,7 @@ async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:
         _, result = await recorded_run(
             db, as_of=day, now=clock.now(), trigger=CLI, progress=progress
         )
+        reminders = await send_invoice_reminders(db, today=day, now=clock.now())
     finally:
         await db.dispose()
     if progress is not None:
@@ -244,6 +250,7 @@ async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:
     print(f"billing run as of {day.isoformat()}: {result.invoices_created} invoices created")
     if result.invoice_numbers:
         print(f"  {result.invoice_numbers[0]} … {result.invoice_numbers[-1]}")
+    print(f"invoice reminders queued: {reminders}")
     for failed in result.failed_accounts:
         print(f"  FAILED account {failed.account_id} ({failed.name}): {failed.error}")
     return 1 if result.failed_accounts else 0
@@ -286,11 +293,17 @@ def _progress_bar(done: int, total: int) -> None:
 async def _worker(settings: Settings) -> int:
     from recur.clock import SystemClock
     from recur.db.engine import Database
-    from recur.worker import DeliveryWorker
+    from recur.worker import DeliveryWorker, mailer_from
 
     db = Database.configured(settings)
     try:
-        worker = DeliveryWorker(db, SystemClock(), allow_private=settings.webhooks_allow_private)
+        clock = SystemClock()
+        worker = DeliveryWorker(
+            db,
+            clock,
+            allow_private=settings.webhooks_allow_private,
+            mailer=mailer_from(settings, db, clock),
+        )
         await worker.run_forever()
     finally:
         await db.dispose()
@@ -302,7 +315,7 @@ async def _evaluate_offers(settings: Settings, accounts: int, seed: int, resampl
     from recur.db.engine import Database
     from recur.offer_report import report
 
-    db = Database(settings.database_url)
+    db = Database.configured(settings)
     try:
         lines = await report(
             db, today=SystemClock().today(), accounts=accounts, seed=seed, resamples=resamples

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.auth.passwords import hash_secret
@@ -20,6 +20,7 @@ from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import (
     Account,
+    MailMessage,
     Partner,
     PartnerClient,
     Price,
@@ -29,6 +30,7 @@ from recur.db.models import (
     product_upgrades,
 )
 from recur.demo_history import load_history
+from recur.services.common import MAIL_KEPT, MAIL_PENDING
 
 DEMO_PASSWORD = "recur-demo"  # noqa: S105  (published in the README)
 PARTNER_CLIENT_ID = "northwind"
@@ -241,6 +243,11 @@ async def load_demo(db: Database, today: date | None = None) -> bool:
         )
         await _people(session)
     await load_history(db, today or SystemClock().today())
+    # The history's email is not news: kept for the Outbox, never sent (docs/email.md).
+    async with db.transaction() as session:
+        await session.execute(
+            update(MailMessage).where(MailMessage.status == MAIL_PENDING).values(status=MAIL_KEPT)
+        )
     return True
 
 

@@ -1,5 +1,6 @@
 """The daily billing run inside ``recur serve``: at a set time of day (UTC) it bills
-everything due by that day, as ``recur bill`` would.
+everything due by that day, as ``recur bill`` would, then queues the day's invoice
+reminders (docs/email.md, "Reminders").
 
 A day the server was down is not lost: the next run bills whatever is due by its own date,
 missed periods included. Every instance and worker may run the scheduler: exactly one of
@@ -52,9 +53,21 @@ class DailyBilling:
         log.info("daily billing run scheduled at %s UTC", self.at.strftime("%H:%M"))
         while True:
             await self.sleep(seconds_until(self.clock.now(), self.at))
-            await self.run_once()
+            if await self.run_once() is not None:
+                await self.remind()
             await self.prune()
             await self.refresh_offers()
+
+    async def remind(self) -> None:
+        """Queue today's invoice reminders; a failure is logged and tomorrow catches up."""
+        try:
+            queued = await billing.send_invoice_reminders(
+                self.db, today=self.clock.today(), now=self.clock.now()
+            )
+        except Exception:
+            log.exception("queueing invoice reminders failed")
+            return
+        log.info("invoice reminders queued: %d", queued)
 
     async def prune(self) -> None:
         """Delete expired sessions and links; a failure is logged and tomorrow tries again."""

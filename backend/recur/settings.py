@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BeforeValidator, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
@@ -119,6 +120,28 @@ def parse_key_list(value: object) -> object:
     return value
 
 
+def parse_smtp_url(value: object) -> object:
+    """``smtp://…`` or ``smtps://…`` naming a host, or empty (email kept, not sent)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    parts = urlsplit(text)
+    if text and (parts.scheme not in ("smtp", "smtps") or not parts.hostname):
+        raise PydanticCustomError("smtp_url", "must be smtp://host:port or smtps://host:port")
+    return text
+
+
+def parse_public_url(value: object) -> object:
+    """An ``http(s)://`` address, without a trailing slash."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip().rstrip("/")
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PydanticCustomError("public_url", "must be an http:// or https:// address")
+    return text
+
+
 def _strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
@@ -211,8 +234,16 @@ class Settings(BaseSettings):
     #: Let webhook endpoints be on private and loopback addresses, over plain HTTP too
     #: (development and tests only: it opens the way to server-side request forgery).
     webhooks_allow_private: bool = False
-    #: Run the webhook delivery worker inside ``recur serve`` (else run ``recur worker``).
+    #: Run the delivery worker (webhooks and email) inside ``recur serve`` (else run
+    #: ``recur worker``).
     delivery_worker: bool = True
+    #: Where email is sent: ``smtp://[user:password@]host[:port]`` (STARTTLS when offered)
+    #: or ``smtps://…``. Unset: messages are kept for the admins' Outbox (docs/email.md).
+    smtp_url: Annotated[str, BeforeValidator(parse_smtp_url)] = Field(default="", repr=False)
+    #: The sender of every email. Unset: the seller's name and email.
+    mail_from: Stripped = ""
+    #: The app's address as its users reach it: links in emails lead there.
+    public_url: Annotated[str, BeforeValidator(parse_public_url)] = "http://127.0.0.1:8000"
     #: ``json`` (one object a line, for a log collector) or ``text`` (for a person). Unset:
     #: json in production, text in development.
     log_format: Literal["json", "text"] = "text"

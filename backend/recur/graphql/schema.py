@@ -45,6 +45,7 @@ from recur.graphql.core.result_cache import CatalogResultCache
 from recur.graphql.core.text_guard import CheckTextArguments
 from recur.graphql.insights.queries import InsightsQuery
 from recur.graphql.integrations.events import EventsQuery
+from recur.graphql.integrations.mail import MailQuery
 from recur.graphql.integrations.webhooks import WebhooksMutation, WebhooksQuery
 from recur.graphql.metrics.queries import MetricsQuery
 from recur.graphql.orders.types import Order
@@ -102,6 +103,7 @@ Query = merge_types(
         SettingsQuery,
         EventsQuery,
         WebhooksQuery,
+        MailQuery,
         TaxRatesQuery,
         InsightsQuery,
         RecommendationsQuery,

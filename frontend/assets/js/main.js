@@ -50,6 +50,8 @@ route("/reset/:token", () => ({ load: () => import("./views/set-password.js") })
 route("/admin/audit", () => ({ load: () => import("./views/admin-audit.js"), roles: ["ADMIN"] }));
 route("/admin/partners", () => ({ load: () => import("./views/admin-partners.js"), roles: ["ADMIN"] }));
 route("/admin/webhooks", () => ({ load: () => import("./views/admin-webhooks.js"), roles: ["ADMIN"] }));
+route("/admin/outbox", () => ({ load: () => import("./views/admin-outbox.js"), roles: ["ADMIN"] }));
+route("/admin/outbox/:id", () => ({ load: async () => ({ render: (await import("./views/admin-outbox.js")).renderMessage }), roles: ["ADMIN"] }));
 route("/admin/tax-rates", () => ({ load: () => import("./views/admin-tax-rates.js"), roles: ["ADMIN"] }));
 route("/admin/settings", () => ({ load: () => import("./views/admin-settings.js"), roles: ["ADMIN"] }));
 

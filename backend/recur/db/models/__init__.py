@@ -14,6 +14,7 @@ from recur.db.models.billing import (
 from recur.db.models.billing_runs import BillingRunRecord
 from recur.db.models.catalog import Price, PriceTier, Product, product_upgrades
 from recur.db.models.integrations import Event, WebhookDelivery, WebhookEndpoint
+from recur.db.models.mail import InvoiceReminder, MailMessage
 from recur.db.models.numbering import NumberSequence
 from recur.db.models.orders import (
     Charge,
@@ -41,6 +42,8 @@ __all__ = [
     "Event",
     "Invoice",
     "InvoiceLine",
+    "InvoiceReminder",
+    "MailMessage",
     "NumberSequence",
     "Order",
     "Partner",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy import JSON, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from recur.db.base import Base
@@ -12,6 +13,8 @@ from recur.db.types import ScaledDecimal, UTCDateTime
 
 #: The one row of ``business_settings``.
 SETTINGS_ID = 1
+#: When invoice reminders go out, in days from the due date (docs/email.md, "Reminders").
+DEFAULT_REMINDER_DAYS = (-3, 0, 3, 7, 14)
 
 
 class BusinessSettings(Base):
@@ -27,3 +30,10 @@ class BusinessSettings(Base):
     #: The renewal uplift every new subscription starts with, in percent.
     default_renewal_uplift_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Days from an open invoice's due date on which its customer is reminded (negative:
+    #: before it), ascending.
+    reminder_days: Mapped[list[int]] = mapped_column(
+        JSON,
+        default=lambda: list(DEFAULT_REMINDER_DAYS),
+        server_default=text("'[-3, 0, 3, 7, 14]'"),
+    )

@@ -30,6 +30,10 @@ class Settings:
     updated_at: datetime | None = strawberry.field(
         description="When an admin last changed them; null while the defaults apply."
     )
+    reminder_days: list[int] = strawberry.field(
+        description="Days from an open invoice's due date on which its customer is emailed a "
+        "reminder (negative: before it), ascending."
+    )
 
     @classmethod
     def from_current(cls, current: CurrentSettings) -> Settings:
@@ -37,6 +41,7 @@ class Settings:
             approval_threshold_percent=percent(current.approval_threshold_percent),
             default_renewal_uplift_percent=percent(current.default_renewal_uplift_percent),
             updated_at=current.updated_at,
+            reminder_days=list(current.reminder_days),
         )
 
 
@@ -47,6 +52,11 @@ class UpdateSettingsInput:
     )
     default_renewal_uplift_percent: Decimal | None = strawberry.field(
         default=None, description=f"{PERCENT} Omitted: unchanged."
+    )
+    reminder_days: list[int] | None = strawberry.field(
+        default=None,
+        description="Days from the due date to remind on, -90 to 365, at most 10; an empty "
+        "list sends no reminders. Omitted: unchanged.",
     )
 
 
@@ -87,6 +97,7 @@ class SettingsMutation:
                 ctx.actor,
                 approval_threshold_percent=input.approval_threshold_percent,
                 default_renewal_uplift_percent=input.default_renewal_uplift_percent,
+                reminder_days=input.reminder_days,
                 default_threshold=_default_threshold(info),
                 now=ctx.clock.now(),
             )

@@ -4,9 +4,10 @@ users (admins only), and changing one's own password (docs/administration.md, "U
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
 from recur.auth.passwords import PasswordChecks, hash_secret, verify_secret
@@ -14,7 +15,7 @@ from recur.core.roles import STAFF_ROLES, Role
 from recur.db.engine import Database
 from recur.db.models import Account, User
 from recur.services.accounts.authentication import revoke_sessions
-from recur.services.accounts.links import INVITE, RESET, issue_link
+from recur.services.accounts.links import INVITE, LINK_TTL, RESET, issue_link
 from recur.services.accounts.validation import check_email, check_name, password_problems
 from recur.services.common import (
     Actor,
@@ -24,9 +25,11 @@ from recur.services.common import (
     Page,
     PageRequest,
     Problem,
+    account_name,
     audit,
     changed,
     paginate,
+    queue_mail,
 )
 
 
@@ -106,6 +109,7 @@ async def invite_user(
         session.add(user)
         await session.flush()
         token = await issue_link(session, user.id, INVITE, now=now)
+        await _mail_link(session, user, INVITE, token, now=now)
         await audit(
             session,
             actor,
@@ -159,6 +163,33 @@ async def update_user(
     return user
 
 
+async def _mail_link(
+    session: AsyncSession, user: User, purpose: str, token: str, *, now: datetime
+) -> None:
+    """Email a one-time link to its user (docs/email.md); the admin is shown it too."""
+    await queue_mail(
+        session,
+        "user_invite" if purpose == INVITE else "password_reset",
+        [user.email],
+        {
+            "name": user.name,
+            "path": f"/{purpose}/{token}",
+            "valid_for": _duration(LINK_TTL[purpose]),
+            "account_name": await account_name(session, user.account_id),
+        },
+        now=now,
+        account_id=user.account_id,
+    )
+
+
+def _duration(ttl: timedelta) -> str:
+    """``7 days``, ``24 hours``."""
+    if ttl.days > 1 and not ttl.seconds:
+        return f"{ttl.days} days"
+    hours = int(ttl.total_seconds() // 3600)
+    return f"{hours} hours" if hours != 1 else "1 hour"
+
+
 def _check_update(actor: Actor, user: User, role: Role | None, active: bool | None) -> None:
     if user.id == actor.user_id and (active is False or role not in (None, Role.ADMIN)):
         raise Invalid.one("userId", "You cannot demote or deactivate yourself.", "NOT_ALLOWED")
@@ -178,6 +209,7 @@ async def create_password_reset(db: Database, actor: Actor, user_id: int, *, now
         if not user.active:
             raise Invalid.one("userId", "Activate the user first.", "INACTIVE")
         token = await issue_link(session, user.id, RESET, now=now)
+        await _mail_link(session, user, RESET, token, now=now)
         await audit(
             session,
             actor,

@@ -26,6 +26,9 @@ from recur.services.billing.invoices import (
     invoices_by_number,
     list_invoices,
 )
+from recur.services.billing.reminders import (
+    send_invoice_reminders,
+)
 from recur.services.billing.run import (
     BillingRunResult,
     run_billing,
@@ -61,5 +64,6 @@ __all__ = [
     "receivables_aging",
     "recorded_run",
     "run_billing",
+    "send_invoice_reminders",
     "void_invoice",
 ]

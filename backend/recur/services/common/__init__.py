@@ -23,6 +23,7 @@ from recur.services.common.business_settings import (
     current_settings,
     default_renewal_uplift,
     read_settings,
+    reminder_days,
     update_settings,
 )
 from recur.services.common.errors import (
@@ -31,6 +32,10 @@ from recur.services.common.errors import (
     NotAuthenticated,
     Problem,
     ServiceError,
+)
+from recur.services.common.event_mail import (
+    EVENT_MAIL,
+    EventMail,
 )
 from recur.services.common.events import (
     EVENT_TYPES,
@@ -44,6 +49,7 @@ from recur.services.common.events import (
     order_created,
     order_data,
     payment_data,
+    plain,
     quote_data,
     record_event,
     subscription_data,
@@ -51,6 +57,17 @@ from recur.services.common.events import (
 )
 from recur.services.common.grouping import (
     grouped,
+)
+from recur.services.common.mail import (
+    MAIL_FAILED,
+    MAIL_KEPT,
+    MAIL_PENDING,
+    MAIL_SENT,
+    MAIL_STATUSES,
+    SECRET_VALUES,
+    account_name,
+    billing_contacts,
+    queue_mail,
 )
 from recur.services.common.numbering import (
     Sequence as NumberSequence,
@@ -71,21 +88,34 @@ from recur.services.common.parties import (
     bill_to,
     buyer_party,
 )
+from recur.services.common.quote_mail import (
+    QUOTE_STEP_MAIL,
+    mail_for_quote_step,
+)
 
 __all__ = [
     "ANONYMOUS",
     "DEFAULT_PAGE_SIZE",
+    "EVENT_MAIL",
     "EVENT_TYPES",
     "FAILED",
+    "MAIL_FAILED",
+    "MAIL_KEPT",
+    "MAIL_PENDING",
+    "MAIL_SENT",
+    "MAIL_STATUSES",
     "MAX_PAGE_SIZE",
     "PARTNER_SCOPES",
     "PENDING",
+    "QUOTE_STEP_MAIL",
     "READ_SCOPE",
+    "SECRET_VALUES",
     "SUCCEEDED",
     "USAGE_WRITE_SCOPE",
     "WEBHOOKS_SCOPE",
     "Actor",
     "CurrentSettings",
+    "EventMail",
     "Forbidden",
     "Invalid",
     "NotAuthenticated",
@@ -95,9 +125,11 @@ __all__ = [
     "Problem",
     "ServiceError",
     "account_data",
+    "account_name",
     "audit",
     "audit_log",
     "bill_to",
+    "billing_contacts",
     "buyer_party",
     "changed",
     "credit_note_data",
@@ -108,14 +140,18 @@ __all__ = [
     "global_id",
     "grouped",
     "invoice_data",
+    "mail_for_quote_step",
     "next_number",
     "order_created",
     "order_data",
     "paginate",
     "payment_data",
+    "plain",
+    "queue_mail",
     "quote_data",
     "read_settings",
     "record_event",
+    "reminder_days",
     "subscription_data",
     "subscription_event",
     "update_settings",

@@ -1,12 +1,15 @@
-"""The business settings admins change in the app: the approval threshold and the renewal
-uplift new subscriptions start with (docs/administration.md, "Settings").
+"""The business settings admins change in the app: the approval threshold, the renewal
+uplift new subscriptions start with (docs/administration.md, "Settings") and the days
+invoice reminders go out (docs/email.md, "Reminders").
 
 Until an admin first saves them, the approval threshold is the environment's
-(``RECUR_APPROVAL_THRESHOLD_PERCENT``) and the default uplift 0 %.
+(``RECUR_APPROVAL_THRESHOLD_PERCENT``), the default uplift 0 % and the reminders 3 days
+before the due date, on it, and 3, 7 and 14 days after.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -16,13 +19,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from recur.core.roles import STAFF_ROLES, Role
 from recur.db.engine import Database
 from recur.db.models import BusinessSettings
-from recur.db.models.settings import SETTINGS_ID
+from recur.db.models.settings import DEFAULT_REMINDER_DAYS, SETTINGS_ID
 from recur.services.common.actor import Actor
 from recur.services.common.audit import audit, changed
 from recur.services.common.errors import Forbidden, Invalid, NotAuthenticated, Problem
 
 #: Decimal places a settings percentage may have.
 PERCENT_PLACES = 2
+#: How many reminder days there may be, and how far from the due date.
+MAX_REMINDERS = 10
+REMINDER_RANGE = (-90, 365)
 
 
 @dataclass(frozen=True)
@@ -32,13 +38,18 @@ class CurrentSettings:
     approval_threshold_percent: Decimal
     default_renewal_uplift_percent: Decimal
     updated_at: datetime | None = None
+    #: Days from an open invoice's due date its customer is reminded on, ascending.
+    reminder_days: tuple[int, ...] = DEFAULT_REMINDER_DAYS
 
 
 def _current(row: BusinessSettings | None, default_threshold: Decimal) -> CurrentSettings:
     if row is None:
         return CurrentSettings(Decimal(default_threshold), Decimal(0))
     return CurrentSettings(
-        row.approval_threshold_percent, row.default_renewal_uplift_percent, row.updated_at
+        row.approval_threshold_percent,
+        row.default_renewal_uplift_percent,
+        row.updated_at,
+        tuple(row.reminder_days),
     )
 
 
@@ -52,6 +63,25 @@ async def default_renewal_uplift(session: AsyncSession) -> Decimal:
     """The uplift a subscription started now gets, read in the caller's transaction."""
     row = await session.get(BusinessSettings, SETTINGS_ID)
     return Decimal(0) if row is None else row.default_renewal_uplift_percent
+
+
+async def reminder_days(session: AsyncSession) -> tuple[int, ...]:
+    """The days invoice reminders go out, read in the caller's transaction."""
+    row = await session.get(BusinessSettings, SETTINGS_ID)
+    return DEFAULT_REMINDER_DAYS if row is None else tuple(row.reminder_days)
+
+
+def _reminder_problem(days: Sequence[int]) -> Problem | None:
+    low, high = REMINDER_RANGE
+    if len(set(days)) > MAX_REMINDERS:
+        return Problem(("reminderDays",), f"At most {MAX_REMINDERS} reminder days.", "TOO_MANY")
+    if any(not low <= day <= high for day in days):
+        return Problem(
+            ("reminderDays",),
+            f"Reminder days are from {low} (before the due date) to {high} (after it).",
+            "OUT_OF_RANGE",
+        )
+    return None
 
 
 async def read_settings(
@@ -89,6 +119,7 @@ async def update_settings(
     default_renewal_uplift_percent: Decimal | None,
     default_threshold: Decimal,
     now: datetime,
+    reminder_days: Sequence[int] | None = None,
 ) -> CurrentSettings:
     """Change the settings (admins); fields left ``None`` keep their value. Audited."""
     if actor.is_anonymous:
@@ -104,6 +135,8 @@ async def update_settings(
         for field, value in inputs.items()
         if value is not None and (problem := _percent_problem(field, value)) is not None
     ]
+    if reminder_days is not None and (problem := _reminder_problem(reminder_days)):
+        problems.append(problem)
     if problems:
         raise Invalid(problems)
     async with db.transaction() as session:
@@ -114,6 +147,7 @@ async def update_settings(
                 id=SETTINGS_ID,
                 approval_threshold_percent=was.approval_threshold_percent,
                 default_renewal_uplift_percent=was.default_renewal_uplift_percent,
+                reminder_days=list(was.reminder_days),
                 updated_at=now,
             )
             session.add(row)
@@ -121,10 +155,14 @@ async def update_settings(
             row.approval_threshold_percent = approval_threshold_percent
         if default_renewal_uplift_percent is not None:
             row.default_renewal_uplift_percent = default_renewal_uplift_percent
+        if reminder_days is not None:
+            row.reminder_days = sorted(set(reminder_days))
         before, after = changed(_fields(was), _fields(_current(row, default_threshold)))
         if after:
             row.updated_at = now
-            summary = "Settings changed: " + ", ".join(f"{k} {v} %" for k, v in after.items())
+            summary = "Settings changed: " + ", ".join(
+                f"{k} {v}" if k == "reminderDays" else f"{k} {v} %" for k, v in after.items()
+            )
             await audit(
                 session,
                 actor,
@@ -144,6 +182,7 @@ def _fields(settings: CurrentSettings) -> dict[str, str]:
     return {
         "approvalThresholdPercent": _plain_percent(settings.approval_threshold_percent),
         "defaultRenewalUpliftPercent": _plain_percent(settings.default_renewal_uplift_percent),
+        "reminderDays": ", ".join(str(day) for day in settings.reminder_days),
     }
 
 

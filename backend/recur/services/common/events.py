@@ -1,6 +1,7 @@
 """Business events, written in the transaction of the change they report (a transactional
-outbox): the event and one delivery per webhook endpoint that hears it commit or roll back
-with the change (docs/integrations.md).
+outbox): the event, one delivery per webhook endpoint that hears it and the email it sends
+(``event_mail.EVENT_MAIL``) commit or roll back with the change (docs/integrations.md,
+docs/email.md).
 
 Every service package records its events through :func:`record_event`; the feed, the
 endpoints and the delivery worker are the ``integrations`` package's.
@@ -19,6 +20,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.db.models import Account, Event, WebhookDelivery, WebhookEndpoint
+from recur.services.common.event_mail import mail_for_event
 
 #: Every event type, with when it happens (docs/integrations.md lists them too).
 EVENT_TYPES: dict[str, str] = {
@@ -73,8 +75,8 @@ async def record_event(
     now: datetime,
 ) -> Event:
     """Record one event in the caller's transaction, with a pending delivery to every enabled
-    endpoint that hears it: staff endpoints hear every account's events, a partner's only
-    its accounts'."""
+    endpoint that hears it (staff endpoints hear every account's events, a partner's only
+    its accounts') and the email it sends, if any."""
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {event_type!r}")
     event = Event(
@@ -114,6 +116,7 @@ async def record_event(
         for endpoint_id, types in endpoints
         if event_type in types
     )
+    await mail_for_event(session, event)
     return event
 
 

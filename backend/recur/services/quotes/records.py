@@ -33,6 +33,7 @@ from recur.services.common import (
     Page,
     PageRequest,
     Problem,
+    mail_for_quote_step,
     paginate,
     quote_data,
     record_event,
@@ -243,6 +244,7 @@ async def record(
     told = _TOLD.get(action)
     if told is not None:
         await record_event(session, told, quote.account_id, quote_data(quote), now=now)
+    await mail_for_quote_step(session, quote, action, actor.user_id, comment, now=now)
     session.add(
         QuoteEvent(
             quote_id=quote.id,

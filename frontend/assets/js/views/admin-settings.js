@@ -1,13 +1,14 @@
-// Admin: the business settings — the approval threshold and the renewal uplift new
-// subscriptions start with. Staff read them; admins change them here (audited).
+// Admin: the business settings — the approval threshold, the renewal uplift new
+// subscriptions start with, and the days invoice reminders are emailed. Staff read them;
+// admins change them here (audited).
 import { graphql, mutate } from "../api.js";
 import { alertBox, errorState, field, formatDateTime, formatPercent, h, loading, pageHead, recheckOnInput, showFieldErrors, toast } from "../ui.js";
 import { adminNav } from "./admin.js";
 
-const SETTINGS = `query Settings { settings { approvalThresholdPercent defaultRenewalUpliftPercent updatedAt } }`;
-const UPDATE = `mutation UpdateSettings($threshold: Decimal, $uplift: Decimal) {
-  updateSettings(input: { approvalThresholdPercent: $threshold, defaultRenewalUpliftPercent: $uplift }) {
-    settings { approvalThresholdPercent defaultRenewalUpliftPercent updatedAt } userErrors { field message code } } }`;
+const SETTINGS = `query Settings { settings { approvalThresholdPercent defaultRenewalUpliftPercent reminderDays updatedAt } }`;
+const UPDATE = `mutation UpdateSettings($threshold: Decimal, $uplift: Decimal, $reminderDays: [Int!]) {
+  updateSettings(input: { approvalThresholdPercent: $threshold, defaultRenewalUpliftPercent: $uplift, reminderDays: $reminderDays }) {
+    settings { approvalThresholdPercent defaultRenewalUpliftPercent reminderDays updatedAt } userErrors { field message code } } }`;
 const PERCENT = /^\d{1,3}(\.\d{1,2})?$/;
 
 export function render({ session }) {
@@ -25,10 +26,31 @@ export function render({ session }) {
   return h(
     "section",
     { "aria-labelledby": "page-title" },
-    pageHead("Settings", "The rules quotes and subscriptions follow. Every change is recorded in the audit log."),
+    pageHead("Settings", "The rules quotes, subscriptions and invoice reminders follow. Every change is recorded in the audit log."),
     adminNav("/admin/settings", session.viewer.role),
     body,
   );
+}
+
+/** The reminder days typed ("-3, 0, 7"), or null when they are not whole numbers. */
+function parseDays(value) {
+  const parts = value.split(/[\s,]+/).filter(Boolean);
+  return parts.every((part) => /^[+-]?\d{1,3}$/.test(part)) ? [...new Set(parts.map(Number))].sort((a, b) => a - b) : null;
+}
+
+function daysProblem(value) {
+  const days = parseDays(value);
+  if (!days) return "Enter whole numbers of days separated by commas, like -3, 0, 7 (negative: before the due date).";
+  if (days.length > 10) return "At most 10 reminder days.";
+  if (days.some((day) => day < -90 || day > 365)) return "Reminder days are from -90 (before the due date) to 365 (after it).";
+  return null;
+}
+
+/** "-3, 0, 3" → "3 days before the due date, on the day, and 3 days after". */
+function describeDays(days) {
+  if (!days.length) return "no invoice reminders are sent";
+  const words = days.map((day) => (day === 0 ? "on the due date" : `${Math.abs(day)} day${Math.abs(day) === 1 ? "" : "s"} ${day < 0 ? "before" : "after"}`));
+  return `reminders go out ${words.length > 1 ? `${words.slice(0, -1).join(", ")} and ${words.at(-1)}` : words[0]}`;
 }
 
 /** A settings percentage's problem, or null: 0 to 100 with at most two decimals. */
@@ -39,11 +61,15 @@ function percentProblem(value) {
 function form(settings) {
   const threshold = h("input", { type: "text", inputmode: "decimal", name: "approvalThresholdPercent", value: settings.approvalThresholdPercent, autocomplete: "off", style: "max-width: 10rem" });
   const uplift = h("input", { type: "text", inputmode: "decimal", name: "defaultRenewalUpliftPercent", value: settings.defaultRenewalUpliftPercent, autocomplete: "off", style: "max-width: 10rem" });
+  const reminders = h("input", { type: "text", name: "reminderDays", value: settings.reminderDays.join(", "), autocomplete: "off", style: "max-width: 16rem" });
   const fields = {
     approvalThresholdPercent: field("Approval threshold (%)", threshold, "A discount above this, or an amendment taking more than this share off a contract, needs a manager's approval."),
     defaultRenewalUpliftPercent: field("Default renewal uplift (%)", uplift, "New subscriptions start with this uplift: each automatic renewal raises their prices by it. Existing subscriptions keep theirs."),
+    reminderDays: field("Invoice reminders (days from the due date)", reminders, "An open invoice's billing contact is emailed on each of these days: negative before the due date, 0 on it. Leave empty for no reminders."),
   };
-  for (const element of Object.values(fields)) recheckOnInput(element, percentProblem);
+  recheckOnInput(fields.approvalThresholdPercent, percentProblem);
+  recheckOnInput(fields.defaultRenewalUpliftPercent, percentProblem);
+  recheckOnInput(fields.reminderDays, daysProblem);
   const problem = alertBox();
   const saved = h("p", { class: "muted", role: "status" }, updated(settings));
   const submit = h("button", { class: "button button--primary", type: "submit" }, "Save settings");
@@ -53,20 +79,22 @@ function form(settings) {
     problem.show(null);
     const values = { approvalThresholdPercent: threshold.value.trim(), defaultRenewalUpliftPercent: uplift.value.trim() };
     const local = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, percentProblem(value)]));
+    local.reminderDays = daysProblem(reminders.value);
     if (Object.values(local).some(Boolean)) {
       showFieldErrors({ fieldMessage: (name) => local[name] ?? null, userErrors: [] }, fields);
       return;
     }
     submit.disabled = true;
     try {
-      const result = await mutate(UPDATE, { threshold: values.approvalThresholdPercent, uplift: values.defaultRenewalUpliftPercent }, "updateSettings");
+      const result = await mutate(UPDATE, { threshold: values.approvalThresholdPercent, uplift: values.defaultRenewalUpliftPercent, reminderDays: parseDays(reminders.value) }, "updateSettings");
       showFieldErrors(null, fields);
       const now = result.settings;
       threshold.value = now.approvalThresholdPercent;
       uplift.value = now.defaultRenewalUpliftPercent;
+      reminders.value = now.reminderDays.join(", ");
       saved.textContent = updated(now);
       const renewals = Number(now.defaultRenewalUpliftPercent) ? `renew ${formatPercent(now.defaultRenewalUpliftPercent)} higher` : "renew at the same prices";
-      toast(`Settings saved: discounts above ${formatPercent(now.approvalThresholdPercent)} need approval; new subscriptions ${renewals}.`);
+      toast(`Settings saved: discounts above ${formatPercent(now.approvalThresholdPercent)} need approval; new subscriptions ${renewals}; ${describeDays(now.reminderDays)}.`);
     } catch (error) {
       if (!showFieldErrors(error, fields)) problem.show(error.message);
     } finally {

@@ -10,6 +10,7 @@ export const ADMIN_PAGES = [
   ["/admin/users", "Users", ["ADMIN"]],
   ["/admin/partners", "Partners", ["ADMIN"]],
   ["/admin/webhooks", "Webhooks", ["ADMIN"]],
+  ["/admin/outbox", "Outbox", ["ADMIN"]],
   ["/admin/tax-rates", "Tax rates", ["ADMIN"]],
   ["/admin/settings", "Settings", ["ADMIN"]],
   ["/admin/audit", "Audit log", ["ADMIN"]],
