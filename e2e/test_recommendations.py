@@ -107,3 +107,15 @@ def test_a_customer_previews_an_offer_takes_it_and_is_invoiced_the_preview(
     expect(page.get_by_role("heading", name=re.compile(number.group(0)), level=1)).to_be_visible()
     expect(page.get_by_text(due).first).to_be_visible()
     assert errors == []
+
+    # A manager reads how offers fare: the upgrade Alice took counts as accepted.
+    with person(browser, offers_url, "maria@recur.example") as maria:
+        maria.goto(f"{offers_url}/dashboard")
+        card = maria.get_by_role("table", name="Offers by kind: shown, prepared as quotes, accepted")
+        upgrade = card.get_by_role("row").filter(has_text="Upgrade")
+        expect(upgrade).to_be_visible()
+        cells = upgrade.get_by_role("cell")
+        assert int(cells.nth(3).inner_text()) >= 1
+        expect(cells.nth(4)).to_contain_text("%")
+        card.scroll_into_view_if_needed()
+        shot(maria, "offers-manager-dashboard")

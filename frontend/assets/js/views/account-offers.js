@@ -18,7 +18,7 @@ const PREPARE = `mutation PrepareRecommendation($id: ID!) { prepareRecommendatio
 const ACCEPT = `mutation AcceptRecommendation($id: ID!) { acceptRecommendation(input: {recommendationId: $id}) {
   invoice { id number } amountDueNow ${MONEY} userErrors { message } } }`;
 
-const KIND = {
+export const KIND = {
   ADD_ON: ["Add-on", "accent"],
   UPGRADE: ["Upgrade", "info"],
   YEARLY: ["Yearly billing", "ok"],

@@ -4,6 +4,7 @@
 // finance sees receivables, billed against collected, and days sales outstanding.
 import { MONEY, graphql } from "../api.js";
 import { emptyState, errorState, field, formatDate, h, loading, money, pageHead, select, statusLabel, table, todayISO } from "../ui.js";
+import { KIND } from "./account-offers.js";
 
 const MONTHS = `month mrr ${MONEY} arr ${MONEY} newMrr ${MONEY} expansionMrr ${MONEY}
   contractionMrr ${MONEY} churnedMrr ${MONEY} reactivationMrr ${MONEY} activeAccounts
@@ -21,6 +22,8 @@ const SALES_BOARD = `query SalesDashboard($ownerId: ID) {
     discountsGiven { quotes listValue ${MONEY} contractValue ${MONEY} discount ${MONEY} discountPercent }
   }
 }`;
+// How the next best offers fare, by kind (managers and admins; docs/recommendations.md).
+const OFFERS_BOARD = `query OffersDashboard { recommendationStats { kind shown prepared accepted acceptanceRate } }`;
 const FINANCE_BOARD = `query FinanceDashboard {
   receivablesSummary {
     currency open ${MONEY} overdue ${MONEY} billedLast90Days ${MONEY} daysSalesOutstanding
@@ -74,8 +77,9 @@ export function render({ session, query, navigate }) {
   }
   async function loadSales() {
     try {
-      const { salesDashboard } = await graphql(SALES_BOARD, { ownerId });
-      sales.replaceChildren(...salesView(salesDashboard, role, currency));
+      const offers = role === "REP" ? Promise.resolve(null) : graphql(OFFERS_BOARD).catch(() => null);
+      const [{ salesDashboard }, offerStats] = await Promise.all([graphql(SALES_BOARD, { ownerId }), offers]);
+      sales.replaceChildren(...salesView(salesDashboard, role, currency, offerStats?.recommendationStats));
     } catch (error) {
       sales.replaceChildren(errorState(error, loadSales));
     }
@@ -162,7 +166,31 @@ function revenueView(months, currency, { mrrChart, movementsChart }) {
   return [tiles, h("div", { class: "dash-grid" }, mrr, moves)];
 }
 
-function salesView(board, role, currency) {
+/** Offers shown, prepared and accepted by kind, with the share accepted. */
+function offersCard(stats) {
+  const shown = stats.reduce((sum, s) => sum + s.shown, 0);
+  const accepted = stats.reduce((sum, s) => sum + s.accepted, 0);
+  return h(
+    "div",
+    { class: "card dash-grid__wide" },
+    h("div", { class: "card__body card__body--head" }, h("div", {}, h("h2", {}, "Next best offers"), h("p", { class: "card__sub" }, shown ? `${accepted} of ${shown} offers shown were taken` : "No offer shown yet"))),
+    shown
+      ? table(
+          [
+            { label: "Kind", cell: (s) => (KIND[s.kind] || [s.kind])[0] },
+            { label: "Shown", numeric: true, cell: (s) => String(s.shown) },
+            { label: "Prepared as quotes", numeric: true, cell: (s) => String(s.prepared) },
+            { label: "Accepted", numeric: true, cell: (s) => String(s.accepted) },
+            { label: "Acceptance", numeric: true, cell: (s) => (s.acceptanceRate === null ? "—" : percent(s.acceptanceRate * 100)) },
+          ],
+          stats,
+          { caption: "Offers by kind: shown, prepared as quotes, accepted", stack: true },
+        )
+      : h("div", { class: "card__body" }, h("p", { class: "muted" }, "Offers appear on account pages; how they fare shows here.")),
+  );
+}
+
+function salesView(board, role, currency, offerStats = null) {
   const mine = (rows) => rows.filter((row) => (row.contractValue || row.monthlyRecurringRevenue || row.listValue).currency === currency);
   const pipeline = mine(board.pipeline);
   const open = pipeline.reduce((sum, s) => sum + Number(s.contractValue.amount), 0);
@@ -217,7 +245,7 @@ function salesView(board, role, currency) {
           discounts ? `${percent(discounts.discountPercent)} off list on ${discounts.quotes} accepted ${discounts.quotes === 1 ? "quote" : "quotes"} since ${formatDate(board.since)}` : `No quotes accepted since ${formatDate(board.since)}`,
         ),
   );
-  return [h("h2", { class: "dash-section" }, "Sales"), tiles, h("div", { class: "dash-grid" }, pipelineCard, renewalsCard)];
+  return [h("h2", { class: "dash-section" }, "Sales"), tiles, h("div", { class: "dash-grid" }, pipelineCard, renewalsCard, offerStats ? offersCard(offerStats) : null)];
 }
 
 /** The last billing run as a tile: when, how it went, what it made; a link to all of them. */
