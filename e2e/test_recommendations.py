@@ -111,7 +111,8 @@ def test_a_customer_previews_an_offer_takes_it_and_is_invoiced_the_preview(
     # A manager reads how offers fare: the upgrade Alice took counts as accepted.
     with person(browser, offers_url, "maria@recur.example") as maria:
         maria.goto(f"{offers_url}/dashboard")
-        card = maria.get_by_role("table", name="Offers by kind: shown, prepared as quotes, accepted")
+        offers = "Offers by kind: shown, prepared as quotes, accepted"
+        card = maria.get_by_role("table", name=offers)
         upgrade = card.get_by_role("row").filter(has_text="Upgrade")
         expect(upgrade).to_be_visible()
         cells = upgrade.get_by_role("cell")

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from recur.db.engine import Database
 from recur.db.models import Event, WebhookDelivery, WebhookEndpoint
@@ -80,15 +81,39 @@ class _Claimed:
     created_at: datetime
 
 
+def _first_in_line() -> ColumnElement[bool]:
+    """A delivery no earlier one of the same account's events to the same endpoint is still
+    waiting for (sent, retried or held by a worker): each endpoint hears an account's events
+    in the order they happened, one at a time (docs/integrations.md, "Order")."""
+    earlier = aliased(WebhookDelivery)
+    earlier_event = aliased(Event)
+    waiting = (
+        select(earlier.id)
+        .join(earlier_event, earlier_event.id == earlier.event_id)
+        .where(
+            earlier.endpoint_id == WebhookDelivery.endpoint_id,
+            earlier.id < WebhookDelivery.id,
+            earlier.status == PENDING,
+            earlier_event.account_id == Event.account_id,
+        )
+    )
+    return or_(Event.account_id.is_(None), ~waiting.exists())
+
+
 async def _claim(db: Database, now: datetime, limit: int) -> list[_Claimed]:
     async with db.transaction() as session:
         deliveries = list(
             await session.scalars(
                 select(WebhookDelivery)
-                .where(WebhookDelivery.status == PENDING, WebhookDelivery.next_attempt_at <= now)
+                .join(Event, Event.id == WebhookDelivery.event_id)
+                .where(
+                    WebhookDelivery.status == PENDING,
+                    WebhookDelivery.next_attempt_at <= now,
+                    _first_in_line(),
+                )
                 .order_by(WebhookDelivery.id)
                 .limit(limit)
-                .with_for_update(skip_locked=True)
+                .with_for_update(skip_locked=True, of=WebhookDelivery)
             )
         )
         claimed = []
