@@ -74,6 +74,7 @@ def create_app(
     install_record_fields()
     db = database or Database(settings.database_url)
     clock = clock or SystemClock()
+    payment_provider = payment_provider or SandboxProvider()
     signer = TokenSigner(settings.secret_key, settings.previous_secret_keys)
     password_checks = PasswordChecks(settings.password_checks_at_once)
     counts = CountStorage(settings.rate_limit_storage)
@@ -95,7 +96,7 @@ def create_app(
         settings=settings,
         clock=clock,
         signer=signer,
-        payment_provider=payment_provider or SandboxProvider(),
+        payment_provider=payment_provider,
         login_throttle=login_throttle,
         signup_throttle=signup_throttle,
         password_checks=password_checks,
@@ -116,7 +117,7 @@ def create_app(
             log.warning("the seller could not be recorded: the database is not ready")
         task = None
         if settings.billing_time is not None:
-            daily = DailyBilling(db, clock, settings.billing_time)
+            daily = DailyBilling(db, clock, settings.billing_time, provider=payment_provider)
             task = asyncio.create_task(daily.run_forever(), name="daily billing run")
         app.state.billing_task = task
         deliveries = None

@@ -23,7 +23,13 @@ from recur.db.models.orders import (
     SubscriptionEvent,
     SubscriptionItem,
 )
-from recur.db.models.payments import Payment, PaymentApplication
+from recur.db.models.payments import (
+    Payment,
+    PaymentApplication,
+    PaymentAttempt,
+    PaymentMethod,
+    Refund,
+)
 from recur.db.models.quotes import Quote, QuoteEvent, QuoteLine
 from recur.db.models.settings import BusinessSettings
 from recur.db.models.usage import UsageRecord
@@ -46,12 +52,15 @@ __all__ = [
     "PartnerClient",
     "Payment",
     "PaymentApplication",
+    "PaymentAttempt",
+    "PaymentMethod",
     "Price",
     "PriceTier",
     "Product",
     "Quote",
     "QuoteEvent",
     "QuoteLine",
+    "Refund",
     "ScheduledChange",
     "Seller",
     "Subscription",

@@ -73,6 +73,7 @@ class BillingMutation:
             trigger=billing.USER,
             user_id=ctx.actor.user_id,
             wall_clock=ctx.clock.now,
+            provider=ctx.payment_provider,
         )
         created = await billing.invoices_by_number(ctx.db, ctx.actor, result.invoice_numbers)
         return RunBillingPayload(

@@ -19,9 +19,11 @@ from recur.services.common.audit import (
     changed,
 )
 from recur.services.common.business_settings import (
+    DUNNING_OUTCOMES,
     CurrentSettings,
     current_settings,
     default_renewal_uplift,
+    dunning_settings,
     read_settings,
     update_settings,
 )
@@ -75,6 +77,7 @@ from recur.services.common.parties import (
 __all__ = [
     "ANONYMOUS",
     "DEFAULT_PAGE_SIZE",
+    "DUNNING_OUTCOMES",
     "EVENT_TYPES",
     "FAILED",
     "MAX_PAGE_SIZE",
@@ -104,6 +107,7 @@ __all__ = [
     "current_settings",
     "decode_cursor",
     "default_renewal_uplift",
+    "dunning_settings",
     "encode_cursor",
     "global_id",
     "grouped",

@@ -1,5 +1,6 @@
-"""The business settings admins change in the app: the approval threshold and the renewal
-uplift new subscriptions start with (docs/administration.md, "Settings").
+"""The business settings admins change in the app: the approval threshold, the renewal
+uplift new subscriptions start with, and the dunning schedule and its outcome
+(docs/administration.md, "Settings"; docs/collections.md, "Dunning").
 
 Until an admin first saves them, the approval threshold is the environment's
 (``RECUR_APPROVAL_THRESHOLD_PERCENT``) and the default uplift 0 %.
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +25,12 @@ from recur.services.common.errors import Forbidden, Invalid, NotAuthenticated, P
 
 #: Decimal places a settings percentage may have.
 PERCENT_PLACES = 2
+#: The dunning schedule by default: retries 1, 3, 5 and 7 days after the first failure.
+DEFAULT_RETRY_DAYS = (1, 3, 5, 7)
+#: What happens to an invoice once its last retry has failed.
+DUNNING_OUTCOMES = ("LEAVE_OPEN", "MARK_UNCOLLECTIBLE", "CANCEL_AT_TERM_END")
+#: At most this many retries, each at most this many days after the first failure.
+MAX_RETRIES, MAX_RETRY_DAY = 10, 60
 
 
 @dataclass(frozen=True)
@@ -32,14 +40,45 @@ class CurrentSettings:
     approval_threshold_percent: Decimal
     default_renewal_uplift_percent: Decimal
     updated_at: datetime | None = None
+    dunning_retry_days: tuple[int, ...] = DEFAULT_RETRY_DAYS
+    dunning_outcome: str = DUNNING_OUTCOMES[0]
 
 
 def _current(row: BusinessSettings | None, default_threshold: Decimal) -> CurrentSettings:
     if row is None:
         return CurrentSettings(Decimal(default_threshold), Decimal(0))
     return CurrentSettings(
-        row.approval_threshold_percent, row.default_renewal_uplift_percent, row.updated_at
+        row.approval_threshold_percent,
+        row.default_renewal_uplift_percent,
+        row.updated_at,
+        _days(row.dunning_retry_days),
+        row.dunning_outcome,
     )
+
+
+def _days(text: str) -> tuple[int, ...]:
+    return tuple(int(day) for day in text.split(",") if day.strip())
+
+
+def _retry_days_problem(days: list[int]) -> Problem | None:
+    """A dunning schedule: 1 to MAX_RETRIES days, increasing, from 1 to MAX_RETRY_DAY."""
+    field = "dunningRetryDays"
+    if not 1 <= len(days) <= MAX_RETRIES:
+        return Problem((field,), f"Give 1 to {MAX_RETRIES} retry days.", "OUT_OF_RANGE")
+    if any(not 1 <= day <= MAX_RETRY_DAY for day in days):
+        return Problem(
+            (field,), f"Each retry is 1 to {MAX_RETRY_DAY} days after the failure.", "OUT_OF_RANGE"
+        )
+    if any(later <= earlier for earlier, later in pairwise(days)):
+        return Problem((field,), "Retry days must increase (1, 3, 5, 7).", "NOT_INCREASING")
+    return None
+
+
+async def dunning_settings(session: AsyncSession) -> tuple[tuple[int, ...], str]:
+    """The dunning schedule and outcome in force, read in the caller's transaction."""
+    row = await session.get(BusinessSettings, SETTINGS_ID)
+    current = _current(row, Decimal(0))
+    return current.dunning_retry_days, current.dunning_outcome
 
 
 async def current_settings(db: Database, *, default_threshold: Decimal) -> CurrentSettings:
@@ -89,6 +128,8 @@ async def update_settings(
     default_renewal_uplift_percent: Decimal | None,
     default_threshold: Decimal,
     now: datetime,
+    dunning_retry_days: list[int] | None = None,
+    dunning_outcome: str | None = None,
 ) -> CurrentSettings:
     """Change the settings (admins); fields left ``None`` keep their value. Audited."""
     if actor.is_anonymous:
@@ -104,6 +145,12 @@ async def update_settings(
         for field, value in inputs.items()
         if value is not None and (problem := _percent_problem(field, value)) is not None
     ]
+    if dunning_retry_days is not None and (problem := _retry_days_problem(dunning_retry_days)):
+        problems.append(problem)
+    if dunning_outcome is not None and dunning_outcome not in DUNNING_OUTCOMES:
+        problems.append(
+            Problem(("dunningOutcome",), "Choose what happens after the last retry.", "INVALID")
+        )
     if problems:
         raise Invalid(problems)
     async with db.transaction() as session:
@@ -114,6 +161,8 @@ async def update_settings(
                 id=SETTINGS_ID,
                 approval_threshold_percent=was.approval_threshold_percent,
                 default_renewal_uplift_percent=was.default_renewal_uplift_percent,
+                dunning_retry_days=",".join(map(str, was.dunning_retry_days)),
+                dunning_outcome=was.dunning_outcome,
                 updated_at=now,
             )
             session.add(row)
@@ -121,10 +170,16 @@ async def update_settings(
             row.approval_threshold_percent = approval_threshold_percent
         if default_renewal_uplift_percent is not None:
             row.default_renewal_uplift_percent = default_renewal_uplift_percent
+        if dunning_retry_days is not None:
+            row.dunning_retry_days = ",".join(map(str, dunning_retry_days))
+        if dunning_outcome is not None:
+            row.dunning_outcome = dunning_outcome
         before, after = changed(_fields(was), _fields(_current(row, default_threshold)))
         if after:
             row.updated_at = now
-            summary = "Settings changed: " + ", ".join(f"{k} {v} %" for k, v in after.items())
+            summary = "Settings changed: " + ", ".join(
+                f"{k} {v}{' %' if k.endswith('Percent') else ''}" for k, v in after.items()
+            )
             await audit(
                 session,
                 actor,
@@ -144,6 +199,8 @@ def _fields(settings: CurrentSettings) -> dict[str, str]:
     return {
         "approvalThresholdPercent": _plain_percent(settings.approval_threshold_percent),
         "defaultRenewalUpliftPercent": _plain_percent(settings.default_renewal_uplift_percent),
+        "dunningRetryDays": ", ".join(map(str, settings.dunning_retry_days)),
+        "dunningOutcome": settings.dunning_outcome,
     }
 
 
