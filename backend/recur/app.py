@@ -38,6 +38,7 @@ from recur.web.oauth import token_endpoint
 from recur.web.request_log import RequestLog
 from recur.web.security_headers import SecurityHeadersMiddleware
 from recur.web.spa import SPAMount
+from recur.web.statements import statement_csv, statement_pdf
 from recur.web.usage import usage_ndjson
 from recur.worker import DeliveryWorker
 
@@ -148,6 +149,8 @@ def create_app(
             Route("/documents/credit-notes/{number}.pdf", credit_note_pdf, methods=["GET"]),
             Route("/exports/revenue-metrics.csv", revenue_metrics_csv, methods=["GET"]),
             Route("/documents/quotes/{number}.pdf", quote_pdf, methods=["GET"]),
+            Route("/documents/accounts/{id}/statement.pdf", statement_pdf, methods=["GET"]),
+            Route("/documents/accounts/{id}/statement.csv", statement_csv, methods=["GET"]),
             Route("/exports/accounts/{id}/timeline.csv", timeline_csv, methods=["GET"]),
             Route("/exports/{name}.csv", export_csv, methods=["GET"]),
             Route("/livez", livez, methods=["GET"]),

@@ -141,3 +141,78 @@ async def test_finance_writes_off_and_credits_with_a_reason(gql, login) -> None:
     )
     written_off = [row["writtenOff"]["amount"] for row in summary["data"]["receivablesSummary"]]
     assert sorted(written_off) == ["0.00", str(left)]  # Initech's currency, and the other
+
+
+async def test_an_account_statement_downloads_as_pdf_and_csv_for_whoever_sees_it(
+    gql, login, client
+) -> None:
+    carol, alice = await login("carol@initech.example"), await login("alice@acme.example")
+    account = (await gql(VIEWER, token=carol))["data"]["viewer"]["account"]["id"]
+    url = f"/documents/accounts/{account}/statement"
+    pdf = await client.get(
+        f"{url}.pdf?from=2020-01-01", headers={"authorization": f"Bearer {carol}"}
+    )
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.headers["cache-control"] == "private, no-store"
+    csv = await client.get(
+        f"{url}.csv?from=2020-01-01", headers={"authorization": f"Bearer {carol}"}
+    )
+    lines = csv.text.splitlines()
+    assert lines[0] == "date,type,number,description,amount,balance,currency"
+    assert lines[1].split(",")[1] == "OPENING" and lines[-1].split(",")[1] == "CLOSING"
+    assert any(",INVOICE,INV-" in line for line in lines)
+    other = await client.get(f"{url}.pdf", headers={"authorization": f"Bearer {alice}"})
+    assert other.status_code == 404
+    bad = await client.get(f"{url}.csv?from=soon", headers={"authorization": f"Bearer {carol}"})
+    assert bad.status_code == 400 and bad.json()["field"] == "from"
+    client.cookies.clear()  # logging in set the app's session cookie too
+    assert (await client.get(f"{url}.csv")).status_code == 401
+
+
+async def test_finance_filters_the_payments_list(gql, login) -> None:
+    carol, fiona = await login("carol@initech.example"), await login("fiona@recur.example")
+    invoice = (await gql(OPEN, token=carol))["data"]["invoices"]["edges"][0]["node"]
+    pay = """mutation($invoice: ID!) { payInvoice(input: {invoiceId: $invoice,
+      token: "sandbox_visa", attempt: "f1"}) { payment { id amount { amount } } } }"""
+    card = (await gql(pay, {"invoice": invoice["id"]}, token=carol))["data"]["payInvoice"]
+    await gql(
+        REFUND,
+        {"payment": card["payment"]["id"], "amount": "1.00", "reason": "Rounding"},
+        token=fiona,
+    )
+    listed = """query($card: Boolean, $refunded: Boolean, $from: Date, $to: Date) {
+      payments(first: 100, byCard: $card, refunded: $refunded, receivedFrom: $from,
+               receivedTo: $to) { edges { node { id byCard refundedAmount { amount } } } } }"""
+
+    async def ids(**filters: object) -> list[str]:
+        body = await gql(listed, filters, token=fiona)
+        return [edge["node"]["id"] for edge in body["data"]["payments"]["edges"]]
+
+    everything = await ids()
+    assert card["payment"]["id"] in everything
+    assert await ids(card=True) == [card["payment"]["id"]]
+    assert await ids(refunded=True) == [card["payment"]["id"]]
+    assert card["payment"]["id"] not in await ids(card=False)
+    assert len(await ids(card=False)) == len(everything) - 1
+    assert await ids(**{"from": "2099-01-01"}) == []
+    assert set(await ids(to="2099-01-01")) == set(everything)
+
+
+async def test_admins_set_the_dunning_schedule_and_outcome(gql, login) -> None:
+    adam = await login("adam@recur.example")
+    update = """mutation($days: [Int!], $outcome: DunningOutcome) {
+      updateSettings(input: {dunningRetryDays: $days, dunningOutcome: $outcome}) {
+        settings { dunningRetryDays dunningOutcome } userErrors { field code } } }"""
+    read = "{ settings { dunningRetryDays dunningOutcome } }"
+    assert (await gql(read, token=adam))["data"]["settings"] == {
+        "dunningRetryDays": [1, 3, 5, 7],
+        "dunningOutcome": "LEAVE_OPEN",
+    }
+    saved = await gql(update, {"days": [2, 4], "outcome": "MARK_UNCOLLECTIBLE"}, token=adam)
+    assert saved["data"]["updateSettings"]["settings"] == {
+        "dunningRetryDays": [2, 4],
+        "dunningOutcome": "MARK_UNCOLLECTIBLE",
+    }
+    for days, code in (([3, 1], "NOT_INCREASING"), ([0], "OUT_OF_RANGE"), ([], "OUT_OF_RANGE")):
+        refused = (await gql(update, {"days": days}, token=adam))["data"]["updateSettings"]
+        assert refused["userErrors"] == [{"field": ["input", "dunningRetryDays"], "code": code}]

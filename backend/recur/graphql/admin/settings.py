@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 
 import strawberry
 
@@ -16,6 +17,13 @@ from recur.graphql.core.permissions import IsAuthenticated, has_role
 from recur.services.common import CurrentSettings, Invalid, read_settings, update_settings
 
 PERCENT = "A percentage from 0 to 100 with at most two decimal places."
+
+
+@strawberry.enum(description="What happens to an invoice once its last retry has failed.")
+class DunningOutcome(StrEnum):
+    LEAVE_OPEN = "LEAVE_OPEN"
+    MARK_UNCOLLECTIBLE = "MARK_UNCOLLECTIBLE"
+    CANCEL_AT_TERM_END = "CANCEL_AT_TERM_END"
 
 
 @strawberry.type(description="Settings admins change in the app.")
@@ -30,6 +38,13 @@ class Settings:
     updated_at: datetime | None = strawberry.field(
         description="When an admin last changed them; null while the defaults apply."
     )
+    dunning_retry_days: list[int] = strawberry.field(
+        description="Days after a failed automatic charge on which it is tried again "
+        "(docs/collections.md, 'Dunning')."
+    )
+    dunning_outcome: DunningOutcome = strawberry.field(
+        description="What happens after the last retry fails (the rep is told in any case)."
+    )
 
     @classmethod
     def from_current(cls, current: CurrentSettings) -> Settings:
@@ -37,6 +52,8 @@ class Settings:
             approval_threshold_percent=percent(current.approval_threshold_percent),
             default_renewal_uplift_percent=percent(current.default_renewal_uplift_percent),
             updated_at=current.updated_at,
+            dunning_retry_days=list(current.dunning_retry_days),
+            dunning_outcome=DunningOutcome(current.dunning_outcome),
         )
 
 
@@ -47,6 +64,13 @@ class UpdateSettingsInput:
     )
     default_renewal_uplift_percent: Decimal | None = strawberry.field(
         default=None, description=f"{PERCENT} Omitted: unchanged."
+    )
+    dunning_retry_days: list[int] | None = strawberry.field(
+        default=None,
+        description="1 to 10 increasing days (1–60) after the first failure. Omitted: unchanged.",
+    )
+    dunning_outcome: DunningOutcome | None = strawberry.field(
+        default=None, description="Omitted: unchanged."
     )
 
 
@@ -89,6 +113,10 @@ class SettingsMutation:
                 default_renewal_uplift_percent=input.default_renewal_uplift_percent,
                 default_threshold=_default_threshold(info),
                 now=ctx.clock.now(),
+                dunning_retry_days=input.dunning_retry_days,
+                dunning_outcome=None
+                if input.dunning_outcome is None
+                else input.dunning_outcome.value,
             )
         except Invalid as invalid:
             return SettingsPayload(settings=None, user_errors=user_errors(invalid))

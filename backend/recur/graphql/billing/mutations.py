@@ -145,7 +145,10 @@ class PaymentsMutation:
 @strawberry.type
 class PaymentsQuery:
     @strawberry.field(
-        description="Payments you may see, newest first.", permission_classes=[IsAuthenticated]
+        description="Payments you may see, newest first; filtered by account, the days "
+        "received (receivedFrom, receivedTo, inclusive), byCard (taken through the provider, "
+        "or recorded) and refunded (any of it refunded).",
+        permission_classes=[IsAuthenticated],
     )
     async def payments(
         self,
@@ -153,11 +156,22 @@ class PaymentsQuery:
         first: int | None = None,
         after: str | None = None,
         account_id: strawberry.ID | None = None,
+        received_from: date | None = None,
+        received_to: date | None = None,
+        by_card: bool | None = None,
+        refunded: bool | None = None,
     ) -> Connection[Payment]:
         ctx = info.context
         account = None if account_id is None else (pk_of(account_id, "Account") or 0)
         page = await payments.list_payments(
-            ctx.db, ctx.actor, account_id=account, page=page_request(first, after)
+            ctx.db,
+            ctx.actor,
+            account_id=account,
+            page=page_request(first, after),
+            received_from=received_from,
+            received_to=received_to,
+            by_card=by_card,
+            refunded=refunded,
         )
         return to_connection(page, Payment.from_model)
 

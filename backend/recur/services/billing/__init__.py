@@ -48,6 +48,11 @@ from recur.services.billing.runs import (
     mark_interrupted,
     recorded_run,
 )
+from recur.services.billing.statement import (
+    Statement,
+    account_statement,
+    statement_csv_rows,
+)
 
 __all__ = [
     "ADJUSTMENT_REASON_MAX",
@@ -60,6 +65,8 @@ __all__ = [
     "BillingRunResult",
     "CollectionResult",
     "ReceivablesAging",
+    "Statement",
+    "account_statement",
     "billing_runs",
     "check_billing_date",
     "claim_scheduled_run",
@@ -74,6 +81,7 @@ __all__ = [
     "receivables_aging",
     "recorded_run",
     "run_billing",
+    "statement_csv_rows",
     "void_invoice",
     "write_off_invoice",
 ]
