@@ -362,3 +362,17 @@ async def test_a_declined_pay_all_applies_nothing_and_records_an_attempt_on_each
     async with db.session() as session:
         account = await session.get_one(Account, carol.account_id)
     assert account.autopay is False
+
+
+async def test_the_schedule_follows_the_runs_day_not_the_clock(db) -> None:
+    """A run billing ahead (its day later than the wall clock) retries on its own days."""
+    bob = await _autopay(db, "bob@globex.example", "sandbox_declined")
+    assert bob.account_id is not None
+    await billing.recorded_run(db, as_of=NEXT_RUN, now=NOW, trigger=billing.CLI, provider=PROVIDER)
+    retry = NEXT_RUN + timedelta(days=1)
+    await billing.collect(db, PROVIDER, today=retry, now=NOW)
+    newest = (await _invoices(db, bob.account_id))[-1]
+    assert [a.next_retry_on for a in await _attempts(db, newest.id)] == [
+        NEXT_RUN + timedelta(days=1),
+        NEXT_RUN + timedelta(days=3),
+    ]

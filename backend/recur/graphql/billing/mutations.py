@@ -35,6 +35,12 @@ class BillingRun:
     failed_accounts: list[FailedAccount]
     invoice_numbers: list[str]
     invoices: list[Invoice] = strawberry.field(description="The invoices the run created.")
+    autopay_paid: int = strawberry.field(
+        description="Invoices autopay and dunning charged successfully after the run."
+    )
+    autopay_declined: int = strawberry.field(
+        description="Automatic charges declined after the run (retried on the dunning schedule)."
+    )
 
 
 @strawberry.input
@@ -90,6 +96,8 @@ class BillingMutation:
                 ],
                 invoice_numbers=result.invoice_numbers,
                 invoices=[Invoice.from_model(invoice) for invoice in created],
+                autopay_paid=result.collections.paid if result.collections else 0,
+                autopay_declined=result.collections.failed if result.collections else 0,
             ),
             user_errors=[],
         )

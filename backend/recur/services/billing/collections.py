@@ -155,14 +155,13 @@ async def _collect_invoice(
         if method is None or invoice.balance_due <= 0:
             return
         retry_days, outcome = await dunning_settings(session)
-        first_failure = await session.scalar(
-            select(PaymentAttempt.attempted_at).where(
-                PaymentAttempt.invoice_id == invoice.id, PaymentAttempt.number == 1
-            )
-        )
-        start = today if first_failure is None else first_failure.date()
+        # Retry n falls retry_days[n-1] days after the first failure: this attempt (made on
+        # the day of its predecessor's schedule) sets the next one the gap further on.
         next_retry_on = (
-            start + timedelta(days=retry_days[number - 1]) if number <= len(retry_days) else None
+            today
+            + timedelta(days=retry_days[number - 1] - (retry_days[number - 2] if number > 1 else 0))
+            if number <= len(retry_days)
+            else None
         )
         attempt = await charge_saved_method(
             session,

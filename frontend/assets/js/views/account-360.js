@@ -3,6 +3,7 @@
 // account. Staff open it from the accounts lists; customers see theirs under "My account"
 // (without internal entries: the API leaves them out). docs/customer-360.md.
 import { MONEY, graphql } from "../api.js";
+import { statementCard } from "./statement.js";
 import { badge, emptyState, errorState, formatDate, formatDateTime, h, loading, money, pagedList, path, select, statusBadge, table } from "../ui.js";
 
 const ACCOUNT_PAGE = `query AccountPage($id: ID!) {
@@ -123,6 +124,7 @@ function page(data, session, staff) {
         ]
       : h("h2", { id: "account-360-title", class: "section-title page-section" }, "Your account at a glance"),
     figures(account),
+    h("div", { class: "page-section" }, statementCard(account.id)),
     staff && account.notes ? h("p", { class: "notice notice--info account-360__notes" }, h("strong", {}, "Notes: "), account.notes) : null,
     h(
       "div",

@@ -1,13 +1,20 @@
-// Admin: the business settings — the approval threshold and the renewal uplift new
-// subscriptions start with. Staff read them; admins change them here (audited).
+// Admin: the business settings — the approval threshold, the renewal uplift new
+// subscriptions start with, and the dunning schedule and its outcome. Staff read them; admins change them here (audited).
 import { graphql, mutate } from "../api.js";
-import { alertBox, errorState, field, formatDateTime, formatPercent, h, loading, pageHead, recheckOnInput, showFieldErrors, toast } from "../ui.js";
+import { alertBox, errorState, field, formatDateTime, formatPercent, h, loading, pageHead, recheckOnInput, select, showFieldErrors, toast } from "../ui.js";
 import { adminNav } from "./admin.js";
 
-const SETTINGS = `query Settings { settings { approvalThresholdPercent defaultRenewalUpliftPercent updatedAt } }`;
-const UPDATE = `mutation UpdateSettings($threshold: Decimal, $uplift: Decimal) {
-  updateSettings(input: { approvalThresholdPercent: $threshold, defaultRenewalUpliftPercent: $uplift }) {
-    settings { approvalThresholdPercent defaultRenewalUpliftPercent updatedAt } userErrors { field message code } } }`;
+const FIELDS = "approvalThresholdPercent defaultRenewalUpliftPercent updatedAt dunningRetryDays dunningOutcome";
+const SETTINGS = `query Settings { settings { ${FIELDS} } }`;
+const UPDATE = `mutation UpdateSettings($threshold: Decimal, $uplift: Decimal, $days: [Int!], $outcome: DunningOutcome) {
+  updateSettings(input: { approvalThresholdPercent: $threshold, defaultRenewalUpliftPercent: $uplift, dunningRetryDays: $days, dunningOutcome: $outcome }) {
+    settings { ${FIELDS} } userErrors { field message code } } }`;
+const OUTCOMES = [
+  ["LEAVE_OPEN", "Leave the invoice open"],
+  ["MARK_UNCOLLECTIBLE", "Write the invoice off (uncollectible)"],
+  ["CANCEL_AT_TERM_END", "Stop the account's subscriptions renewing"],
+];
+const DAYS = /^\s*\d{1,2}(\s*,\s*\d{1,2})*\s*$/;
 const PERCENT = /^\d{1,3}(\.\d{1,2})?$/;
 
 export function render({ session }) {
@@ -25,7 +32,7 @@ export function render({ session }) {
   return h(
     "section",
     { "aria-labelledby": "page-title" },
-    pageHead("Settings", "The rules quotes and subscriptions follow. Every change is recorded in the audit log."),
+    pageHead("Settings", "The rules quotes, subscriptions and collections follow. Every change is recorded in the audit log."),
     adminNav("/admin/settings", session.viewer.role),
     body,
   );
@@ -36,6 +43,13 @@ function percentProblem(value) {
   return PERCENT.test(value) && Number(value) <= 100 ? null : "Enter a percentage from 0 to 100, with at most two decimals (like 20 or 12.5).";
 }
 
+/** The retry days' problem, or null: increasing whole days from 1 to 60, at most 10. */
+function daysProblem(value) {
+  const days = value.split(",").map((d) => Number(d.trim()));
+  const fine = DAYS.test(value) && days.length <= 10 && days.every((d, i) => d >= 1 && d <= 60 && (i === 0 || d > days[i - 1]));
+  return fine ? null : "Enter 1 to 10 increasing days from 1 to 60, separated by commas (like 1, 3, 5, 7).";
+}
+
 function form(settings) {
   const threshold = h("input", { type: "text", inputmode: "decimal", name: "approvalThresholdPercent", value: settings.approvalThresholdPercent, autocomplete: "off", style: "max-width: 10rem" });
   const uplift = h("input", { type: "text", inputmode: "decimal", name: "defaultRenewalUpliftPercent", value: settings.defaultRenewalUpliftPercent, autocomplete: "off", style: "max-width: 10rem" });
@@ -44,26 +58,46 @@ function form(settings) {
     defaultRenewalUpliftPercent: field("Default renewal uplift (%)", uplift, "New subscriptions start with this uplift: each automatic renewal raises their prices by it. Existing subscriptions keep theirs."),
   };
   for (const element of Object.values(fields)) recheckOnInput(element, percentProblem);
+  const days = h("input", { type: "text", inputmode: "numeric", name: "dunningRetryDays", value: settings.dunningRetryDays.join(", "), autocomplete: "off", style: "max-width: 14rem" });
+  const outcome = select(OUTCOMES, settings.dunningOutcome, { name: "dunningOutcome" });
+  fields.dunningRetryDays = field("Retry a declined autopay charge after (days)", days, "Counted from the first failed charge; each failure emails the customer a link to pay.");
+  fields.dunningOutcome = field("After the last retry fails", outcome, "The account's rep is told in every case.");
+  recheckOnInput(fields.dunningRetryDays, daysProblem);
   const problem = alertBox();
   const saved = h("p", { class: "muted", role: "status" }, updated(settings));
   const submit = h("button", { class: "button button--primary", type: "submit" }, "Save settings");
-  const element = h("form", { class: "card__body stack", novalidate: true, "aria-label": "Settings" }, problem, Object.values(fields), h("div", { class: "actions" }, submit), saved);
+  const element = h(
+    "form",
+    { class: "card__body stack", novalidate: true, "aria-label": "Settings" },
+    problem,
+    h("h2", { class: "section-title" }, "Quotes and renewals"),
+    fields.approvalThresholdPercent,
+    fields.defaultRenewalUpliftPercent,
+    h("h2", { class: "section-title" }, "Dunning"),
+    fields.dunningRetryDays,
+    fields.dunningOutcome,
+    h("div", { class: "actions" }, submit),
+    saved,
+  );
   element.addEventListener("submit", async (event) => {
     event.preventDefault();
     problem.show(null);
     const values = { approvalThresholdPercent: threshold.value.trim(), defaultRenewalUpliftPercent: uplift.value.trim() };
     const local = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, percentProblem(value)]));
+    local.dunningRetryDays = daysProblem(days.value);
     if (Object.values(local).some(Boolean)) {
       showFieldErrors({ fieldMessage: (name) => local[name] ?? null, userErrors: [] }, fields);
       return;
     }
     submit.disabled = true;
     try {
-      const result = await mutate(UPDATE, { threshold: values.approvalThresholdPercent, uplift: values.defaultRenewalUpliftPercent }, "updateSettings");
+      const retryDays = days.value.split(",").map((d) => Number(d.trim()));
+      const result = await mutate(UPDATE, { threshold: values.approvalThresholdPercent, uplift: values.defaultRenewalUpliftPercent, days: retryDays, outcome: outcome.value }, "updateSettings");
       showFieldErrors(null, fields);
       const now = result.settings;
       threshold.value = now.approvalThresholdPercent;
       uplift.value = now.defaultRenewalUpliftPercent;
+      days.value = now.dunningRetryDays.join(", ");
       saved.textContent = updated(now);
       const renewals = Number(now.defaultRenewalUpliftPercent) ? `renew ${formatPercent(now.defaultRenewalUpliftPercent)} higher` : "renew at the same prices";
       toast(`Settings saved: discounts above ${formatPercent(now.approvalThresholdPercent)} need approval; new subscriptions ${renewals}.`);
