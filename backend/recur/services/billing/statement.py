@@ -13,9 +13,11 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from recur.core.lifecycle import InvoiceStatus
+from recur.core.money import round_money
 from recur.core.statement import Entry, Row, running
 from recur.db.engine import Database
 from recur.db.models import Account, CreditNote, Invoice, Payment, Refund
+from recur.documents.document import long_date
 from recur.services.accounts import visible_accounts
 from recur.services.common import Actor, Invalid, NotAuthenticated
 
@@ -64,7 +66,7 @@ async def _entries(db: Database, account_id: int, end: date) -> list[Entry]:
             i.issue_date,
             "INVOICE",
             i.number,
-            f"Invoice, due {i.due_date.isoformat()}",
+            _invoice_words(i),
             i.total,
             i.id,
         )
@@ -105,6 +107,12 @@ async def _entries(db: Database, account_id: int, end: date) -> list[Entry]:
     return entries
 
 
+def _invoice_words(invoice: Invoice) -> str:
+    if invoice.status is InvoiceStatus.VOID:
+        return "Invoice, void (its credit note cancels it)"
+    return f"Invoice, due {long_date(invoice.due_date)}"
+
+
 async def account_statement(
     db: Database, actor: Actor, *, account_id: int, start: date, end: date
 ) -> Statement | None:
@@ -131,6 +139,10 @@ def statement_csv_rows(statement: Statement) -> list[list[str]]:
     """The statement as CSV rows: a heading, the balance brought forward, the entries,
     the closing balance."""
     account = statement.account
+
+    def amount(value: Decimal) -> str:
+        return str(round_money(value, account.currency))
+
     rows = [["date", "type", "number", "description", "amount", "balance", "currency"]]
     rows.append(
         [
@@ -139,7 +151,7 @@ def statement_csv_rows(statement: Statement) -> list[list[str]]:
             "",
             "Balance brought forward",
             "",
-            str(statement.opening),
+            amount(statement.opening),
             account.currency,
         ]
     )
@@ -149,8 +161,8 @@ def statement_csv_rows(statement: Statement) -> list[list[str]]:
             row.entry.kind,
             row.entry.number,
             row.entry.description,
-            str(row.entry.amount),
-            str(row.balance),
+            amount(row.entry.amount),
+            amount(row.balance),
             account.currency,
         ]
         for row in statement.rows
@@ -162,7 +174,7 @@ def statement_csv_rows(statement: Statement) -> list[list[str]]:
             "",
             "Balance at the end of the period",
             "",
-            str(statement.closing),
+            amount(statement.closing),
             account.currency,
         ]
     )

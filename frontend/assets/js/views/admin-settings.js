@@ -59,7 +59,7 @@ function form(settings) {
   };
   for (const element of Object.values(fields)) recheckOnInput(element, percentProblem);
   const days = h("input", { type: "text", inputmode: "numeric", name: "dunningRetryDays", value: settings.dunningRetryDays.join(", "), autocomplete: "off", style: "max-width: 14rem" });
-  const outcome = select(OUTCOMES, settings.dunningOutcome, { name: "dunningOutcome" });
+  const outcome = select(OUTCOMES, settings.dunningOutcome, { name: "dunningOutcome", style: "max-width: 26rem" });
   fields.dunningRetryDays = field("Retry a declined autopay charge after (days)", days, "Counted from the first failed charge; each failure emails the customer a link to pay.");
   fields.dunningOutcome = field("After the last retry fails", outcome, "The account's rep is told in every case.");
   recheckOnInput(fields.dunningRetryDays, daysProblem);
