@@ -66,6 +66,7 @@ def test_finance_sees_the_receivables_aging_and_overdue_invoices(
             "Subscriptions",
             "Renewals",
             "Invoices",
+            "Payments",
             "Billing",
         ]
     )

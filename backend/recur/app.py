@@ -38,6 +38,7 @@ from recur.web.oauth import token_endpoint
 from recur.web.request_log import RequestLog
 from recur.web.security_headers import SecurityHeadersMiddleware
 from recur.web.spa import SPAMount
+from recur.web.statements import statement_csv, statement_pdf
 from recur.web.usage import usage_ndjson
 from recur.worker import DeliveryWorker, mailer_from
 
@@ -74,6 +75,7 @@ def create_app(
     install_record_fields()
     db = database or Database.configured(settings)
     clock = clock or SystemClock()
+    payment_provider = payment_provider or SandboxProvider()
     signer = TokenSigner(settings.secret_key, settings.previous_secret_keys)
     password_checks = PasswordChecks(settings.password_checks_at_once)
     counts = CountStorage(settings.rate_limit_storage)
@@ -95,7 +97,7 @@ def create_app(
         settings=settings,
         clock=clock,
         signer=signer,
-        payment_provider=payment_provider or SandboxProvider(),
+        payment_provider=payment_provider,
         login_throttle=login_throttle,
         signup_throttle=signup_throttle,
         password_checks=password_checks,
@@ -116,7 +118,7 @@ def create_app(
             log.warning("the seller could not be recorded: the database is not ready")
         task = None
         if settings.billing_time is not None:
-            daily = DailyBilling(db, clock, settings.billing_time)
+            daily = DailyBilling(db, clock, settings.billing_time, provider=payment_provider)
             task = asyncio.create_task(daily.run_forever(), name="daily billing run")
         app.state.billing_task = task
         deliveries = None
@@ -152,6 +154,8 @@ def create_app(
             Route("/documents/credit-notes/{number}.pdf", credit_note_pdf, methods=["GET"]),
             Route("/exports/revenue-metrics.csv", revenue_metrics_csv, methods=["GET"]),
             Route("/documents/quotes/{number}.pdf", quote_pdf, methods=["GET"]),
+            Route("/documents/accounts/{id}/statement.pdf", statement_pdf, methods=["GET"]),
+            Route("/documents/accounts/{id}/statement.csv", statement_csv, methods=["GET"]),
             Route("/exports/accounts/{id}/timeline.csv", timeline_csv, methods=["GET"]),
             Route("/exports/{name}.csv", export_csv, methods=["GET"]),
             Route("/livez", livez, methods=["GET"]),

@@ -226,6 +226,7 @@ async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:
         send_invoice_reminders,
     )
     from recur.services.common import Invalid
+    from recur.services.payments import SandboxProvider
     from recur.web.documents import seller_details
 
     clock = SystemClock()
@@ -240,7 +241,12 @@ async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:
     try:
         await invoicing.record_seller(db, seller_details(settings), now=clock.now())
         _, result = await recorded_run(
-            db, as_of=day, now=clock.now(), trigger=CLI, progress=progress
+            db,
+            as_of=day,
+            now=clock.now(),
+            trigger=CLI,
+            progress=progress,
+            provider=SandboxProvider(),
         )
         reminders = await send_invoice_reminders(db, today=day, now=clock.now())
     finally:
@@ -253,6 +259,9 @@ async def _bill(settings: Settings, as_of: date | None, *, quiet: bool) -> int:
     print(f"invoice reminders queued: {reminders}")
     for failed in result.failed_accounts:
         print(f"  FAILED account {failed.account_id} ({failed.name}): {failed.error}")
+    if result.collections is not None and result.collections.charged:
+        collected = result.collections
+        print(f"  autopay and dunning: {collected.paid} paid, {collected.failed} declined")
     return 1 if result.failed_accounts else 0
 
 

@@ -1,6 +1,6 @@
 """The daily billing run inside ``recur serve``: at a set time of day (UTC) it bills
-everything due by that day, as ``recur bill`` would, then queues the day's invoice
-reminders (docs/email.md, "Reminders").
+everything due by that day, as ``recur bill`` would, collects what autopay and dunning
+charge that day, then queues the day's invoice reminders (docs/email.md, "Reminders").
 
 A day the server was down is not lost: the next run bills whatever is due by its own date,
 missed periods included. Every instance and worker may run the scheduler: exactly one of
@@ -20,6 +20,7 @@ from recur.clock import Clock
 from recur.db.engine import Database
 from recur.services import accounts, billing, recommendations
 from recur.services.billing import BillingRunResult
+from recur.services.payments import PaymentProvider
 
 log = logging.getLogger("recur.scheduler")
 
@@ -43,8 +44,11 @@ class DailyBilling:
         at: time,
         *,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        provider: PaymentProvider | None = None,
     ) -> None:
         self.db = db
+        #: Autopay and dunning charge through it after each run (docs/collections.md).
+        self.provider = provider
         self.clock = clock
         self.at = at
         self.sleep = sleep
@@ -99,6 +103,7 @@ class DailyBilling:
                 trigger=billing.SCHEDULER,
                 run_id=run_id,
                 wall_clock=self.clock.now,
+                provider=self.provider,
             )
         except Exception:
             log.exception("the daily billing run as of %s failed", today)

@@ -39,6 +39,8 @@ class InvoiceStatus(StrEnum):
     OPEN = "OPEN"
     PAID = "PAID"
     VOID = "VOID"
+    #: Written off: finance gave up collecting its balance (docs/collections.md).
+    UNCOLLECTIBLE = "UNCOLLECTIBLE"
 
 
 class QuoteAction(StrEnum):

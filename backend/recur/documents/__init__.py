@@ -17,6 +17,7 @@ from recur.documents.document import (
     quote_pdf_path,
 )
 from recur.documents.pdf import render_pdf
+from recur.documents.statement import StatementDocument, StatementLine, render_statement
 
 __all__ = [
     "Acceptance",
@@ -25,8 +26,11 @@ __all__ = [
     "DocumentLine",
     "Party",
     "Settlement",
+    "StatementDocument",
+    "StatementLine",
     "TaxLine",
     "invoice_pdf_path",
     "quote_pdf_path",
     "render_pdf",
+    "render_statement",
 ]

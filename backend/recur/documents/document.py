@@ -19,6 +19,7 @@ class DocumentKind(StrEnum):
     INVOICE = "Invoice"
     CREDIT_NOTE = "Credit note"
     QUOTE = "Quote"
+    STATEMENT = "Statement"
 
 
 @dataclass(frozen=True)

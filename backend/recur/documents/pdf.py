@@ -146,7 +146,7 @@ class DocumentPdf(FPDF):
             self.multi_cell(90, LINE, _one_line(detail), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         buyer_bottom = self.get_y()
         facts = [
-            ("Number", d.number),
+            ("Period" if d.kind is DocumentKind.STATEMENT else "Number", d.number),
             ("PO number", d.purchase_order_number),
             ("Issued", day(d.issue_date)),
             ("Due", day(d.due_date) if d.due_date else ""),

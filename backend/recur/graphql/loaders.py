@@ -161,6 +161,19 @@ class Loaders:
         self.invoice_credits: DataLoader[int, list[models.CreditNoteApplication]] = _by_key(
             lambda ids: credit_notes.credit_applications_by_invoice(db, ids), []
         )
+        self.payment_methods: DataLoader[int, list[models.PaymentMethod]] = _by_key(
+            lambda ids: payments.methods_by_account(db, ids), []
+        )
+        #: Methods reached through an attempt or payment the actor sees (removed ones too).
+        self.payment_method: DataLoader[int, models.PaymentMethod | None] = _by_key(
+            lambda ids: payments.methods_by_id(db, ids), None
+        )
+        self.payment_attempts: DataLoader[int, list[models.PaymentAttempt]] = _by_key(
+            lambda ids: payments.attempts_by_invoice(db, ids), []
+        )
+        self.payment_refunds: DataLoader[int, list[models.Refund]] = _by_key(
+            lambda ids: payments.refunds_by_payment(db, ids), []
+        )
 
     def webhook_deliveries(self, first: int) -> DataLoader[int, list[integrations.DeliveryRow]]:
         """The latest ``first`` deliveries of each endpoint asked for, in one statement."""

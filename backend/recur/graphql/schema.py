@@ -24,7 +24,9 @@ from recur.graphql.admin.partners import PartnersMutation, PartnersQuery
 from recur.graphql.admin.settings import SettingsMutation, SettingsQuery
 from recur.graphql.admin.tax_rates import TaxRatesMutation, TaxRatesQuery
 from recur.graphql.admin.users import UsersMutation, UsersQuery
+from recur.graphql.billing.adjustments import AdjustmentsMutation
 from recur.graphql.billing.aging import AgingQuery
+from recur.graphql.billing.collections import CollectionsMutation
 from recur.graphql.billing.credit_notes import CreditNotesMutation, CreditNotesQuery
 from recur.graphql.billing.mutations import (
     BillingMutation,
@@ -120,6 +122,8 @@ Mutation = merge_types(
         PaymentsMutation,
         PayInvoiceMutation,
         CreditNotesMutation,
+        CollectionsMutation,
+        AdjustmentsMutation,
         SubscriptionChangesMutation,
         CatalogAdminMutation,
         PasswordsMutation,

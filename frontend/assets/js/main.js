@@ -36,6 +36,9 @@ route("/subscriptions", () => ({ load: () => import("./views/subscriptions.js"),
 route("/subscriptions/:id", () => ({ load: () => import("./views/subscription.js"), roles: EVERYONE }));
 route("/invoices", () => ({ load: () => import("./views/invoices.js"), roles: EVERYONE }));
 route("/invoices/:id", () => ({ load: () => import("./views/invoice.js"), roles: EVERYONE }));
+// The pay link of a payment reminder: the invoice with its payment form open.
+route("/invoices/:id/pay", () => ({ load: () => import("./views/invoice.js"), roles: EVERYONE }));
+route("/payments", () => ({ load: () => import("./views/payments.js"), roles: ["FINANCE", "ADMIN"] }));
 route("/credit-notes/:id", () => ({ load: () => import("./views/credit-note.js"), roles: EVERYONE }));
 // Finance and admins bill and record payments here; managers read the receivables.
 route("/billing", () => ({ load: () => import("./views/billing.js"), roles: ["MANAGER", "FINANCE", "ADMIN"] }));
@@ -69,7 +72,7 @@ function navItems(viewer) {
   if (SALES.includes(role)) items.push(["/quotes", "Quotes"]);
   items.push(["/renewals", "Renewals"]);
   if (role === "MANAGER" || role === "ADMIN") items.push(["/approvals", "Approvals"]);
-  if (role === "FINANCE" || role === "ADMIN") items.push(["/invoices", "Invoices"], ["/billing", "Billing"]);
+  if (role === "FINANCE" || role === "ADMIN") items.push(["/invoices", "Invoices"], ["/payments", "Payments"], ["/billing", "Billing"]);
   const admin = adminHome(role);
   if (admin) items.push([admin, "Admin"]);
   return items;

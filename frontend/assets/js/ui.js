@@ -76,6 +76,7 @@ const STATUS = {
   OPEN: ["Open", "warn"],
   PAID: ["Paid", "ok"],
   VOID: ["Void", ""],
+  UNCOLLECTIBLE: ["Written off", "danger"],
 };
 
 /** The badge of a quote, subscription or invoice status. */

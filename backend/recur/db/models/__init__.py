@@ -24,7 +24,13 @@ from recur.db.models.orders import (
     SubscriptionEvent,
     SubscriptionItem,
 )
-from recur.db.models.payments import Payment, PaymentApplication
+from recur.db.models.payments import (
+    Payment,
+    PaymentApplication,
+    PaymentAttempt,
+    PaymentMethod,
+    Refund,
+)
 from recur.db.models.quotes import Quote, QuoteEvent, QuoteLine
 from recur.db.models.recommendations import RecommendationEvent
 from recur.db.models.settings import BusinessSettings
@@ -50,6 +56,8 @@ __all__ = [
     "PartnerClient",
     "Payment",
     "PaymentApplication",
+    "PaymentAttempt",
+    "PaymentMethod",
     "Price",
     "PriceTier",
     "Product",
@@ -57,6 +65,7 @@ __all__ = [
     "QuoteEvent",
     "QuoteLine",
     "RecommendationEvent",
+    "Refund",
     "ScheduledChange",
     "Seller",
     "Subscription",

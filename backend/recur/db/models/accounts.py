@@ -73,6 +73,13 @@ class Account(TimestampMixin, Base):
         String(100), default="", server_default=""
     )
 
+    #: Autopay: open invoices are charged to the default payment method, when issued
+    #: (``ON_ISSUE``) or on their due date (``ON_DUE_DATE``) (docs/collections.md).
+    autopay: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    autopay_timing: Mapped[str] = mapped_column(
+        String(20), default="ON_ISSUE", server_default="ON_ISSUE"
+    )
+
     partner: Mapped[Partner | None] = relationship()
 
 

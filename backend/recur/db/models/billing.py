@@ -62,6 +62,13 @@ class Invoice(TimestampMixin, Base):
     tax_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     reverse_charge: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     tax_note: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    #: A write-off (``UNCOLLECTIBLE``): when, why, and the balance given up
+    #: (docs/collections.md, "Write-offs").
+    written_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    write_off_reason: Mapped[str | None] = mapped_column(String(500))
+    written_off: Mapped[Decimal] = mapped_column(
+        ScaledDecimal(6), default=Decimal(0), server_default="0"
+    )
 
     lines: Mapped[list[InvoiceLine]] = relationship(
         back_populates="invoice", order_by="InvoiceLine.position"
@@ -137,6 +144,10 @@ class CreditNote(TimestampMixin, Base):
     tax_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     reverse_charge: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     tax_note: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    #: What of its credit has been refunded to the account (docs/collections.md).
+    refunded: Mapped[Decimal] = mapped_column(
+        ScaledDecimal(6), default=Decimal(0), server_default="0"
+    )
 
     lines: Mapped[list[CreditNoteLine]] = relationship(
         back_populates="credit_note", order_by="CreditNoteLine.position"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, text
+from sqlalchemy import JSON, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from recur.db.base import Base
@@ -29,6 +29,14 @@ class BusinessSettings(Base):
     approval_threshold_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
     #: The renewal uplift every new subscription starts with, in percent.
     default_renewal_uplift_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
+    #: Days after a failed automatic charge on which it is tried again ("1,3,5,7"), and
+    #: what happens after the last (docs/collections.md, "Dunning").
+    dunning_retry_days: Mapped[str] = mapped_column(
+        String(100), default="1,3,5,7", server_default="1,3,5,7"
+    )
+    dunning_outcome: Mapped[str] = mapped_column(
+        String(30), default="LEAVE_OPEN", server_default="LEAVE_OPEN"
+    )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: Days from an open invoice's due date on which its customer is reminded (negative:
     #: before it), ascending.

@@ -9,6 +9,7 @@ import strawberry
 
 from recur.core.roles import STAFF_ROLES, Role
 from recur.db import models
+from recur.graphql.accounts.payment_methods import PaymentMethod
 from recur.graphql.core.business import approval_threshold
 from recur.graphql.core.context import Info
 from recur.graphql.core.ids import to_global_id
@@ -119,6 +120,12 @@ class Account(Node):
     tax_exemption_certificate: str = strawberry.field(
         description="The exemption certificate's reference; empty unless exempt."
     )
+    autopay: bool = strawberry.field(
+        description="Open invoices are charged to the default payment method (docs/collections.md)."
+    )
+    autopay_timing: str = strawberry.field(
+        description="When autopay charges an invoice: ON_ISSUE or ON_DUE_DATE."
+    )
 
     @classmethod
     def from_model(cls, account: models.Account) -> Account:
@@ -133,6 +140,8 @@ class Account(Node):
             tax_id=account.tax_id,
             tax_exempt=account.tax_exempt,
             tax_exemption_certificate=account.tax_exemption_certificate,
+            autopay=account.autopay,
+            autopay_timing=account.autopay_timing,
         )
 
     @strawberry.field(description="The billing address; null when none was given.")
@@ -170,6 +179,16 @@ class Account(Node):
     async def credit_balance(self, info: Info) -> Money:
         credit = await info.context.loaders.credit_balance.load(self.model_.id)
         return money(credit, self.currency)
+
+    @strawberry.field(
+        description="The saved payment methods, the default first: the account's customers, "
+        "finance and admins see them; others an empty list."
+    )
+    async def payment_methods(self, info: Info) -> list[PaymentMethod]:
+        if info.context.actor.role not in (Role.CUSTOMER, Role.FINANCE, Role.ADMIN):
+            return []
+        methods = await info.context.loaders.payment_methods.load(self.model_.id)
+        return [PaymentMethod.from_model(method) for method in methods]
 
     @strawberry.field(
         description="Internal notes of the sales team: null for customers and partners."

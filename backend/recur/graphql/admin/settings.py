@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 
 import strawberry
 
@@ -16,6 +17,13 @@ from recur.graphql.core.permissions import IsAuthenticated, has_role
 from recur.services.common import CurrentSettings, Invalid, read_settings, update_settings
 
 PERCENT = "A percentage from 0 to 100 with at most two decimal places."
+
+
+@strawberry.enum(description="What happens to an invoice once its last retry has failed.")
+class DunningOutcome(StrEnum):
+    LEAVE_OPEN = "LEAVE_OPEN"
+    MARK_UNCOLLECTIBLE = "MARK_UNCOLLECTIBLE"
+    CANCEL_AT_TERM_END = "CANCEL_AT_TERM_END"
 
 
 @strawberry.type(description="Settings admins change in the app.")
@@ -34,6 +42,13 @@ class Settings:
         description="Days from an open invoice's due date on which its customer is emailed a "
         "reminder (negative: before it), ascending."
     )
+    dunning_retry_days: list[int] = strawberry.field(
+        description="Days after a failed automatic charge on which it is tried again "
+        "(docs/collections.md, 'Dunning')."
+    )
+    dunning_outcome: DunningOutcome = strawberry.field(
+        description="What happens after the last retry fails (the rep is told in any case)."
+    )
 
     @classmethod
     def from_current(cls, current: CurrentSettings) -> Settings:
@@ -42,6 +57,8 @@ class Settings:
             default_renewal_uplift_percent=percent(current.default_renewal_uplift_percent),
             updated_at=current.updated_at,
             reminder_days=list(current.reminder_days),
+            dunning_retry_days=list(current.dunning_retry_days),
+            dunning_outcome=DunningOutcome(current.dunning_outcome),
         )
 
 
@@ -57,6 +74,13 @@ class UpdateSettingsInput:
         default=None,
         description="Days from the due date to remind on, -90 to 365, at most 10; an empty "
         "list sends no reminders. Omitted: unchanged.",
+    )
+    dunning_retry_days: list[int] | None = strawberry.field(
+        default=None,
+        description="1 to 10 increasing days (1–60) after the first failure. Omitted: unchanged.",
+    )
+    dunning_outcome: DunningOutcome | None = strawberry.field(
+        default=None, description="Omitted: unchanged."
     )
 
 
@@ -100,6 +124,10 @@ class SettingsMutation:
                 reminder_days=input.reminder_days,
                 default_threshold=_default_threshold(info),
                 now=ctx.clock.now(),
+                dunning_retry_days=input.dunning_retry_days,
+                dunning_outcome=None
+                if input.dunning_outcome is None
+                else input.dunning_outcome.value,
             )
         except Invalid as invalid:
             return SettingsPayload(settings=None, user_errors=user_errors(invalid))

@@ -35,6 +35,12 @@ class BillingRun:
     failed_accounts: list[FailedAccount]
     invoice_numbers: list[str]
     invoices: list[Invoice] = strawberry.field(description="The invoices the run created.")
+    autopay_paid: int = strawberry.field(
+        description="Invoices autopay and dunning charged successfully after the run."
+    )
+    autopay_declined: int = strawberry.field(
+        description="Automatic charges declined after the run (retried on the dunning schedule)."
+    )
 
 
 @strawberry.input
@@ -73,6 +79,7 @@ class BillingMutation:
             trigger=billing.USER,
             user_id=ctx.actor.user_id,
             wall_clock=ctx.clock.now,
+            provider=ctx.payment_provider,
         )
         created = await billing.invoices_by_number(ctx.db, ctx.actor, result.invoice_numbers)
         return RunBillingPayload(
@@ -89,6 +96,8 @@ class BillingMutation:
                 ],
                 invoice_numbers=result.invoice_numbers,
                 invoices=[Invoice.from_model(invoice) for invoice in created],
+                autopay_paid=result.collections.paid if result.collections else 0,
+                autopay_declined=result.collections.failed if result.collections else 0,
             ),
             user_errors=[],
         )
@@ -144,7 +153,10 @@ class PaymentsMutation:
 @strawberry.type
 class PaymentsQuery:
     @strawberry.field(
-        description="Payments you may see, newest first.", permission_classes=[IsAuthenticated]
+        description="Payments you may see, newest first; filtered by account, the days "
+        "received (receivedFrom, receivedTo, inclusive), byCard (taken through the provider, "
+        "or recorded) and refunded (any of it refunded).",
+        permission_classes=[IsAuthenticated],
     )
     async def payments(
         self,
@@ -152,11 +164,22 @@ class PaymentsQuery:
         first: int | None = None,
         after: str | None = None,
         account_id: strawberry.ID | None = None,
+        received_from: date | None = None,
+        received_to: date | None = None,
+        by_card: bool | None = None,
+        refunded: bool | None = None,
     ) -> Connection[Payment]:
         ctx = info.context
         account = None if account_id is None else (pk_of(account_id, "Account") or 0)
         page = await payments.list_payments(
-            ctx.db, ctx.actor, account_id=account, page=page_request(first, after)
+            ctx.db,
+            ctx.actor,
+            account_id=account,
+            page=page_request(first, after),
+            received_from=received_from,
+            received_to=received_to,
+            by_card=by_card,
+            refunded=refunded,
         )
         return to_connection(page, Payment.from_model)
 

@@ -12,6 +12,7 @@ from recur.core.lifecycle import InvoiceStatus
 from recur.db import models
 from recur.documents import invoice_pdf_path
 from recur.graphql.accounts.types import Account
+from recur.graphql.billing.attempts import PaymentAttempt, Refund
 from recur.graphql.billing.paperwork import Paperwork
 from recur.graphql.core.context import Info
 from recur.graphql.core.ids import to_global_id
@@ -62,6 +63,11 @@ class InvoiceLine:
             explanation=line.explanation,
             wording=line.wording,
         )
+
+    @strawberry.field(description="The line's id (lineIds of issueCreditNote).")
+    def id(self) -> strawberry.ID:
+        kind = "InvoiceLine" if isinstance(self.model_, models.InvoiceLine) else "CreditNoteLine"
+        return to_global_id(kind, self.model_.id)
 
     @strawberry.field(
         description="Net amount per unit (amount ÷ quantity, to six places; a change's "
@@ -177,7 +183,26 @@ class Invoice(Paperwork, Node):
     def void_reason(self) -> str | None:
         return self.model_.void_reason
 
-    @strawberry.field(description="The credit notes issued against this invoice (its void).")
+    @strawberry.field(description="Every try to collect it, oldest first (docs/collections.md).")
+    async def payment_attempts(self, info: Info) -> list[PaymentAttempt]:
+        attempts = await info.context.loaders.payment_attempts.load(self.model_.id)
+        return [PaymentAttempt.from_model(attempt) for attempt in attempts]
+
+    @strawberry.field(description="The balance given up when written off (UNCOLLECTIBLE).")
+    def written_off(self) -> Money:
+        return money(self.model_.written_off, self.currency)
+
+    @strawberry.field(description="When and why it was written off; null unless UNCOLLECTIBLE.")
+    def written_off_at(self) -> datetime | None:
+        return self.model_.written_off_at
+
+    @strawberry.field
+    def write_off_reason(self) -> str | None:
+        return self.model_.write_off_reason
+
+    @strawberry.field(
+        description="The credit notes issued against this invoice: its void, partial credits."
+    )
     async def credit_notes(self, info: Info) -> list[CreditNote]:
         notes = await info.context.loaders.invoice_credit_notes.load(self.model_.id)
         return [CreditNote.from_model(note) for note in notes]
@@ -235,6 +260,21 @@ class Payment(Node):
     def unapplied_amount(self) -> Money:
         currency = self.model_.currency
         return money(self.model_.unapplied, currency)
+
+    @strawberry.field(description="What has been refunded of it.")
+    def refunded_amount(self) -> Money:
+        return money(self.model_.refunded, self.model_.currency)
+
+    @strawberry.field(
+        description="Whether it was taken through the provider (a refund can go back to the card)."
+    )
+    def by_card(self) -> bool:
+        return bool(self.model_.provider_reference)
+
+    @strawberry.field(description="Its refunds, oldest first.")
+    async def refunds(self, info: Info) -> list[Refund]:
+        refunds = await info.context.loaders.payment_refunds.load(self.model_.id)
+        return [Refund.from_model(refund) for refund in refunds]
 
     @strawberry.field
     async def account(self, info: Info) -> Account | None:

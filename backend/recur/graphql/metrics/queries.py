@@ -146,6 +146,9 @@ class ReceivablesSummary:
     open: Money = strawberry.field(description="What open invoices still await.")
     overdue: Money = strawberry.field(description="The part of it past its due date.")
     billed_last_90_days: Money
+    written_off: Money = strawberry.field(
+        description="Balances written off as uncollectible: bad debt, not in open."
+    )
     days_sales_outstanding: Decimal | None = strawberry.field(
         description="open ÷ billedLast90Days × 90, to a tenth of a day (null without billing)."
     )
@@ -247,6 +250,7 @@ class MetricsQuery:
                 open=money(row.open, row.currency),
                 overdue=money(row.overdue, row.currency),
                 billed_last_90_days=money(row.billed_lately, row.currency),
+                written_off=money(row.written_off, row.currency),
                 days_sales_outstanding=row.days_sales_outstanding,
                 trend=[
                     BilledAndCollected(

@@ -4,10 +4,19 @@ invoiced), invoices and receivables, voids and credit notes, the documents.
 May call: common, accounts, payments, invoicing, subscriptions.
 """
 
+from recur.services.billing.adjustments import (
+    ADJUSTMENT_REASON_MAX,
+    issue_credit_note,
+    write_off_invoice,
+)
 from recur.services.billing.aging import (
     AccountAging,
     ReceivablesAging,
     receivables_aging,
+)
+from recur.services.billing.collections import (
+    CollectionResult,
+    collect,
 )
 from recur.services.billing.credit_notes import (
     REASON_MAX,
@@ -42,8 +51,14 @@ from recur.services.billing.runs import (
     mark_interrupted,
     recorded_run,
 )
+from recur.services.billing.statement import (
+    Statement,
+    account_statement,
+    statement_csv_rows,
+)
 
 __all__ = [
+    "ADJUSTMENT_REASON_MAX",
     "BILLING_HORIZON",
     "CLI",
     "REASON_MAX",
@@ -51,13 +66,18 @@ __all__ = [
     "USER",
     "AccountAging",
     "BillingRunResult",
+    "CollectionResult",
     "ReceivablesAging",
+    "Statement",
+    "account_statement",
     "billing_runs",
     "check_billing_date",
     "claim_scheduled_run",
+    "collect",
     "credit_note_document",
     "invoice_document",
     "invoices_by_number",
+    "issue_credit_note",
     "list_credit_notes",
     "list_invoices",
     "mark_interrupted",
@@ -65,5 +85,7 @@ __all__ = [
     "recorded_run",
     "run_billing",
     "send_invoice_reminders",
+    "statement_csv_rows",
     "void_invoice",
+    "write_off_invoice",
 ]

@@ -98,6 +98,13 @@ async def void_invoice(
             raise Invalid.one("invoiceId", "There is no such invoice.", "UNKNOWN_INVOICE")
         if invoice.status is InvoiceStatus.VOID:
             raise Invalid.one("invoiceId", f"{invoice.number} is already void.", "ALREADY_VOID")
+        if invoice.status is InvoiceStatus.UNCOLLECTIBLE:
+            # A write-off is final (docs/collections.md, "Write-offs").
+            raise Invalid.one(
+                "invoiceId",
+                f"{invoice.number} is written off: it cannot be voided.",
+                "NOT_VOIDABLE",
+            )
         lines = list(
             await session.scalars(
                 select(InvoiceLine)

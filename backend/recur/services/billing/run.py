@@ -39,6 +39,7 @@ from recur.db.models import (
     Price,
 )
 from recur.services import usage
+from recur.services.billing.collections import CollectionResult
 from recur.services.billing.netting import net_out
 from recur.services.common import ServiceError
 from recur.services.invoicing import LineContext, bill_charges, with_line_context
@@ -86,6 +87,8 @@ class BillingRunResult:
     failed_accounts: list[FailedAccount] = field(default_factory=list)
     invoice_numbers: list[str] = field(default_factory=list)
     credit_note_numbers: list[str] = field(default_factory=list)
+    #: What autopay and dunning charged after the run, when it collected (``runs``).
+    collections: CollectionResult | None = None
 
 
 def _due_uninvoiced(as_of: date) -> tuple[ColumnElement[bool], ...]:

@@ -28,8 +28,10 @@ from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import BillingRunRecord
 from recur.observability import metrics
+from recur.services.billing.collections import collect
 from recur.services.billing.run import BillingRunResult, run_billing
 from recur.services.common import Actor, Forbidden, NotAuthenticated, Page, PageRequest, paginate
+from recur.services.payments import PaymentProvider
 
 log = logging.getLogger("recur.billing")
 
@@ -137,9 +139,11 @@ async def recorded_run(
     run_id: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     wall_clock: Now = _wall_clock,
+    provider: PaymentProvider | None = None,
 ) -> tuple[int, BillingRunResult]:
-    """Run billing as of ``as_of`` and record it (a new row, or the claimed ``run_id``).
-    Raises what the run raised, after recording it ``failed``."""
+    """Run billing as of ``as_of`` and record it (a new row, or the claimed ``run_id``);
+    then, given the payment provider, collect what autopay and dunning charge that day
+    (``collections.collect``). Raises what the run raised, after recording it ``failed``."""
     if run_id is None:
         await mark_interrupted(db, now=wall_clock())
         run_id = await _start(db, as_of=as_of, trigger=trigger, user_id=user_id, now=wall_clock())
@@ -147,6 +151,8 @@ async def recorded_run(
     beating = asyncio.create_task(_heartbeat(db, run_id, wall_clock), name="billing heartbeat")
     try:
         result = await run_billing(db, as_of=as_of, now=now, progress=progress)
+        if provider is not None:
+            result.collections = await collect(db, provider, today=as_of, now=now)
     except BaseException:
         status = FAILED
         log.exception("billing run %d as of %s failed", run_id, as_of)

@@ -19,9 +19,11 @@ from recur.services.common.audit import (
     changed,
 )
 from recur.services.common.business_settings import (
+    DUNNING_OUTCOMES,
     CurrentSettings,
     current_settings,
     default_renewal_uplift,
+    dunning_settings,
     read_settings,
     reminder_days,
     update_settings,
@@ -96,6 +98,7 @@ from recur.services.common.quote_mail import (
 __all__ = [
     "ANONYMOUS",
     "DEFAULT_PAGE_SIZE",
+    "DUNNING_OUTCOMES",
     "EVENT_MAIL",
     "EVENT_TYPES",
     "FAILED",
@@ -136,6 +139,7 @@ __all__ = [
     "current_settings",
     "decode_cursor",
     "default_renewal_uplift",
+    "dunning_settings",
     "encode_cursor",
     "global_id",
     "grouped",

@@ -1,6 +1,7 @@
 """The business settings admins change in the app: the approval threshold, the renewal
-uplift new subscriptions start with (docs/administration.md, "Settings") and the days
-invoice reminders go out (docs/email.md, "Reminders").
+uplift new subscriptions start with, the days invoice reminders go out, and the dunning
+schedule and its outcome (docs/administration.md, "Settings"; docs/email.md, "Reminders";
+docs/collections.md, "Dunning").
 
 Until an admin first saves them, the approval threshold is the environment's
 (``RECUR_APPROVAL_THRESHOLD_PERCENT``), the default uplift 0 % and the reminders 3 days
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,6 +31,12 @@ PERCENT_PLACES = 2
 #: How many reminder days there may be, and how far from the due date.
 MAX_REMINDERS = 10
 REMINDER_RANGE = (-90, 365)
+#: The dunning schedule by default: retries 1, 3, 5 and 7 days after the first failure.
+DEFAULT_RETRY_DAYS = (1, 3, 5, 7)
+#: What happens to an invoice once its last retry has failed.
+DUNNING_OUTCOMES = ("LEAVE_OPEN", "MARK_UNCOLLECTIBLE", "CANCEL_AT_TERM_END")
+#: At most this many retries, each at most this many days after the first failure.
+MAX_RETRIES, MAX_RETRY_DAY = 10, 60
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,8 @@ class CurrentSettings:
     updated_at: datetime | None = None
     #: Days from an open invoice's due date its customer is reminded on, ascending.
     reminder_days: tuple[int, ...] = DEFAULT_REMINDER_DAYS
+    dunning_retry_days: tuple[int, ...] = DEFAULT_RETRY_DAYS
+    dunning_outcome: str = DUNNING_OUTCOMES[0]
 
 
 def _current(row: BusinessSettings | None, default_threshold: Decimal) -> CurrentSettings:
@@ -50,7 +60,34 @@ def _current(row: BusinessSettings | None, default_threshold: Decimal) -> Curren
         row.default_renewal_uplift_percent,
         row.updated_at,
         tuple(row.reminder_days),
+        _days(row.dunning_retry_days),
+        row.dunning_outcome,
     )
+
+
+def _days(text: str) -> tuple[int, ...]:
+    return tuple(int(day) for day in text.split(",") if day.strip())
+
+
+def _retry_days_problem(days: list[int]) -> Problem | None:
+    """A dunning schedule: 1 to MAX_RETRIES days, increasing, from 1 to MAX_RETRY_DAY."""
+    field = "dunningRetryDays"
+    if not 1 <= len(days) <= MAX_RETRIES:
+        return Problem((field,), f"Give 1 to {MAX_RETRIES} retry days.", "OUT_OF_RANGE")
+    if any(not 1 <= day <= MAX_RETRY_DAY for day in days):
+        return Problem(
+            (field,), f"Each retry is 1 to {MAX_RETRY_DAY} days after the failure.", "OUT_OF_RANGE"
+        )
+    if any(later <= earlier for earlier, later in pairwise(days)):
+        return Problem((field,), "Retry days must increase (1, 3, 5, 7).", "NOT_INCREASING")
+    return None
+
+
+async def dunning_settings(session: AsyncSession) -> tuple[tuple[int, ...], str]:
+    """The dunning schedule and outcome in force, read in the caller's transaction."""
+    row = await session.get(BusinessSettings, SETTINGS_ID)
+    current = _current(row, Decimal(0))
+    return current.dunning_retry_days, current.dunning_outcome
 
 
 async def current_settings(db: Database, *, default_threshold: Decimal) -> CurrentSettings:
@@ -120,6 +157,8 @@ async def update_settings(
     default_threshold: Decimal,
     now: datetime,
     reminder_days: Sequence[int] | None = None,
+    dunning_retry_days: list[int] | None = None,
+    dunning_outcome: str | None = None,
 ) -> CurrentSettings:
     """Change the settings (admins); fields left ``None`` keep their value. Audited."""
     if actor.is_anonymous:
@@ -137,6 +176,12 @@ async def update_settings(
     ]
     if reminder_days is not None and (problem := _reminder_problem(reminder_days)):
         problems.append(problem)
+    if dunning_retry_days is not None and (problem := _retry_days_problem(dunning_retry_days)):
+        problems.append(problem)
+    if dunning_outcome is not None and dunning_outcome not in DUNNING_OUTCOMES:
+        problems.append(
+            Problem(("dunningOutcome",), "Choose what happens after the last retry.", "INVALID")
+        )
     if problems:
         raise Invalid(problems)
     async with db.transaction() as session:
@@ -148,6 +193,8 @@ async def update_settings(
                 approval_threshold_percent=was.approval_threshold_percent,
                 default_renewal_uplift_percent=was.default_renewal_uplift_percent,
                 reminder_days=list(was.reminder_days),
+                dunning_retry_days=",".join(map(str, was.dunning_retry_days)),
+                dunning_outcome=was.dunning_outcome,
                 updated_at=now,
             )
             session.add(row)
@@ -155,13 +202,15 @@ async def update_settings(
             row.approval_threshold_percent = approval_threshold_percent
         if default_renewal_uplift_percent is not None:
             row.default_renewal_uplift_percent = default_renewal_uplift_percent
-        if reminder_days is not None:
-            row.reminder_days = sorted(set(reminder_days))
+        if dunning_retry_days is not None:
+            row.dunning_retry_days = ",".join(map(str, dunning_retry_days))
+        if dunning_outcome is not None:
+            row.dunning_outcome = dunning_outcome
         before, after = changed(_fields(was), _fields(_current(row, default_threshold)))
         if after:
             row.updated_at = now
             summary = "Settings changed: " + ", ".join(
-                f"{k} {v}" if k == "reminderDays" else f"{k} {v} %" for k, v in after.items()
+                f"{k} {v}{' %' if k.endswith('Percent') else ''}" for k, v in after.items()
             )
             await audit(
                 session,
@@ -183,6 +232,8 @@ def _fields(settings: CurrentSettings) -> dict[str, str]:
         "approvalThresholdPercent": _plain_percent(settings.approval_threshold_percent),
         "defaultRenewalUpliftPercent": _plain_percent(settings.default_renewal_uplift_percent),
         "reminderDays": ", ".join(str(day) for day in settings.reminder_days),
+        "dunningRetryDays": ", ".join(map(str, settings.dunning_retry_days)),
+        "dunningOutcome": settings.dunning_outcome,
     }
 
 

@@ -35,9 +35,13 @@ EVENT_TYPES: dict[str, str] = {
     "invoice.issued": "An invoice was issued.",
     "invoice.paid": "An invoice was paid in full.",
     "invoice.voided": "An invoice was voided (with its credit note).",
+    "invoice.uncollectible": "An invoice was written off as uncollectible.",
+    "invoice.dunning_exhausted": "The last retry of an invoice's automatic payment failed "
+    "(its rep is told; the dunning outcome is said).",
     "credit_note.issued": "A credit note was issued.",
     "payment.received": "A payment was recorded or taken.",
-    "payment.failed": "A card payment was declined.",
+    "payment.failed": "A card payment was declined (a customer's, autopay's or a retry's).",
+    "payment.refunded": "A payment, or an account's credit, was refunded.",
 }
 
 #: Delivery statuses (``WebhookDelivery.status``).

@@ -23,6 +23,7 @@ class Sequence(StrEnum):
     INVOICE = "INVOICE"
     PAYMENT = "PAYMENT"
     CREDIT_NOTE = "CREDIT_NOTE"
+    REFUND = "REFUND"
 
 
 PREFIXES = {
@@ -32,6 +33,7 @@ PREFIXES = {
     Sequence.INVOICE: "INV",
     Sequence.PAYMENT: "PAY",
     Sequence.CREDIT_NOTE: "CN",
+    Sequence.REFUND: "RF",
 }
 
 

@@ -22,7 +22,7 @@ from recur.core.lifecycle import InvoiceStatus, QuoteKind, QuoteStatus
 from recur.core.money import round_money
 from recur.core.roles import Role
 from recur.db.engine import Database
-from recur.db.models import Account, Invoice, Payment, Price, Quote
+from recur.db.models import Account, Invoice, Payment, Price, Quote, Refund
 from recur.services.accounts import visible_accounts
 from recur.services.common import Actor, Forbidden
 from recur.services.metrics.revenue import (
@@ -103,6 +103,8 @@ class Receivables:
     overdue: Decimal
     billed_lately: Decimal
     trend: list[FinanceMonth]
+    #: Balances written off as uncollectible: bad debt, apart from the open receivables.
+    written_off: Decimal = Decimal(0)
 
     @property
     def days_sales_outstanding(self) -> Decimal | None:
@@ -215,10 +217,15 @@ async def finance_dashboard(db: Database, actor: Actor, *, today: date) -> list[
     first = month_index(today) - TREND_MONTHS + 1
     since = month_start(first)
     issued = Invoice.status != InvoiceStatus.VOID
-    left = (
-        cast(Invoice.total, BigInteger)
-        - cast(Invoice.amount_paid, BigInteger)
-        - cast(Invoice.amount_credited, BigInteger)
+    # Only open invoices are owed: a written-off (UNCOLLECTIBLE) balance is reported apart.
+    left = case(
+        (
+            Invoice.status == InvoiceStatus.OPEN,
+            cast(Invoice.total, BigInteger)
+            - cast(Invoice.amount_paid, BigInteger)
+            - cast(Invoice.amount_credited, BigInteger),
+        ),
+        else_=0,
     )
     open_rows = (
         select(
@@ -237,6 +244,7 @@ async def finance_dashboard(db: Database, actor: Actor, *, today: date) -> list[
                 ),
                 0,
             ),
+            func.coalesce(func.sum(cast(Invoice.written_off, BigInteger)), 0),
         )
         .where(seen, issued)
         .group_by(Invoice.currency)
@@ -248,10 +256,19 @@ async def finance_dashboard(db: Database, actor: Actor, *, today: date) -> list[
     collected_rows = select(Payment.currency, Payment.received_on, Payment.amount).where(
         paid_seen, Payment.received_on >= since, Payment.received_on <= today
     )
+    # Money given back is collected no more: refunds count against their month.
+    refunded_rows = select(Refund.currency, Refund.refunded_on, -Refund.amount).where(
+        Refund.account_id.in_(select(Account.id).where(visible_accounts(actor))),
+        Refund.refunded_on >= since,
+        Refund.refunded_on <= today,
+    )
     async with db.session() as session:
         totals = (await session.execute(open_rows)).all()
         billed = (await session.execute(billed_rows)).all()
-        collected = (await session.execute(collected_rows)).all()
+        collected = [
+            *(await session.execute(collected_rows)).all(),
+            *(await session.execute(refunded_rows)).all(),
+        ]
     trend: dict[str, dict[int, list[Decimal]]] = defaultdict(
         lambda: {m: [Decimal(0), Decimal(0)] for m in range(first, first + TREND_MONTHS)}
     )
@@ -261,10 +278,10 @@ async def finance_dashboard(db: Database, actor: Actor, *, today: date) -> list[
         trend[currency][month_index(day)][1] += amount
     micro = Decimal(1).scaleb(-6)
     open_by_currency = {
-        currency: (Decimal(int(o)) * micro, Decimal(int(d)) * micro, Decimal(int(b)) * micro)
-        for currency, o, d, b in totals
+        currency: tuple(Decimal(int(figure)) * micro for figure in figures)
+        for currency, *figures in totals
     }
-    nothing = (Decimal(0), Decimal(0), Decimal(0))
+    nothing = (Decimal(0), Decimal(0), Decimal(0), Decimal(0))
     currencies = sorted(set(open_by_currency) | set(trend))
     return [
         Receivables(
@@ -272,6 +289,7 @@ async def finance_dashboard(db: Database, actor: Actor, *, today: date) -> list[
             open=round_money(open_by_currency.get(currency, nothing)[0], currency),
             overdue=round_money(open_by_currency.get(currency, nothing)[1], currency),
             billed_lately=round_money(open_by_currency.get(currency, nothing)[2], currency),
+            written_off=round_money(open_by_currency.get(currency, nothing)[3], currency),
             trend=[
                 FinanceMonth(
                     month_start(m),

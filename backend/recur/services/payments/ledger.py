@@ -270,8 +270,18 @@ async def payments_by_id(db: Database, actor: Actor, ids: Sequence[int]) -> dict
 
 
 async def list_payments(
-    db: Database, actor: Actor, *, account_id: int | None, page: PageRequest
+    db: Database,
+    actor: Actor,
+    *,
+    account_id: int | None,
+    page: PageRequest,
+    received_from: date | None = None,
+    received_to: date | None = None,
+    by_card: bool | None = None,
+    refunded: bool | None = None,
 ) -> Page[Payment]:
+    """Visible payments, newest first; filtered by account, the days received, how they
+    were taken (by card through the provider, or recorded) and whether any was refunded."""
     if actor.is_anonymous:
         raise NotAuthenticated()
     statement = select(Payment).where(
@@ -279,6 +289,16 @@ async def list_payments(
     )
     if account_id is not None:
         statement = statement.where(Payment.account_id == account_id)
+    if received_from is not None:
+        statement = statement.where(Payment.received_on >= received_from)
+    if received_to is not None:
+        statement = statement.where(Payment.received_on <= received_to)
+    if by_card is not None:
+        statement = statement.where(
+            Payment.provider_reference != "" if by_card else Payment.provider_reference == ""
+        )
+    if refunded is not None:
+        statement = statement.where(Payment.refunded > 0 if refunded else Payment.refunded == 0)
     return await paginate(db, statement, (Payment.id,), page, descending=True)
 
 

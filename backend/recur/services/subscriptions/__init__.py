@@ -42,6 +42,7 @@ from recur.services.subscriptions.renewal_quotes import (
 from recur.services.subscriptions.renewal_settings import (
     set_auto_renew,
     set_renewal_uplift,
+    stop_renewals,
 )
 from recur.services.subscriptions.scheduled import apply_due_changes, scheduled_by_subscription
 from recur.services.subscriptions.term_end import (
@@ -84,6 +85,7 @@ __all__ = [
     "scheduled_by_subscription",
     "set_auto_renew",
     "set_renewal_uplift",
+    "stop_renewals",
     "subscriptions_at_term_end",
     "subscriptions_by_id",
     "upcoming_renewals",

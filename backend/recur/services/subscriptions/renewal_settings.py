@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from recur.core import quotes as rules
 from recur.core.lifecycle import SubscriptionStatus
 from recur.core.periods import term_end
@@ -71,6 +74,42 @@ async def set_auto_renew(
         subscription_id = subscription.id
     async with db.session() as session:
         return await session.get_one(Subscription, subscription_id)
+
+
+async def stop_renewals(
+    session: AsyncSession, account_id: int, *, why: str, today: date, now: datetime
+) -> list[str]:
+    """Turn auto-renew off on every active subscription of the account, in the caller's
+    transaction: each ends at its term end (the dunning outcome ``CANCEL_AT_TERM_END``,
+    docs/collections.md). Returns the numbers of those it changed."""
+    subscriptions = list(
+        await session.scalars(
+            select(Subscription)
+            .where(
+                Subscription.account_id == account_id,
+                Subscription.status == SubscriptionStatus.ACTIVE,
+                Subscription.auto_renew.is_(True),
+            )
+            .order_by(Subscription.id)
+            .with_for_update()
+        )
+    )
+    for subscription in subscriptions:
+        subscription.auto_renew = False
+        session.add(
+            SubscriptionEvent(
+                subscription_id=subscription.id,
+                actor_id=None,
+                action="AUTO_RENEW_OFF",
+                effective_date=today,
+                occurred_at=now,
+                summary=(
+                    f"Ends on {subscription.current_term_end.isoformat()} and will not renew: {why}"
+                ),
+            )
+        )
+    await session.flush()
+    return [subscription.number for subscription in subscriptions]
 
 
 #: Who sets a subscription's uplift: sales, for the accounts they see.

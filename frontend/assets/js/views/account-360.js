@@ -4,6 +4,7 @@
 // (without internal entries: the API leaves them out). docs/customer-360.md.
 import { MONEY, graphql } from "../api.js";
 import { offersSection } from "./account-offers.js";
+import { statementCard } from "./statement.js";
 import { badge, emptyState, errorState, formatDate, formatDateTime, h, loading, money, pagedList, path, select, statusBadge, table } from "../ui.js";
 
 const ACCOUNT_PAGE = `query AccountPage($id: ID!) {
@@ -124,6 +125,7 @@ function page(data, session, staff, reload) {
         ]
       : h("h2", { id: "account-360-title", class: "section-title page-section" }, "Your account at a glance"),
     figures(account),
+    h("div", { class: "page-section" }, statementCard(account.id)),
     staff && account.notes ? h("p", { class: "notice notice--info account-360__notes" }, h("strong", {}, "Notes: "), account.notes) : null,
     offersSection(account.id, session, { staff, overdue: Number(account.metrics.overdueBalance.amount) > 0, onTaken: reload }),
     h(

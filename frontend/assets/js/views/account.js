@@ -1,9 +1,12 @@
-// A customer's own account: who they are to us, terms, any credit, and their sales rep.
+// A customer's own account: who they are to us, terms, any credit, payment methods and
+// autopay, and their sales rep.
 import { MONEY, graphql } from "../api.js";
 import { errorState, h, loading, money } from "../ui.js";
+import { overdueBanner } from "./overdue.js";
+import { METHODS, paymentMethodsCard } from "./payment-methods.js";
 
 const ACCOUNT = `{ viewer { account { id name currency paymentTermsDays taxRatePercent creditBalance ${MONEY} owner { name email }
-  billingEmail taxId billingAddress { line1 line2 city postalCode region country } } } }`;
+  billingEmail taxId billingAddress { line1 line2 city postalCode region country } autopay autopayTiming ${METHODS} } } }`;
 
 export function render({ session }) {
   document.title = "Account · Recur";
@@ -14,7 +17,7 @@ export function render({ session }) {
       const data = await graphql(ACCOUNT);
       const account = data.viewer.account;
       const sections = h("div", {}, loading("Loading your figures", 1));
-      root.replaceChildren(view(account, session.viewer), sections);
+      root.replaceChildren(overdueBanner(load), view(account, session.viewer, load), sections);
       // The figures and the timeline load on demand: the first load stays small.
       import("./account-360.js")
         .then((module) => sections.replaceChildren(module.customerSections(account.id, session)))
@@ -27,7 +30,7 @@ export function render({ session }) {
   return root;
 }
 
-function view(account, viewer) {
+function view(account, viewer, reload) {
   document.title = `${account.name} · Recur`;
   const owner = account.owner;
   const credit = Number(account.creditBalance.amount) ? account.creditBalance : null;
@@ -56,6 +59,7 @@ function view(account, viewer) {
         credit ? h("p", { class: "notice notice--ok", style: "margin-top:var(--space-4)" }, "Payments beyond what was due are kept as credit: it pays your next invoices.") : null,
       ),
     ),
+    paymentMethodsCard(account, reload),
     h(
       "div",
       { class: "card" },

@@ -28,7 +28,7 @@ const OVERDUE = `query Overdue($after: String) {
 }`;
 const RUN = `mutation RunBilling($asOf: Date) {
   runBilling(input: { asOf: $asOf }) {
-    run { asOf invoicesCreated renewed expired invoices { id number } failedAccounts { accountId name error } }
+    run { asOf invoicesCreated renewed expired autopayPaid autopayDeclined invoices { id number } failedAccounts { accountId name error } }
     userErrors { field message code }
   }
 }`;
@@ -241,6 +241,10 @@ async function runResult(run) {
   const day = formatDate(run.asOf);
   const plural = (n, one, many) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
   const terms = [run.renewed && `${plural(run.renewed, "subscription", "subscriptions")} renewed`, run.expired && `${plural(run.expired, "subscription", "subscriptions")} ended`].filter(Boolean);
+  const autopay =
+    run.autopayPaid || run.autopayDeclined
+      ? h("p", { class: "muted" }, `Autopay: ${plural(run.autopayPaid, "invoice", "invoices")} paid${run.autopayDeclined ? `, ${plural(run.autopayDeclined, "charge", "charges")} declined (retried on the dunning schedule)` : ""}.`)
+      : null;
   const failed = run.failedAccounts.length
     ? h(
         "div",
@@ -255,6 +259,7 @@ async function runResult(run) {
       { class: "stack" },
       h("p", { class: "notice" }, `Nothing new to invoice as of ${day}.`),
       terms.length ? h("p", { class: "muted" }, `${terms.join(", ")}.`) : null,
+      autopay,
       failed,
     );
   }
@@ -267,6 +272,7 @@ async function runResult(run) {
       { class: "link-list", "aria-label": "Invoices created" },
       run.invoices.map((invoice) => h("li", {}, h("a", { href: path("/invoices", invoice.id) }, invoice.number))),
     ),
+    autopay,
     failed,
   );
 }

@@ -1,9 +1,12 @@
-// One invoice: its lines, each explaining where its amount comes from, what is due and the
-// payments and credits that paid it. Finance records a payment or voids it from here.
+// One invoice: its lines, each explaining where its amount comes from, what is due, the
+// payments and credits that paid it and every attempt to collect it. Finance records a
+// payment, refunds one, issues a credit note, writes it off or voids it from here. The pay
+// link a reminder carries (/invoices/:id/pay) opens it with the payment form in focus.
 import { ApiError, MONEY, graphql, mutate } from "../api.js";
-import { alertBox, detailList, emptyState, errorState, field, formDialog, formatDate, formatMoney, h, loading, money, pageHead, path, recheckOnInput, select, showFieldErrors, statusBadge, table, toast, totals } from "../ui.js";
+import { alertBox, detailList, emptyState, errorState, field, formDialog, formatDate, formatDateTime, formatMoney, h, loading, money, pageHead, path, recheckOnInput, select, showFieldErrors, statusBadge, table, toast, totals } from "../ui.js";
 import { overdue } from "./invoices.js";
 import { paymentForm, paymentResult } from "./record-payment.js";
+import { creditNoteDialog, refundDialog, writeOffDialog } from "./adjustments.js";
 
 const PAY = `mutation Pay($invoiceId: ID!, $token: String!, $attempt: String!) {
   payInvoice(input: { invoiceId: $invoiceId, token: $token, attempt: $attempt }) {
@@ -22,12 +25,14 @@ const SANDBOX_CARDS = [
 const INVOICE = `query Invoice($id: ID!) {
   invoice(id: $id) {
     id number status currency issueDate dueDate taxRatePercent account { id name currency paymentTermsDays }
-    lines { description periodStart periodEnd quantity explanation wording unitAmount ${MONEY} amount ${MONEY} }
+    lines { id description periodStart periodEnd quantity explanation wording unitAmount ${MONEY} amount ${MONEY} }
     purchaseOrderNumber reverseCharge taxNote taxLines { name ratePercent amount ${MONEY} }
     billTo { name taxId email address { line1 line2 city postalCode region country } }
     subtotal ${MONEY} tax ${MONEY} total ${MONEY} amountPaid ${MONEY} balanceDue ${MONEY}
     amountCredited ${MONEY} voidReason voidedAt creditNotes { id number }
-    payments { amount ${MONEY} payment { number receivedOn reference } }
+    payments { amount ${MONEY} payment { id number receivedOn reference byCard amount ${MONEY} refundedAmount ${MONEY} } }
+    paymentAttempts { attemptedAt succeeded message source number nextRetryOn paymentMethod { brand last4 } }
+    writtenOff ${MONEY} writtenOffAt writeOffReason
     credits { amount ${MONEY} creditNote { id number issueDate reason } }
     pdfUrl
   }
@@ -43,11 +48,21 @@ export function render({ params, session }) {
       const { invoice } = await graphql(INVOICE, { id: params.id });
       const customer = session.viewer.role === "CUSTOMER";
       const pay = customer && invoice?.status === "OPEN" ? payNow(invoice, load) : null;
+      const open = invoice?.status === "OPEN";
       const actions = {
-        record: finance && invoice?.status === "OPEN" && invoice.account ? () => record(invoice) : null,
-        voidIt: finance && invoice && invoice.status !== "VOID" ? () => voidInvoice(invoice) : null,
+        record: finance && open && invoice.account ? () => record(invoice) : null,
+        voidIt: finance && invoice && !["VOID", "UNCOLLECTIBLE"].includes(invoice.status) ? () => voidInvoice(invoice) : null,
+        writeOff: finance && open ? () => adjust(writeOffDialog(invoice), `${invoice.number} is written off.`) : null,
+        credit: finance && ["OPEN", "PAID"].includes(invoice?.status) ? () => adjust(creditNoteDialog(invoice), (note) => `Credit note ${note.number} issued.`) : null,
+        refund: finance ? (payment) => adjust(refundDialog(payment, { invoiceNumber: invoice.number }), (refund) => `${refund.number}: ${formatMoney(refund.amount.amount, refund.amount.currency)} refunded.`) : null,
       };
       root.replaceChildren(invoice ? view(invoice, { ...actions, recorded, pay }) : missing());
+      // The pay link of a reminder: straight to the payment form.
+      if (invoice && pay && /\/pay\/?$/.test(location.pathname)) {
+        const panel = root.querySelector("#pay-now");
+        panel?.scrollIntoView({ block: "center" });
+        panel?.querySelector("select")?.focus();
+      }
     } catch (error) {
       root.replaceChildren(errorState(error, load));
     }
@@ -65,6 +80,15 @@ export function render({ params, session }) {
     if (!payment) return;
     recorded = payment;
     toast(`${payment.number} recorded.`);
+    await load();
+    document.getElementById("page-title")?.focus();
+  }
+
+  /** Run a finance dialog; on success say so and show the invoice as it is now. */
+  async function adjust(dialog, said) {
+    const done = await dialog;
+    if (!done) return;
+    toast(typeof said === "function" ? said(done) : said);
     await load();
     document.getElementById("page-title")?.focus();
   }
@@ -140,7 +164,7 @@ function payNow(invoice, reload) {
   });
   return h(
     "div",
-    { class: "stack card__section" },
+    { class: "stack card__section", id: "pay-now" },
     h("h3", {}, "Pay now"),
     field("Card (sandbox)", card, "Test cards of the sandbox provider; no real money moves."),
     problem,
@@ -148,10 +172,10 @@ function payNow(invoice, reload) {
   );
 }
 
-function view(i, { record, voidIt, recorded, pay }) {
+function view(i, { record, voidIt, writeOff, credit, refund, recorded, pay }) {
   document.title = `${i.number} · Recur`;
   const amount = (m) => money(m.amount, i.currency);
-  const state = { PAID: "Paid in full. Thank you.", VOID: voided(i) }[i.status] || `${overdue(i) ? "Overdue: it was due" : "Due"} by ${formatDate(i.dueDate)}.`;
+  const state = { PAID: "Paid in full. Thank you.", VOID: voided(i), UNCOLLECTIBLE: writtenOff(i) }[i.status] || `${overdue(i) ? "Overdue: it was due" : "Due"} by ${formatDate(i.dueDate)}.`;
   return h(
     "article",
     { "aria-labelledby": "page-title" },
@@ -160,7 +184,7 @@ function view(i, { record, voidIt, recorded, pay }) {
     h(
       "div",
       { class: "split" },
-      h("div", { class: "stack-lg" }, lines(i, amount), i.payments.length || i.credits.length ? settlements(i) : null),
+      h("div", { class: "stack-lg" }, lines(i, amount), i.payments.length || i.credits.length ? settlements(i, refund) : null, i.paymentAttempts.length ? attempts(i) : null),
       h(
         "aside",
         { class: "card split__aside", "aria-labelledby": "details-title" },
@@ -180,6 +204,8 @@ function view(i, { record, voidIt, recorded, pay }) {
           h("p", { class: "muted" }, state),
           recorded ? paymentResult(recorded) : null,
           record ? h("button", { class: "button button--primary button--block", type: "button", onclick: record }, "Record a payment") : null,
+          credit ? h("button", { class: "button button--block", type: "button", onclick: credit }, "Issue a credit note") : null,
+          writeOff ? h("button", { class: "button button--block", type: "button", onclick: writeOff }, "Write off") : null,
           voidIt ? h("button", { class: "button button--block button--danger", type: "button", onclick: voidIt }, "Void invoice") : null,
         ),
         pay ? h("div", { class: "card__body" }, pay) : null,
@@ -256,10 +282,41 @@ function voided(i) {
   ];
 }
 
-/** The payments and credit notes applied to the invoice, in the order they came. */
-function settlements(i) {
+/** Why and when the invoice was written off, and the balance given up. */
+function writtenOff(i) {
+  const when = i.writtenOffAt ? ` on ${formatDate(i.writtenOffAt.slice(0, 10))}` : "";
+  return `Written off${when}: ${i.writeOffReason ?? "no reason given"}. ${formatMoney(i.writtenOff.amount, i.currency)} was given up; nothing is due.`;
+}
+
+/** Every try to collect the invoice: a click, autopay, a retry; declines say why. */
+function attempts(i) {
+  const source = { CUSTOMER: "By the customer", AUTOPAY: "Autopay", RETRY: "Retry" };
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "attempts-title" },
+    h("div", { class: "card__body card__body--head" }, h("h2", { id: "attempts-title" }, "Payment attempts")),
+    table(
+      [
+        { label: "When", cell: (a) => formatDateTime(a.attemptedAt) },
+        { label: "How", cell: (a) => [source[a.source] ?? a.source, a.number > 1 ? ` ${a.number - 1}` : "", a.paymentMethod ? h("div", { class: "line-meta" }, `${a.paymentMethod.brand} ending ${a.paymentMethod.last4}`) : null] },
+        { label: "Result", cell: (a) => (a.succeeded ? h("span", { class: "badge badge--ok" }, "Paid") : h("span", { class: "badge badge--danger" }, "Declined")) },
+        { label: "Message", cell: (a) => [a.message, a.nextRetryOn ? h("div", { class: "line-meta" }, `Tried again on ${formatDate(a.nextRetryOn)}`) : null] },
+      ],
+      [...i.paymentAttempts].reverse(),
+      { caption: `Attempts to collect ${i.number}, newest first`, stack: true },
+    ),
+  );
+}
+
+/** The payments and credit notes applied to the invoice, in the order they came; finance
+ * refunds a payment from its row. */
+function settlements(i, refund) {
+  const refundButton = (a) =>
+    refund && Number(a.amount.amount) > 0
+      ? h("button", { class: "button button--small", type: "button", onclick: () => refund(a.payment), "aria-label": `Refund ${a.payment.number}` }, "Refund")
+      : null;
   const rows = [
-    ...i.payments.map((a) => ({ document: h("strong", {}, a.payment.number), date: a.payment.receivedOn, note: a.payment.reference, amount: a.amount })),
+    ...i.payments.map((a) => ({ document: h("strong", {}, a.payment.number), date: a.payment.receivedOn, note: Number(a.amount.amount) < 0 ? "Refunded" : a.payment.reference, amount: a.amount, action: refundButton(a) })),
     ...i.credits.map((a) => ({ document: h("a", { href: path("/credit-notes", a.creditNote.id) }, h("strong", {}, a.creditNote.number)), date: a.creditNote.issueDate, note: a.creditNote.reason, amount: a.amount })),
   ].sort((a, b) => a.date.localeCompare(b.date));
   return h(
@@ -272,7 +329,8 @@ function settlements(i) {
         { label: "Date", cell: (r) => formatDate(r.date) },
         { label: "Reference", cell: (r) => r.note || h("span", { class: "muted" }, "—") },
         { label: "Applied", numeric: true, cell: (r) => money(r.amount.amount, i.currency) },
-      ],
+        refund && { label: "Actions", hideLabel: true, cell: (r) => r.action ?? "" },
+      ].filter(Boolean),
       rows,
       { caption: `${i.credits.length ? "Payments and credits" : "Payments"} applied to ${i.number}`, stack: true },
     ),

@@ -2,6 +2,7 @@
 // Credit notes, when there are any, are listed under them.
 import { MONEY, graphql } from "../api.js";
 import { setQuery } from "../router.js";
+import { overdueBanner } from "./overdue.js";
 import { emptyState, field, formatDate, formatMoney, h, money, pageHead, pagedList, path, select, statusBadge, table, todayISO } from "../ui.js";
 
 const INVOICES = `query Invoices($after: String, $status: InvoiceStatus) {
@@ -18,7 +19,7 @@ export function render({ session, query }) {
   document.title = "Invoices · Recur";
   const { role, account } = session.viewer;
   const staff = role !== "CUSTOMER";
-  const status = select([["", "All statuses"], ["OPEN", "Open"], ["PAID", "Paid"], ["VOID", "Void"]], query.get("status") || "");
+  const status = select([["", "All statuses"], ["OPEN", "Open"], ["PAID", "Paid"], ["VOID", "Void"], ["UNCOLLECTIBLE", "Written off"]], query.get("status") || "");
   const amount = (key) => (i) => money(i[key].amount, i[key].currency);
   const list = pagedList({
     more: "Show more invoices",
@@ -50,6 +51,7 @@ export function render({ session, query }) {
     "section",
     { "aria-labelledby": "page-title" },
     pageHead("Invoices", staff ? "Of the accounts you may see" : `For ${account.name}`),
+    staff ? null : overdueBanner(() => list.reload()),
     staff ? null : credit(),
     h("div", { class: "toolbar toolbar--narrow", role: "search" }, field("Status", status)),
     list.element,

@@ -1,7 +1,7 @@
 """next best offers: what became of each offer (shown, prepared, accepted)
 
 Revision ID: 0024
-Revises: 0022
+Revises: 0023
 Create Date: 2026-12-03 19:20:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import recur.db.types
 
 revision: str = "0024"
-down_revision: str | None = "0022"
+down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
