@@ -202,6 +202,8 @@ async def update_settings(
             row.approval_threshold_percent = approval_threshold_percent
         if default_renewal_uplift_percent is not None:
             row.default_renewal_uplift_percent = default_renewal_uplift_percent
+        if reminder_days is not None:
+            row.reminder_days = sorted(set(reminder_days))
         if dunning_retry_days is not None:
             row.dunning_retry_days = ",".join(map(str, dunning_retry_days))
         if dunning_outcome is not None:
