@@ -8,6 +8,7 @@ May call: nothing else in services.
 from recur.services.common.actor import (
     ANONYMOUS,
     PARTNER_SCOPES,
+    QUOTES_WRITE_SCOPE,
     READ_SCOPE,
     USAGE_WRITE_SCOPE,
     WEBHOOKS_SCOPE,
@@ -80,6 +81,7 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "PARTNER_SCOPES",
     "PENDING",
+    "QUOTES_WRITE_SCOPE",
     "READ_SCOPE",
     "SUCCEEDED",
     "USAGE_WRITE_SCOPE",
