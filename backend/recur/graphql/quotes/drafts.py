@@ -44,7 +44,8 @@ class DeleteQuotePayload:
 class DraftsMutation:
     @strawberry.mutation(
         permission_classes=[QuoteWriter],
-        description="Sales: take back a quote waiting for approval (PENDING_APPROVAL) or for "
+        description="Sales (and partner clients with quotes:write, their own quotes): take back "
+        "a quote waiting for approval (PENDING_APPROVAL) or for "
         "the customer (SENT). It is a DRAFT again, to change, send again or delete; the "
         "history records it with the reason.",
     )
@@ -64,7 +65,8 @@ class DraftsMutation:
     @strawberry.mutation(
         permission_classes=[QuoteWriter],
         description="Delete a DRAFT quote with its lines and history: sales their accounts' "
-        "quotes, a customer their cart. A quote further along is kept: recall it first.",
+        "quotes, a partner client with quotes:write its own, a customer their cart. A quote "
+        "further along is kept: recall it first.",
     )
     async def delete_quote(self, info: Info, input: DeleteQuoteInput) -> DeleteQuotePayload:
         ctx = info.context

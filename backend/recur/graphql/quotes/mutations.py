@@ -132,7 +132,9 @@ class QuoteReasonInput:
 class QuotesMutation:
     # ---- sales ---------------------------------------------------------------------------
     @strawberry.mutation(
-        permission_classes=[QuoteWriter], description="Start a quote for an account."
+        permission_classes=[QuoteWriter],
+        description="Start a quote for an account: sales, and partner clients with quotes:write "
+        "for the accounts linked to their partner.",
     )
     async def create_quote(self, info: Info, input: CreateQuoteInput) -> QuotePayload:
         ctx = info.context
@@ -287,7 +289,10 @@ class QuotesMutation:
         )
         return QuotePayload(quote=Quote.from_model(quote) if quote else None, user_errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsUser], description="Managers: approve a quote.")
+    @strawberry.mutation(
+        permission_classes=[IsUser],
+        description="Managers: approve a quote. Never a partner client (FORBIDDEN).",
+    )
     async def approve_quote(self, info: Info, input: QuoteIdInput) -> QuotePayload:
         ctx = info.context
         quote, errors = await attempt(
