@@ -28,6 +28,8 @@ ACCEPT = """mutation($q: ID!) { acceptQuote(input: {quoteId: $q}) { order { numb
   userErrors { code } } }"""
 HISTORY = """query($q: ID!) { node(id: $q) { ... on Quote { status createdByPartner
   history { action actorName actor { name } } } } }"""
+TIMELINE = """query($a: ID!) { account(id: $a) { timeline(first: 20, kinds: [QUOTE]) {
+  edges { node { summary actor } } } } }"""
 PARTNERS = "{ partners(first: 10) { edges { node { id name } } } }"
 PRICES = "{ products(first: 50) { edges { node { sku prices { id currency billingPeriod } } } } }"
 
@@ -131,6 +133,10 @@ async def test_a_partner_with_quotes_write_quotes_its_customer_through_to_accept
         ("SEND", "Northwind (partner)"),
         ("ACCEPT", "Bob Keller"),
     ]
+    # The account's timeline names the partner too.
+    timeline = (await gql(TIMELINE, {"a": globex}, token=maria))["data"]["account"]["timeline"]
+    actors = [e["node"]["actor"] for e in timeline["edges"]]
+    assert actors.count("Northwind (partner)") == 3 and "Maria Lindqvist" in actors
 
 
 async def test_without_quotes_write_a_partner_is_forbidden_naming_the_scope(

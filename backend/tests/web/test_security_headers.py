@@ -86,7 +86,8 @@ async def test_graphiql_switched_off_is_not_found_and_get_queries_still_work(
 
     assert page.status_code == 404
     assert "graphiql" not in page.text.lower()
-    assert query.json() == {"data": {"__typename": "Query"}}
+    assert query.json()["data"] == {"__typename": "Query"}
+    assert "errors" not in query.json()
 
 
 @pytest.mark.parametrize("query", [INTROSPECTION, TYPE])
