@@ -4,6 +4,7 @@ bounded per query and spent from each sender's minute (docs/api.md, "Query cost"
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -18,6 +19,9 @@ from recur.graphql.core.query_cost import measure
 from recur.graphql.schema import MAX_DEPTH, schema
 from recur.settings import Settings
 from tests.graphql.test_access import partner_token
+from tests.graphql.test_login_throttle import redis_url, serving
+
+__all__ = ["redis_url"]  # the fixture, used here too
 
 CATALOG = """query Catalog($n: Int) { products(first: $n) { edges { node { ...Priced } } } }
 fragment Priced on Product { sku prices { id tiers { upTo } } }"""
@@ -146,3 +150,30 @@ async def test_off_the_minute_is_not_counted_but_the_cost_is_reported(
             answer = await _ask(http, CATALOG, {"n": 100})
             assert answer.status_code == 200
             assert answer.json()["extensions"]["cost"] == {"requested": 3_100, "nodes": 3_100}
+
+
+async def test_servers_sharing_redis_share_each_senders_minute(
+    settings: Settings, db: Database, clock: FixedClock, redis_url: str
+) -> None:
+    address = f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250)}"
+
+    def server() -> Any:  # RECUR_REDIS_URL, the name the counts' Redis goes by
+        return serving(
+            settings, db, clock, address=address, redis_url=redis_url, query_cost_per_minute=5_000
+        )
+
+    async with server() as first:
+        assert (await _ask(first, CATALOG, {"n": 100})).status_code == 200
+    async with server() as second:
+        refused = await _ask(second, CATALOG, {"n": 100})
+        assert refused.status_code == 429 and refused.headers["retry-after"]
+
+
+async def test_queries_go_on_when_the_counts_cannot_be_reached(
+    settings: Settings, db: Database, clock: FixedClock
+) -> None:
+    unreachable = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    async with serving(settings, db, clock, redis_url=unreachable) as http:
+        answer = await _ask(http, CATALOG, {"n": 100})
+    assert answer.status_code == 200
+    assert answer.json()["extensions"]["cost"] == {"requested": 3_100, "nodes": 3_100}
