@@ -150,14 +150,20 @@ async def load_quote(
             "instead.",
             "CUSTOMERS_CART",
         )
-    mine = quote is None or quote.created_by_partner_id == actor.partner_id
-    if for_update and actor.is_partner and quote is not None and not mine:
+    if for_update and actor.is_partner and quote is not None:
+        _require_partners_own(quote, actor)
+    return quote
+
+
+def _require_partners_own(quote: Quote, actor: Actor) -> None:
+    """A partner client changes only the quotes its partner made (docs/partners.md,
+    "Quoting"); the sales team's quotes it may read are theirs to change."""
+    if quote.created_by_partner_id != actor.partner_id:
         raise Invalid.one(
             "quoteId",
             f"{quote.number} was made by the seller's sales team: only they change it.",
             "NOT_ALLOWED",
         )
-    return quote
 
 
 async def get_quote(db: Database, actor: Actor, quote_id: int) -> Quote | None:
