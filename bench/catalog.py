@@ -207,6 +207,7 @@ def bench_environment(database_url: str, workdir: Path, *, keep_app_cache: bool)
         # client each) would otherwise be what they measure.
         RECUR_REQUESTS_PER_ACTOR="10000000 per minute",
         RECUR_REQUESTS_PER_ADDRESS="10000000 per minute",
+        RECUR_QUERY_COST_PER_MINUTE="1000000000",
         RECUR_DELIVERY_WORKER="false",
     )
     if not keep_app_cache:

@@ -48,6 +48,8 @@ def running_server(workdir: Path, extra_env: dict[str, str] | None = None) -> It
         # Likewise the request limits: the journeys' browsers share one address.
         "RECUR_REQUESTS_PER_ACTOR": "100000 per minute",
         "RECUR_REQUESTS_PER_ADDRESS": "100000 per minute",
+        # And the query cost a minute: one demo user is many people at once here.
+        "RECUR_QUERY_COST_PER_MINUTE": "0",
         # The webhook journeys' receiver listens on 127.0.0.1.
         "RECUR_WEBHOOKS_ALLOW_PRIVATE": "true",
         # A seller established in the EU, so that an EU business buyer elsewhere in the EU

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from e2e.people import PASSWORD, log_in, person, watch_console
+from e2e.people import PASSWORD, log_in, person, shot, watch_console
 from e2e.test_quote_to_order import nav
 
 ACCOUNTS = "query Accounts { accounts { edges { node { id name } } } }"
@@ -171,4 +171,79 @@ def test_an_admin_lowers_the_approval_threshold_and_a_quote_needs_approval(
 
         rep.reload()
         expect(rep.get_by_text("Approval needed", exact=True)).to_be_visible()
+    assert errors == []
+
+
+def test_a_partner_with_quotes_write_quotes_its_customer_who_sees_it_in_the_portal(
+    page: Page, browser: Browser, server_url: str, screenshot
+) -> None:
+    errors = watch_console(page)
+    log_in(page, server_url, "adam@recur.example")
+    page.goto(f"{server_url}/admin/partners")
+    card = page.get_by_role("article", name="Northwind")
+    card.get_by_role("button", name="Issue credentials").click()
+    issue = page.get_by_role("dialog", name="Issue credentials to Northwind")
+    quoting = issue.get_by_role("checkbox", name="quotes:write")
+    expect(issue).to_contain_text("Create and edit quotes for the accounts linked to the partner")
+    quoting.check()
+    screenshot("admin-partner-scopes")
+    issue.get_by_role("button", name="Issue credentials").click()
+    shown = page.get_by_role("dialog", name="Credentials for Northwind")
+    client_id = shown.locator("code.client-id").inner_text()
+    secret = shown.get_by_label("Client secret").input_value()
+    shown.get_by_role("button", name="I have stored the secret").click()
+
+    granted = httpx.post(
+        f"{server_url}/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(client_id, secret),
+    )
+    assert granted.status_code == 200, granted.text
+    assert set(granted.json()["scope"].split()) == {"read", "quotes:write"}
+    token = granted.json()["access_token"]
+    seen = api(server_url, ACCOUNTS, token=token)["data"]["accounts"]["edges"]
+    globex = next(e["node"]["id"] for e in seen if e["node"]["name"] == "Globex GmbH")
+    quote = api(
+        server_url,
+        """mutation NewQuote($a: ID!) { createQuote(input: {accountId: $a, termMonths: 12}) {
+          quote { id number version createdByPartner } userErrors { message } } }""",
+        {"a": globex},
+        token,
+    )["data"]["createQuote"]["quote"]
+    assert quote["createdByPartner"] == "Northwind"
+    prices = api(
+        server_url, '{ product(sku: "SEAT-PRO") { prices(currency: "EUR") { id billingPeriod } } }'
+    )
+    price = next(
+        p["id"] for p in prices["data"]["product"]["prices"] if p["billingPeriod"] == "MONTH"
+    )
+    added = api(
+        server_url,
+        """mutation Line($q: ID!, $p: ID!, $v: Int) { addQuoteLine(input: {quoteId: $q,
+          priceId: $p, quantity: 8, discountPercent: "5", expectedVersion: $v}) {
+          quote { id } userErrors { message } } }""",
+        {"q": quote["id"], "p": price, "v": quote["version"]},
+        token,
+    )["data"]["addQuoteLine"]
+    assert added["userErrors"] == []
+    sent = api(
+        server_url,
+        """mutation Send($q: ID!) { sendQuote(input: {quoteId: $q}) { quote { status }
+          userErrors { message } } }""",
+        {"q": quote["id"]},
+        token,
+    )["data"]["sendQuote"]
+    assert sent["quote"]["status"] == "SENT", sent
+
+    for width, name in ((1280, "desktop"), (390, "phone")):
+        with person(browser, server_url, "bob@globex.example", width=width) as bob:
+            bob.goto(f"{server_url}/quotes")
+            bob.get_by_role("link", name=quote["number"]).first.click()
+            expect(
+                bob.get_by_role("heading", level=1, name=f"Quote {quote['number']}")
+            ).to_be_visible()
+            expect(bob.get_by_text("From Northwind (partner)")).to_be_visible()
+            history = bob.get_by_role("region", name="History")
+            expect(history).to_contain_text("Northwind (partner)")
+            shot(bob, f"partner-quote-in-portal-{name}")
     assert errors == []

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from recur.auth.passwords import PasswordChecks
-from recur.auth.throttle import CountStorage, RequestLimit, Throttle
+from recur.auth.throttle import CostLimit, CountStorage, RequestLimit, Throttle
 from recur.auth.tokens import TokenSigner
 from recur.clock import Clock, SystemClock
 from recur.db.engine import Database
@@ -78,7 +78,7 @@ def create_app(
     payment_provider = payment_provider or SandboxProvider()
     signer = TokenSigner(settings.secret_key, settings.previous_secret_keys)
     password_checks = PasswordChecks(settings.password_checks_at_once)
-    counts = CountStorage(settings.rate_limit_storage)
+    counts = CountStorage(settings.count_storage)
     login_throttle, oauth_throttle = (
         Throttle(
             kind,
@@ -106,6 +106,7 @@ def create_app(
             per_actor=settings.requests_per_actor,
             per_address=settings.requests_per_address,
         ),
+        cost_limit=CostLimit(counts, per_minute=settings.query_cost_per_minute),
     )
 
     @contextlib.asynccontextmanager

@@ -215,9 +215,13 @@ class Settings(BaseSettings):
     #: burst (docs/operations.md, "Several instances"). SQLite has no pool.
     db_pool_size: int = Field(default=10, ge=1, le=500)
     db_max_overflow: int = Field(default=10, ge=0, le=500)
-    #: Where login throttling keeps its counts: ``memory://`` (one server) or
-    #: ``redis://host:port/db`` (shared by several). See docs/api.md, "Login throttling".
+    #: Where login throttling and the rate limits keep their counts: ``memory://`` (one
+    #: server) or ``redis://host:port/db`` (shared by several). See docs/api.md, "Login
+    #: throttling". The older name of ``RECUR_REDIS_URL``, which wins when both are set.
     rate_limit_storage: Stripped = "memory://"
+    #: Redis shared by several instances for their counts (``redis://host:6379/0``); unset,
+    #: ``RECUR_RATE_LIMIT_STORAGE`` says where (memory by default).
+    redis_url: Stripped = Field(default="", pattern=r"^(rediss?://.*)?$")
     #: Password checks an account may have (``login``; a partner client on /oauth/token)…
     login_attempts_per_account: Stripped = "10 per 15 minutes"
     #: …and a client address may ask for, in the ``limits`` notation.
@@ -231,6 +235,11 @@ class Settings(BaseSettings):
     requests_per_actor: Stripped = "1200 per minute"
     #: …and anonymous requests one address may make.
     requests_per_address: Stripped = "1200 per minute"
+    #: What a user, partner client or (anonymous) address may spend on queries a minute, in
+    #: nodes asked for (docs/api.md, "Query cost"); 0 turns the limit off.
+    query_cost_per_minute: int = Field(default=100_000, ge=0)
+    #: The most nodes one query may ask for; more is refused before it runs.
+    query_max_nodes: int = Field(default=10_000, ge=1)
     #: Let webhook endpoints be on private and loopback addresses, over plain HTTP too
     #: (development and tests only: it opens the way to server-side request forgery).
     webhooks_allow_private: bool = False
@@ -276,6 +285,12 @@ class Settings(BaseSettings):
             ):
                 data.setdefault(name, value)
         return data
+
+    @property
+    def count_storage(self) -> str:
+        """Where the throttles and rate limits count: ``RECUR_REDIS_URL`` when set, else
+        ``RECUR_RATE_LIMIT_STORAGE`` (its older name, kept working)."""
+        return self.redis_url or self.rate_limit_storage
 
     @model_validator(mode="after")
     def _fail_closed_in_production(self) -> Settings:

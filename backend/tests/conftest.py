@@ -110,7 +110,9 @@ GraphQL = Callable[..., Awaitable[dict[str, Any]]]
 
 @pytest.fixture
 def gql(client: httpx.AsyncClient) -> GraphQL:
-    """POST a query; returns the decoded JSON body (``data`` and ``errors``)."""
+    """POST a query; returns the decoded JSON body (``data`` and ``errors``; the cost
+    report every answer carries, ``extensions.cost``, is left out: test_query_cost reads
+    it)."""
 
     async def run(
         query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
@@ -121,6 +123,9 @@ def gql(client: httpx.AsyncClient) -> GraphQL:
         )
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
+        body.get("extensions", {}).pop("cost", None)
+        if body.get("extensions") == {}:
+            del body["extensions"]
         return body
 
     return run

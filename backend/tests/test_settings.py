@@ -141,6 +141,31 @@ def test_a_mistyped_variable_is_warned_about_with_a_suggestion() -> None:
     ]
 
 
+def test_redis_is_named_by_recur_redis_url_or_its_older_name(var_dir: str) -> None:
+    base = {"RECUR_VAR_DIR": var_dir}
+    assert Settings.from_env(base).count_storage == "memory://"
+    older = Settings.from_env({**base, "RECUR_RATE_LIMIT_STORAGE": "redis://old:6379/0"})
+    assert older.count_storage == "redis://old:6379/0"
+    both = {"RECUR_RATE_LIMIT_STORAGE": "redis://old:6379/0", "RECUR_REDIS_URL": "redis://r/1"}
+    assert Settings.from_env({**base, **both}).count_storage == "redis://r/1"
+    assert any("RECUR_REDIS_URL" in p for p in problems({**base, "RECUR_REDIS_URL": "r:6379"}))
+
+
+def test_query_cost_limits_are_settings(var_dir: str) -> None:
+    base = {"RECUR_VAR_DIR": var_dir}
+    assert (
+        Settings.from_env(base).query_cost_per_minute,
+        Settings.from_env(base).query_max_nodes,
+    ) == (100_000, 10_000)
+    tuned = Settings.from_env(
+        {**base, "RECUR_QUERY_COST_PER_MINUTE": "0", "RECUR_QUERY_MAX_NODES": "500"}
+    )
+    assert (tuned.query_cost_per_minute, tuned.query_max_nodes) == (0, 500)
+    assert any(
+        "RECUR_QUERY_MAX_NODES" in p for p in problems({**base, "RECUR_QUERY_MAX_NODES": "0"})
+    )
+
+
 def test_the_documented_variables_are_the_known_ones() -> None:
     documented = (Path(__file__).parents[2] / "docs" / "operations.md").read_text()
     assert [name for name in known_variables() if f"`{name}`" not in documented] == []

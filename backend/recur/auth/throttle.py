@@ -14,10 +14,11 @@ from __future__ import annotations
 import logging
 import math
 import time
+from dataclasses import dataclass
 from typing import Any
 
-from limits import RateLimitItem, parse
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits import RateLimitItem, RateLimitItemPerMinute, parse
+from limits.aio.strategies import MovingWindowRateLimiter, SlidingWindowCounterRateLimiter
 from limits.errors import StorageError
 from limits.storage import storage_from_string
 from redis.asyncio import ConnectionPool
@@ -114,6 +115,47 @@ class RequestLimit:
             log.exception("the request limit's storage failed: request not limited")
             return None
         return max(1, math.ceil(stats.reset_time - time.time()))
+
+
+@dataclass(frozen=True)
+class CostWindow:
+    """Where a sender stands in the minute's allowance of query cost."""
+
+    #: Whether the query just counted fits: ``False``, it is refused and not counted.
+    allowed: bool
+    limit: int
+    remaining: int
+    #: When the window next has room (unix seconds).
+    reset_at: float
+
+    def retry_after(self) -> int:
+        return max(1, math.ceil(self.reset_at - time.time()))
+
+
+class CostLimit:
+    """Counts what queries cost (the nodes they ask for, docs/api.md, "Query cost") per
+    sender, ``per_minute`` at most, in a sliding window kept as two counters — so a costly
+    query is one write, not one entry per node as a moving window keeps."""
+
+    def __init__(self, counts: CountStorage, *, per_minute: int) -> None:
+        self._limiter = SlidingWindowCounterRateLimiter(counts.storage)
+        self.per_minute = per_minute
+        self._item = RateLimitItemPerMinute(per_minute) if per_minute > 0 else None
+
+    async def spend(self, sender: str, cost: int) -> CostWindow | None:
+        """Count ``cost`` for ``sender`` (``user:…``, ``client:…``, ``address:…``), unless it
+        does not fit; ``None`` when there is no limit or its storage failed (logged)."""
+        if self._item is None:
+            return None
+        try:
+            allowed = await self._limiter.hit(
+                self._item, "cost", sender, cost=min(cost, self.per_minute)
+            )
+            stats = await self._limiter.get_window_stats(self._item, "cost", sender)
+        except StorageError:
+            log.exception("the query cost limit's storage failed: query not limited")
+            return None
+        return CostWindow(allowed, self.per_minute, stats.remaining, stats.reset_time)
 
 
 def client_address(connection: HTTPConnection) -> str | None:

@@ -57,9 +57,22 @@ class QuoteAction(StrEnum):
     RECALL = "RECALL"  # sales take back a quote waiting for approval or the customer
 
 
-SALES = frozenset({Role.REP, Role.MANAGER, Role.ADMIN})
-APPROVERS = frozenset({Role.MANAGER, Role.ADMIN})
-CUSTOMERS = frozenset({Role.CUSTOMER})
+class Party(StrEnum):
+    """Who acts on a quote without a user's role: a partner client whose token holds the
+    ``quotes:write`` scope (docs/partners.md)."""
+
+    PARTNER = "PARTNER"
+
+
+#: Who takes a step: a user by their role, or a partner client.
+Taker = Role | Party
+
+SALES: frozenset[Taker] = frozenset({Role.REP, Role.MANAGER, Role.ADMIN})
+APPROVERS: frozenset[Taker] = frozenset({Role.MANAGER, Role.ADMIN})
+CUSTOMERS: frozenset[Taker] = frozenset({Role.CUSTOMER})
+#: Sales, and partner clients quoting the accounts linked to their partner: they prepare,
+#: submit, send and recall their own quotes, but never approve one.
+QUOTERS: frozenset[Taker] = SALES | {Party.PARTNER}
 
 #: Statuses in which lines and terms may still change.
 EDITABLE = frozenset({QuoteStatus.DRAFT, QuoteStatus.IN_REVIEW, QuoteStatus.APPROVED})
@@ -72,7 +85,8 @@ class Transition:
     action: QuoteAction
     sources: frozenset[QuoteStatus]
     target: QuoteStatus
-    roles: frozenset[Role]
+    #: Who may take it: users' roles, and :attr:`Party.PARTNER` where partner clients may.
+    roles: frozenset[Taker]
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -86,7 +100,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         QuoteAction.SUBMIT,
         frozenset({QuoteStatus.DRAFT, QuoteStatus.IN_REVIEW}),
         QuoteStatus.PENDING_APPROVAL,
-        SALES,
+        QUOTERS,
     ),
     Transition(
         QuoteAction.APPROVE,
@@ -104,7 +118,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         QuoteAction.SEND,
         frozenset({QuoteStatus.DRAFT, QuoteStatus.IN_REVIEW, QuoteStatus.APPROVED}),
         QuoteStatus.SENT,
-        SALES,
+        QUOTERS,
     ),
     Transition(QuoteAction.ACCEPT, frozenset({QuoteStatus.SENT}), QuoteStatus.ACCEPTED, CUSTOMERS),
     Transition(QuoteAction.DECLINE, frozenset({QuoteStatus.SENT}), QuoteStatus.DECLINED, CUSTOMERS),
@@ -115,7 +129,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         QuoteAction.RECALL,
         frozenset({QuoteStatus.PENDING_APPROVAL, QuoteStatus.SENT}),
         QuoteStatus.DRAFT,
-        SALES,
+        QUOTERS,
     ),
 )
 
@@ -128,9 +142,14 @@ class WorkflowError(ValueError):
         self.code = code
 
 
-def transition(status: QuoteStatus, action: QuoteAction, role: Role) -> QuoteStatus:
+def may_take(action: QuoteAction, taker: Taker) -> bool:
+    """Whether ``taker`` may ever take ``action`` (whatever the quote's status)."""
+    return taker in _rule(action).roles
+
+
+def transition(status: QuoteStatus, action: QuoteAction, role: Taker) -> QuoteStatus:
     """The status after ``action``, or :class:`WorkflowError` saying why not."""
-    rule = next(t for t in TRANSITIONS if t.action is action)
+    rule = _rule(action)
     if role not in rule.roles:
         raise WorkflowError(
             f"A {role.value.lower()} cannot {action.value.lower()} a quote.", "NOT_ALLOWED"
@@ -142,6 +161,10 @@ def transition(status: QuoteStatus, action: QuoteAction, role: Role) -> QuoteSta
             "INVALID_STATUS",
         )
     return rule.target
+
+
+def _rule(action: QuoteAction) -> Transition:
+    return next(t for t in TRANSITIONS if t.action is action)
 
 
 def after_edit(status: QuoteStatus) -> QuoteStatus:

@@ -149,6 +149,10 @@ class Loaders:
         self.partner: DataLoader[int, models.Partner | None] = _by_key(
             lambda ids: accounts.partners_by_id(db, actor, ids), None
         )
+        #: Partners' names, for what their clients did (a quote's history).
+        self.partner_name: DataLoader[int, str | None] = _by_key(
+            lambda ids: accounts.partner_names(db, ids), None
+        )
         self.partner_accounts: DataLoader[int, list[models.Account]] = _by_key(
             lambda ids: accounts.accounts_by_partner(db, actor, ids), []
         )

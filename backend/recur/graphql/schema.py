@@ -38,6 +38,7 @@ from recur.graphql.billing.runs import BillingRunsQuery
 from recur.graphql.billing.types import CreditNote, Invoice, Payment
 from recur.graphql.catalog.queries import CatalogQuery
 from recur.graphql.catalog.types import Price, Product
+from recur.graphql.core.cost_limit import ChargeQueryCost
 from recur.graphql.core.document_cache import CheckedDocuments
 from recur.graphql.core.errors import log_error, should_mask_error
 from recur.graphql.core.introspection import IntrospectionSwitch
@@ -174,6 +175,7 @@ schema = Schema(
         CheckTextArguments,
         RequireOperationName,
         NameTheOperation,
+        ChargeQueryCost,
         CatalogResultCache,
         lambda: MaskUnexpectedErrors(should_mask_error=should_mask_error),
     ],

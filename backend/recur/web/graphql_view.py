@@ -13,11 +13,12 @@ from strawberry.asgi import GraphQL
 from strawberry.schema import BaseSchema
 
 from recur.auth.passwords import PasswordChecks
-from recur.auth.throttle import RequestLimit, Throttle, client_address, wait_in_words
+from recur.auth.throttle import CostLimit, RequestLimit, Throttle, client_address, wait_in_words
 from recur.auth.tokens import TokenSigner
 from recur.clock import Clock
 from recur.db.engine import Database
 from recur.graphql.core.context import Context
+from recur.graphql.core.cost_limit import sender_key
 from recur.graphql.core.result_cache import ResultCache
 from recur.graphql.loaders import Loaders
 from recur.observability.logs import current_request
@@ -72,6 +73,7 @@ class RecurGraphQL(GraphQL[Context, None]):
         signup_throttle: Throttle,
         password_checks: PasswordChecks,
         request_limit: RequestLimit | None = None,
+        cost_limit: CostLimit | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -90,6 +92,7 @@ class RecurGraphQL(GraphQL[Context, None]):
         self.signup_throttle = signup_throttle
         self.password_checks = password_checks
         self.request_limit = request_limit
+        self.cost_limit = cost_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Count the request against its sender's rate limit first: past it, ``429`` with
@@ -98,14 +101,7 @@ class RecurGraphQL(GraphQL[Context, None]):
             request = Request(scope, receive)
             actor, via_cookie = await self.authenticate(request)
             request.state.recur_actor = (actor, via_cookie)
-            key = (
-                f"user:{actor.user_id}"
-                if actor.user_id is not None
-                else f"client:{actor.client_id}"
-                if actor.client_id is not None
-                else None
-            )
-            wait = await self.request_limit.hit(key, client_address(request))
+            wait = await self.request_limit.hit(sender_key(actor), client_address(request))
             if wait is not None:
                 message = f"Too many requests: try again in {wait_in_words(wait)}."
                 refused = JSONResponse(
@@ -167,6 +163,7 @@ class RecurGraphQL(GraphQL[Context, None]):
             signup_throttle=self.signup_throttle,
             password_checks=self.password_checks,
             via_cookie=via_cookie,
+            cost_limit=self.cost_limit,
         )
 
     async def authenticate(self, request: Request) -> tuple[Actor, bool]:

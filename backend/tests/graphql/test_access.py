@@ -392,4 +392,5 @@ async def test_a_garbage_bearer_token_is_anonymous(client: httpx.AsyncClient, ga
     )
 
     assert response.status_code == 200
-    assert response.json() == {"data": {"viewer": None}}
+    assert response.json()["data"] == {"viewer": None}
+    assert "errors" not in response.json()

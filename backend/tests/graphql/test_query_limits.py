@@ -2,28 +2,54 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
-from graphql import get_introspection_query, parse
+from graphql import (
+    NamedTypeNode,
+    NonNullTypeNode,
+    OperationDefinitionNode,
+    get_introspection_query,
+    parse,
+)
 
 from recur.graphql.core import document_cache
 from recur.graphql.core.query_cost import (
     ASSUMED_LIST_SIZE,
     ITEM_COSTS,
     MAX_COST,
+    MAX_NODES,
     MAX_REPEATS,
     MAX_SELECTIONS,
+    measure,
     over_budget,
 )
 from recur.graphql.schema import MAX_DEPTH, schema
+from recur.settings import Settings
+
+SPA = Path(__file__).parents[3] / "frontend" / "assets" / "js"
+_CONSTANT = re.compile(
+    r"(?:export\s+)?const\s+([A-Z_][A-Z0-9_]*)\s*=\s*(`(?:[^`\\]|\\.)*`|\"(?:[^\"\\]|\\.)*\")", re.S
+)
+_TEMPLATE = re.compile(r"`((?:[^`\\]|\\.)*)`", re.S)
+_INTERPOLATED = re.compile(r"\$\{\s*([A-Z_][A-Z0-9_]*)\s*\}")
 
 CATALOG = """{ products(first: 100) { edges { node { id sku name kind prices {
   id currency billingPeriod model unitAmount tiers { upTo unitAmount flatAmount } } } } } }"""
 PAGE = "products(first: {n}) {{ edges {{ node {{ prices {{ id }} }} }} }}"
 
 
-def _refusal(query: str, variables: dict | None = None) -> str | None:
-    error = over_budget(schema._schema, parse(query), variables, max_depth=MAX_DEPTH)
+def _refusal(query: str, variables: dict | None = None, max_nodes: int = MAX_NODES) -> str | None:
+    error = over_budget(
+        schema._schema, parse(query), variables, max_depth=MAX_DEPTH, max_nodes=max_nodes
+    )
     return None if error is None else error.message
+
+
+def _cost_refusal(query: str, variables: dict | None = None) -> str | None:
+    """Refused for its cost in fields, whatever the node limit."""
+    return _refusal(query, variables, max_nodes=10**9)
 
 
 def _repeated(piece: str, times: int) -> str:
@@ -85,16 +111,16 @@ def test_a_field_costs_one_for_each_item_of_the_lists_around_it() -> None:
     per_alias = cost(largest)
     aliases = MAX_COST // per_alias
     within = "{ " + " ".join(f"a{i}: " + PAGE.format(n=largest) for i in range(aliases)) + " }"
-    assert _refusal(within) is None
+    assert _cost_refusal(within) is None
     beyond = within[:-1] + "b: " + PAGE.format(n=largest) + " }"
-    assert "costs more" in (_refusal(beyond) or "")
+    assert "costs more" in (_cost_refusal(beyond) or "")
     # A variable's value counts as the literal does; beyond 100 counts as 100 (refused later).
     literal = query.replace("first: $n", "first: 100")
-    assert _refusal(query, {"n": 100}) == _refusal(literal)
-    assert _refusal(query, {"n": 10**9}) == _refusal(literal)
+    assert _cost_refusal(query, {"n": 100}) == _cost_refusal(literal)
+    assert _cost_refusal(query, {"n": 10**9}) == _cost_refusal(literal)
     many = "{ " + " ".join(f"a{i}: " + PAGE.format(n="$n") for i in range(aliases + 1)) + " }"
-    assert _refusal("query($n: Int)" + many, {"n": largest}) is not None
-    assert _refusal("query($n: Int)" + many, {"n": 1}) is None
+    assert _cost_refusal("query($n: Int)" + many, {"n": largest}) is not None
+    assert _cost_refusal("query($n: Int)" + many, {"n": 1}) is None
 
 
 def test_selections_and_repeats_are_counted_through_fragments() -> None:
@@ -143,3 +169,56 @@ async def test_parsed_documents_are_kept_within_a_bound_of_query_text() -> None:
     refused = _repeated("products { edges { node { sku } } }", 100)
     assert (await schema.execute(refused)).errors
     assert all(text != refused for text, _ in document_cache._documents)
+
+
+def app_queries() -> list[tuple[str, str]]:
+    """Every query and mutation the app's scripts write out, with the constants they
+    interpolate (``${MONEY}``, ``${FIELDS}``) put in: (file, text). Those built from
+    variables at run time (a mutation named by a parameter) are left out."""
+    files = sorted(SPA.rglob("*.js"))
+    constants = {
+        name: literal[1:-1]
+        for path in files
+        for name, literal in _CONSTANT.findall(path.read_text())
+    }
+    found = []
+    for path in files:
+        for literal in _TEMPLATE.findall(path.read_text()):
+            text = literal.strip()
+            if not re.match(r"^(query|mutation)\b|^\{ ", text):
+                continue
+            for _ in range(5):
+                text = _INTERPOLATED.sub(lambda m: constants.get(m.group(1), "${?}"), text)
+            if "${" not in text:
+                found.append((path.name, text))
+    return found
+
+
+def _at_full_pages(text: str) -> dict[str, int]:
+    """Every Int variable at 100, the largest page: the most the query could ask for."""
+    variables = {}
+    for definition in parse(text).definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            for variable in definition.variable_definitions or ():
+                kind = variable.type
+                kind = kind.type if isinstance(kind, NonNullTypeNode) else kind
+                if isinstance(kind, NamedTypeNode) and kind.name.value == "Int":
+                    variables[variable.variable.name.value] = 100
+    return variables
+
+
+def test_the_apps_own_queries_stay_well_within_the_node_limit_and_the_minute() -> None:
+    queries = app_queries()
+    assert len(queries) > 80  # every screen's queries, not a handful
+    defaults = {name: field.default for name, field in Settings.model_fields.items()}
+    nodes = {}
+    for name, text in queries:
+        measured = measure(schema._schema, parse(text), _at_full_pages(text), max_depth=MAX_DEPTH)
+        assert measured.error is None, (name, text)
+        nodes[(name, text[:60])] = measured.nodes
+    heaviest = max(nodes.values())
+    # The heaviest screens (an add-on picker of 100 products with prices and tiers) ask for
+    # about 3,600 nodes: a third of what one query may, a thirtieth of the minute's share.
+    assert defaults["query_max_nodes"] == MAX_NODES
+    assert 3_000 <= heaviest <= MAX_NODES // 2
+    assert heaviest * 25 <= defaults["query_cost_per_minute"]

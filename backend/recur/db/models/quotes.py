@@ -28,6 +28,13 @@ class Quote(TimestampMixin, Base):
         ),
         # One quote per key and creator: a repeated create answers with the first quote.
         Index("uq_quotes_created_by_id_client_key", "created_by_id", "client_key", unique=True),
+        # A partner's keys are its own, whichever of its clients sent them.
+        Index(
+            "uq_quotes_created_by_partner_id_client_key",
+            "created_by_partner_id",
+            "client_key",
+            unique=True,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,6 +52,8 @@ class Quote(TimestampMixin, Base):
     #: Whether this is the customer's cart (at most one DRAFT cart per account).
     is_cart: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The partner whose client created the quote (``quotes:write``, docs/partners.md).
+    created_by_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     expires_on: Mapped[date | None] = mapped_column(Date)
     #: A renewal's price rise in percent, applied to every line's list price.
@@ -96,6 +105,8 @@ class QuoteEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The partner whose client took the step (``actor_id`` is then null).
+    actor_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
     action: Mapped[str] = mapped_column(String(30))
     from_status: Mapped[QuoteStatus | None] = mapped_column(
         Enum(QuoteStatus, native_enum=False, length=20)

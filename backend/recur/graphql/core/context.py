@@ -10,7 +10,7 @@ from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
 from recur.auth.passwords import PasswordChecks
-from recur.auth.throttle import Throttle
+from recur.auth.throttle import CostLimit, Throttle
 from recur.auth.tokens import TokenSigner
 from recur.clock import Clock
 from recur.db.engine import Database
@@ -49,6 +49,10 @@ class Context:
     via_cookie: bool = False
     #: Per-request memo for values several fields share (e.g. a priced quote).
     extra: dict[object, Any] = field(default_factory=dict)
+    #: Counts what queries cost per sender and minute (docs/api.md, "Query cost").
+    cost_limit: CostLimit | None = None
+    #: The nodes this request's query asks for, once measured (``query_cost``).
+    query_nodes: int | None = None
 
 
 Info = StrawberryInfo[Context, None]

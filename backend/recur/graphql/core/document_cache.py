@@ -6,26 +6,35 @@ A client sending the same query text again pays for execution only. The cache ho
 times its text (every token is kept for error locations), so the bound in entries it had
 let 512 long queries hold over 500 MB, and the collector's full passes over them stalled
 every request for seconds. Only documents within budget and valid are kept; the budget is
-checked on every request, cached or not, since it depends on the variables (``first: $n``).
+checked on every request, cached or not, since it depends on the variables (``first: $n``):
+a cached document keeps its measure for the few sets of page sizes it was sent with (only
+whole-number and null variables can change it), so the walk is done once for each.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from cachetools import LRUCache
 from graphql import ASTValidationRule, DocumentNode, GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
-from recur.graphql.core.query_cost import over_budget
+from recur.graphql.core.context import Context
+from recur.graphql.core.query_cost import MAX_NODES, Measure, measure, too_many_nodes
 
 #: About 15 MB of documents at most (a 4.5 KB query parses to about 1 MB); the app's queries
 #: are a few hundred characters each, GraphiQL's schema query 1,600.
 MAX_QUERY_TEXT = 64 * 1024
 
+#: Measures kept per document, one per set of page sizes (``first: $n``) it was sent with.
+MEASURES_PER_DOCUMENT = 8
+
 Key = tuple[str, tuple[type[ASTValidationRule], ...]]
+#: The variables that can change what a document costs: whole numbers and nulls.
+Shape = tuple[tuple[str, int | None], ...]
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,8 @@ class _Checked:
     errors: list[GraphQLError]
     #: The length of its query text, what it counts for in the cache.
     size: int
+    #: Its measure for each shape of variables it was sent with.
+    measures: dict[Shape, Measure] = field(default_factory=dict)
 
 
 #: Shared by every request (extensions are made per request).
@@ -63,18 +74,28 @@ class CheckedDocuments(SchemaExtension):
             yield
             return
         schema = execution.schema._schema
-        error = over_budget(schema, document, execution.variables, max_depth=self.max_depth)
-        if error is not None:
-            execution.pre_execution_errors = [error]
-            yield
-            return
         key = self._key()
         checked = _documents.get(key)
-        if checked is None or checked.document is not document:
+        if checked is not None and checked.document is not document:
+            checked = None
+        shape = _shape(execution.variables)
+        measured = checked.measures.get(shape) if checked is not None else None
+        if measured is None:
+            measured = measure(schema, document, execution.variables, max_depth=self.max_depth)
+        if isinstance(execution.context, Context):
+            execution.context.query_nodes = measured.nodes
+        refusal = measured.error or too_many_nodes(measured.nodes, _max_nodes(execution.context))
+        if refusal is not None:
+            execution.pre_execution_errors = [refusal]
+            yield
+            return
+        if checked is None:
             errors = validate_document(schema, document, key[1])
             checked = _Checked(document, errors, len(key[0]))
             if execution.query and not errors and checked.size <= MAX_QUERY_TEXT:
                 _documents[key] = checked
+        if len(checked.measures) < MEASURES_PER_DOCUMENT:
+            checked.measures[shape] = measured
         execution.pre_execution_errors = checked.errors
         yield
 
@@ -82,3 +103,20 @@ class CheckedDocuments(SchemaExtension):
         """The query text, and the validation rules it is checked with."""
         execution = self.execution_context
         return execution.query or "", tuple(execution.validation_rules)
+
+
+def _shape(variables: Mapping[str, Any] | None) -> Shape:
+    """The variables a document's measure depends on: pages are whole numbers (or null)."""
+    if not variables:
+        return ()
+    return tuple(
+        sorted(
+            (name, value)
+            for name, value in variables.items()
+            if value is None or (isinstance(value, int) and not isinstance(value, bool))
+        )
+    )
+
+
+def _max_nodes(context: object) -> int:
+    return context.settings.query_max_nodes if isinstance(context, Context) else MAX_NODES

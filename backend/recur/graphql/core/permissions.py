@@ -53,3 +53,21 @@ def has_role(*roles: Role) -> type[BasePermission]:
 
     HasRole.__name__ = f"HasRole[{names}]"
     return HasRole
+
+
+def is_user_or_partner_with(scope: str) -> type[BasePermission]:
+    """A logged-in user, or a partner client whose token holds ``scope``; a client without
+    it gets ``FORBIDDEN`` naming the scope (docs/partners.md). Services check the rest."""
+
+    class IsUserOrPartner(BasePermission):
+        message = "Log in to do this."
+        error_extensions = {"code": "UNAUTHENTICATED"}
+
+        def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+            actor = info.context.actor
+            if actor.is_partner and scope not in actor.scopes:
+                raise Forbidden(f"This client's token lacks the '{scope}' scope.")
+            return not actor.is_anonymous
+
+    IsUserOrPartner.__name__ = f"IsUserOrPartner[{scope}]"
+    return IsUserOrPartner

@@ -16,7 +16,12 @@ recursion), fragments expanded where they are spread, before any of that work st
   :data:`ASSUMED_LIST_SIZE`. A page whose items read far more than their fields say costs
   more for each (:data:`ITEM_COSTS`).
 
-Aliased fields count like any other. The limits are documented in ``docs/api.md``.
+Aliased fields count like any other. The same walk counts the **nodes** the query may
+return, as GitHub's API counts them: every list of objects (a connection's ``edges``, a
+product's prices) counts its items — its page, or :data:`ASSUMED_LIST_SIZE` — times the
+items of the lists around it. At most ``max_nodes`` (``RECUR_QUERY_MAX_NODES``) in one query;
+the nodes are also what a query costs against the minute's allowance (``cost_limit``). The
+limits are documented in ``docs/api.md``.
 """
 
 from __future__ import annotations
@@ -57,6 +62,9 @@ MAX_COST = 25_000
 #: fragment too): validation compares each such pair, and their selections pair by pair, so
 #: its time grows with their square. Within these limits it takes a few milliseconds.
 MAX_REPEATS = 50
+#: The most nodes one query may ask for, unless ``RECUR_QUERY_MAX_NODES`` says otherwise:
+#: a page of 100 products with their prices and tiers asks for 3,100.
+MAX_NODES = 10_000
 #: The size assumed for a list without ``first``: a product's prices, a price's tiers, a
 #: quote's lines are a handful.
 ASSUMED_LIST_SIZE = 5
@@ -94,14 +102,50 @@ class _Pending:
     depth: int | None = 0
 
 
+@dataclass(frozen=True)
+class Measure:
+    """What a document asks for: the nodes it may return, and why it is refused, if it is."""
+
+    nodes: int
+    error: GraphQLError | None = None
+
+
 def over_budget(
     schema: GraphQLSchema,
     document: DocumentNode,
     variables: Mapping[str, Any] | None,
     *,
     max_depth: int,
+    max_nodes: int = MAX_NODES,
 ) -> GraphQLError | None:
-    """Why ``document`` is refused before validation, or ``None`` if it is within budget.
+    """Why ``document`` is refused before validation, or ``None`` if it is within budget."""
+    measured = measure(schema, document, variables, max_depth=max_depth)
+    return measured.error or too_many_nodes(measured.nodes, max_nodes)
+
+
+def too_many_nodes(nodes: int, max_nodes: int) -> GraphQLError | None:
+    """The refusal of a query asking for more than ``max_nodes`` nodes, if it does."""
+    if nodes <= max_nodes:
+        return None
+    return _refusal(
+        f"The query asks for up to {nodes:,} nodes, more than the {max_nodes:,} one query "
+        "may (each list counts its page, or 5, times the items of the lists around it); ask "
+        "for smaller pages or fewer nested lists.",
+        nodes=nodes,
+        maxNodes=max_nodes,
+    )
+
+
+def measure(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: Mapping[str, Any] | None,
+    *,
+    max_depth: int,
+) -> Measure:
+    """The nodes ``document`` asks for with ``variables``, and why it is refused before
+    validation, if it is (all but the node limit, which is the server's to set:
+    :func:`too_many_nodes`).
 
     Fields deeper than ``max_depth`` are refused here too (the depth limiter would refuse
     them in validation), so that a query's depth cannot multiply what it is measured to cost
@@ -109,31 +153,44 @@ def over_budget(
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    cost = repeats = 0
-    selected = _selections(schema, document, fragments, variables or {})
+    values = variables or {}
+    cost = repeats = nodes = 0
+    selected = _selections(schema, document, fragments, values)
     for selections, (pending, selection, repeated) in enumerate(selected, start=1):
         if selections > MAX_SELECTIONS:
-            return _refusal(
-                f"The query has more than {MAX_SELECTIONS} selections (fields and fragments, "
-                "each fragment counted wherever it is spread)."
+            return Measure(
+                nodes,
+                _refusal(
+                    f"The query has more than {MAX_SELECTIONS} selections (fields and "
+                    "fragments, each fragment counted wherever it is spread)."
+                ),
             )
         repeats += repeated
         if repeats > MAX_REPEATS:
-            return _refusal(
-                f"The query asks for the same fields more than {MAX_REPEATS} times over; "
-                "ask for each field once (an alias for each field asked differently)."
+            return Measure(
+                nodes,
+                _refusal(
+                    f"The query asks for the same fields more than {MAX_REPEATS} times over; "
+                    "ask for each field once (an alias for each field asked differently)."
+                ),
             )
         if pending.depth is not None and pending.depth > max_depth:
-            return _refusal(f"The query exceeds the maximum depth of {max_depth} levels.")
+            return Measure(
+                nodes, _refusal(f"The query exceeds the maximum depth of {max_depth} levels.")
+            )
         if isinstance(selection, FieldNode):
-            cost += pending.multiplier * (1 + _item_costs(pending, selection, variables or {}))
+            cost += pending.multiplier * (1 + _item_costs(pending, selection, values))
+            nodes += _nodes(pending, selection)
     # Measured to the end (at most MAX_SELECTIONS steps): a deep query hears of its depth.
     if cost > MAX_COST:
-        return _refusal(
-            f"The query costs more than {MAX_COST} (each field counts once for every item of "
-            "the lists around it); ask for fewer fields or smaller pages."
+        return Measure(
+            nodes,
+            _refusal(
+                f"The query costs more than {MAX_COST} (each field counts once for every item "
+                "of the lists around it); ask for fewer fields or smaller pages."
+            ),
         )
-    return None
+    return Measure(nodes)
 
 
 def _selections(
@@ -212,11 +269,8 @@ def _inside_field(
                 depth=_depth_inside(pending, field),
             )
         ]
-    kind, lists = definition.type, 0
-    while isinstance(kind, GraphQLNonNull | GraphQLList):
-        lists += isinstance(kind, GraphQLList)
-        kind = kind.of_type
-    size = pending.page if pending.page is not None else ASSUMED_LIST_SIZE
+    kind, lists = _unwrapped(definition)
+    size = _list_size(pending)
     return [
         _Pending(
             field.selection_set,
@@ -228,6 +282,34 @@ def _inside_field(
             _depth_inside(pending, field),
         )
     ]
+
+
+def _unwrapped(definition: GraphQLField) -> tuple[GraphQLNamedType, int]:
+    """The named type a field returns, and how many lists wrap it."""
+    kind: Any = definition.type
+    lists = 0
+    while isinstance(kind, GraphQLNonNull | GraphQLList):
+        lists += isinstance(kind, GraphQLList)
+        kind = kind.of_type
+    named: GraphQLNamedType = kind
+    return named, lists
+
+
+def _list_size(pending: _Pending) -> int:
+    """The size of the lists directly in ``pending``: its field's page, else assumed."""
+    return pending.page if pending.page is not None else ASSUMED_LIST_SIZE
+
+
+def _nodes(pending: _Pending, field: FieldNode) -> int:
+    """The objects a field's lists may hold, times the items of the lists around it: 0 for
+    a field that is not a list of objects."""
+    if field.selection_set is None:
+        return 0
+    definition = _field(pending.parent, field.name.value)
+    if definition is None:
+        return 0
+    lists = _unwrapped(definition)[1]
+    return pending.multiplier * _list_size(pending) ** lists if lists else 0
 
 
 def _depth_inside(pending: _Pending, field: FieldNode) -> int | None:
@@ -280,5 +362,5 @@ def _first(field: FieldNode, definition: GraphQLField, variables: Mapping[str, A
     return min(max(value, 0), MAX_PAGE_SIZE)
 
 
-def _refusal(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "QUERY_TOO_COSTLY"})
+def _refusal(message: str, **details: int) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "QUERY_TOO_COSTLY", **details})

@@ -8,10 +8,14 @@ import strawberry
 from recur.graphql.core.context import Info
 from recur.graphql.core.errors import UserError
 from recur.graphql.core.ids import pk_arg, to_global_id
-from recur.graphql.core.permissions import IsUser
+from recur.graphql.core.permissions import is_user_or_partner_with
 from recur.graphql.quotes.common import QuotePayload, attempt
 from recur.graphql.quotes.types import Quote
 from recur.services import quotes, workflow
+from recur.services.common import QUOTES_WRITE_SCOPE
+
+#: Sales and customers as before, and partner clients with quotes:write (docs/partners.md).
+QuoteWriter = is_user_or_partner_with(QUOTES_WRITE_SCOPE)
 
 
 @strawberry.input
@@ -39,8 +43,9 @@ class DeleteQuotePayload:
 @strawberry.type
 class DraftsMutation:
     @strawberry.mutation(
-        permission_classes=[IsUser],
-        description="Sales: take back a quote waiting for approval (PENDING_APPROVAL) or for "
+        permission_classes=[QuoteWriter],
+        description="Sales (and partner clients with quotes:write, their own quotes): take back "
+        "a quote waiting for approval (PENDING_APPROVAL) or for "
         "the customer (SENT). It is a DRAFT again, to change, send again or delete; the "
         "history records it with the reason.",
     )
@@ -58,9 +63,10 @@ class DraftsMutation:
         return QuotePayload(quote=Quote.from_model(quote) if quote else None, user_errors=errors)
 
     @strawberry.mutation(
-        permission_classes=[IsUser],
+        permission_classes=[QuoteWriter],
         description="Delete a DRAFT quote with its lines and history: sales their accounts' "
-        "quotes, a customer their cart. A quote further along is kept: recall it first.",
+        "quotes, a partner client with quotes:write its own, a customer their cart. A quote "
+        "further along is kept: recall it first.",
     )
     async def delete_quote(self, info: Info, input: DeleteQuoteInput) -> DeleteQuotePayload:
         ctx = info.context

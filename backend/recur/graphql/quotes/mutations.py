@@ -11,18 +11,22 @@ import strawberry
 from recur.graphql.core.business import approval_threshold
 from recur.graphql.core.context import Info
 from recur.graphql.core.ids import pk_arg
-from recur.graphql.core.permissions import IsUser
+from recur.graphql.core.permissions import IsUser, is_user_or_partner_with
 from recur.graphql.core.text_guard import text_field
 from recur.graphql.orders.types import Order
 from recur.graphql.quotes.common import OrderPayload, QuotePayload, attempt
 from recur.graphql.quotes.types import Quote
 from recur.services import quotes, subscriptions, workflow
+from recur.services.common import QUOTES_WRITE_SCOPE
 
 #: What every creating mutation says of its client key (docs/api.md, "Idempotent creates").
 CLIENT_KEY = (
     "Optional, at most 64 characters (a UUID made when the form opens): a repeated call "
     "with the same key answers with the quote the first call made instead of another."
 )
+
+#: Sales and customers as before, and partner clients with quotes:write (docs/partners.md).
+QuoteWriter = is_user_or_partner_with(QUOTES_WRITE_SCOPE)
 
 
 @strawberry.input
@@ -127,7 +131,11 @@ class QuoteReasonInput:
 @strawberry.type
 class QuotesMutation:
     # ---- sales ---------------------------------------------------------------------------
-    @strawberry.mutation(permission_classes=[IsUser], description="Start a quote for an account.")
+    @strawberry.mutation(
+        permission_classes=[QuoteWriter],
+        description="Start a quote for an account: sales, and partner clients with quotes:write "
+        "for the accounts linked to their partner.",
+    )
     async def create_quote(self, info: Info, input: CreateQuoteInput) -> QuotePayload:
         ctx = info.context
         quote, errors = await attempt(
@@ -188,7 +196,7 @@ class QuotesMutation:
         )
         return QuotePayload(quote=Quote.from_model(quote) if quote else None, user_errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsUser], description="Add a line to a quote.")
+    @strawberry.mutation(permission_classes=[QuoteWriter], description="Add a line to a quote.")
     async def add_quote_line(self, info: Info, input: AddQuoteLineInput) -> QuotePayload:
         ctx = info.context
         quote, errors = await attempt(
@@ -206,7 +214,7 @@ class QuotesMutation:
         return QuotePayload(quote=Quote.from_model(quote) if quote else None, user_errors=errors)
 
     @strawberry.mutation(
-        permission_classes=[IsUser], description="Change a line's quantity or discount."
+        permission_classes=[QuoteWriter], description="Change a line's quantity or discount."
     )
     async def update_quote_line(self, info: Info, input: UpdateQuoteLineInput) -> QuotePayload:
         ctx = info.context
@@ -223,7 +231,9 @@ class QuotesMutation:
         )
         return QuotePayload(quote=Quote.from_model(quote) if quote else None, user_errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsUser], description="Remove a line from a quote.")
+    @strawberry.mutation(
+        permission_classes=[QuoteWriter], description="Remove a line from a quote."
+    )
     async def remove_quote_line(self, info: Info, input: RemoveQuoteLineInput) -> QuotePayload:
         ctx = info.context
         quote, errors = await attempt(
@@ -238,7 +248,7 @@ class QuotesMutation:
         return QuotePayload(quote=Quote.from_model(quote) if quote else None, user_errors=errors)
 
     @strawberry.mutation(
-        permission_classes=[IsUser],
+        permission_classes=[QuoteWriter],
         description="Change a quote's start date or term (customers: their cart).",
     )
     async def update_quote(self, info: Info, input: UpdateQuoteInput) -> QuotePayload:
@@ -260,7 +270,7 @@ class QuotesMutation:
         return QuotePayload(quote=Quote.from_model(quote) if quote else None, user_errors=errors)
 
     @strawberry.mutation(
-        permission_classes=[IsUser],
+        permission_classes=[QuoteWriter],
         description="Ask a manager to approve deep discounts, or an amendment that takes more "
         "than the approval threshold off the contract.",
     )
@@ -279,7 +289,10 @@ class QuotesMutation:
         )
         return QuotePayload(quote=Quote.from_model(quote) if quote else None, user_errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsUser], description="Managers: approve a quote.")
+    @strawberry.mutation(
+        permission_classes=[IsUser],
+        description="Managers: approve a quote. Never a partner client (FORBIDDEN).",
+    )
     async def approve_quote(self, info: Info, input: QuoteIdInput) -> QuotePayload:
         ctx = info.context
         quote, errors = await attempt(
@@ -309,7 +322,7 @@ class QuotesMutation:
         return QuotePayload(quote=Quote.from_model(quote) if quote else None, user_errors=errors)
 
     @strawberry.mutation(
-        permission_classes=[IsUser], description="Send a quote to the customer (30 days)."
+        permission_classes=[QuoteWriter], description="Send a quote to the customer (30 days)."
     )
     async def send_quote(self, info: Info, input: QuoteIdInput) -> QuotePayload:
         ctx = info.context

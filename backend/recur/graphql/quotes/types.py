@@ -118,12 +118,26 @@ class QuoteEvent:
     comment: str
     at: datetime
 
-    @strawberry.field(description="Who did it; null for the system.")
+    @strawberry.field(description="Who did it; null for the system and for partner clients.")
     async def actor(self, info: Info) -> User | None:
         if self.model_.actor_id is None:
             return None
         user = await info.context.loaders.user.load(self.model_.actor_id)
         return User.from_model(user) if user else None
+
+    @strawberry.field(
+        description="Who did it, as people read it: the user's name, or the partner's name "
+        'followed by " (partner)" when a partner client did; null for the system.'
+    )
+    async def actor_name(self, info: Info) -> str | None:
+        loaders = info.context.loaders
+        if self.model_.actor_partner_id is not None:
+            name = await loaders.partner_name.load(self.model_.actor_partner_id)
+            return f"{name} (partner)" if name else None
+        if self.model_.actor_id is None:
+            return None
+        user = await loaders.user.load(self.model_.actor_id)
+        return user.name if user else None
 
 
 @strawberry.type(description="A quote: a cart, a rep's offer, an amendment or a renewal.")
@@ -177,6 +191,16 @@ class Quote(Node):
             return None
         offers = await recommendations.offers_of_quotes(info.context.db, [self.model_.id])
         return offers.get(self.model_.id)
+
+    @strawberry.field(
+        description="The partner whose API client made the quote (quotes:write); null when "
+        "the seller's team or the customer did."
+    )
+    async def created_by_partner(self, info: Info) -> str | None:
+        partner_id = self.model_.created_by_partner_id
+        return (
+            None if partner_id is None else await info.context.loaders.partner_name.load(partner_id)
+        )
 
     @strawberry.field(
         description="The quote as a PDF (lines, discounts, terms, totals, validity, PO, "

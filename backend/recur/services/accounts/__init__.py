@@ -39,6 +39,7 @@ from recur.services.accounts.partners import (
     create_partner,
     list_partners,
     partner_choices,
+    partner_names,
     partners_by_id,
     set_account_partner,
 )
@@ -103,6 +104,7 @@ __all__ = [
     "logout",
     "normalize_email",
     "partner_choices",
+    "partner_names",
     "partners_by_id",
     "prune_expired",
     "require_account_reader",

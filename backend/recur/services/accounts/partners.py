@@ -104,6 +104,16 @@ async def partners_by_id(
         return {partner.id: partner for partner in found}
 
 
+async def partner_names(db: Database, partner_ids: Sequence[int]) -> dict[int, str]:
+    """Partners' names by id, for whoever sees what a partner's client did (a quote it made
+    or a step it took: the quote's readers see it was the partner)."""
+    if not partner_ids:
+        return {}
+    statement = select(Partner.id, Partner.name).where(Partner.id.in_(set(partner_ids)))
+    async with db.session() as session:
+        return {pk: name for pk, name in (await session.execute(statement)).all()}
+
+
 async def accounts_by_partner(
     db: Database, actor: Actor, partner_ids: Sequence[int]
 ) -> dict[int, list[Account]]:

@@ -8,6 +8,7 @@ May call: nothing else in services.
 from recur.services.common.actor import (
     ANONYMOUS,
     PARTNER_SCOPES,
+    QUOTES_WRITE_SCOPE,
     READ_SCOPE,
     USAGE_WRITE_SCOPE,
     WEBHOOKS_SCOPE,
@@ -110,6 +111,7 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "PARTNER_SCOPES",
     "PENDING",
+    "QUOTES_WRITE_SCOPE",
     "QUOTE_STEP_MAIL",
     "READ_SCOPE",
     "SECRET_VALUES",

@@ -12,10 +12,15 @@ READ_SCOPE = "read"
 WEBHOOKS_SCOPE = "webhooks"
 #: The scope a partner client needs to record usage for its customers (docs/usage.md).
 USAGE_WRITE_SCOPE = "usage:write"
+#: The scope a partner client needs to quote its customers: create and edit quotes, submit
+#: them for approval, send, recall and delete them — never approve (docs/partners.md).
+QUOTES_WRITE_SCOPE = "quotes:write"
 #: Every scope a partner client may be granted, with what it allows (docs/partners.md).
 PARTNER_SCOPES = {
     READ_SCOPE: "Read the accounts linked to the partner, with their quotes, orders, "
     "subscriptions and invoices.",
+    QUOTES_WRITE_SCOPE: "Create and edit quotes for the accounts linked to the partner, submit "
+    "them for approval and send them; a manager of the seller approves.",
     WEBHOOKS_SCOPE: "Register webhook endpoints that hear the partner's accounts' events.",
     USAGE_WRITE_SCOPE: "Record usage of metered items on the accounts linked to the partner.",
 }

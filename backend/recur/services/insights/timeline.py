@@ -39,6 +39,7 @@ from recur.db.models import (
     CreditNote,
     Invoice,
     Order,
+    Partner,
     Payment,
     Quote,
     QuoteEvent,
@@ -132,7 +133,8 @@ def _sources(actor: Actor, account_id: int) -> list[Select[Any]]:
                 QuoteEvent.action,
                 Quote.number,
                 QuoteEvent.comment,
-                User.name,
+                # A partner client's step names the partner (docs/partners.md, "Quoting").
+                func.coalesce(User.name, Partner.name + literal(" (partner)")),
                 None,
                 "Quote",
                 Quote.id,
@@ -140,6 +142,7 @@ def _sources(actor: Actor, account_id: int) -> list[Select[Any]]:
         )
         .join(Quote, Quote.id == QuoteEvent.quote_id)
         .outerjoin(User, User.id == QuoteEvent.actor_id)
+        .outerjoin(Partner, Partner.id == QuoteEvent.actor_partner_id)
         .where(Quote.account_id == account_id)
     )
     if not internal:

@@ -1,8 +1,9 @@
 """Drafts: created once however often the create is sent, and deleted when not wanted.
 
 A creating call may carry a client key (docs/api.md, "Idempotent creates"): the quote keeps
-it under a unique index on (creator, key), so a double click, or a retry after a lost
-answer, gets the quote the first call made instead of a second draft.
+it under a unique index on (creator, key) — the user, or for a partner's clients the partner — so a
+double click, or a retry after a lost answer, gets the quote the first call made instead of a
+second draft.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from recur.services.common import Actor, Invalid
 from recur.services.quotes.records import (
     check_version,
     load_quote,
-    require_sales,
+    require_quoter,
     require_user,
     visible_quotes,
 )
@@ -43,9 +44,12 @@ def client_key_of(key: str | None) -> str | None:
 
 
 async def _created_with(db: Database, actor: Actor, key: str) -> Quote | None:
-    statement = select(Quote.id).where(
-        Quote.created_by_id == actor.user_id, Quote.client_key == key, visible_quotes(actor)
+    creator = (
+        Quote.created_by_partner_id == actor.partner_id
+        if actor.is_partner
+        else Quote.created_by_id == actor.user_id
     )
+    statement = select(Quote.id).where(creator, Quote.client_key == key, visible_quotes(actor))
     async with db.session() as session:
         quote_id = await session.scalar(statement)
     return None if quote_id is None else await _reloaded(db, actor, quote_id)
@@ -73,7 +77,7 @@ async def create_once(
     with one key both get the first quote: the unique index refuses the second insert.
     """
     key = client_key_of(key)
-    if key is None or actor.user_id is None:
+    if key is None or actor.is_anonymous:
         return await create(None)
     earlier = await _created_with(db, actor, key)
     if earlier is None:
@@ -96,15 +100,19 @@ async def delete_quote(
     db: Database, actor: Actor, *, quote_id: int, expected_version: int | None
 ) -> int:
     """Delete a DRAFT quote with its lines and history, by whoever may edit it: sales their
-    accounts' quotes, a customer their own cart. Anything further along is kept (recall a
-    quote waiting for approval or the customer first). Returns the id deleted."""
-    require_user(actor)
+    accounts' quotes, a partner client its own, a customer their own cart. Anything further
+    along is kept (recall a quote waiting for approval or the customer first). Returns the
+    id deleted."""
+    if actor.is_partner:
+        require_quoter(actor)
+    else:
+        require_user(actor)
     async with db.transaction() as session:
         quote = await load_quote(session, actor, quote_id, for_update=True)
         if quote is None:
             raise Invalid.one("quoteId", "There is no such quote.", "UNKNOWN_QUOTE")
         if not quote.is_cart:  # (a cart is its customer's alone: load_quote refused staff)
-            require_sales(actor)
+            require_quoter(actor)
         check_version(quote, expected_version)
         if quote.status is not QuoteStatus.DRAFT:
             raise Invalid.one(

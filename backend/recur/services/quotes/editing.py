@@ -19,7 +19,6 @@ from recur.core.lifecycle import QuoteKind, QuoteStatus, WorkflowError, after_ed
 from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import Account, Price, Product, Quote, QuoteLine
-from recur.services.accounts import visible_accounts
 from recur.services.catalog import price_spec
 from recur.services.common import Actor, Invalid, NumberSequence, Problem, next_number
 from recur.services.quotes.drafts import create_once
@@ -30,9 +29,10 @@ from recur.services.quotes.records import (
     check_editable,
     check_version,
     load_quote,
+    quotable_accounts,
     record,
     reloaded_quote,
-    require_sales,
+    require_quoter,
     rule_problem,
 )
 
@@ -114,6 +114,7 @@ async def new_quote(
         version=1,
         is_cart=is_cart,
         created_by_id=actor.user_id,
+        created_by_partner_id=actor.partner_id if actor.is_partner else None,
         client_key=client_key,
         created_at=now,
         updated_at=now,
@@ -251,7 +252,8 @@ async def quote_of_line(session: AsyncSession, actor: Actor, line_id: int) -> Qu
 async def account_for(
     session: AsyncSession, actor: Actor, account_id: int, *, for_update: bool = False
 ) -> Account:
-    statement = select(Account).where(Account.id == account_id, visible_accounts(actor))
+    """An account ``actor`` may quote (unknown and not-yours look alike)."""
+    statement = select(Account).where(Account.id == account_id, quotable_accounts(actor))
     if for_update:
         statement = statement.with_for_update()
     account = (await session.scalars(statement)).first()
@@ -275,7 +277,7 @@ async def create_quote(
     client_key: str | None = None,
 ) -> Quote:
     """A DRAFT quote for the account; with ``client_key``, made once (``drafts``)."""
-    require_sales(actor)
+    require_quoter(actor)
     start = start_date or today
     term = DEFAULT_TERM_MONTHS if term_months is None else term_months
     try:
@@ -317,7 +319,7 @@ async def add_quote_line(
     expected_version: int | None,
     now: datetime,
 ) -> Quote:
-    require_sales(actor)
+    require_quoter(actor)
     async with db.transaction() as session:
         quote = await load_quote(session, actor, quote_id, for_update=True)
         if quote is None:
@@ -339,7 +341,7 @@ async def update_quote_line(
     expected_version: int | None,
     now: datetime,
 ) -> Quote:
-    require_sales(actor)
+    require_quoter(actor)
     async with db.transaction() as session:
         quote = await quote_of_line(session, actor, line_id)
         check_version(quote, expected_version)
@@ -353,7 +355,7 @@ async def update_quote_line(
 async def remove_quote_line(
     db: Database, actor: Actor, *, line_id: int, expected_version: int | None, now: datetime
 ) -> Quote:
-    require_sales(actor)
+    require_quoter(actor)
     async with db.transaction() as session:
         quote = await quote_of_line(session, actor, line_id)
         check_version(quote, expected_version)

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, false, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from recur.core import quotes as rules
-from recur.core.lifecycle import EDITABLE, QuoteStatus
+from recur.core.lifecycle import EDITABLE, Party, QuoteAction, QuoteStatus, Taker, may_take
 from recur.core.roles import Role
 from recur.db.engine import Database
 from recur.db.models import (
@@ -26,6 +26,8 @@ from recur.db.models import (
 )
 from recur.services.accounts import visible_accounts
 from recur.services.common import (
+    QUOTES_WRITE_SCOPE,
+    READ_SCOPE,
     Actor,
     Forbidden,
     Invalid,
@@ -54,25 +56,75 @@ CUSTOMER_VISIBLE = (
 
 
 def visible_quotes(actor: Actor) -> ColumnElement[bool]:
-    """Quotes of visible accounts; customers (and partners) see carts and what sales sent,
-    not the drafts sales is still working on."""
+    """Quotes of visible accounts; customers see carts and what sales sent, not the drafts
+    sales is still working on. Partners see the same of their accounts (``read``), and the
+    quotes their own clients made, in every status (``quotes:write``)."""
+    if actor.is_partner:
+        return _partner_quotes(actor)
     condition = Quote.account_id.in_(select(Account.id).where(visible_accounts(actor)))
-    if actor.role is Role.CUSTOMER or actor.is_partner:
+    if actor.role is Role.CUSTOMER:
         return and_(condition, or_(Quote.is_cart, Quote.status.in_(CUSTOMER_VISIBLE)))
     return condition
+
+
+def _partner_quotes(actor: Actor) -> ColumnElement[bool]:
+    shown: list[ColumnElement[bool]] = []
+    if READ_SCOPE in actor.scopes:
+        shown.append(or_(Quote.is_cart, Quote.status.in_(CUSTOMER_VISIBLE)))
+    if QUOTES_WRITE_SCOPE in actor.scopes:
+        shown.append(Quote.created_by_partner_id == actor.partner_id)
+    if not shown:
+        return false()
+    linked = Quote.account_id.in_(select(Account.id).where(quotable_accounts(actor)))
+    return and_(linked, or_(*shown))
+
+
+def quotable_accounts(actor: Actor) -> ColumnElement[bool]:
+    """The accounts ``actor`` may quote: those it sees, and for a partner client the
+    accounts linked to its partner (``quotes:write`` needs no ``read`` for them)."""
+    if actor.is_partner:
+        return Account.partner_id == actor.partner_id
+    return visible_accounts(actor)
+
+
+def taker(actor: Actor) -> Taker | None:
+    """Who ``actor`` is in the workflow's rules (``core.lifecycle``): a user's role, or a
+    partner client; ``None`` for anonymous."""
+    if actor.is_partner:
+        return Party.PARTNER
+    return actor.role
 
 
 def require_user(actor: Actor) -> None:
     if actor.is_anonymous:
         raise NotAuthenticated()
     if not actor.is_user:
-        raise Forbidden("Partner clients cannot change quotes.")
+        raise Forbidden("A partner client's token does not allow this.")
 
 
 def require_sales(actor: Actor) -> None:
     require_user(actor)
     if actor.role not in (Role.REP, Role.MANAGER, Role.ADMIN):
         raise Forbidden("Only sales can prepare quotes.")
+
+
+def require_quoter(actor: Actor) -> None:
+    """Sales, or a partner client whose token holds ``quotes:write`` (docs/partners.md)."""
+    if actor.is_partner:
+        if QUOTES_WRITE_SCOPE not in actor.scopes:
+            raise Forbidden(f"This client's token lacks the '{QUOTES_WRITE_SCOPE}' scope.")
+        return
+    require_sales(actor)
+
+
+def require_step(actor: Actor, action: QuoteAction) -> None:
+    """Refuse, as FORBIDDEN, a partner client the workflow's rules never let take
+    ``action`` (approving, rejecting); then as :func:`require_quoter`."""
+    if actor.is_partner and not may_take(action, Party.PARTNER):
+        raise Forbidden(
+            f"A partner client cannot {action.value.lower()} quotes: the seller's managers do."
+        )
+    require_quoter(actor)
 
 
 async def load_quote(
@@ -99,7 +151,20 @@ async def load_quote(
             "instead.",
             "CUSTOMERS_CART",
         )
+    if for_update and actor.is_partner and quote is not None:
+        _require_partners_own(quote, actor)
     return quote
+
+
+def _require_partners_own(quote: Quote, actor: Actor) -> None:
+    """A partner client changes only the quotes its partner made (docs/partners.md,
+    "Quoting"); the sales team's quotes it may read are theirs to change."""
+    if quote.created_by_partner_id != actor.partner_id:
+        raise Invalid.one(
+            "quoteId",
+            f"{quote.number} was made by the seller's sales team: only they change it.",
+            "NOT_ALLOWED",
+        )
 
 
 async def get_quote(db: Database, actor: Actor, quote_id: int) -> Quote | None:
@@ -249,6 +314,7 @@ async def record(
         QuoteEvent(
             quote_id=quote.id,
             actor_id=actor.user_id,
+            actor_partner_id=actor.partner_id if actor.is_partner else None,
             action=action,
             from_status=before,
             to_status=quote.status,

@@ -21,6 +21,7 @@ from recur.services.quotes import (
     load_quote,
     prices_for,
     reloaded_quote,
+    require_quoter,
     require_user,
     rule_problem,
 )
@@ -41,15 +42,24 @@ async def update_terms(
     purchase_order_number: str | None = None,
 ) -> Quote:
     """Change a quote's start date, term or (renewals) uplift: sales on editable quotes,
-    customers on their cart. An amendment's start date is the day it takes effect."""
-    require_user(actor)
+    customers on their cart, partner clients with ``quotes:write`` on their own quotes. An
+    amendment's start date is the day it takes effect."""
+    if actor.is_partner:
+        require_quoter(actor)
+    else:
+        require_user(actor)
     async with db.transaction() as session:
         quote = await load_quote(session, actor, quote_id, for_update=True)
         if quote is None:
             raise Invalid.one("quoteId", "There is no such quote.", "UNKNOWN_QUOTE")
         if actor.role is Role.CUSTOMER and not quote.is_cart:
             raise Forbidden("Ask your sales rep to change the terms of a quote.")
-        if actor.role not in (Role.CUSTOMER, Role.REP, Role.MANAGER, Role.ADMIN):
+        if not actor.is_partner and actor.role not in (
+            Role.CUSTOMER,
+            Role.REP,
+            Role.MANAGER,
+            Role.ADMIN,
+        ):
             raise Forbidden("Only sales can change quotes.")
         check_version(quote, expected_version)
         check_editable(quote)

@@ -7,7 +7,7 @@ const PENDING = `query Pending($after: String) {
     pageInfo { hasNextPage endCursor }
     edges { node {
       id number startDate termMonths account { name } lines { discountPercent }
-      totalContractValue ${MONEY} history { action at actor { name } }
+      totalContractValue ${MONEY} history { action at actorName }
     } }
   }
 }`;
@@ -44,5 +44,5 @@ function deepest(quote) {
 
 function submitted(quote) {
   const event = quote.history.findLast((e) => e.action === "SUBMIT");
-  return event ? [event.actor?.name ?? "—", h("div", { class: "line-meta" }, formatDate(event.at.slice(0, 10)))] : "—";
+  return event ? [event.actorName ?? "—", h("div", { class: "line-meta" }, formatDate(event.at.slice(0, 10)))] : "—";
 }

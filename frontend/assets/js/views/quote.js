@@ -11,7 +11,7 @@ import { period } from "./invoice.js";
 import { PERIOD_LABEL, PER_PERIOD, lineProduct, priceSummary } from "./pricing.js";
 import { contractValue, lastDay } from "./subscription-change.js";
 
-const FIELDS = `id number kind status version isCart startDate termMonths upliftPercent expiresOn note preparedFromOffer currency account { name }
+const FIELDS = `id number kind status version isCart startDate termMonths upliftPercent expiresOn note preparedFromOffer currency createdByPartner account { name }
   subscription { id number currentTermEnd }
   lines { id quantity discountPercent product { name sku } price { billingPeriod } listAmount ${MONEY} netAmount ${MONEY} totalAmount ${MONEY}
     subscriptionItem { id quantity discountPercent } }
@@ -19,7 +19,7 @@ const FIELDS = `id number kind status version isCart startDate termMonths uplift
     contractValueBefore ${MONEY} contractValueChange ${MONEY} contractValueAfter ${MONEY} summary
     lines { description periodStart periodEnd quantity explanation amount ${MONEY} } userErrors { message code } }
   oneTimeTotal ${MONEY} monthlyRecurringTotal ${MONEY} totalContractValue ${MONEY} estimatedUsageTotal ${MONEY} approvalRequired order { id number }
-  history { action toStatus comment at actor { name } }
+  history { action toStatus comment at actorName }
   purchaseOrderNumber pdfUrl acceptance { signerName signerTitle acceptedAt version }`;
 const QUOTE = `query Quote($id: ID!) { quote(id: $id) { ${FIELDS} } approvalThresholdPercent }`;
 const PRODUCTS = `query($currency: String) { products(first: 100) { edges { node {
@@ -175,6 +175,7 @@ export function render({ params, session, navigate }) {
             statusBadge(quote.status),
             quote.kind !== "NEW" && badge(quote.kind === "AMENDMENT" ? "Amendment" : "Renewal", "info"),
             approval && badge(approved ? "Discount approved" : "Approval needed", approved ? "ok" : "warn"),
+            quote.createdByPartner && badge(`From ${quote.createdByPartner} (partner)`, "info"),
           ),
         ),
       ),
@@ -737,7 +738,7 @@ export function render({ params, session, navigate }) {
       h(
         "li",
         {},
-        h("div", {}, h("strong", {}, e.actor?.name ?? "Recur"), ` ${DID[e.action] || e.action.toLowerCase()} `, statusBadge(e.toStatus)),
+        h("div", {}, h("strong", {}, e.actorName ?? "Recur"), ` ${DID[e.action] || e.action.toLowerCase()} `, statusBadge(e.toStatus)),
         h("time", { class: "line-meta", datetime: e.at }, formatDateTime(e.at)),
         e.comment && e.comment !== quote.note && h("blockquote", {}, e.comment),
       ),
