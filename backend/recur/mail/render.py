@@ -32,6 +32,8 @@ KINDS: dict[str, str] = {
     "quote_rejected": "A manager rejected a quote: its rep.",
     "payment_receipt": "A payment was received: the billing contact.",
     "payment_failed": "A card payment was declined: the billing contact.",
+    "payment_refunded": "A payment or account credit was refunded: the billing contact.",
+    "dunning_exhausted": "An invoice is unpaid after the last retry: the account's rep.",
     "user_invite": "Somebody was invited: the invited person.",
     "password_reset": "An admin made a password reset link: its user.",
 }

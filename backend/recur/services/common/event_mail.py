@@ -21,6 +21,7 @@ from recur.services.common.mail import (
     billing_contacts,
     queue_mail,
     quote_contacts,
+    rep_of,
 )
 
 #: Who receives a message: ``(session, account id, event data) -> addresses``.
@@ -33,6 +34,10 @@ async def _billing(session: AsyncSession, account_id: int | None, _: dict[str, A
 
 async def _quote(session: AsyncSession, account_id: int | None, _: dict[str, Any]) -> list[str]:
     return await quote_contacts(session, account_id)
+
+
+async def _rep(session: AsyncSession, account_id: int | None, _: dict[str, Any]) -> list[str]:
+    return [] if account_id is None else await rep_of(session, None, account_id)
 
 
 def _invoice_pdf(data: dict[str, Any]) -> str:
@@ -54,6 +59,9 @@ EVENT_MAIL: dict[str, EventMail] = {
     "quote.sent": EventMail("quote_sent", _quote),
     "payment.received": EventMail("payment_receipt", _billing),
     "payment.failed": EventMail("payment_failed", _billing),
+    "payment.refunded": EventMail("payment_refunded", _billing),
+    # The last retry of a declined autopay charge failed: its rep is told (docs/collections.md).
+    "invoice.dunning_exhausted": EventMail("dunning_exhausted", _rep),
 }
 
 
