@@ -75,3 +75,14 @@ async def test_a_refund_is_confirmed_to_the_billing_contact(db) -> None:
     assert "to your card" in bodies.text and "Duplicate seats" in bodies.text
     assert f"Open again: {invoice.number}" in bodies.text
     assert payment.number in bodies.html
+
+
+def test_a_refund_of_credit_reads_without_a_payment_or_invoices() -> None:
+    refund = {"number": "RF-000002", "amount": "40.00", "currency": "USD", "method": "RECORD"}
+    context = {
+        "account": {"name": "Initech"},
+        "refund": {**refund, "reason": "Closing the account", "refundedOn": "2026-11-24"},
+    }
+    text = render_bodies("payment_refunded", context, BRAND).text
+    assert "We have refunded USD 40.00." in text
+    assert "Of payment" not in text and "Open again" not in text
