@@ -26,16 +26,15 @@ from recur.db.engine import Database
 from recur.db.models import Account, CreditNote, CreditNoteApplication, CreditNoteLine, Invoice
 from recur.db.models import InvoiceLine as Line
 from recur.services.accounts import visible_accounts
+from recur.services.billing.credit_notes import credit_note_of
 from recur.services.common import (
     Actor,
     Forbidden,
     Invalid,
     NotAuthenticated,
-    NumberSequence,
     audit,
     credit_note_data,
     invoice_data,
-    next_number,
     record_event,
 )
 from recur.services.payments import FINANCE, apply_credit, check_amount
@@ -195,27 +194,15 @@ async def issue_credit_note(
                 f"At most {invoice.currency} {room} of {invoice.number} is left to credit.",
                 "CREDIT_TOO_LARGE",
             )
-        note = CreditNote(
-            number=await next_number(session, NumberSequence.CREDIT_NOTE),
-            account_id=account.id,
-            invoice_id=invoice.id,
-            order_id=invoice.order_id,
-            issued_by_user_id=actor.user_id,
+        note = await credit_note_of(
+            session,
+            invoice,
+            actor,
             reason=f"Credit on {invoice.number}: {reason}",
-            currency=invoice.currency,
-            issue_date=today,
-            purchase_order_number=invoice.purchase_order_number,
-            seller_id=invoice.seller_id,
-            bill_to=invoice.bill_to,
-            tax_name=invoice.tax_name,
+            today=today,
+            now=now,
             tax_rate_percent=rate,
-            reverse_charge=invoice.reverse_charge,
-            tax_note=invoice.tax_note,
-            subtotal=subtotal,
-            tax=tax,
-            total=total,
-            unapplied=total,
-            created_at=now,
+            amounts=(subtotal, tax, total),
         )
         session.add(note)
         await session.flush()

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import ColumnElement, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from recur.core.lifecycle import InvoiceStatus
 from recur.db.engine import Database
@@ -112,28 +114,15 @@ async def void_invoice(
                 .order_by(InvoiceLine.position)
             )
         )
-        note = CreditNote(
-            number=await next_number(session, NumberSequence.CREDIT_NOTE),
-            account_id=account.id,
-            invoice_id=invoice.id,
-            order_id=invoice.order_id,
-            issued_by_user_id=actor.user_id,
+        note = await credit_note_of(
+            session,
+            invoice,
+            actor,
             reason=f"Void of {invoice.number}: {reason}",
-            currency=invoice.currency,
-            issue_date=today,
-            # As the invoice it cancels: its PO, parties and tax, at the rate it charged.
-            purchase_order_number=invoice.purchase_order_number,
-            seller_id=invoice.seller_id,
-            bill_to=invoice.bill_to,
-            tax_name=invoice.tax_name,
+            today=today,
+            now=now,
             tax_rate_percent=invoice.tax_rate_percent,
-            reverse_charge=invoice.reverse_charge,
-            tax_note=invoice.tax_note,
-            subtotal=invoice.subtotal,
-            tax=invoice.tax,
-            total=invoice.total,
-            unapplied=invoice.total,
-            created_at=now,
+            amounts=(invoice.subtotal, invoice.tax, invoice.total),
         )
         session.add(note)
         await session.flush()
@@ -265,3 +254,42 @@ async def credit_applications_by_invoice(
         .order_by(CreditNoteApplication.invoice_id, CreditNoteApplication.id)
     )
     return await grouped(db, statement, lambda application: application.invoice_id)
+
+
+async def credit_note_of(
+    session: AsyncSession,
+    invoice: Invoice,
+    actor: Actor,
+    *,
+    reason: str,
+    today: date,
+    now: datetime,
+    tax_rate_percent: Decimal,
+    amounts: tuple[Decimal, Decimal, Decimal],
+) -> CreditNote:
+    """A credit note numbered now against ``invoice`` (a void, or a credit of part of it):
+    as the invoice it credits, its PO, parties and tax; ``amounts`` its subtotal, tax and
+    total, all of it unapplied until applied."""
+    subtotal, tax, total = amounts
+    return CreditNote(
+        number=await next_number(session, NumberSequence.CREDIT_NOTE),
+        account_id=invoice.account_id,
+        invoice_id=invoice.id,
+        order_id=invoice.order_id,
+        issued_by_user_id=actor.user_id,
+        reason=reason,
+        currency=invoice.currency,
+        issue_date=today,
+        purchase_order_number=invoice.purchase_order_number,
+        seller_id=invoice.seller_id,
+        bill_to=invoice.bill_to,
+        tax_name=invoice.tax_name,
+        tax_rate_percent=tax_rate_percent,
+        reverse_charge=invoice.reverse_charge,
+        tax_note=invoice.tax_note,
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+        unapplied=total,
+        created_at=now,
+    )
