@@ -43,6 +43,7 @@ from recur.db.models import (
     Payment,
     Quote,
     QuoteEvent,
+    Refund,
     Subscription,
     SubscriptionEvent,
     User,
@@ -244,6 +245,21 @@ def _sources(actor: Actor, account_id: int) -> list[Select[Any]]:
         )
         .outerjoin(User, User.id == CreditNote.issued_by_user_id)
         .where(CreditNote.account_id == account_id),
+        *(_refunds(account_id, payment) for payment in (True, False)),
+        select(
+            *_row(
+                Invoice.written_off_at,
+                ActivityKind.WRITE_OFF,
+                Invoice.id,
+                None,
+                Invoice.number,
+                Invoice.write_off_reason,
+                None,
+                Invoice.written_off,
+                "Invoice",
+                Invoice.id,
+            )
+        ).where(Invoice.account_id == account_id, Invoice.written_off_at.is_not(None)),
     ]
     if internal:
         sources.append(
@@ -263,6 +279,33 @@ def _sources(actor: Actor, account_id: int) -> list[Select[Any]]:
             ).where(AuditEntry.subject_type == "Account", AuditEntry.subject_id == account_id)
         )
     return sources
+
+
+def _refunds(account_id: int, of_payments: bool) -> Select[Any]:
+    """Refunds of payments (their subject the payment) or of credit (the account)."""
+    subject: tuple[str, Any] = (
+        ("Payment", Refund.payment_id) if of_payments else ("Account", Refund.account_id)
+    )
+    return (
+        select(
+            *_row(
+                Refund.created_at,
+                ActivityKind.REFUND,
+                Refund.id,
+                literal("PAYMENT" if of_payments else "CREDIT"),
+                Refund.number,
+                Refund.reason,
+                User.name,
+                Refund.amount,
+                *subject,
+            )
+        )
+        .outerjoin(User, User.id == Refund.user_id)
+        .where(
+            Refund.account_id == account_id,
+            Refund.payment_id.is_not(None) if of_payments else Refund.payment_id.is_(None),
+        )
+    )
 
 
 def parse_kinds(kinds: Sequence[str] | None) -> list[ActivityKind] | None:

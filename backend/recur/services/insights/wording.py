@@ -13,6 +13,8 @@ class ActivityKind(StrEnum):
     VOID = "VOID"
     PAYMENT = "PAYMENT"
     CREDIT_NOTE = "CREDIT_NOTE"
+    REFUND = "REFUND"
+    WRITE_OFF = "WRITE_OFF"
     ADMIN = "ADMIN"
 
 
@@ -55,6 +57,11 @@ def summary(
             return f"Payment {reference} received" + (f" ({detail})" if detail else "")
         case ActivityKind.CREDIT_NOTE:
             return _with(f"Credit note {reference} issued", ": ", detail)
+        case ActivityKind.REFUND:
+            source = "Credit" if action == "CREDIT" else "Payment"
+            return _with(f"{source} refunded ({reference})", ": ", detail)
+        case ActivityKind.WRITE_OFF:
+            return _with(f"Invoice {reference} written off", ": ", detail)
         case ActivityKind.ADMIN:
             return detail or (action or "")
 

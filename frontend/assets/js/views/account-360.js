@@ -39,6 +39,8 @@ const KINDS = [
   ["INVOICE", "Invoices"],
   ["PAYMENT", "Payments"],
   ["CREDIT_NOTE", "Credit notes"],
+  ["REFUND", "Refunds"],
+  ["WRITE_OFF", "Write-offs"],
   ["VOID", "Voids"],
   ["ADMIN", "Administrative changes"],
 ];
@@ -49,6 +51,8 @@ const KIND_BADGE = {
   INVOICE: ["Invoice", ""],
   PAYMENT: ["Payment", "ok"],
   CREDIT_NOTE: ["Credit note", "warn"],
+  REFUND: ["Refund", "warn"],
+  WRITE_OFF: ["Write-off", "danger"],
   VOID: ["Void", "danger"],
   ADMIN: ["Admin", ""],
 };
