@@ -65,6 +65,8 @@ def test_an_admin_invites_a_rep_who_sets_a_password_and_logs_in(
         expect(nina.get_by_role("heading", level=1, name="Accounts")).to_be_visible()
         expect(nina.get_by_text("Nina Novak")).to_be_visible()
         nina.get_by_role("button", name="Log out").click()
+        # Logged out for good before leaving: a navigation would cut the logout short.
+        expect(nina.get_by_role("button", name="Log out")).to_have_count(0)
 
         nina.goto(f"{server_url}/login")
         nina.get_by_label("Email").fill("nina@recur.example")

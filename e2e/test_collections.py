@@ -124,8 +124,12 @@ def test_a_declined_card_is_retried_and_the_customer_pays_from_the_link(
     expect(attempts).to_contain_text("The card has insufficient funds.")
     expect(attempts).to_contain_text("Tried again on")
     pay = page.locator("#pay-now")
-    expect(pay.get_by_label("Card (sandbox)")).to_be_focused()
+    # The saved (declining) card is offered first; the customer pays with another card.
+    expect(pay.get_by_label("Pay with")).to_be_focused()
+    expect(pay.get_by_label("Pay with")).to_have_value(re.compile(r"\S"))
+    expect(pay.get_by_label("Card (sandbox)")).to_be_hidden()
     shot(page, "collections-pay-link")
+    pay.get_by_label("Pay with").select_option(label="Another card")
     pay.get_by_label("Card (sandbox)").select_option("sandbox_visa")
     pay.get_by_role("button", name=re.compile(r"^Pay .* now$")).click()
     expect(page.get_by_role("status").filter(has_text="Paid:")).to_be_visible()

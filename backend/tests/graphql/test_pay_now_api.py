@@ -82,3 +82,48 @@ async def test_the_same_attempt_on_another_invoice_pays_that_invoice(gql, login)
     assert [p["invoice"]["status"] for p in paid] == ["PAID", "PAID"]
     assert paid[0]["payment"]["number"] != paid[1]["payment"]["number"]
     assert paid[1]["payment"]["amount"]["amount"] == second["balanceDue"]["amount"]
+
+
+SAVE = """mutation($account: ID!, $token: String!) {
+  addPaymentMethod(input: {accountId: $account, token: $token}) {
+    paymentMethod { id } userErrors { field message code } } }"""
+PAY_SAVED = """mutation($invoice: ID!, $method: ID!, $attempt: String!) {
+  payInvoice(input: {invoiceId: $invoice, paymentMethodId: $method, attempt: $attempt}) {
+    invoice { status } payment { number } userErrors { field message code } } }"""
+ATTEMPTS = """query($id: ID!) { invoice(id: $id) { paymentAttempts { succeeded message
+  paymentMethod { last4 } } } }"""
+
+
+async def test_a_customer_pays_with_a_saved_card_and_a_declining_one_is_named(gql, login) -> None:
+    alice = await login("alice@acme.example")
+    account = (await gql("{ viewer { account { id } } }", token=alice))["data"]["viewer"]
+    saved = {}
+    for token in ("sandbox_declined", "sandbox_visa"):
+        body = await gql(SAVE, {"account": account["account"]["id"], "token": token}, token=alice)
+        saved[token] = body["data"]["addPaymentMethod"]["paymentMethod"]["id"]
+    invoice = await _open_invoice(gql, alice)
+
+    refused = await gql(
+        PAY_SAVED,
+        {"invoice": invoice["id"], "method": saved["sandbox_declined"], "attempt": "a"},
+        token=alice,
+    )
+    [error] = refused["data"]["payInvoice"]["userErrors"]
+    assert (error["field"], error["code"]) == (["input", "paymentMethodId"], "PAYMENT_DECLINED")
+    unknown = await gql(
+        PAY_SAVED,
+        {"invoice": invoice["id"], "method": "UGF5bWVudE1ldGhvZDo5OTk=", "attempt": "c"},
+        token=alice,
+    )
+    [error] = unknown["data"]["payInvoice"]["userErrors"]
+    assert (error["field"], error["code"]) == (["input", "paymentMethodId"], "UNKNOWN_METHOD")
+    paid = await gql(
+        PAY_SAVED,
+        {"invoice": invoice["id"], "method": saved["sandbox_visa"], "attempt": "b"},
+        token=alice,
+    )
+    assert paid["data"]["payInvoice"]["invoice"]["status"] == "PAID"
+    attempts = (await gql(ATTEMPTS, {"id": invoice["id"]}, token=alice))["data"]["invoice"]
+    last = attempts["paymentAttempts"][-1]
+    assert last["succeeded"] and last["message"] == "Paid by Visa ending 4242."
+    assert last["paymentMethod"]["last4"] == "4242"

@@ -187,10 +187,15 @@ class PaymentsQuery:
 @strawberry.input
 class PayInvoiceInput:
     invoice_id: strawberry.ID
-    token: str = text_field(
+    token: str | None = text_field(
         200,
         "The payment provider's single-use token for the card (the sandbox: "
-        "sandbox_visa, sandbox_declined, sandbox_insufficient_funds, sandbox_expired).",
+        "sandbox_visa, sandbox_declined, sandbox_insufficient_funds, sandbox_expired); or "
+        "give paymentMethodId.",
+        default=None,
+    )
+    payment_method_id: strawberry.ID | None = strawberry.field(
+        default=None, description="One of the account's saved payment methods to charge."
     )
     attempt: str = text_field(
         64,
@@ -217,12 +222,20 @@ class PayInvoiceMutation:
             invoice_id = pk_of(input.invoice_id, "Invoice")
             if invoice_id is None:
                 raise Invalid.one("invoiceId", "There is no such invoice.", "UNKNOWN_INVOICE")
+            method_id = None
+            if input.payment_method_id is not None:
+                method_id = pk_of(input.payment_method_id, "PaymentMethod")
+                if method_id is None:
+                    raise Invalid.one(
+                        "paymentMethodId", "There is no such payment method.", "UNKNOWN_METHOD"
+                    )
             payment = await payments.pay_invoice(
                 ctx.db,
                 ctx.actor,
                 ctx.payment_provider,
                 invoice_id=invoice_id,
                 token=input.token,
+                method_id=method_id,
                 attempt=input.attempt,
                 today=ctx.clock.today(),
                 now=ctx.clock.now(),

@@ -34,12 +34,14 @@ async def pay_invoice(
     provider: PaymentProvider,
     *,
     invoice_id: int,
-    token: str,
+    token: str | None,
     attempt: str,
     today: date,
     now: datetime,
+    method_id: int | None = None,
 ) -> Payment:
-    """A customer pays an invoice's balance through the payment provider.
+    """A customer pays an invoice's balance through the payment provider: with a card's
+    single-use ``token``, or one of the account's saved methods (``method_id``).
 
     A declined charge applies nothing, records a ``payment.failed`` event and says why.
     ``attempt`` identifies the customer's click on this invoice: a retry of the same
@@ -76,8 +78,11 @@ async def pay_invoice(
         balance = invoice.balance_due
         if balance <= 0:
             raise Invalid.one("invoiceId", f"{invoice.number} has nothing to pay.", "NOTHING_DUE")
+        charged, label, method = await _what_to_charge(
+            session, invoice.account_id, token, method_id
+        )
         result = await provider.charge(
-            token=token,
+            token=charged,
             amount=balance,
             currency=invoice.currency,
             idempotency_key=f"{invoice.number}:{attempt}",
@@ -88,7 +93,8 @@ async def pay_invoice(
             source=CUSTOMER,
             attempted_at=now,
             succeeded=result.approved,
-            message="Paid by card." if result.approved else result.decline_reason,
+            message=f"Paid by {label}." if result.approved else result.decline_reason,
+            payment_method_id=method,
         )
         session.add(tried)
         await session.flush()
@@ -104,13 +110,14 @@ async def pay_invoice(
                 reference=reference,
                 attempt=attempt,
                 provider_reference=result.reference,
-                method_id=None,
+                method_id=method,
                 today=today,
                 now=now,
             )
             tried.payment_id = payment_id = payment.id
     if declined:
-        raise Invalid.one("token", declined, "PAYMENT_DECLINED")
+        field = "token" if method_id is None else "paymentMethodId"
+        raise Invalid.one(field, declined, "PAYMENT_DECLINED")
     async with db.session() as session:
         return await session.get_one(Payment, payment_id)
 

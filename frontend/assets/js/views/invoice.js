@@ -8,9 +8,12 @@ import { overdue } from "./invoices.js";
 import { paymentForm, paymentResult } from "./record-payment.js";
 import { creditNoteDialog, refundDialog, writeOffDialog } from "./adjustments.js";
 
-const PAY = `mutation Pay($invoiceId: ID!, $token: String!, $attempt: String!) {
-  payInvoice(input: { invoiceId: $invoiceId, token: $token, attempt: $attempt }) {
+const PAY = `mutation Pay($invoiceId: ID!, $token: String, $method: ID, $attempt: String!) {
+  payInvoice(input: { invoiceId: $invoiceId, token: $token, paymentMethodId: $method, attempt: $attempt }) {
     payment { number } userErrors { field message code } } }`;
+// The customer's saved cards, to pay with one (docs/collections.md).
+const SAVED = `{ viewer { account { paymentMethods { id brand last4 expMonth expYear isDefault } } } }`;
+const OTHER_CARD = "";
 const VOID = `mutation Void($invoiceId: ID!, $reason: String!) {
   voidInvoice(input: { invoiceId: $invoiceId, reason: $reason }) {
     creditNote { id number unappliedAmount ${MONEY} } userErrors { field message code } } }`;
@@ -61,7 +64,8 @@ export function render({ params, session }) {
       if (invoice && pay && /\/pay\/?$/.test(location.pathname)) {
         const panel = root.querySelector("#pay-now");
         panel?.scrollIntoView({ block: "center" });
-        panel?.querySelector("select")?.focus();
+        // The card to pay with: the saved cards' choice once they have loaded, else the test cards.
+        panel?.ready.then(() => [...panel.querySelectorAll("select")].find((s) => !s.closest("[hidden]"))?.focus());
       }
     } catch (error) {
       root.replaceChildren(errorState(error, load));
@@ -148,13 +152,31 @@ export function period(line) {
 function payNow(invoice, reload) {
   const attempt = crypto.randomUUID();
   const card = select(SANDBOX_CARDS, SANDBOX_CARDS[0][0]);
+  const cardField = field("Card (sandbox)", card, "Test cards of the sandbox provider; no real money moves.");
+  // Saved cards first (the default chosen), then "Another card" with the sandbox's test cards.
+  const saved = select([[OTHER_CARD, "Another card"]], OTHER_CARD);
+  const savedField = field("Pay with", saved);
+  savedField.hidden = true;
+  saved.addEventListener("change", () => (cardField.hidden = saved.value !== OTHER_CARD));
+  const ready = graphql(SAVED)
+    .then(({ viewer }) => {
+      const methods = viewer?.account?.paymentMethods ?? [];
+      if (!methods.length) return;
+      const label = (m) => `${m.brand} ending ${m.last4}, expires ${String(m.expMonth).padStart(2, "0")}/${String(m.expYear).slice(-2)}${m.isDefault ? " (default)" : ""}`;
+      saved.replaceChildren(...[...methods.map((m) => [m.id, label(m)]), [OTHER_CARD, "Another card"]].map(([value, text]) => h("option", { value }, text)));
+      saved.value = (methods.find((m) => m.isDefault) ?? methods[0]).id;
+      savedField.hidden = false;
+      cardField.hidden = true;
+    })
+    .catch(() => {}); // the test cards still pay
   const problem = alertBox();
   const button = h("button", { class: "button button--primary button--block", type: "button" }, `Pay ${formatMoney(invoice.balanceDue.amount, invoice.currency)} now`);
   button.addEventListener("click", async () => {
     button.disabled = true;
     problem.show(null);
     try {
-      const { payment } = await mutate(PAY, { invoiceId: invoice.id, token: card.value, attempt }, "payInvoice");
+      const how = saved.value === OTHER_CARD ? { token: card.value } : { method: saved.value };
+      const { payment } = await mutate(PAY, { invoiceId: invoice.id, ...how, attempt }, "payInvoice");
       toast(`Paid: ${payment.number}. Thank you.`);
       await reload();
     } catch (error) {
@@ -162,14 +184,9 @@ function payNow(invoice, reload) {
       button.disabled = false;
     }
   });
-  return h(
-    "div",
-    { class: "stack card__section", id: "pay-now" },
-    h("h3", {}, "Pay now"),
-    field("Card (sandbox)", card, "Test cards of the sandbox provider; no real money moves."),
-    problem,
-    button,
-  );
+  const element = h("div", { class: "stack card__section", id: "pay-now" }, h("h3", {}, "Pay now"), savedField, cardField, problem, button);
+  element.ready = ready;
+  return element;
 }
 
 function view(i, { record, voidIt, writeOff, credit, refund, recorded, pay }) {
