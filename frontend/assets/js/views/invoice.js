@@ -162,7 +162,7 @@ function payNow(invoice, reload) {
     .then(({ viewer }) => {
       const methods = viewer?.account?.paymentMethods ?? [];
       if (!methods.length) return;
-      const label = (m) => `${m.brand} ending ${m.last4}, expires ${String(m.expMonth).padStart(2, "0")}/${String(m.expYear).slice(-2)}${m.isDefault ? " (default)" : ""}`;
+      const label = (m) => `${m.brand} ending ${m.last4}${m.isDefault ? " (default)" : ""}`;
       saved.replaceChildren(...[...methods.map((m) => [m.id, label(m)]), [OTHER_CARD, "Another card"]].map(([value, text]) => h("option", { value }, text)));
       saved.value = (methods.find((m) => m.isDefault) ?? methods[0]).id;
       savedField.hidden = false;
