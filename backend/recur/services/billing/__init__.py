@@ -22,6 +22,9 @@ from recur.services.billing.horizon import (
     BILLING_HORIZON,
     check_billing_date,
 )
+from recur.services.billing.invoice_sorting import (
+    InvoiceSort,
+)
 from recur.services.billing.invoices import (
     invoices_by_number,
     list_invoices,
@@ -51,6 +54,7 @@ __all__ = [
     "USER",
     "AccountAging",
     "BillingRunResult",
+    "InvoiceSort",
     "ReceivablesAging",
     "billing_runs",
     "check_billing_date",

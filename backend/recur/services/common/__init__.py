@@ -26,6 +26,7 @@ from recur.services.common.business_settings import (
     reminder_days,
     update_settings,
 )
+from recur.services.common.date_range import ALL_DATES, DateRange
 from recur.services.common.errors import (
     Forbidden,
     Invalid,
@@ -78,11 +79,14 @@ from recur.services.common.numbering import (
 from recur.services.common.pagination import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
+    Computed,
+    Ordering,
     Page,
     PageRequest,
     decode_cursor,
     encode_cursor,
     paginate,
+    paginate_by,
 )
 from recur.services.common.parties import (
     bill_to,
@@ -94,6 +98,7 @@ from recur.services.common.quote_mail import (
 )
 
 __all__ = [
+    "ALL_DATES",
     "ANONYMOUS",
     "DEFAULT_PAGE_SIZE",
     "EVENT_MAIL",
@@ -114,12 +119,15 @@ __all__ = [
     "USAGE_WRITE_SCOPE",
     "WEBHOOKS_SCOPE",
     "Actor",
+    "Computed",
     "CurrentSettings",
+    "DateRange",
     "EventMail",
     "Forbidden",
     "Invalid",
     "NotAuthenticated",
     "NumberSequence",
+    "Ordering",
     "Page",
     "PageRequest",
     "Problem",
@@ -145,6 +153,7 @@ __all__ = [
     "order_created",
     "order_data",
     "paginate",
+    "paginate_by",
     "payment_data",
     "plain",
     "queue_mail",
