@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import GraphQL
+from tests.graphql.test_statement_count import counting_statements
 
 #: Per list: its query, the node fields it reads, and for each order the key it sorts by
 #: (a function of the node) and whether it is descending. Ties fall back to the number,
@@ -278,3 +279,18 @@ async def test_from_after_to_or_a_date_that_is_none_is_refused_naming_it(gql, lo
     assert "Unexpected error" not in json.dumps([bad_day, inline])
     assert "errors" not in extremes, extremes
     assert extremes["data"][name]["totalCount"] == len(await read_all(gql, fiona, name))
+
+
+async def test_a_sorted_and_filtered_page_costs_what_a_plain_one_does(gql, login, db) -> None:
+    fiona = await login("fiona@recur.example")
+    ids = await account_ids(gql, fiona)
+    plain = "{ invoices(first: 2) { edges { node { number } } } }"
+    sorted_filtered = (
+        f'{{ invoices(first: 2, orderBy: BALANCE_DESC, accountId: "{ids["Acme Corp"]}", '
+        'from: "2026-01-01", to: "2026-12-31", status: OPEN) { edges { node { number } } } }'
+    )
+    with counting_statements(db) as before:
+        assert "errors" not in await gql(plain, token=fiona)
+    with counting_statements(db) as after:
+        assert "errors" not in await gql(sorted_filtered, token=fiona)
+    assert len(after) == len(before)
