@@ -118,6 +118,15 @@ def test_finance_filters_invoices_by_account_and_dates_sorts_by_total_and_clears
     )
     assert numbers_shown(page) == [i["number"] for i in expected]
 
+    # Out to an invoice and back: the list is as it was left.
+    page.get_by_role("link", name=expected[0]["number"]).click()
+    expect(page.get_by_role("heading", name=expected[0]["number"], level=1)).to_be_visible()
+    page.go_back()
+    expect(page.get_by_label("Sort", exact=True)).to_have_value("TOTAL_DESC")
+    expect(page.get_by_role("combobox", name="Account", exact=True)).to_have_value("Acme Corp")
+    expect(rows(page)).to_have_count(len(expected))
+    assert numbers_shown(page) == [i["number"] for i in expected]
+
     # A range that ends before it starts is said under From, and the list stays as it was.
     page.get_by_label("From", exact=True).fill(days[-1])
     expect(page.get_by_text("From must be on or before To.")).to_be_visible()
