@@ -42,6 +42,7 @@ def test_a_cursor_gives_back_exactly_what_it_was_made_of(
         ("2026-13-01", date),
         ("2026-11-24T10:00:00+00:00", date),
         ("2026-11-24T10:00:00", datetime),
+        ("0001-01-01T00:00:00+05:00", datetime),
         ("1e12", Decimal),
         ("0.0000001", Decimal),
         ("sNaN", Decimal),

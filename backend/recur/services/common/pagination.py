@@ -12,7 +12,7 @@ import binascii
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Generic, TypeVar
 
@@ -124,13 +124,16 @@ def _value(value: Any, kind: type) -> Any:
 
 
 def _instant(text: str) -> datetime:
+    # Instants are kept in UTC: one without a zone, or whose offset takes it out of the
+    # calendar, is no key of a list.
     try:
         instant = datetime.fromisoformat(text)
-    except ValueError:
-        raise _not_a_cursor() from None
-    if instant.tzinfo is None:
+        in_utc = instant.astimezone(UTC) if instant.tzinfo is not None else None
+    except (ValueError, OverflowError):
+        in_utc = None
+    if in_utc is None:
         raise _not_a_cursor()
-    return instant
+    return in_utc
 
 
 def _day(text: str) -> date:
