@@ -72,6 +72,10 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise ValueError("instants must be timezone-aware datetimes")
         return value.astimezone(UTC)
 
+    @property
+    def python_type(self) -> type[datetime]:
+        return datetime
+
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None

@@ -5,7 +5,8 @@ and ``/exports/accounts/{id}/timeline.csv``: CSV files streamed as they are read
 They are authenticated as the PDFs are (``web/documents.py``): the session cookie or a
 bearer token, no CSRF header (a link cannot send one; nothing changes). Each export lists
 what the same caller would see through the API, and takes the same filters: ``accountId``
-(a global id) and ``status``.
+(a global id), ``status``, and for invoices and subscriptions ``from`` and ``to`` (ISO
+dates, inclusive: the issue or start date).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
@@ -23,7 +25,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from recur.core.lifecycle import InvoiceStatus, SubscriptionStatus
 from recur.graphql.core.ids import pk_of
 from recur.services import accounts, insights
-from recur.services.common import ServiceError
+from recur.services.common import DateRange, Invalid, ServiceError
 from recur.web.authentication import app_actor
 
 NO_STORE = {"cache-control": "private, no-store"}
@@ -59,6 +61,23 @@ def _status_filter(request: Request, kind: type[E]) -> E | None:
         known = ", ".join(member.value for member in kind)
         raise BadRequest("status", f"status must be one of {known}.")
     return kind(value)
+
+
+def _date_filter(request: Request, name: str) -> date | None:
+    value = request.query_params.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or len(value) != len("2026-11-24"):
+        raise BadRequest(name, f"{name} must be a date like 2026-11-24.")
+    return day
+
+
+def _date_range(request: Request) -> DateRange:
+    return DateRange(_date_filter(request, "from"), _date_filter(request, "to"))
 
 
 def _cell(value: object) -> object:
@@ -109,16 +128,28 @@ async def export_csv(request: Request) -> Response:
         account_id = _account_filter(request)
         if name == "invoices":
             status = _status_filter(request, InvoiceStatus)
-            export = insights.invoices_export(db, actor, account_id=account_id, status=status)
+            export = insights.invoices_export(
+                db, actor, account_id=account_id, status=status, issued=_date_range(request)
+            )
         elif name == "payments":
             export = insights.payments_export(db, actor, account_id=account_id)
         elif name == "subscriptions":
             running = _status_filter(request, SubscriptionStatus)
-            export = insights.subscriptions_export(db, actor, account_id=account_id, status=running)
+            export = insights.subscriptions_export(
+                db,
+                actor,
+                account_id=account_id,
+                status=running,
+                starting=_date_range(request),
+            )
         else:
             return _refusal("There is no such export.", "NOT_FOUND", 404)
     except BadRequest as error:
         return _refusal(error.message, "INVALID", 400, error.field)
+    except Invalid as error:
+        [problem] = error.problems[:1]
+        field = problem.field[0] if problem.field else None
+        return _refusal(problem.message, "INVALID", 400, field)
     except ServiceError as error:
         return _refusal(str(error), error.code, 403)
     return _csv(export)

@@ -82,6 +82,43 @@ async def test_filters_and_the_session_cookie(client: httpx.AsyncClient, login: 
     assert unknown.status_code == 404
 
 
+async def test_the_date_filters_match_the_lists(
+    client: httpx.AsyncClient, gql: GraphQL, login: Login
+) -> None:
+    fiona = await login("fiona@recur.example")
+    headers = {"authorization": f"Bearer {fiona}"}
+    acme = global_id("Account", 1)
+    query = """query($accountId: ID, $from: Date, $to: Date) {
+      invoices(first: 100, accountId: $accountId, from: $from, to: $to) {
+        edges { node { number } } }
+      subscriptions(first: 100, from: $from, to: $to) { edges { node { number } } } }"""
+    dates = {"from": "2026-06-01", "to": "2026-09-30"}
+    listed = (await gql(query, {"accountId": acme, **dates}, token=fiona))["data"]
+
+    invoices = await client.get(
+        f"/exports/invoices.csv?accountId={acme}&from=2026-06-01&to=2026-09-30", headers=headers
+    )
+    subscriptions = await client.get(
+        "/exports/subscriptions.csv?from=2026-06-01&to=2026-09-30", headers=headers
+    )
+
+    numbers = sorted(e["node"]["number"] for e in listed["invoices"]["edges"])
+    assert numbers and sorted(r["number"] for r in rows(invoices)) == numbers
+    assert all("2026-06-01" <= r["issue_date"] <= "2026-09-30" for r in rows(invoices))
+    numbers = sorted(e["node"]["number"] for e in listed["subscriptions"]["edges"])
+    assert numbers and sorted(r["number"] for r in rows(subscriptions)) == numbers
+    for bad, field in [
+        ("from=2026-10-02&to=2026-10-01", "from"),
+        ("from=2026-02-30", "from"),
+        ("to=20261124", "to"),
+        ("to=%00", "to"),
+    ]:
+        refused = await client.get(f"/exports/invoices.csv?{bad}", headers=headers)
+        assert refused.status_code == 400, bad
+        assert refused.json()["field"] == field
+        assert refused.json()["code"] == "INVALID"
+
+
 async def test_a_timeline_of_five_years_streams_in_batches(
     client: httpx.AsyncClient, login: Login, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:

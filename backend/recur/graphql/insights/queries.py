@@ -16,10 +16,19 @@ from recur.graphql.core.pagination import Connection, page_request, to_connectio
 from recur.graphql.core.permissions import IsAuthenticated
 from recur.graphql.core.text_guard import text_argument
 from recur.graphql.orders.types import Order
+from recur.graphql.quotes.queries import From, To
 from recur.graphql.quotes.types import Quote
 from recur.graphql.subscriptions.types import Subscription
 from recur.services import insights, orders
-from recur.services.common import Invalid
+from recur.services.common import DateRange, Invalid
+from recur.services.orders import OrderSort
+
+strawberry.enum(
+    OrderSort,
+    description="How the orders list is ordered: NEWEST (the default) or OLDEST placed; "
+    "START_DATE, the earliest start first. Equal start dates keep the order the orders were "
+    "placed in.",
+)
 
 #: How each kind of search hit becomes its GraphQL object.
 HIT_TYPES: dict[str, Callable[[Any], Node]] = {
@@ -34,7 +43,8 @@ HIT_TYPES: dict[str, Callable[[Any], Node]] = {
 @strawberry.type
 class InsightsQuery:
     @strawberry.field(
-        description="The orders you may see, newest first; one account's with accountId.",
+        description="The orders you may see, newest first unless orderBy says otherwise; one "
+        "account's with accountId; from and to (inclusive) filter by start date.",
         permission_classes=[IsAuthenticated],
     )
     async def orders(
@@ -43,6 +53,9 @@ class InsightsQuery:
         first: int | None = None,
         after: str | None = None,
         account_id: strawberry.ID | None = None,
+        from_: From = None,
+        to: To = None,
+        order_by: OrderSort = OrderSort.NEWEST,
     ) -> Connection[Order]:
         ctx = info.context
         account_pk = None
@@ -51,7 +64,12 @@ class InsightsQuery:
             if account_pk is None:
                 raise Invalid.one("accountId", "accountId is not an account's id.")
         page = await orders.list_orders(
-            ctx.db, ctx.actor, account_id=account_pk, page=page_request(first, after)
+            ctx.db,
+            ctx.actor,
+            account_id=account_pk,
+            starting=DateRange(from_, to),
+            sort=order_by,
+            page=page_request(first, after),
         )
         return to_connection(page, Order.from_model)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 
@@ -16,6 +18,38 @@ from recur.graphql.core.permissions import IsAuthenticated
 from recur.graphql.quotes.types import Quote
 from recur.graphql.subscriptions.types import Subscription
 from recur.services import billing, quotes, subscriptions
+from recur.services.billing import InvoiceSort
+from recur.services.common import DateRange
+from recur.services.quotes import QuoteSort
+from recur.services.subscriptions import SubscriptionSort
+
+strawberry.enum(
+    QuoteSort,
+    description="How the quotes list is ordered: NEWEST (the default) or OLDEST created; "
+    "RECENTLY_UPDATED, the last changed first; START_DATE, the earliest start first. Equal "
+    "values keep the order the quotes were created in.",
+)
+strawberry.enum(
+    SubscriptionSort,
+    description="How the subscriptions list is ordered: NEWEST (the default) or OLDEST "
+    "created; START_DATE, the earliest start first; TERM_END, the soonest end of term "
+    "first. Equal values keep the order the subscriptions were created in.",
+)
+strawberry.enum(
+    InvoiceSort,
+    description="How the invoices list is ordered: NEWEST (the default) or OLDEST issued; "
+    "DUE_DATE, the soonest due first; TOTAL_DESC, the largest total first; BALANCE_DESC, "
+    "the most still owed first. Amounts compare as numbers, whatever their currency; equal "
+    "values keep the invoices' order of issue (latest first for the amounts).",
+)
+
+#: The list's first day (``from``, inclusive).
+From = Annotated[
+    date | None,
+    strawberry.argument(name="from", description="The first day of the range, included."),
+]
+#: The list's last day (``to``, inclusive).
+To = Annotated[date | None, strawberry.argument(description="The last day of the range, included.")]
 
 
 def _account_filter(account_id: strawberry.ID | None) -> int | None:
@@ -40,7 +74,9 @@ class QuotesQuery:
         return Quote.from_model(cart) if cart else None
 
     @strawberry.field(
-        description="Quotes you may see, newest first.", permission_classes=[IsAuthenticated]
+        description="Quotes you may see, newest first unless orderBy says otherwise; from and "
+        "to (inclusive) filter by the day they were last updated (UTC).",
+        permission_classes=[IsAuthenticated],
     )
     async def quotes(
         self,
@@ -50,6 +86,9 @@ class QuotesQuery:
         status: QuoteStatus | None = None,
         account_id: strawberry.ID | None = None,
         include_carts: bool = False,
+        from_: From = None,
+        to: To = None,
+        order_by: QuoteSort = QuoteSort.NEWEST,
     ) -> Connection[Quote]:
         ctx = info.context
         page = await quotes.list_quotes(
@@ -58,6 +97,8 @@ class QuotesQuery:
             status=status,
             account_id=_account_filter(account_id),
             include_carts=include_carts,
+            updated=DateRange(from_, to),
+            sort=order_by,
             page=page_request(first, after),
         )
         return to_connection(page, Quote.from_model)
@@ -69,7 +110,8 @@ class QuotesQuery:
         return Quote.from_model(quote) if quote else None
 
     @strawberry.field(
-        description="Subscriptions you may see, newest first.",
+        description="Subscriptions you may see, newest first unless orderBy says otherwise; "
+        "from and to (inclusive) filter by start date.",
         permission_classes=[IsAuthenticated],
     )
     async def subscriptions(
@@ -79,6 +121,9 @@ class QuotesQuery:
         after: str | None = None,
         status: SubscriptionStatus | None = None,
         account_id: strawberry.ID | None = None,
+        from_: From = None,
+        to: To = None,
+        order_by: SubscriptionSort = SubscriptionSort.NEWEST,
     ) -> Connection[Subscription]:
         ctx = info.context
         page = await subscriptions.list_subscriptions(
@@ -86,6 +131,8 @@ class QuotesQuery:
             ctx.actor,
             status=status,
             account_id=_account_filter(account_id),
+            starting=DateRange(from_, to),
+            sort=order_by,
             page=page_request(first, after),
         )
         return to_connection(page, Subscription.from_model)
@@ -97,7 +144,9 @@ class QuotesQuery:
         return Subscription.from_model(subscription) if subscription else None
 
     @strawberry.field(
-        description="Invoices you may see, newest first.", permission_classes=[IsAuthenticated]
+        description="Invoices you may see, newest first unless orderBy says otherwise; from and "
+        "to (inclusive) filter by issue date.",
+        permission_classes=[IsAuthenticated],
     )
     async def invoices(
         self,
@@ -107,6 +156,9 @@ class QuotesQuery:
         status: InvoiceStatus | None = None,
         account_id: strawberry.ID | None = None,
         overdue: bool = False,
+        from_: From = None,
+        to: To = None,
+        order_by: InvoiceSort = InvoiceSort.NEWEST,
     ) -> Connection[Invoice]:
         ctx = info.context
         page = await billing.list_invoices(
@@ -115,6 +167,8 @@ class QuotesQuery:
             status=status,
             account_id=_account_filter(account_id),
             overdue_on=ctx.clock.today() if overdue else None,
+            issued=DateRange(from_, to),
+            sort=order_by,
             page=page_request(first, after),
         )
         return to_connection(page, Invoice.from_model)

@@ -183,6 +183,13 @@ class Quote(Node):
         return self.model_.purchase_order_number
 
     @strawberry.field(
+        description="When it last changed (lines, terms or status): what the quotes list's "
+        "from and to filter by."
+    )
+    def updated_at(self) -> datetime:
+        return self.model_.updated_at
+
+    @strawberry.field(
         description="The next best offer it was prepared from (or made by taking), by its "
         "title; null for other quotes, and for customers and partners (docs/recommendations.md)."
     )

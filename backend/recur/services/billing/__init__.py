@@ -31,6 +31,9 @@ from recur.services.billing.horizon import (
     BILLING_HORIZON,
     check_billing_date,
 )
+from recur.services.billing.invoice_sorting import (
+    InvoiceSort,
+)
 from recur.services.billing.invoices import (
     invoices_by_number,
     list_invoices,
@@ -67,6 +70,7 @@ __all__ = [
     "AccountAging",
     "BillingRunResult",
     "CollectionResult",
+    "InvoiceSort",
     "ReceivablesAging",
     "Statement",
     "account_statement",

@@ -11,13 +11,16 @@ from recur.core.lifecycle import InvoiceStatus
 from recur.db.engine import Database
 from recur.db.models import Account, Invoice, InvoiceLine
 from recur.services.accounts import visible_accounts
+from recur.services.billing.invoice_sorting import INVOICE_ORDERINGS, InvoiceSort
 from recur.services.common import (
+    ALL_DATES,
     Actor,
+    DateRange,
     NotAuthenticated,
     Page,
     PageRequest,
     grouped,
-    paginate,
+    paginate_by,
 )
 
 
@@ -32,9 +35,12 @@ async def list_invoices(
     status: InvoiceStatus | None = None,
     account_id: int | None = None,
     overdue_on: date | None = None,
+    issued: DateRange = ALL_DATES,
+    sort: InvoiceSort = InvoiceSort.NEWEST,
     page: PageRequest,
 ) -> Page[Invoice]:
-    """Visible invoices, newest first; only those open and past due on ``overdue_on`` if given."""
+    """Visible invoices, newest first unless ``sort`` says otherwise; only those open and
+    past due on ``overdue_on`` if given, and issued within ``issued``."""
     if actor.is_anonymous:
         raise NotAuthenticated()
     statement = select(Invoice).where(visible_invoices(actor))
@@ -46,7 +52,8 @@ async def list_invoices(
         statement = statement.where(Invoice.status == status)
     if account_id is not None:
         statement = statement.where(Invoice.account_id == account_id)
-    return await paginate(db, statement, (Invoice.id,), page, descending=True)
+    statement = statement.where(*issued.days(Invoice.issue_date))
+    return await paginate_by(db, statement, INVOICE_ORDERINGS[sort], page)
 
 
 async def invoices_by_id(db: Database, actor: Actor, ids: Sequence[int]) -> dict[int, Invoice]:

@@ -29,6 +29,7 @@ from recur.services.common.business_settings import (
     reminder_days,
     update_settings,
 )
+from recur.services.common.date_range import ALL_DATES, DateRange
 from recur.services.common.errors import (
     Forbidden,
     Invalid,
@@ -81,11 +82,14 @@ from recur.services.common.numbering import (
 from recur.services.common.pagination import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
+    Computed,
+    Ordering,
     Page,
     PageRequest,
     decode_cursor,
     encode_cursor,
     paginate,
+    paginate_by,
 )
 from recur.services.common.parties import (
     bill_to,
@@ -97,6 +101,7 @@ from recur.services.common.quote_mail import (
 )
 
 __all__ = [
+    "ALL_DATES",
     "ANONYMOUS",
     "DEFAULT_PAGE_SIZE",
     "DUNNING_OUTCOMES",
@@ -119,12 +124,15 @@ __all__ = [
     "USAGE_WRITE_SCOPE",
     "WEBHOOKS_SCOPE",
     "Actor",
+    "Computed",
     "CurrentSettings",
+    "DateRange",
     "EventMail",
     "Forbidden",
     "Invalid",
     "NotAuthenticated",
     "NumberSequence",
+    "Ordering",
     "Page",
     "PageRequest",
     "Problem",
@@ -151,6 +159,7 @@ __all__ = [
     "order_created",
     "order_data",
     "paginate",
+    "paginate_by",
     "payment_data",
     "plain",
     "queue_mail",

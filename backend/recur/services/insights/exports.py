@@ -23,7 +23,7 @@ from recur.core.money import round_money
 from recur.db.engine import Database
 from recur.db.models import Account, Invoice, Payment, Price, Subscription, SubscriptionItem
 from recur.services.accounts import require_account_reader, visible_accounts
-from recur.services.common import Actor, PageRequest
+from recur.services.common import ALL_DATES, Actor, DateRange, PageRequest
 from recur.services.insights.timeline import account_timeline
 from recur.services.subscriptions import monthly_recurring_of
 
@@ -62,7 +62,12 @@ async def _batches(
 
 
 def invoices_export(
-    db: Database, actor: Actor, *, account_id: int | None, status: InvoiceStatus | None
+    db: Database,
+    actor: Actor,
+    *,
+    account_id: int | None,
+    status: InvoiceStatus | None,
+    issued: DateRange = ALL_DATES,
 ) -> Export:
     require_account_reader(actor)
     statement = (
@@ -74,6 +79,7 @@ def invoices_export(
         statement = statement.where(Invoice.account_id == account_id)
     if status is not None:
         statement = statement.where(Invoice.status == status)
+    statement = statement.where(*issued.days(Invoice.issue_date))
 
     def convert(row: Any) -> Row:
         _pk, invoice, account = row
@@ -153,6 +159,7 @@ def subscriptions_export(
     *,
     account_id: int | None,
     status: SubscriptionStatus | None,
+    starting: DateRange = ALL_DATES,
 ) -> Export:
     require_account_reader(actor)
     statement = (
@@ -164,6 +171,7 @@ def subscriptions_export(
         statement = statement.where(Subscription.account_id == account_id)
     if status is not None:
         statement = statement.where(Subscription.status == status)
+    statement = statement.where(*starting.days(Subscription.start_date))
     header = [
         "number",
         "account",

@@ -5,6 +5,7 @@ May call: common, catalog, accounts, invoicing, quotes.
 """
 
 from recur.services.orders.listing import (
+    OrderSort,
     list_orders,
 )
 from recur.services.orders.placing import (
@@ -17,6 +18,7 @@ from recur.services.orders.placing import (
 )
 
 __all__ = [
+    "OrderSort",
     "charge_row",
     "charge_values",
     "create_order",

@@ -54,10 +54,14 @@ from recur.services.quotes.records import (
     taker,
     visible_quotes,
 )
+from recur.services.quotes.sorting import (
+    QuoteSort,
+)
 
 __all__ = [
     "PricedLine",
     "PricedQuote",
+    "QuoteSort",
     "add_quote_line",
     "add_to_cart",
     "bump_version",

@@ -26,9 +26,11 @@ from recur.db.models import (
 )
 from recur.services.accounts import visible_accounts
 from recur.services.common import (
+    ALL_DATES,
     QUOTES_WRITE_SCOPE,
     READ_SCOPE,
     Actor,
+    DateRange,
     Forbidden,
     Invalid,
     NotAuthenticated,
@@ -36,10 +38,11 @@ from recur.services.common import (
     PageRequest,
     Problem,
     mail_for_quote_step,
-    paginate,
+    paginate_by,
     quote_data,
     record_event,
 )
+from recur.services.quotes.sorting import QUOTE_ORDERINGS, QuoteSort
 
 DEFAULT_TERM_MONTHS = 12
 #: What a customer may see of their account's quotes: their cart and what sales sent them.
@@ -206,10 +209,13 @@ async def list_quotes(
     status: QuoteStatus | None = None,
     account_id: int | None = None,
     include_carts: bool = False,
+    updated: DateRange = ALL_DATES,
+    sort: QuoteSort = QuoteSort.NEWEST,
     page: PageRequest,
 ) -> Page[Quote]:
-    """Visible quotes, newest first. Carts only when asked for, and only to customers:
-    a cart is the customer's own business until they ask for a quote."""
+    """Visible quotes, newest first unless ``sort`` says otherwise; only those last updated
+    within ``updated`` (UTC days). Carts only when asked for, and only to customers: a cart
+    is the customer's own business until they ask for a quote."""
     if actor.is_anonymous:
         raise NotAuthenticated()
     statement = select(Quote).where(visible_quotes(actor)).options(selectinload(Quote.lines))
@@ -219,7 +225,8 @@ async def list_quotes(
         statement = statement.where(Quote.status == status)
     if account_id is not None:
         statement = statement.where(Quote.account_id == account_id)
-    return await paginate(db, statement, (Quote.id,), page, descending=True)
+    statement = statement.where(*updated.instants(Quote.updated_at))
+    return await paginate_by(db, statement, QUOTE_ORDERINGS[sort], page)
 
 
 async def get_cart(db: Database, actor: Actor) -> Quote | None:

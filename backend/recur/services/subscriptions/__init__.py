@@ -45,6 +45,9 @@ from recur.services.subscriptions.renewal_settings import (
     stop_renewals,
 )
 from recur.services.subscriptions.scheduled import apply_due_changes, scheduled_by_subscription
+from recur.services.subscriptions.sorting import (
+    SubscriptionSort,
+)
 from recur.services.subscriptions.term_end import (
     TermEnd,
     renew_or_expire,
@@ -58,6 +61,7 @@ from recur.services.subscriptions.upcoming import (
 __all__ = [
     "ChangeOutcome",
     "ItemChangeRequest",
+    "SubscriptionSort",
     "TermEnd",
     "UpcomingRenewals",
     "accept_amendment_quote",

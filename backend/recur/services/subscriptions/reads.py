@@ -27,7 +27,17 @@ from recur.db.models import (
 )
 from recur.services.accounts import visible_accounts
 from recur.services.catalog import PERIOD_WORDS
-from recur.services.common import Actor, NotAuthenticated, Page, PageRequest, grouped, paginate
+from recur.services.common import (
+    ALL_DATES,
+    Actor,
+    DateRange,
+    NotAuthenticated,
+    Page,
+    PageRequest,
+    grouped,
+    paginate_by,
+)
+from recur.services.subscriptions.sorting import SUBSCRIPTION_ORDERINGS, SubscriptionSort
 
 
 async def locked_subscription(
@@ -54,8 +64,12 @@ async def list_subscriptions(
     *,
     status: SubscriptionStatus | None = None,
     account_id: int | None = None,
+    starting: DateRange = ALL_DATES,
+    sort: SubscriptionSort = SubscriptionSort.NEWEST,
     page: PageRequest,
 ) -> Page[Subscription]:
+    """Visible subscriptions, newest first unless ``sort`` says otherwise; only those
+    starting within ``starting``."""
     if actor.is_anonymous:
         raise NotAuthenticated()
     statement = select(Subscription).where(visible_subscriptions(actor))
@@ -63,7 +77,8 @@ async def list_subscriptions(
         statement = statement.where(Subscription.status == status)
     if account_id is not None:
         statement = statement.where(Subscription.account_id == account_id)
-    return await paginate(db, statement, (Subscription.id,), page, descending=True)
+    statement = statement.where(*starting.days(Subscription.start_date))
+    return await paginate_by(db, statement, SUBSCRIPTION_ORDERINGS[sort], page)
 
 
 async def subscriptions_by_id(

@@ -1,12 +1,13 @@
-// Invoices: a customer's own; finance and admins every account's. Filtered by status.
-// Credit notes, when there are any, are listed under them.
+// Invoices: a customer's own; finance and admins every account's. Filtered by account,
+// status and issue date, sorted (list-filters.js). Credit notes, when there are any, are
+// listed under them.
 import { MONEY, graphql } from "../api.js";
-import { setQuery } from "../router.js";
+import { emptyState, formatDate, formatMoney, h, money, pageHead, pagedList, path, statusBadge, table, todayISO } from "../ui.js";
+import { listFilters } from "./list-filters.js";
 import { overdueBanner } from "./overdue.js";
-import { emptyState, field, formatDate, formatMoney, h, money, pageHead, pagedList, path, select, statusBadge, table, todayISO } from "../ui.js";
 
-const INVOICES = `query Invoices($after: String, $status: InvoiceStatus) {
-  invoices(first: 50, after: $after, status: $status) {
+const INVOICES = `query Invoices($after: String, $status: InvoiceStatus, $accountId: ID, $from: Date, $to: Date, $orderBy: InvoiceSort! = NEWEST) {
+  invoices(first: 50, after: $after, status: $status, accountId: $accountId, from: $from, to: $to, orderBy: $orderBy) {
     pageInfo { hasNextPage endCursor }
     edges { node { id number status issueDate dueDate account { name } total ${MONEY} balanceDue ${MONEY} } }
   }
@@ -19,12 +20,32 @@ export function render({ session, query }) {
   document.title = "Invoices · Recur";
   const { role, account } = session.viewer;
   const staff = role !== "CUSTOMER";
-  const status = select([["", "All statuses"], ["OPEN", "Open"], ["PAID", "Paid"], ["VOID", "Void"], ["UNCOLLECTIBLE", "Written off"]], query.get("status") || "");
   const amount = (key) => (i) => money(i[key].amount, i[key].currency);
+  const exportLink = h("a", { class: "button", href: "/exports/invoices.csv", download: "" }, "Export CSV");
+  const filters = listFilters({
+    query,
+    noun: "invoices",
+    statuses: ["OPEN", "PAID", "VOID", "UNCOLLECTIBLE"],
+    dates: "issued",
+    accounts: staff,
+    sorts: [
+      ["NEWEST", "Newest first"],
+      ["OLDEST", "Oldest first", "oldest first"],
+      ["DUE_DATE", "Due soonest", "due soonest first"],
+      ["TOTAL_DESC", "Largest total", "largest total first"],
+      ["BALANCE_DESC", "Largest balance due", "largest balance due first"],
+    ],
+    onChange: () => {
+      exportLink.href = exportHref();
+      list.reload();
+    },
+  });
+  const exportHref = () => `/exports/invoices.csv${filters.exportQuery() ? `?${filters.exportQuery()}` : ""}`;
+  exportLink.href = exportHref();
   const list = pagedList({
     more: "Show more invoices",
     fetch: async (after) => {
-      const { invoices } = await graphql(INVOICES, { after, status: status.value || null });
+      const { invoices } = await graphql(INVOICES, { after, ...filters.variables() });
       return { nodes: invoices.edges.map((e) => e.node), pageInfo: invoices.pageInfo };
     },
     view: (rows) =>
@@ -41,19 +62,16 @@ export function render({ session, query }) {
         rows,
         { caption: "Invoices", stack: true },
       ),
-    empty: () => emptyState(status.value ? "No invoices with this status" : "No invoices yet", "Invoices appear here when orders are made and periods are billed."),
-  });
-  status.addEventListener("change", () => {
-    setQuery({ status: status.value });
-    list.reload();
+    empty: () => filters.empty(() => emptyState("No invoices yet", "Invoices appear here when orders are made and periods are billed.")),
   });
   return h(
     "section",
     { "aria-labelledby": "page-title" },
-    pageHead("Invoices", staff ? "Of the accounts you may see" : `For ${account.name}`),
+    pageHead("Invoices", staff ? "Of the accounts you may see" : `For ${account.name}`, exportLink),
     staff ? null : overdueBanner(() => list.reload()),
     staff ? null : credit(),
-    h("div", { class: "toolbar toolbar--narrow", role: "search" }, field("Status", status)),
+    filters.element,
+    filters.summary,
     list.element,
     creditNotes(staff),
   );

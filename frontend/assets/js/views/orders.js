@@ -1,10 +1,12 @@
 // Orders: every accepted quote of the accounts a member of staff may see, newest first;
-// one account's with ?account=<id>.
+// filtered by account (?account=<id>, as the account page links it) and start date, sorted
+// (list-filters.js).
 import { MONEY, graphql } from "../api.js";
 import { emptyState, formatDate, h, money, pageHead, pagedList, path, statusBadge, table } from "../ui.js";
+import { listFilters } from "./list-filters.js";
 
-const ORDERS = `query Orders($after: String, $accountId: ID) {
-  orders(first: 50, after: $after, accountId: $accountId) {
+const ORDERS = `query Orders($after: String, $accountId: ID, $from: Date, $to: Date, $orderBy: OrderSort! = NEWEST) {
+  orders(first: 50, after: $after, accountId: $accountId, from: $from, to: $to, orderBy: $orderBy) {
     pageInfo { hasNextPage endCursor }
     edges { node {
       id number startDate termMonths account { id name } quote { kind totalContractValue ${MONEY} }
@@ -17,19 +19,23 @@ const KIND = { NEW: "New", AMENDMENT: "Change", RENEWAL: "Renewal" };
 
 export function render({ query }) {
   document.title = "Orders · Recur";
-  const accountId = query.get("account");
-  let accountName = null;
-  const sub = h("p", {}, accountId ? "Of one account" : "Of the accounts you may see, newest first");
+  const filters = listFilters({
+    query,
+    noun: "orders",
+    dates: "starting",
+    sorts: [
+      ["NEWEST", "Newest first"],
+      ["OLDEST", "Oldest first", "oldest first"],
+      ["START_DATE", "Earliest start", "earliest start first"],
+    ],
+    onChange: () => list.reload(),
+  });
   const list = pagedList({
     more: "Show more orders",
     fetch: async (after) => {
-      const { orders } = await graphql(ORDERS, { after, accountId });
-      const nodes = orders.edges.map((e) => e.node);
-      if (accountId && nodes[0] && !accountName) {
-        accountName = nodes[0].account.name;
-        sub.replaceChildren("Of ", h("a", { href: path("/accounts", accountId) }, accountName), " · ", h("a", { href: "/orders" }, "all accounts"));
-      }
-      return { nodes, pageInfo: orders.pageInfo };
+      const { accountId, from, to, orderBy } = filters.variables();
+      const { orders } = await graphql(ORDERS, { after, accountId, from, to, orderBy });
+      return { nodes: orders.edges.map((e) => e.node), pageInfo: orders.pageInfo };
     },
     view: (rows) =>
       table(
@@ -45,7 +51,14 @@ export function render({ query }) {
         rows,
         { caption: "Orders", stack: true },
       ),
-    empty: () => emptyState("No orders yet", "Accepted quotes become orders."),
+    empty: () => filters.empty(() => emptyState("No orders yet", "Accepted quotes become orders.")),
   });
-  return h("section", { "aria-labelledby": "page-title" }, pageHead("Orders", sub), list.element);
+  return h(
+    "section",
+    { "aria-labelledby": "page-title" },
+    pageHead("Orders", "Of the accounts you may see"),
+    filters.element,
+    filters.summary,
+    list.element,
+  );
 }

@@ -1,17 +1,18 @@
-// Quotes: a customer's own; for staff those of the accounts they may see, filtered by status.
-// Sales start new quotes here.
+// Quotes: a customer's own; for staff those of the accounts they may see, filtered by
+// account, status and the day they were last updated, sorted (list-filters.js). Sales start
+// new quotes here.
 import { MONEY, clientKey, graphql, mutate } from "../api.js";
-import { setQuery } from "../router.js";
 import {
-  emptyState, field, formDialog, formatDate, h, money, pageHead, pagedList, path, recheckOnInput, select,
-  showFieldErrors, statusBadge, statusLabel, table, toast, todayISO,
+  emptyState, field, formDialog, formatDate, formatDateTime, h, money, pageHead, pagedList, path, recheckOnInput, select,
+  showFieldErrors, statusBadge, table, toast, todayISO,
 } from "../ui.js";
+import { listFilters } from "./list-filters.js";
 
-const QUOTES = `query Quotes($after: String, $status: QuoteStatus) {
-  quotes(first: 50, after: $after, status: $status) {
+const QUOTES = `query Quotes($after: String, $status: QuoteStatus, $accountId: ID, $from: Date, $to: Date, $orderBy: QuoteSort! = NEWEST) {
+  quotes(first: 50, after: $after, status: $status, accountId: $accountId, from: $from, to: $to, orderBy: $orderBy) {
     pageInfo { hasNextPage endCursor }
     edges { node {
-      id number kind status isCart expiresOn startDate termMonths account { name } subscription { number }
+      id number kind status isCart expiresOn startDate termMonths updatedAt account { name } subscription { number }
       monthlyRecurringTotal ${MONEY} totalContractValue ${MONEY}
     } }
   }
@@ -28,26 +29,37 @@ export function render({ query, session, navigate }) {
   document.title = "Quotes · Recur";
   const { role, account } = session.viewer;
   const staff = role !== "CUSTOMER";
-  const status = select([["", "All statuses"], ...STATUSES.map((s) => [s, statusLabel(s)])], query.get("status") || "");
+  const filters = listFilters({
+    query,
+    noun: "quotes",
+    statuses: STATUSES,
+    dates: "last updated",
+    accounts: staff,
+    sorts: [
+      ["NEWEST", "Newest first"],
+      ["OLDEST", "Oldest first", "oldest first"],
+      ["RECENTLY_UPDATED", "Recently updated", "last updated first"],
+      ["START_DATE", "Earliest start", "earliest start first"],
+    ],
+    onChange: () => list.reload(),
+  });
   const list = pagedList({
     more: "Show more quotes",
     fetch: async (after) => {
-      const { quotes } = await graphql(QUOTES, { after, status: status.value || null });
+      const { quotes } = await graphql(QUOTES, { after, ...filters.variables() });
       // An open cart lives on the cart page: it is not a quote yet.
       const nodes = quotes.edges.map((e) => e.node);
       return { nodes, pageInfo: quotes.pageInfo };
     },
     view: (rows) => table(columns(staff), rows, { caption: "Quotes", stack: true }),
     empty: () =>
-      emptyState(
-        status.value ? "No quotes with this status" : "No quotes yet",
-        staff ? "Quotes of your accounts appear here." : "Quotes your sales rep sends you, and carts you ask sales about, appear here.",
-        staff ? null : h("a", { class: "button", href: "/cart" }, "Go to your cart"),
+      filters.empty(() =>
+        emptyState(
+          "No quotes yet",
+          staff ? "Quotes of your accounts appear here." : "Quotes your sales rep sends you, and carts you ask sales about, appear here.",
+          staff ? null : h("a", { class: "button", href: "/cart" }, "Go to your cart"),
+        ),
       ),
-  });
-  status.addEventListener("change", () => {
-    setQuery({ status: status.value });
-    list.reload();
   });
   const scope = !staff ? `For ${account.name}` : role === "REP" ? "Quotes of the accounts you own" : "Quotes of all accounts";
   const create = ["REP", "MANAGER", "ADMIN"].includes(role)
@@ -57,7 +69,8 @@ export function render({ query, session, navigate }) {
     "section",
     { "aria-labelledby": "page-title" },
     pageHead("Quotes", scope, create),
-    staff ? h("div", { class: "toolbar toolbar--narrow", role: "search" }, field("Status", status)) : null,
+    filters.element,
+    filters.summary,
     list.element,
   );
 }
@@ -69,6 +82,8 @@ function columns(staff) {
     staff && { label: "Account", cell: (q) => q.account?.name ?? "—" },
     { label: "Status", cell: (q) => [statusBadge(q.status), validity(q)] },
     { label: "Start", cell: (q) => formatDate(q.startDate) },
+    // The day (UTC) From and To filter by; the time on hover.
+    { label: "Updated", cell: (q) => h("time", { datetime: q.updatedAt, title: formatDateTime(q.updatedAt) }, formatDate(q.updatedAt.slice(0, 10))) },
     { label: "Term", cell: (q) => (q.kind === "AMENDMENT" ? "To term end" : `${q.termMonths} months`) },
     { label: "Monthly", numeric: true, cell: amount("monthlyRecurringTotal") },
     // An amendment's value is what it changes, shown on the quote: not a contract value.
