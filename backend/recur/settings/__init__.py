@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 import secrets
 from collections.abc import Mapping
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import BeforeValidator, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
@@ -31,6 +29,16 @@ from pydantic_settings import (
     NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+)
+
+from recur.settings.values import (
+    Duration,
+    Stripped,
+    parse_address,
+    parse_billing_time,
+    parse_key_list,
+    parse_public_url,
+    parse_smtp_url,
 )
 
 PREFIX = "RECUR_"
@@ -63,9 +71,6 @@ MESSAGES = {
     "float_parsing": "must be a number",
 }
 
-_DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
-_OFF = {"", "off", "none", "false", "0"}
-
 
 class ConfigurationError(ValueError):
     """The environment does not make a valid configuration; one line per problem."""
@@ -73,81 +78,6 @@ class ConfigurationError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
-
-
-def parse_duration(value: object) -> object:
-    """Seconds (``28800``) or a duration in days, hours, minutes, seconds (``8h``, ``1h30m``)."""
-    if not isinstance(value, str):
-        return value
-    text = value.strip().lower()
-    if text.isdigit():
-        return int(text)
-    match = _DURATION.fullmatch(text)
-    if not text or match is None:
-        raise PydanticCustomError(
-            "duration", "must be seconds or a duration such as 8h, 30m or 1h30m"
-        )
-    days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
-    return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
-
-
-def parse_billing_time(value: object) -> object:
-    """``HH:MM`` in UTC, or ``off`` (also ``none``, ``false``, ``0``, empty) for no daily run."""
-    if not isinstance(value, str):
-        return value
-    text = value.strip().lower()
-    if text in _OFF:
-        return None
-    try:
-        return time.fromisoformat(text)
-    except ValueError:
-        raise PydanticCustomError("billing_time", "must be HH:MM (UTC) or off") from None
-
-
-def parse_address(value: object) -> object:
-    """One variable, the address's lines separated by semicolons."""
-    if isinstance(value, str):
-        value = value.split(";")
-    if isinstance(value, list | tuple):
-        return tuple(line.strip() for line in value if str(line).strip())
-    return value
-
-
-def parse_key_list(value: object) -> object:
-    """Keys separated by commas (a key made as the docs say never contains one)."""
-    if isinstance(value, str):
-        return tuple(key.strip() for key in value.split(",") if key.strip())
-    return value
-
-
-def parse_smtp_url(value: object) -> object:
-    """``smtp://…`` or ``smtps://…`` naming a host, or empty (email kept, not sent)."""
-    if not isinstance(value, str):
-        return value
-    text = value.strip()
-    parts = urlsplit(text)
-    if text and (parts.scheme not in ("smtp", "smtps") or not parts.hostname):
-        raise PydanticCustomError("smtp_url", "must be smtp://host:port or smtps://host:port")
-    return text
-
-
-def parse_public_url(value: object) -> object:
-    """An ``http(s)://`` address, without a trailing slash."""
-    if not isinstance(value, str):
-        return value
-    text = value.strip().rstrip("/")
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise PydanticCustomError("public_url", "must be an http:// or https:// address")
-    return text
-
-
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
-Duration = Annotated[int, BeforeValidator(parse_duration), Field(gt=0)]
-Stripped = Annotated[str, BeforeValidator(_strip)]
 
 
 class Settings(BaseSettings):
@@ -397,7 +327,7 @@ def describe(error: ValidationError, values: Mapping[str, object]) -> list[str]:
 
 def _project_root() -> Path:
     """The checkout's root when installed in development mode (frontend/ lives there)."""
-    return Path(__file__).resolve().parents[2]
+    return Path(__file__).resolve().parents[3]
 
 
 def _default_database_url(var_dir: Path) -> str:
