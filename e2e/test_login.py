@@ -141,7 +141,7 @@ def test_each_visitor_is_sent_where_they_belong(page: Page, server_url: str, scr
     log_in(page, "carol@initech.example")
     expect(page).to_have_url(f"{server_url}/account")
     expect(page.get_by_role("heading", name="Initech", level=1)).to_be_visible()
-    expect(page.get_by_text("Sam Okafor")).to_be_visible()
+    expect(page.get_by_text("Sam Okafor", exact=True)).to_be_visible()  # the sales rep
 
     page.goto(f"{server_url}/accounts")
     expect(page).to_have_url(f"{server_url}/account")
